@@ -1,0 +1,122 @@
+/**
+ * provision-compose settings: every input read once, validated, frozen. A bad input throws a
+ * `UserInputError` naming the input, before anything runs.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
+import type { BuildPolicy, PullPolicy } from '../../shared/src/compose.js';
+import { UserInputError } from '../../shared/src/errors.js';
+import { Inputs } from '../../shared/src/inputs.js';
+import { INPUTS } from './contract.js';
+
+/** Typed settings. Durations in ms. Paths absolute. */
+export interface ProvisionSettings {
+  /** Compose files, absolute, in order. */
+  files: string[];
+  /** Absolute project directory (`working-directory`). */
+  projectDirectory: string;
+  services: string[];
+  profiles: string[];
+  envFiles: string[];
+  build: BuildPolicy;
+  pull: PullPolicy;
+  wait: boolean;
+  waitTimeoutMs: number;
+  upTimeoutMs: number;
+  /** null = no expiry. */
+  ttlMs: number | null;
+  name: string;
+  prNumber: number | null;
+  keep: boolean;
+  allowFixedPorts: boolean;
+  downTimeoutMs: number;
+  logLines: number;
+  uploadReport: UploadPolicy;
+}
+
+/** Compose's default file names, in its lookup order (https://docs.docker.com/compose/intro/compose-application-model/#the-compose-file). */
+export const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/** The default file in `dir` plus its `.override` companion, which Compose also loads by default. */
+export function defaultFiles(dir: string): string[] {
+  for (const name of DEFAULT_FILES) {
+    const path = join(dir, name);
+    if (!existsSync(path)) continue;
+    const override = join(dir, name.replace(/\.(ya?ml)$/, '.override.$1'));
+    return existsSync(override) ? [path, override] : [path];
+  }
+  return [];
+}
+
+/**
+ * Reads and validates the inputs.
+ * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
+ * @throws UserInputError for any bad input, naming it
+ */
+export function getSettings(
+  inputs = new Inputs(),
+  workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(),
+): ProvisionSettings {
+  const projectDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory, '.'));
+  if (!existsSync(projectDirectory)) {
+    throw new UserInputError(
+      INPUTS.workingDirectory,
+      `directory "${projectDirectory}" does not exist`,
+      'check out the repository first (actions/checkout) or fix the path',
+    );
+  }
+  const listed = inputs
+    .list(INPUTS.composeFiles)
+    .map((file) => (isAbsolute(file) ? file : resolve(projectDirectory, file)));
+  for (const file of listed) {
+    if (!existsSync(file)) {
+      throw new UserInputError(
+        INPUTS.composeFiles,
+        `file "${file}" does not exist`,
+        `give paths relative to working-directory (${projectDirectory})`,
+      );
+    }
+  }
+  const files = listed.length > 0 ? listed : defaultFiles(projectDirectory);
+  if (files.length === 0) {
+    throw new UserInputError(
+      INPUTS.composeFiles,
+      `no compose file was given and none of ${DEFAULT_FILES.join(', ')} is in ${projectDirectory}`,
+      'set compose-files or working-directory',
+    );
+  }
+  const envFiles = inputs
+    .list(INPUTS.envFiles)
+    .map((file) => (isAbsolute(file) ? file : resolve(projectDirectory, file)));
+  for (const file of envFiles) {
+    if (!existsSync(file))
+      throw new UserInputError(INPUTS.envFiles, `file "${file}" does not exist`, 'fix the path or remove it');
+  }
+  const ttlText = inputs.string(INPUTS.ttl, '72h');
+  const ttlMs = ['0', 'none', 'never'].includes(ttlText.toLowerCase())
+    ? null
+    : inputs.durationMs(INPUTS.ttl, 72 * 3_600_000, 60_000, 365 * 86_400_000);
+  const prText = inputs.string(INPUTS.prNumber);
+  const prNumber = prText === '' ? null : inputs.integer(INPUTS.prNumber, 0, 1, Number.MAX_SAFE_INTEGER);
+  return Object.freeze({
+    files,
+    projectDirectory,
+    services: inputs.list(INPUTS.services),
+    profiles: inputs.list(INPUTS.profiles),
+    envFiles,
+    build: inputs.choice(INPUTS.build, ['auto', 'always', 'never'] as const, 'auto'),
+    pull: inputs.choice(INPUTS.pull, ['missing', 'always', 'never'] as const, 'missing'),
+    wait: inputs.boolean(INPUTS.wait, true),
+    waitTimeoutMs: inputs.durationMs(INPUTS.waitTimeout, 300_000, 1000, 6 * 3_600_000),
+    upTimeoutMs: inputs.durationMs(INPUTS.upTimeout, 900_000, 1000, 6 * 3_600_000),
+    ttlMs,
+    name: inputs.string(INPUTS.name),
+    prNumber,
+    keep: inputs.boolean(INPUTS.keep, false),
+    allowFixedPorts: inputs.boolean(INPUTS.allowFixedPorts, false),
+    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000),
+    logLines: inputs.integer(INPUTS.logLines, 500, 1, 100_000),
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+  });
+}

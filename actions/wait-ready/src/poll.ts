@@ -1,0 +1,143 @@
+/**
+ * The polling engine: runs every probe on its own schedule until it has succeeded `consecutive` times in
+ * a row, or the global deadline passes. No blind sleeps: the next attempt starts `interval` after the
+ * previous one started (or at once if it took longer), so a service is seen ready at most one interval
+ * (plus the attempt's own latency) after it became ready. After each failure the interval grows by
+ * `backoff`, capped at `maxInterval`. The clock and sleep are injectable for unit tests.
+ */
+
+/** One attempt's outcome. `detail` is the last response or error, for the report (bounded by the probe). */
+export interface AttemptResult {
+  ok: boolean;
+  detail: string;
+}
+
+/** A probe: a name, what it targets, and one attempt bounded by `signal`. */
+export interface Probe {
+  name: string;
+  kind: string;
+  target: string;
+  attempt(signal: AbortSignal): Promise<AttemptResult>;
+}
+
+/** Timing, all in ms except `backoff` (a factor ≥ 1) and `consecutive` (a count ≥ 1). */
+export interface Timing {
+  deadlineMs: number;
+  attemptTimeoutMs: number;
+  intervalMs: number;
+  maxIntervalMs: number;
+  backoff: number;
+  consecutive: number;
+}
+
+/** One probe's outcome. */
+export interface ProbeOutcome {
+  name: string;
+  kind: string;
+  target: string;
+  ready: boolean;
+  attempts: number;
+  /** ms from the start until the probe held `consecutive` times, or null. */
+  timeToReadyMs: number | null;
+  last: string;
+}
+
+/** The clock and sleep used by the engine. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/** The delay before attempt n+1 after `failures` failures in a row: interval × backoff^failures, capped. */
+export function nextInterval(
+  timing: Pick<Timing, 'intervalMs' | 'maxIntervalMs' | 'backoff'>,
+  failures: number,
+): number {
+  return Math.min(
+    timing.intervalMs * timing.backoff ** failures,
+    Math.max(timing.maxIntervalMs, timing.intervalMs),
+  );
+}
+
+async function attemptWithTimeout(probe: Probe, timeoutMs: number): Promise<AttemptResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await Promise.race([
+      probe.attempt(controller.signal),
+      new Promise<AttemptResult>((resolve) =>
+        controller.signal.addEventListener('abort', () =>
+          resolve({ ok: false, detail: `attempt timed out after ${timeoutMs} ms` }),
+        ),
+      ),
+    ]);
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls one probe until ready or the deadline (measured from `start`). */
+export async function pollProbe(
+  probe: Probe,
+  timing: Timing,
+  start: number,
+  clock: Clock = realClock,
+  onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
+): Promise<ProbeOutcome> {
+  let attempts = 0;
+  let streak = 0;
+  let failures = 0;
+  let last = '';
+  for (;;) {
+    const began = clock.now();
+    const remaining = start + timing.deadlineMs - began;
+    if (remaining <= 0) break;
+    attempts++;
+    const result = await attemptWithTimeout(probe, Math.round(Math.min(timing.attemptTimeoutMs, remaining)));
+    last = result.detail.slice(0, 2048);
+    onAttempt?.(probe, result, attempts);
+    if (result.ok) {
+      streak++;
+      failures = 0;
+      if (streak >= timing.consecutive) {
+        return {
+          ...describe(probe),
+          ready: true,
+          attempts,
+          timeToReadyMs: Math.round(clock.now() - start),
+          last,
+        };
+      }
+    } else {
+      streak = 0;
+      failures++;
+    }
+    const wait = (result.ok ? timing.intervalMs : nextInterval(timing, failures - 1)) - (clock.now() - began);
+    const untilDeadline = start + timing.deadlineMs - clock.now();
+    if (untilDeadline <= 0) break;
+    await clock.sleep(Math.min(Math.max(wait, 0), untilDeadline));
+  }
+  return { ...describe(probe), ready: false, attempts, timeToReadyMs: null, last };
+}
+
+function describe(probe: Probe): Pick<ProbeOutcome, 'name' | 'kind' | 'target'> {
+  return { name: probe.name, kind: probe.kind, target: probe.target };
+}
+
+/** Polls every probe concurrently; resolves when each is ready or out of time. */
+export function pollAll(
+  probes: Probe[],
+  timing: Timing,
+  clock: Clock = realClock,
+  onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
+): Promise<ProbeOutcome[]> {
+  const start = clock.now();
+  return Promise.all(probes.map((probe) => pollProbe(probe, timing, start, clock, onAttempt)));
+}

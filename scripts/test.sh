@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: dependencies, Docker engine + Compose v2 + stand-in images
+# (scripts/machine/setup.sh), Node 24, then typecheck, lint, unit, contract and integration tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/prepare.sh
+prepare_node_modules
+bash scripts/machine/setup.sh
+prepare_example
+npm run --silent typecheck
+npm run --silent lint
+# Integration tests run the bundled actions under Node 24, the runtime GitHub uses (runs.using: node24).
+export EPHEMERAL_TEST_NODE="$PWD/.cache/tools/node24/bin/node"
+npx vitest run "$@"

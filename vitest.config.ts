@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects: unit (pure logic), contract (action.yml ↔ code, dist and docs current), integration
+// (the bundled actions on a real Docker engine through the runner harness).
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          // One Docker engine on 2 cores: files run one after another.
+          fileParallelism: false,
+          globalSetup: ['test/integration/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
