@@ -28654,7 +28654,7 @@ function environmentSelector(environment) {
 const KINDS = ['container', 'network', 'volume'];
 const PROJECT_LABEL = 'com.docker.compose.project';
 function isOurs(resource, environment) {
-    return resource.labels[LABELS.managedBy] === MANAGED_BY && resource.labels[LABELS.environment] === environment;
+    return (resource.labels[LABELS.managedBy] === MANAGED_BY && resource.labels[LABELS.environment] === environment);
 }
 /**
  * Tears down environment `name` (its Compose project has the same name).
@@ -28671,7 +28671,10 @@ async function teardownCompose(compose, name, options = {}, docker = new Docker(
     }
     const foreign = KINDS.flatMap((kind) => project[kind].filter((r) => !isOurs(r, name)));
     if (foreign.length > 0) {
-        const list = foreign.slice(0, 5).map((r) => `${r.kind} ${r.name}`).join(', ');
+        const list = foreign
+            .slice(0, 5)
+            .map((r) => `${r.kind} ${r.name}`)
+            .join(', ');
         return {
             status: 'refused',
             reason: `Compose project "${name}" has resources without the ${LABELS.managedBy}=${MANAGED_BY} label for this environment (${list}); it was not created by these actions, so nothing was removed`,
@@ -28928,7 +28931,12 @@ function run(argv, options = {}) {
     }
     const maxStdout = options.maxStdoutBytes ?? 32 * 1024 * 1024;
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { cwd: options.cwd, env, shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+            cwd: options.cwd,
+            env,
+            shell: false,
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
         live.add(child);
         const stdoutChunks = [];
         let stdoutBytes = 0;
@@ -28972,8 +28980,16 @@ function run(argv, options = {}) {
             stdoutChunks.push(chunk);
             stdoutBytes += chunk.length;
         });
+        let partialErr = '';
         child.stderr.on('data', (chunk) => {
-            stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
+            const text = chunk.toString('utf8');
+            stderr = (stderr + text).slice(-STDERR_KEEP);
+            if (options.onStderrLine) {
+                const lines = (partialErr + text).split('\n');
+                partialErr = lines.pop() ?? '';
+                for (const line of lines)
+                    options.onStderrLine(line);
+            }
         });
         child.stdin.on('error', () => { });
         child.stdin.end(options.input ?? '');
@@ -28991,6 +29007,8 @@ function run(argv, options = {}) {
             live.delete(child);
             if (options.onLine && partial)
                 options.onLine(partial);
+            if (options.onStderrLine && partialErr)
+                options.onStderrLine(partialErr);
             const done = () => resolve({
                 argv: [...argv],
                 exitCode,
@@ -29038,7 +29056,7 @@ async function terminateAll(graceMs = 5000) {
     const children = [...live];
     if (children.length === 0)
         return;
-    const exited = children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('close', () => resolve()))));
+    const exited = children.map((child) => new Promise((resolve) => child.exitCode !== null ? resolve() : child.once('close', () => resolve())));
     for (const child of children)
         child.kill('SIGTERM');
     const timer = setTimeout(() => {

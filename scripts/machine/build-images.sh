@@ -192,7 +192,7 @@ machine_lock
 to_build=()
 for spec in "${todo[@]}"; do
 	IFS='|' read -r dir official standin <<<"$spec"
-	if [ -z "$(docker images -q --filter "label=$L_RECIPE=$(hash_of "$dir")" | head -n 1)" ]; then
+	if [ -z "$(docker images -q --filter "label=$L_RECIPE=$(hash_of "$dir")" | awk 'NR == 1')" ]; then
 		to_build+=("$spec")
 	fi
 done
@@ -222,7 +222,7 @@ fi
 
 for spec in "${todo[@]}"; do
 	IFS='|' read -r dir official standin <<<"$spec"
-	id="$(docker images -q --no-trunc --filter "label=$L_RECIPE=$(hash_of "$dir")" | head -n 1)"
+	id="$(docker images -q --no-trunc --filter "label=$L_RECIPE=$(hash_of "$dir")" | awk 'NR == 1')"
 	[ -n "$id" ] || die "no image labelled $L_RECIPE=$(hash_of "$dir") after the build"
 	docker tag "$id" "$standin"
 	tag_var="TAG_OFFICIAL_$dir"

@@ -193,7 +193,7 @@ export class LineSplitter {
       const m = /\r\n|\r|\n/.exec(this.buf);
       if (!m) break;
       // a trailing lone CR may be the first half of CRLF: wait for more data
-
+      if (m[0] === '\r' && m.index === this.buf.length - 1) break;
       lines.push(this.buf.slice(0, m.index));
       this.buf = this.buf.slice(m.index + m[0].length);
     }

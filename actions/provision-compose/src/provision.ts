@@ -188,6 +188,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
           {
             timeoutMs: settings.upTimeoutMs,
             onLine: (line) => core.info(line),
+            onStderrLine: (line) => core.info(line),
           },
         ),
       ),

@@ -32,6 +32,8 @@ export interface RunOptions {
   maxStdoutBytes?: number;
   /** Called with each complete stdout line (for live progress). */
   onLine?: (line: string) => void;
+  /** Called with each complete stderr line (Compose writes its progress there). */
+  onStderrLine?: (line: string) => void;
 }
 
 /** The structured result of a command. */
@@ -116,8 +118,15 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       stdoutChunks.push(chunk);
       stdoutBytes += chunk.length;
     });
+    let partialErr = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
+      const text = chunk.toString('utf8');
+      stderr = (stderr + text).slice(-STDERR_KEEP);
+      if (options.onStderrLine) {
+        const lines = (partialErr + text).split('\n');
+        partialErr = lines.pop() ?? '';
+        for (const line of lines) options.onStderrLine(line);
+      }
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
@@ -135,6 +144,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       if (killTimer) clearTimeout(killTimer);
       live.delete(child);
       if (options.onLine && partial) options.onLine(partial);
+      if (options.onStderrLine && partialErr) options.onStderrLine(partialErr);
       const done = () =>
         resolve({
           argv: [...argv],

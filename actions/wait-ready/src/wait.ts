@@ -52,7 +52,7 @@ export async function waitReady(settings: WaitSettings = getSettings()): Promise
         return composeProbe(spec, compose!, project);
       case 'exec':
         return execProbe(spec, compose!, project);
-      case 'log':
+      default:
         return logProbe(spec, compose!, project);
     }
   });
