@@ -19,16 +19,36 @@ const nodeVersion = execFileSync(node!, ['--version'], { encoding: 'utf8' }).tri
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
-console.log(bold(`ephemeral demo: PR #${pr} of ${repository}, head ${sha.slice(0, 12)}, actions on Node ${nodeVersion}`));
+console.log(
+  bold(
+    `ephemeral demo: PR #${pr} of ${repository}, head ${sha.slice(0, 12)}, actions on Node ${nodeVersion}`,
+  ),
+);
 const started = Date.now();
 const job = await runJob({
   repository,
   sha,
   workspace: repoRoot,
   node: node!,
-  event: { name: 'pull_request', payload: { action: 'synchronize', number: pr, pull_request: { number: pr, state: 'open', head: { sha, ref: 'feature/checkout' }, base: { ref: 'main' } } } },
+  event: {
+    name: 'pull_request',
+    payload: {
+      action: 'synchronize',
+      number: pr,
+      pull_request: {
+        number: pr,
+        state: 'open',
+        head: { sha, ref: 'feature/checkout' },
+        base: { ref: 'main' },
+      },
+    },
+  },
   steps: [
-    { id: 'env', uses: 'provision-compose', with: { 'working-directory': 'examples/compose-app', 'wait-timeout': '3m' } },
+    {
+      id: 'env',
+      uses: 'provision-compose',
+      with: { 'working-directory': 'examples/compose-app', 'wait-timeout': '3m' },
+    },
     {
       id: 'ready',
       uses: 'wait-ready',
@@ -45,14 +65,27 @@ const job = await runJob({
   ],
   onLine: (step, phase, line) => {
     if (line.startsWith('::debug::') || line.startsWith('::endgroup::')) return;
-    const text = line.replace(/^::group::/, '▸ ').replace(/^::(error|warning|notice)[^:]*::/, (_, level: string) => `${level.toUpperCase()}: `);
+    const text = line
+      .replace(/^::group::/, '▸ ')
+      .replace(/^::(error|warning|notice)[^:]*::/, (_, level: string) => `${level.toUpperCase()}: `);
     console.log(`${dim(`[${step}${phase === 'post' ? ' post' : ''}]`)} ${text}`);
   },
 });
 
 const name = job.outputs('env')['environment-name'] ?? '';
 const left = ['container', 'network', 'volume'].flatMap((kind) =>
-  execFileSync('docker', [kind, 'ls', ...(kind === 'container' ? ['--all'] : []), '--quiet', '--filter', `label=com.docker.compose.project=${name}`], { encoding: 'utf8' })
+  execFileSync(
+    'docker',
+    [
+      kind,
+      'ls',
+      ...(kind === 'container' ? ['--all'] : []),
+      '--quiet',
+      '--filter',
+      `label=com.docker.compose.project=${name}`,
+    ],
+    { encoding: 'utf8' },
+  )
     .split('\n')
     .filter(Boolean)
     .map((id) => `${kind} ${id}`),
@@ -60,8 +93,16 @@ const left = ['container', 'network', 'volume'].flatMap((kind) =>
 console.log(`\n${bold('Job summary')}\n${job.summary}`);
 console.log(bold('Result'));
 console.log(`  environment:   ${name}`);
-console.log(`  services:      ${Object.entries(JSON.parse(job.outputs('env').services || '{}') as Record<string, { ports: Record<string, string> }>).flatMap(([s, v]) => Object.entries(v.ports).map(([p, h]) => `${s} ${p} → ${h}`)).join(', ')}`);
-console.log(`  ready:         ${job.outputs('ready').ready} in ${job.outputs('ready')['time-to-ready-ms']} ms (commit ${sha.slice(0, 12)} live)`);
+console.log(
+  `  services:      ${Object.entries(
+    JSON.parse(job.outputs('env').services || '{}') as Record<string, { ports: Record<string, string> }>,
+  )
+    .flatMap(([s, v]) => Object.entries(v.ports).map(([p, h]) => `${s} ${p} → ${h}`))
+    .join(', ')}`,
+);
+console.log(
+  `  ready:         ${job.outputs('ready').ready} in ${job.outputs('ready')['time-to-ready-ms']} ms (commit ${sha.slice(0, 12)} live)`,
+);
 console.log(`  teardown:      ${job.outputs('teardown').status} ${job.outputs('teardown').removed ?? ''}`);
 console.log(`  left behind:   ${left.length === 0 ? 'nothing' : left.join(', ')}`);
 console.log(`  job:           ${job.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -51,7 +51,8 @@ describe.each(Object.keys(CONTRACTS))('%s/action.yml', (name) => {
       expect(input.description, key).toBeTruthy();
       if (!input.required) expect(input.default, key).toBeDefined();
     }
-    for (const [key, output] of Object.entries(action.outputs ?? {})) expect(output.description, key).toBeTruthy();
+    for (const [key, output] of Object.entries(action.outputs ?? {}))
+      expect(output.description, key).toBeTruthy();
   });
 
   it('holds only action.yml and a README pointing at action-docs', () => {
@@ -66,7 +67,10 @@ describe('the repository', () => {
     expect(action.runs.using).toBe('node24');
     const result = (() => {
       try {
-        execFileSync(process.execPath, [join(root, action.runs.main)], { encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: '' } });
+        execFileSync(process.execPath, [join(root, action.runs.main)], {
+          encoding: 'utf8',
+          env: { ...process.env, GITHUB_OUTPUT: '' },
+        });
         return '';
       } catch (error) {
         return String((error as { stdout?: string }).stdout);
@@ -93,14 +97,19 @@ describe('the repository', () => {
     expect(files(committed)).toEqual(files(out));
     for (const file of files(out)) {
       const same = readFileSync(join(out, file)).equals(readFileSync(join(committed, file)));
-      expect(same, `dist/${file} differs from a fresh bundle: run npm run bundle and commit dist/`).toBe(true);
+      expect(same, `dist/${file} differs from a fresh bundle: run npm run bundle and commit dist/`).toBe(
+        true,
+      );
     }
   });
 
   it('action-docs/ and the README index are current', () => {
     const result = (() => {
       try {
-        execFileSync(process.execPath, [join(root, 'scripts/docs.mjs'), '--check'], { stdio: 'pipe', encoding: 'utf8' });
+        execFileSync(process.execPath, [join(root, 'scripts/docs.mjs'), '--check'], {
+          stdio: 'pipe',
+          encoding: 'utf8',
+        });
         return '';
       } catch (error) {
         return String((error as { stderr?: string }).stderr);

@@ -20,7 +20,11 @@ describe('cancel and isolation', () => {
       event: prEvent(301, sha('cancel')),
       cancel: { step: 'env', when: /Container \S+-db-1\s+(Started|Waiting|Healthy)/ },
       steps: [
-        { id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/slow', 'wait-timeout': '10m' } },
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/slow', 'wait-timeout': '10m' },
+        },
         { id: 'ready', uses: 'wait-ready', with: { 'compose-services': 'all' } },
       ],
     });
@@ -43,7 +47,13 @@ describe('cancel and isolation', () => {
         repository,
         workspace: repoRoot,
         event: prEvent(pr, sha(`pr${pr}`)),
-        steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' } }],
+        steps: [
+          {
+            id: 'env',
+            uses: 'provision-compose',
+            with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+          },
+        ],
       });
     const [a, b] = await Promise.all([run(302), run(303)]);
     const nameA = a.outputs('env')['environment-name']!;
@@ -60,12 +70,20 @@ describe('cancel and isolation', () => {
       expect(response.status).toBe(200);
     }
     const before = leftovers(nameB);
-    const down = await runJob({ repository, event: prEvent(302, sha('pr302'), 'closed', 'closed'), steps: [{ id: 'down', uses: 'teardown' }] });
+    const down = await runJob({
+      repository,
+      event: prEvent(302, sha('pr302'), 'closed', 'closed'),
+      steps: [{ id: 'down', uses: 'teardown' }],
+    });
     expect(down.outputs('down')).toMatchObject({ 'environment-name': nameA, status: 'removed' });
     expect(nothingLeft(nameA)).toBe(true);
     expect(leftovers(nameB)).toEqual(before);
     expect((await fetch(`http://${portB}/health`)).status).toBe(200);
-    const downB = await runJob({ repository, event: prEvent(303, sha('pr303'), 'closed', 'closed'), steps: [{ id: 'down', uses: 'teardown' }] });
+    const downB = await runJob({
+      repository,
+      event: prEvent(303, sha('pr303'), 'closed', 'closed'),
+      steps: [{ id: 'down', uses: 'teardown' }],
+    });
     expect(downB.outputs('down').status).toBe('removed');
     expect(nothingLeft(nameB)).toBe(true);
     for (const j of [a, b, down, downB]) await j.cleanup();

@@ -22,8 +22,21 @@ describe('failures', () => {
       workspace: repoRoot,
       event: prEvent(201, sha('unhealthy')),
       steps: [
-        { id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/unhealthy', wait: 'false' } },
-        { id: 'ready', uses: 'wait-ready', with: { 'compose-services': 'all', url: 'http://{web:80}/health', timeout: '8s', interval: '500ms' } },
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/unhealthy', wait: 'false' },
+        },
+        {
+          id: 'ready',
+          uses: 'wait-ready',
+          with: {
+            'compose-services': 'all',
+            url: 'http://{web:80}/health',
+            timeout: '8s',
+            interval: '500ms',
+          },
+        },
       ],
     });
     const name = job.outputs('env')['environment-name']!;
@@ -35,10 +48,13 @@ describe('failures', () => {
     expect(ready.durationMs).toBeLessThan(8000 + 15_000); // deadline + diagnostics + process start
     expect(ready.outputs.ready).toBe('false');
     // The last response of every probe, and the environment's diagnostics.
-    expect(ready.stdout).toMatch(/url \(http:\/\/127\.0\.0\.1:\d+\/health\) not ready after \d+ attempt\(s\); last: status 404/);
+    expect(ready.stdout).toMatch(
+      /url \(http:\/\/127\.0\.0\.1:\d+\/health\) not ready after \d+ attempt\(s\); last: status 404/,
+    );
     expect(ready.stdout).toMatch(/compose .* not ready after .*(unhealthy|starting)/);
     const diagnostics = ready.outputs['diagnostics-path']!;
-    for (const file of ['ps.json', 'containers.json', 'logs/web.log']) expect(existsSync(join(diagnostics, file)), file).toBe(true);
+    for (const file of ['ps.json', 'containers.json', 'logs/web.log'])
+      expect(existsSync(join(diagnostics, file)), file).toBe(true);
     const containers = JSON.parse(readFileSync(join(diagnostics, 'containers.json'), 'utf8'));
     expect(containers[0]).toMatchObject({ service: 'web', health: 'unhealthy' });
     expect(job.summary).toContain('Diagnostics excerpt');
@@ -56,7 +72,13 @@ describe('failures', () => {
       repository,
       workspace: repoRoot,
       event: prEvent(202, sha('unhealthy2')),
-      steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/unhealthy', 'wait-timeout': '60s' } }],
+      steps: [
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/unhealthy', 'wait-timeout': '60s' },
+        },
+      ],
     });
     const name = job.outputs('env')['environment-name']!;
     names.push(name);
@@ -75,7 +97,13 @@ describe('failures', () => {
       repository,
       workspace: repoRoot,
       event: prEvent(203, sha('named')),
-      steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/named' } }],
+      steps: [
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/named' },
+        },
+      ],
     });
     const name = job.outputs('env')['environment-name']!;
     names.push(name);
@@ -85,7 +113,11 @@ describe('failures', () => {
     );
     expect(job.logText()).not.toMatch(/Container .* (Created|Started)/);
     expect(nothingLeft(name)).toBe(true);
-    expect(execFileSync('docker', ['ps', '-a', '--filter', 'name=shared-db', '--format', '{{.Names}}'], { encoding: 'utf8' }).trim()).toBe('');
+    expect(
+      execFileSync('docker', ['ps', '-a', '--filter', 'name=shared-db', '--format', '{{.Names}}'], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('');
     await job.cleanup();
   });
 
@@ -95,16 +127,38 @@ describe('failures', () => {
     const name = probe.outputs('down')['environment-name']!;
     names.push(name);
     // Someone else's project, started by hand under the same name.
-    execFileSync('docker', ['compose', '-p', name, '-f', join(repoRoot, 'test/fixtures/compose/slow/compose.yaml'), 'up', '-d', 'db'], { stdio: 'pipe' });
+    execFileSync(
+      'docker',
+      [
+        'compose',
+        '-p',
+        name,
+        '-f',
+        join(repoRoot, 'test/fixtures/compose/slow/compose.yaml'),
+        'up',
+        '-d',
+        'db',
+      ],
+      { stdio: 'pipe' },
+    );
     const before = leftovers(name);
     expect(before.containers).toHaveLength(1);
     const job = await runJob({ repository, event: pr, steps: [{ id: 'down', uses: 'teardown' }] });
     expect(job.status).toBe('failure');
     expect(job.outputs('down').status).toBe('refused');
-    expect(job.steps[0]!.stdout).toMatch(/::error::.*without the ephemeral\.dev\/managed-by=ephemeral label.*nothing was removed/);
+    expect(job.steps[0]!.stdout).toMatch(
+      /::error::.*without the ephemeral\.dev\/managed-by=ephemeral label.*nothing was removed/,
+    );
     expect(leftovers(name)).toEqual(before);
     // provision-compose refuses to deploy over it too, and its post leaves it in place.
-    const provision = await runJob({ repository, workspace: repoRoot, event: pr, steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/web' } }] });
+    const provision = await runJob({
+      repository,
+      workspace: repoRoot,
+      event: pr,
+      steps: [
+        { id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/web' } },
+      ],
+    });
     expect(provision.status).toBe('failure');
     expect(provision.steps[0]!.stdout).toMatch(/already runs containers these actions did not create/);
     expect(leftovers(name)).toEqual(before);

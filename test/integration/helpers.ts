@@ -7,7 +7,8 @@ export { repoRoot };
 /** A 40-hex head SHA unique to `seed`. */
 export function sha(seed: string): string {
   let hex = '';
-  for (let i = 0; hex.length < 40; i++) hex += ((seed.charCodeAt(i % seed.length) * 7919 + i * 31) % 4096).toString(16).padStart(3, '0');
+  for (let i = 0; hex.length < 40; i++)
+    hex += ((seed.charCodeAt(i % seed.length) * 7919 + i * 31) % 4096).toString(16).padStart(3, '0');
   return hex.slice(0, 40);
 }
 
@@ -32,7 +33,16 @@ export function leftovers(name: string): { containers: string[]; networks: strin
   const by = (kind: 'container' | 'network' | 'volume', extra: string[]) => {
     const set = new Set<string>();
     for (const label of [`com.docker.compose.project=${name}`, `ephemeral.dev/environment=${name}`]) {
-      for (const id of ids([kind, 'ls', ...extra, '--filter', `label=${label}`, '--format', kind === 'container' ? '{{.Names}}' : '{{.Name}}'])) set.add(id);
+      for (const id of ids([
+        kind,
+        'ls',
+        ...extra,
+        '--filter',
+        `label=${label}`,
+        '--format',
+        kind === 'container' ? '{{.Names}}' : '{{.Name}}',
+      ]))
+        set.add(id);
     }
     return [...set].sort();
   };
@@ -48,7 +58,9 @@ export function nothingLeft(name: string): boolean {
 /** Removes everything of `name` the hard way (test clean-up after a failed assertion). */
 export function forceRemove(name: string): void {
   try {
-    execFileSync('docker', ['compose', '-p', name, 'down', '-v', '--remove-orphans', '-t', '1'], { stdio: 'ignore' });
+    execFileSync('docker', ['compose', '-p', name, 'down', '-v', '--remove-orphans', '-t', '1'], {
+      stdio: 'ignore',
+    });
   } catch {
     // best effort
   }

@@ -23,11 +23,21 @@ describe('Compose lifecycle', () => {
       workspace: repoRoot,
       event: prEvent(101, head),
       steps: [
-        { id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/web', 'wait-timeout': '2m' } },
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/web', 'wait-timeout': '2m' },
+        },
         {
           id: 'ready',
           uses: 'wait-ready',
-          with: { url: 'http://{web:80}/health', 'expect-json': '{"status": "ok"}', 'expect-commit': head, timeout: '60s', interval: '250ms' },
+          with: {
+            url: 'http://{web:80}/health',
+            'expect-json': '{"status": "ok"}',
+            'expect-commit': head,
+            timeout: '60s',
+            interval: '250ms',
+          },
         },
         { id: 'down', uses: 'teardown' },
       ],
@@ -77,7 +87,12 @@ describe('Compose lifecycle', () => {
     expect(job.summary).toContain('ephemeral · wait-ready');
     expect(job.summary).toContain('**Teardown:** removed');
     const report = JSON.parse(readFileSync(env['report-path']!, 'utf8'));
-    expect(report).toMatchObject({ schema: 'ephemeral-report/v1', action: 'provision-compose', result: 'success', environment: { pr: 101, headSha: head } });
+    expect(report).toMatchObject({
+      schema: 'ephemeral-report/v1',
+      action: 'provision-compose',
+      result: 'success',
+      environment: { pr: 101, headSha: head },
+    });
     await job.cleanup();
   });
 
@@ -87,7 +102,13 @@ describe('Compose lifecycle', () => {
       repository,
       workspace: repoRoot,
       event: pr,
-      steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' } }],
+      steps: [
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+        },
+      ],
     });
     const name = kept.outputs('env')['environment-name']!;
     names.push(name);

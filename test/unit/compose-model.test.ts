@@ -1,12 +1,18 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { overall, parsePs, summarise } from '../../actions/shared/src/compose-status.js';
+import { overall, type PsEntry, parsePs, summarise } from '../../actions/shared/src/compose-status.js';
 import { UserInputError } from '../../actions/shared/src/errors.js';
 import { COMPOSE_YAML_SCHEMA, type ComposeModel, planIsolation } from '../../actions/shared/src/isolation.js';
 import { redactModel, registerModelSecrets } from '../../actions/shared/src/redact-config.js';
 import { clearSecretsForTests, redact, redactUrlPassword } from '../../actions/shared/src/secrets.js';
 
-const entry = (Service: string, State: string, Health = '', ExitCode = 0, Publishers: unknown[] = []) => ({
+const entry = (
+  Service: string,
+  State: string,
+  Health = '',
+  ExitCode = 0,
+  Publishers: NonNullable<PsEntry['Publishers']> = [],
+): PsEntry => ({
   Name: `p-${Service}-1`,
   Service,
   State,

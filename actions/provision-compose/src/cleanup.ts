@@ -1,11 +1,18 @@
 /**
  * provision-compose post: tear the environment down (`down --volumes --remove-orphans`, then leftovers by
- * label). Runs after failures and cancellations; idempotent; warns, never fails.
+ * label). Runs after failures and cancellations; idempotent; warns, never fails. Its result joins the job
+ * summary and a JSON report (action `provision-compose-post`).
  */
 import * as core from '@actions/core';
+import type { UploadPolicy } from '../../shared/src/artifact.js';
 import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
 import { teardownCompose } from '../../shared/src/compose-teardown.js';
+import { resolveEnvironment } from '../../shared/src/environment.js';
 import { type ComposeState, STATE_KEY } from '../../shared/src/handoff.js';
+import { actionDir } from '../../shared/src/paths.js';
+import { ActionReport } from '../../shared/src/reporting.js';
+
+const ACTION = 'provision-compose-post';
 
 /** Runs the post step. */
 export async function cleanup(): Promise<void> {
@@ -23,19 +30,39 @@ export async function cleanup(): Promise<void> {
     );
     return;
   }
-  const compose = new DockerCompose(await detectCompose());
-  const result = await core.group(`Tear down ${state.environment}`, () =>
-    teardownCompose(compose, state.environment, {
-      downTimeoutMs: state.downTimeoutMs,
-      log: (line) => core.info(line),
-    }),
-  );
-  if (result.status === 'refused') {
-    core.warning(result.reason ?? 'teardown refused');
-    return;
+  const environment = resolveEnvironment(state.environment, null);
+  const report = new ActionReport(ACTION, environment, actionDir(ACTION, state.environment));
+  const upload = (state.uploadPolicy === 'always' ? 'always' : 'never') as UploadPolicy;
+  try {
+    const compose = new DockerCompose(await detectCompose());
+    const result = await report.time('teardown', () =>
+      core.group(`Tear down ${state.environment}`, () =>
+        teardownCompose(compose, state.environment, {
+          downTimeoutMs: state.downTimeoutMs,
+          log: (line) => core.info(line),
+        }),
+      ),
+    );
+    report.data.removed = {
+      status: result.status,
+      containers: result.containers,
+      networks: result.networks,
+      volumes: result.volumes,
+      failures: result.failures,
+    };
+    if (result.status === 'refused') report.warn(result.reason ?? 'teardown refused');
+    for (const failure of result.failures) report.warn(failure);
+    if (result.status === 'removed' || result.status === 'partial') {
+      core.info(
+        `Teardown ${result.status}: ${result.containers.length} container(s), ${result.networks.length} network(s), ${result.volumes.length} volume(s) removed.`,
+      );
+    }
+    await report.finish({
+      result: result.status === 'removed' || result.status === 'already-gone' ? 'success' : 'failure',
+      upload,
+    });
+  } catch (error) {
+    await report.finish({ result: 'failure', error, upload });
+    throw error;
   }
-  for (const failure of result.failures) core.warning(failure);
-  core.info(
-    `Teardown ${result.status}: ${result.containers.length} container(s), ${result.networks.length} network(s), ${result.volumes.length} volume(s) removed.`,
-  );
 }
