@@ -1,0 +1,352 @@
+/**
+ * Turns the raw measurements into figures (medians, ratios, PASS/MISS against the targets) and renders
+ * them twice: a plain-text table for stdout and the Markdown of docs/benchmarks.md.
+ */
+import type { ComposeBenchResult, RawPorts } from './compose-bench.js';
+import { FLIP_WINDOW_MS, type LatencySeries, widestStraddlingGapMs } from './latency-bench.js';
+import type { MachineInfo } from './machine.js';
+import { markdownTable, median, millis, type SummaryMs, seconds, summarize, textTable, verdict } from './stats.js';
+
+/** Target for measure 1: median(provision-compose + post) / median(raw) at most this. */
+export const TARGET_RATIO = 1.15;
+/** Target for measure 2 (fixed interval): detection latency at most interval + this many ms. */
+export const LATENCY_SLACK_MS = 100;
+
+/** Measure 1's figures. */
+export interface ComposeFigures {
+  runs: number;
+  warmupRuns: number;
+  rawPorts: RawPorts;
+  rawCommands: string[];
+  raw: SummaryMs;
+  provision: SummaryMs;
+  ratio: number;
+  pass: boolean;
+  /** Medians of the parts (ms), for "where the time goes". */
+  parts: {
+    rawUpMs: number;
+    rawDownMs: number;
+    mainMs: number;
+    configMs: number;
+    upMs: number;
+    waitMs: number;
+    mainOtherMs: number;
+    postMs: number;
+    teardownMs: number;
+    postOtherMs: number;
+    harnessMs: number;
+  };
+  upWaitExitCodes: Array<number | null>;
+  perRun: Array<{ rawMs: number; provisionMs: number }>;
+  prebuildMs: number;
+  leftBehind: string;
+}
+
+/** One latency series' figures. */
+export interface LatencyFigures {
+  label: string;
+  /** True for the series the target applies to (fixed interval). */
+  isTarget: boolean;
+  latency: SummaryMs;
+  /** The bound compared with: interval + 100 ms (target), or the backoff schedule's widest gap + 100 ms. */
+  boundMs: number;
+  boundLabel: string;
+  pass: boolean;
+  requestsMedian: number;
+  timeToReadyMedianMs: number;
+  perTrialMs: number[];
+}
+
+/** Computes measure 1's figures. */
+export function composeFigures(
+  result: ComposeBenchResult,
+  options: { runs: number; warmupRuns: number; rawPorts: RawPorts },
+): ComposeFigures {
+  const raw = summarize(result.raw.map((r) => r.totalMs));
+  const provision = summarize(result.provision.map((p) => p.totalMs));
+  const ratio = provision.medianMs / raw.medianMs;
+  const phase = (name: string) => median(result.provision.map((p) => p.phasesMs[name] ?? 0));
+  const med = (f: (p: ComposeBenchResult['provision'][number]) => number) => median(result.provision.map(f));
+  return {
+    runs: options.runs,
+    warmupRuns: options.warmupRuns,
+    rawPorts: options.rawPorts,
+    rawCommands: result.rawCommands,
+    raw,
+    provision,
+    ratio,
+    pass: ratio <= TARGET_RATIO,
+    parts: {
+      rawUpMs: median(result.raw.map((r) => r.upMs)),
+      rawDownMs: median(result.raw.map((r) => r.downMs)),
+      mainMs: med((p) => p.mainMs),
+      configMs: phase('config'),
+      upMs: phase('up'),
+      waitMs: phase('wait'),
+      mainOtherMs: med(
+        (p) => p.mainMs - (p.phasesMs.config ?? 0) - (p.phasesMs.up ?? 0) - (p.phasesMs.wait ?? 0),
+      ),
+      postMs: med((p) => p.postMs),
+      teardownMs: phase('teardown'),
+      postOtherMs: med((p) => p.postMs - (p.phasesMs.teardown ?? 0)),
+      harnessMs: med((p) => p.totalMs - p.mainMs - p.postMs),
+    },
+    upWaitExitCodes: result.raw.map((r) => r.upExitCode),
+    perRun: result.raw.map((r, i) => ({ rawMs: r.totalMs, provisionMs: result.provision[i]?.totalMs ?? NaN })),
+    prebuildMs: result.prebuildMs,
+    leftBehind: result.leftBehind,
+  };
+}
+
+/** Computes measure 2's figures for each series. */
+export function latencyFigures(series: LatencySeries[]): LatencyFigures[] {
+  return series.map((s) => {
+    const isTarget = s.timing.backoff === 1;
+    const latency = summarize(s.trials.map((t) => t.latencyMs));
+    const boundMs = isTarget
+      ? s.timing.intervalMs + LATENCY_SLACK_MS
+      : widestStraddlingGapMs(s.timing) + LATENCY_SLACK_MS;
+    return {
+      label: s.label,
+      isTarget,
+      latency,
+      boundMs,
+      boundLabel: isTarget
+        ? `target: max ≤ interval + ${LATENCY_SLACK_MS} ms = ${millis(boundMs)}`
+        : `schedule bound (not the target): max ≤ widest attempt gap that can straddle the flip + ${LATENCY_SLACK_MS} ms = ${millis(boundMs)}`,
+      pass: latency.maxMs <= boundMs,
+      requestsMedian: median(s.trials.map((t) => t.requests)),
+      timeToReadyMedianMs: median(s.trials.map((t) => t.timeToReadyMs)),
+      perTrialMs: s.trials.map((t) => t.latencyMs),
+    };
+  });
+}
+
+/** Everything one benchmark run produced. */
+export interface BenchReport {
+  date: string;
+  command: string;
+  machine: MachineInfo;
+  /** Running containers of other projects on the engine, at the start and at the end. */
+  otherContainers: { start: number; end: number };
+  compose: ComposeFigures | null;
+  latency: LatencyFigures[] | null;
+  intervalMs: number;
+  latencyRuns: number;
+  durationMs: number;
+}
+
+function exitCodes(codes: Array<number | null>): string {
+  const nonZero = codes.filter((c) => c !== 0).length;
+  return nonZero === 0
+    ? `exited 0 in all ${codes.length} runs`
+    : `exited non-zero in ${nonZero} of ${codes.length} runs (${codes.join(', ')}) although the stack was ready`;
+}
+
+function composeRows(c: ComposeFigures): string[][] {
+  return [
+    ['side', 'median', 'min', 'max', 'runs'],
+    [
+      'raw: up -d --wait + down -v',
+      seconds(c.raw.medianMs),
+      seconds(c.raw.minMs),
+      seconds(c.raw.maxMs),
+      String(c.raw.n),
+    ],
+    [
+      'provision-compose + post (runJob)',
+      seconds(c.provision.medianMs),
+      seconds(c.provision.minMs),
+      seconds(c.provision.maxMs),
+      String(c.provision.n),
+    ],
+  ];
+}
+
+function partRows(c: ComposeFigures): string[][] {
+  const p = c.parts;
+  const delta = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${millis(a - b)}`;
+  return [
+    ['part (median of each)', 'raw', 'provision-compose', 'difference'],
+    ['start: up -d --wait  vs  main step', seconds(p.rawUpMs), seconds(p.mainMs), delta(p.mainMs, p.rawUpMs)],
+    ['  main: docker compose config (isolation guard)', '', millis(p.configMs), ''],
+    ['  main: docker compose up -d (incl. cached build)', '', seconds(p.upMs), ''],
+    ['  main: wait (ps polled every 500 ms)', '', millis(p.waitMs), ''],
+    ['  main: rest (Node start, compose detect, labels, report)', '', millis(p.mainOtherMs), ''],
+    ['stop: down -v  vs  post step', seconds(p.rawDownMs), seconds(p.postMs), delta(p.postMs, p.rawDownMs)],
+    ['  post: teardown (lists by label, down, re-lists)', '', millis(p.teardownMs), ''],
+    ['  post: rest (Node start, report)', '', millis(p.postOtherMs), ''],
+    ['harness: job set-up, file commands between steps', '', millis(p.harnessMs), `+${millis(p.harnessMs)}`],
+  ];
+}
+
+function latencyRows(l: LatencyFigures[]): string[][] {
+  return [
+    ['series', 'median', 'min', 'max', 'trials', 'requests (median)', 'bound', 'verdict'],
+    ...l.map((s) => [
+      s.label,
+      millis(s.latency.medianMs),
+      millis(s.latency.minMs),
+      millis(s.latency.maxMs),
+      String(s.latency.n),
+      String(s.requestsMedian),
+      `${s.isTarget ? 'target' : 'schedule'} ≤ ${millis(s.boundMs)}`,
+      s.isTarget ? verdict(s.pass) : `${verdict(s.pass)} (informational)`,
+    ]),
+  ];
+}
+
+/** The plain-text summary for stdout. */
+export function renderText(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(
+    `ephemeral benchmarks — ${r.date}`,
+    `machine: ${r.machine.nproc} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, ${r.machine.kernel}; docker ${r.machine.dockerEngine}, compose ${r.machine.compose}; actions on Node ${r.machine.actionsNode}`,
+    `other projects' running containers on the engine: ${r.otherContainers.start} at start, ${r.otherContainers.end} at end`,
+    '',
+  );
+  if (r.compose) {
+    const c = r.compose;
+    out.push(
+      `1. provision-compose + post vs raw docker compose — examples/compose-app, ${c.runs} runs per side, interleaved raw/provision, ${c.warmupRuns} warm-up pair(s) not counted`,
+      `   raw: ${c.rawCommands.join(' && ')}`,
+      '',
+      textTable(composeRows(c)),
+      '',
+      `ratio median(provision+post) / median(raw) = ${c.ratio.toFixed(3)}   target ≤ ${TARGET_RATIO}   ${verdict(c.pass)}`,
+      `raw up --wait ${exitCodes(c.upWaitExitCodes)}`,
+      '',
+      textTable(partRows(c)),
+      '',
+      `left behind: ${c.leftBehind}`,
+      '',
+    );
+  }
+  if (r.latency) {
+    out.push(
+      `2. wait-ready detection latency — local HTTP server flips 503 → 200 at a random moment ${FLIP_WINDOW_MS.from / 1000}–${FLIP_WINDOW_MS.to / 1000} s after the first request; ${r.latencyRuns} trials per series, interleaved`,
+      '',
+      textTable(latencyRows(r.latency)),
+      '',
+    );
+    for (const s of r.latency) out.push(`${s.label}: ${s.boundLabel} → ${verdict(s.pass)}`);
+    out.push('');
+  }
+  out.push(`total bench time ${seconds(r.durationMs)}`);
+  return out.join('\n');
+}
+
+/** The Markdown of docs/benchmarks.md. */
+export function renderMarkdown(r: BenchReport): string {
+  const m = r.machine;
+  const md: string[] = [];
+  md.push(
+    '# Benchmarks',
+    '',
+    '<!-- Generated by `npm run bench` (bench/run.ts); overwritten on every run. Do not edit by hand. -->',
+    '',
+    `- **Date:** ${r.date}`,
+    `- **Command:** \`${r.command}\``,
+    `- **Machine:** ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.kernel}`,
+    `- **Docker:** engine ${m.dockerEngine}, Compose ${m.compose}`,
+    `- **Node:** actions on ${m.actionsNode} (\`EPHEMERAL_TEST_NODE\`, as \`runs.using: node24\`); bench and harness on ${m.benchNode}`,
+    `- **Other load:** ${r.otherContainers.start} running container(s) of other projects on the engine at the start, ${r.otherContainers.end} at the end`,
+    `- **Total bench time:** ${seconds(r.durationMs)}`,
+    '',
+    '## Summary',
+    '',
+  );
+  const summary: string[][] = [['measure', 'figure', 'target', 'verdict']];
+  if (r.compose)
+    summary.push([
+      'provision-compose + post vs raw Compose',
+      `ratio of medians ${r.compose.ratio.toFixed(3)} (${seconds(r.compose.provision.medianMs)} / ${seconds(r.compose.raw.medianMs)})`,
+      `≤ ${TARGET_RATIO}`,
+      verdict(r.compose.pass),
+    ]);
+  for (const s of r.latency ?? [])
+    summary.push([
+      `wait-ready detection latency, ${s.label}`,
+      `median ${millis(s.latency.medianMs)}, max ${millis(s.latency.maxMs)}`,
+      s.isTarget ? `max ≤ ${millis(s.boundMs)} (interval + ${LATENCY_SLACK_MS} ms)` : 'none (informational)',
+      s.isTarget ? verdict(s.pass) : '—',
+    ]);
+  md.push(markdownTable(summary), '');
+  md.push('PASS/MISS is a benchmark verdict, not a test result: `npm run bench` exits 0 either way.', '');
+
+  if (r.compose) {
+    const c = r.compose;
+    md.push(
+      '## 1. provision-compose + post vs raw Docker Compose',
+      '',
+      `On \`examples/compose-app\` (PostgreSQL, Redis, the \`migrate\` and \`seed\` one-shots, and the Node API built from \`./api\`), ${c.runs} runs per side, **interleaved** (raw, provision, raw, provision, …) so that drift on the machine hits both sides; ${c.warmupRuns} warm-up pair(s) before them were not counted.`,
+      '',
+      '- **provision-compose + post:** `runJob` (test/harness/runner.ts) with the single step `provision-compose` (`working-directory: examples/compose-app`, all other inputs at their defaults), wall time from the start of `runJob` to its end — main, the post step\'s teardown, and the harness starting both Node processes.',
+      `- **raw:** \`${c.rawCommands[0]}\` then \`${c.rawCommands[1]}\`, wall time of both commands.`,
+      '',
+      markdownTable(composeRows(c)),
+      '',
+      `**Ratio** median(provision-compose + post) / median(raw) = **${c.ratio.toFixed(3)}**, target ≤ ${TARGET_RATIO}: **${verdict(c.pass)}**.`,
+      '',
+      '### Where the time goes',
+      '',
+      'Medians of each part (they need not add up exactly to the median of the total). The provision-compose phases come from the JSON reports the actions write (`timings`).',
+      '',
+      markdownTable(partRows(c)),
+      '',
+      '### Per run',
+      '',
+      markdownTable([
+        ['run', 'raw', 'provision-compose + post', 'ratio'],
+        ...c.perRun.map((p, i) => [
+          String(i + 1),
+          seconds(p.rawMs),
+          seconds(p.provisionMs),
+          (p.provisionMs / p.rawMs).toFixed(3),
+        ]),
+      ]),
+      '',
+      '### Method and caveats',
+      '',
+      `- **\`up --wait\` and one-shot services** (docker/compose#10596): on Compose ${m.compose}, \`up -d --wait\` ${exitCodes(c.upWaitExitCodes)}; the bench also checks after every raw \`up\` that db, cache and api are running and healthy and that migrate and seed exited 0, so the raw side measures a stack as ready as the one provision-compose reports. The raw side therefore uses \`--wait\` on all services.`,
+      c.rawPorts === 'ephemeral'
+        ? '- **Host ports:** the example publishes fixed host ports (5432, 6379, 8080). The raw side adds a small override (`ports: !override ["5432"]` etc.) that makes them ephemeral — the same rewrite provision-compose\'s isolation guard generates — because other stacks on a shared engine may hold those ports (seen while building this bench). `--raw-ports fixed` runs the example file alone and fails early when a port is taken.'
+        : '- **Host ports:** the raw side ran the example file alone, with its fixed host ports (5432, 6379, 8080), one stack at a time (`--raw-ports fixed`).',
+      `- **Images:** the example images were built once before timing (${seconds(c.prebuildMs)}), so the build cache is warm. Compose names images per project (\`<project>-api\`, \`<project>-seed\`), so every run on both sides still "builds" them — from the cache, the same path on both sides (provision-compose's default \`build: auto\` builds missing images, like a plain \`up\`). Those per-project images are removed after each run, outside the timed region.`,
+      '- **Project names** are unique per run (`bench-raw-<id>-<n>`; provision-compose derives `bench-pr-<n>-<hash>` from a fake PR number). Every project is removed in a `finally` and checked with `docker ps -a --filter label=com.docker.compose.project=<name>` (plus networks, volumes and images).',
+      `- **Left behind:** ${c.leftBehind}.`,
+      '- The provision side includes what the GitHub runner does around an action — two Node 24 process starts (main and post), the file-command processing — which a raw `run:` step would also pay in part (one shell start) on a real runner.',
+      `- Small samples (${c.runs} per side) on a shared machine: read the medians, not single runs; min and max show the spread.`,
+      '',
+    );
+  }
+
+  if (r.latency) {
+    md.push(
+      '## 2. wait-ready detection latency',
+      '',
+      `A local HTTP server in the bench process (127.0.0.1, ephemeral port) answers 503 until a flip moment, then 200 \`{"status":"ok"}\`; it flips at a random moment ${FLIP_WINDOW_MS.from / 1000}–${FLIP_WINDOW_MS.to / 1000} s after the first request arrived. wait-ready runs under \`runJob\` with \`url\` pointing at it, \`expect-status: 200\`, \`expect-json: {"status": "ok"}\`. **Detection latency** = arrival of the first request answered 200 − the flip, both taken on the server with \`performance.now()\`. ${r.latencyRuns} trials per series; the two series are interleaved trial by trial.`,
+      '',
+      markdownTable(latencyRows(r.latency)),
+      '',
+    );
+    for (const s of r.latency) md.push(`- **${s.label}:** ${s.boundLabel} → **${verdict(s.pass)}**.`);
+    md.push(
+      '',
+      '### Per trial (ms after the flip)',
+      '',
+      markdownTable([
+        ['series', 'latencies'],
+        ...r.latency.map((s) => [s.label, s.perTrialMs.map((v) => String(Math.round(v))).join(', ')]),
+      ]),
+      '',
+      '### Method and caveats',
+      '',
+      '- With a fixed interval the next attempt starts one interval after the previous one started, so the latency is spread over 0 … interval plus the request\'s own time; the target is that even the worst trial stays within interval + 100 ms.',
+      '- With the default backoff (factor 1.5, `max-interval` 5 s) the interval grows after every failed attempt, so the gap that straddles the flip is wider (attempts at 0, 1, 2.5, 4.75 s … for a 1 s interval): that series is reported separately and only checked against the bound from that schedule, not against the target.',
+      '- The flip is uniform in its window, so a small number of trials samples the spread coarsely; the max is the figure that matters for the target.',
+      '',
+    );
+  }
+  return `${md.join('\n')}\n`;
+}
