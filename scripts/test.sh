@@ -11,4 +11,12 @@ npm run --silent typecheck
 npm run --silent lint
 # Integration tests run the bundled actions under Node 24, the runtime GitHub uses (runs.using: node24).
 export EPHEMERAL_TEST_NODE="$PWD/.cache/tools/node24/bin/node"
-npx vitest run "$@"
+mkdir -p .cache
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json "$@" || status=$?
+# One plain closing line that any CI can read: "N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".cache/vitest-results.json", "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit "$status"
