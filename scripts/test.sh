@@ -4,13 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
-prepare_node_modules
-bash scripts/machine/setup.sh
-prepare_example
+prepare_all
 npm run --silent typecheck
 npm run --silent lint
-# Integration tests run the bundled actions under Node 24, the runtime GitHub uses (runs.using: node24).
-export EPHEMERAL_TEST_NODE="$PWD/.cache/tools/node24/bin/node"
 mkdir -p .cache
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json "$@" || status=$?

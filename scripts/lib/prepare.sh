@@ -18,3 +18,13 @@ prepare_example() {
     (cd "$api" && npm ci --omit=dev --no-fund --no-audit)
   fi
 }
+
+# Everything a run on a fresh machine needs: dependencies, Docker + Compose v2 + stand-in images, Node 24,
+# the example's dependencies; exports EPHEMERAL_TEST_NODE (the bundled actions run under Node 24, the
+# runtime GitHub uses: runs.using: node24).
+prepare_all() {
+  prepare_node_modules
+  bash scripts/machine/setup.sh
+  prepare_example
+  export EPHEMERAL_TEST_NODE="${EPHEMERAL_TEST_NODE:-$PWD/.cache/tools/node24/bin/node}"
+}

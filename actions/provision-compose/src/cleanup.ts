@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import type { UploadPolicy } from '../../shared/src/artifact.js';
 import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
-import { teardownCompose } from '../../shared/src/compose-teardown.js';
+import { removedReport, teardownCompose } from '../../shared/src/compose-teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
 import { type ComposeState, STATE_KEY } from '../../shared/src/handoff.js';
 import { actionDir } from '../../shared/src/paths.js';
@@ -43,13 +43,7 @@ export async function cleanup(): Promise<void> {
         }),
       ),
     );
-    report.data.removed = {
-      status: result.status,
-      containers: result.containers,
-      networks: result.networks,
-      volumes: result.volumes,
-      failures: result.failures,
-    };
+    report.data.removed = removedReport(result);
     if (result.status === 'refused') report.warn(result.reason ?? 'teardown refused');
     for (const failure of result.failures) report.warn(failure);
     if (result.status === 'removed' || result.status === 'partial') {

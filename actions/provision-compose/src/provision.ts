@@ -238,8 +238,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       result,
       error,
       upload: settings.uploadReport,
-      excerpt: diagnostics?.excerpt ?? '',
-      ...(diagnostics ? { diagnostics: { dir: diagnostics.dir, files: diagnostics.files } } : {}),
+      ...(diagnostics ? { bundle: diagnostics } : {}),
     });
     core.setOutput(OUTPUTS.reportPath, path);
     throw error;

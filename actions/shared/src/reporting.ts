@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { type UploadPolicy, uploadReport } from './artifact.js';
+import type { Diagnostics } from './diagnostics.js';
 import type { ResolvedEnvironment } from './environment.js';
 import type { Report } from './report.js';
 import { REPORT_SCHEMA, renderSummary, writeReport, writeSummary } from './report.js';
@@ -12,9 +13,8 @@ import { REPORT_SCHEMA, renderSummary, writeReport, writeSummary } from './repor
 export interface FinishOptions {
   result: Report['result'];
   error?: unknown;
-  /** Diagnostics directory and files, when collected. */
-  diagnostics?: Report['diagnostics'];
-  excerpt?: string;
+  /** The diagnostics bundle, when one was collected: its files go in the report, its excerpt in the summary. */
+  bundle?: Diagnostics;
   upload: UploadPolicy;
 }
 
@@ -51,7 +51,7 @@ export class ActionReport {
   }
 
   /** Builds the report object (pure apart from the clock). */
-  build(options: Pick<FinishOptions, 'result' | 'error' | 'diagnostics'>): Report {
+  build(options: Pick<FinishOptions, 'result' | 'error'> & { diagnostics?: Report['diagnostics'] }): Report {
     const finished = Date.now();
     const env = this.environment;
     const report: Report = {
@@ -85,12 +85,16 @@ export class ActionReport {
 
   /** Writes report.json, the summary section and the artifact; returns the report path. Never throws. */
   async finish(options: FinishOptions): Promise<string> {
-    const report = this.build(options);
+    const bundle = options.bundle;
+    const report = this.build({
+      ...options,
+      ...(bundle ? { diagnostics: { dir: bundle.dir, files: bundle.files } } : {}),
+    });
     let path = '';
     try {
       path = writeReport(this.dir, report);
       core.info(`Report: ${path}`);
-      await writeSummary(renderSummary(report, options.excerpt ?? ''));
+      await writeSummary(renderSummary(report, bundle?.excerpt ?? ''));
     } catch (error) {
       core.warning(`Could not write the report: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
-import { teardownCompose } from '../../shared/src/compose-teardown.js';
+import { removedReport, teardownCompose } from '../../shared/src/compose-teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
 import { UserInputError } from '../../shared/src/errors.js';
 import { actionDir } from '../../shared/src/paths.js';
@@ -27,13 +27,7 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
         teardownCompose(compose, name, { downTimeoutMs: settings.downTimeoutMs, log: (l) => core.info(l) }),
       ),
     );
-    report.data.removed = {
-      status: result.status,
-      containers: result.containers,
-      networks: result.networks,
-      volumes: result.volumes,
-      failures: result.failures,
-    };
+    report.data.removed = removedReport(result);
     core.setOutput(OUTPUTS.status, result.status);
     core.setOutput(
       OUTPUTS.removed,

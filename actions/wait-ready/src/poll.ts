@@ -6,6 +6,8 @@
  * `backoff`, capped at `maxInterval`. The clock and sleep are injectable for unit tests.
  */
 
+import type { ProbeReport } from '../../shared/src/report.js';
+
 /** One attempt's outcome. `detail` is the last response or error, for the report (bounded by the probe). */
 export interface AttemptResult {
   ok: boolean;
@@ -30,17 +32,8 @@ export interface Timing {
   consecutive: number;
 }
 
-/** One probe's outcome. */
-export interface ProbeOutcome {
-  name: string;
-  kind: string;
-  target: string;
-  ready: boolean;
-  attempts: number;
-  /** ms from the start until the probe held `consecutive` times, or null. */
-  timeToReadyMs: number | null;
-  last: string;
-}
+/** One probe's outcome: the report's probe entry (times in ms). */
+export type ProbeOutcome = ProbeReport;
 
 /** The clock and sleep used by the engine. */
 export interface Clock {

@@ -114,8 +114,7 @@ export async function waitReady(settings: WaitSettings = getSettings()): Promise
     result: 'failure',
     error,
     upload: settings.uploadReport,
-    excerpt: diagnostics?.excerpt ?? '',
-    ...(diagnostics ? { diagnostics: { dir: diagnostics.dir, files: diagnostics.files } } : {}),
+    ...(diagnostics ? { bundle: diagnostics } : {}),
   });
   core.setOutput(OUTPUTS.reportPath, path);
   throw error;
