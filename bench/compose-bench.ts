@@ -13,13 +13,20 @@
  * is checked to be gone (`docker ps -a --filter label=com.docker.compose.project=<name>`, networks, volumes).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deriveIdentity } from '../actions/shared/src/identity.js';
 import { repoRoot, runJob } from '../test/harness/runner.js';
 import { describeLeftovers, isEmpty, leftovers, removeProject, type TimedRun, timed } from './docker.js';
+import {
+  type CallGroup,
+  groupCalls,
+  installDockerTracer,
+  measureStartup,
+  type StartupCost,
+} from './trace.js';
 
 /** The example, relative to the repository root. */
 export const EXAMPLE_DIR = 'examples/compose-app';
@@ -61,8 +68,12 @@ export interface ComposeBenchOptions {
   runs: number;
   warmupRuns: number;
   rawPorts: RawPorts;
+  /** Make one extra, untimed provision run with the docker calls traced. */
+  trace: boolean;
   /** Node binary for the actions. */
   node: string;
+  /** Folder holding the actions (a snapshot of the bundles). */
+  actionsRoot: string;
   /** Progress lines. */
   log: (line: string) => void;
 }
@@ -77,6 +88,8 @@ export interface ComposeBenchResult {
   projects: string[];
   leftBehind: string;
   prebuildMs: number;
+  /** One extra provision run with every docker call logged (not in the medians), or null. */
+  trace: { run: ProvisionRun; calls: number; groups: CallGroup[]; startup: StartupCost | null } | null;
 }
 
 /** Override that makes the example's fixed host ports ephemeral, as provision-compose's generated one does. */
@@ -150,6 +163,21 @@ async function assertFixedPortsFree(): Promise<void> {
   }
 }
 
+/**
+ * Merges the `timings` of every JSON report the actions wrote for one environment
+ * (`$RUNNER_TEMP/ephemeral/<name>/<action>/report.json`): config, up, wait from main, teardown from post.
+ */
+function reportTimings(dir: string): Record<string, number> {
+  const timings: Record<string, number> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name, 'report.json');
+    if (!entry.isDirectory() || !existsSync(file)) continue;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { timings?: Record<string, number> };
+    Object.assign(timings, report.timings ?? {});
+  }
+  return timings;
+}
+
 function fail(what: string, run: TimedRun): Error {
   return new Error(
     `${what} exited ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().slice(-1500)}`,
@@ -163,6 +191,8 @@ export async function benchCompose(
 ): Promise<ComposeBenchResult> {
   const id = randomBytes(3).toString('hex');
   const tmp = mkdtempSync(join(tmpdir(), 'ephemeral-bench-'));
+  // also on process.exit (Ctrl-C), which skips the finally below
+  process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
   const overridePath = join(tmp, 'ports.yaml');
   writeFileSync(overridePath, PORTS_OVERRIDE);
   const files = ['-f', EXAMPLE_FILE, ...(options.rawPorts === 'ephemeral' ? ['-f', overridePath] : [])];
@@ -208,7 +238,7 @@ export async function benchCompose(
     }
   };
 
-  const provisionRun = async (): Promise<ProvisionRun> => {
+  const provisionRun = async (env?: Record<string, string>): Promise<ProvisionRun> => {
     const pr = prBase + ++prIndex;
     const project = deriveIdentity({ repository: REPOSITORY, prNumber: pr, ref: '', explicitName: '' }).name;
     projects.push(project);
@@ -221,6 +251,7 @@ export async function benchCompose(
         sha: head,
         workspace: repoRoot,
         node: options.node,
+        actionsRoot: options.actionsRoot,
         event: {
           name: 'pull_request',
           payload: {
@@ -235,6 +266,7 @@ export async function benchCompose(
           },
         },
         steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': EXAMPLE_DIR } }],
+        ...(env ? { env } : {}),
       });
       const totalMs = performance.now() - start;
       try {
@@ -246,22 +278,7 @@ export async function benchCompose(
             `provision-compose job ${job.status} (post ${post?.outcome}, name ${name} vs ${project}):\n${job.logText().slice(-4000)}`,
           );
         }
-        const phasesMs: Record<string, number> = {};
-        const mainReport = JSON.parse(readFileSync(job.outputs('env')['report-path']!, 'utf8')) as {
-          timings?: Record<string, number>;
-        };
-        Object.assign(phasesMs, mainReport.timings ?? {});
-        const postReportPath = join(
-          job.runnerTemp,
-          'ephemeral',
-          project,
-          'provision-compose-post',
-          'report.json',
-        );
-        const postReport = JSON.parse(readFileSync(postReportPath, 'utf8')) as {
-          timings?: Record<string, number>;
-        };
-        Object.assign(phasesMs, postReport.timings ?? {});
+        const phasesMs = reportTimings(join(job.runnerTemp, 'ephemeral', project));
         // the post step must have left nothing but the images Compose built
         const left = leftovers(project);
         if (left.containers.length + left.networks.length + left.volumes.length > 0)
@@ -278,6 +295,7 @@ export async function benchCompose(
   let prebuildMs = 0;
   const raw: RawRun[] = [];
   const provision: ProvisionRun[] = [];
+  let trace: ComposeBenchResult['trace'] = null;
   try {
     // Warm the build cache once: both sides then build the api/seed images from cache (Compose names
     // the images per project, so each run still "builds", which takes the same cached path on both sides).
@@ -309,6 +327,17 @@ export async function benchCompose(
       );
       provision.push(p);
     }
+    if (options.trace) {
+      options.log(
+        'traced run (not counted): provision-compose with every docker call logged, then start-up costs',
+      );
+      const tracer = installDockerTracer(tmp);
+      const run = await provisionRun(tracer.env);
+      const calls = tracer.read();
+      const postScript = join(options.actionsRoot, 'dist', 'provision-compose', 'post.js');
+      const startup = existsSync(postScript) ? await measureStartup(options.node, postScript) : null;
+      trace = { run, calls: calls.length, groups: groupCalls(calls), startup };
+    }
   } finally {
     for (const project of projects) if (active.has(project)) removeProject(project);
     for (const project of projects) active.delete(project);
@@ -325,5 +354,6 @@ export async function benchCompose(
     projects,
     leftBehind: left.length ? left.map(([p, l]) => `${p}: ${describeLeftovers(l)}`).join('; ') : 'nothing',
     prebuildMs,
+    trace,
   };
 }

@@ -127,12 +127,14 @@ export interface LatencyBenchOptions {
   runs: number;
   intervalMs: number;
   node: string;
+  /** Folder holding the actions (a snapshot of the bundles). */
+  actionsRoot: string;
   log: (line: string) => void;
 }
 
-/** Formats ms as a wait-ready duration input (`1500ms`). */
+/** Formats ms as a wait-ready duration input (`1s`, `1500ms`). */
 function durationInput(ms: number): string {
-  return `${Math.round(ms)}ms`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
 }
 
 /**
@@ -161,6 +163,7 @@ export async function benchLatency(options: LatencyBenchOptions): Promise<Latenc
         server.reset();
         const job = await runJob({
           node: options.node,
+          actionsRoot: options.actionsRoot,
           steps: [
             {
               id: 'ready',

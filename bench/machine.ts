@@ -15,6 +15,27 @@ export interface MachineInfo {
   actionsNode: string;
   /** Node version of the benchmark process itself (the harness, the HTTP server). */
   benchNode: string;
+  /** The example's base images that are local stand-ins (scripts/machine/build-images.sh), not the official ones. */
+  standIns: string[];
+}
+
+/** Base images of examples/compose-app (postgres, redis; node for the api build). */
+const EXAMPLE_IMAGES = ['postgres:15', 'redis:7', 'node:20-slim'];
+
+/** The images among `images` labelled `org.ephemeral.stand-in=true`. */
+function standIns(images: string[]): string[] {
+  return images.filter((image) => {
+    try {
+      const label = execFileSync(
+        'docker',
+        ['image', 'inspect', '--format', '{{index .Config.Labels "org.ephemeral.stand-in"}}', image],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      ).trim();
+      return label === 'true';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Collects the machine facts; `actionsNodePath` is the Node binary that runs the actions. */
@@ -35,5 +56,6 @@ export function machineInfo(actionsNodePath: string): MachineInfo {
     compose,
     actionsNode,
     benchNode: process.version,
+    standIns: standIns(EXAMPLE_IMAGES),
   };
 }

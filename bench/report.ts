@@ -5,7 +5,17 @@
 import type { ComposeBenchResult, RawPorts } from './compose-bench.js';
 import { FLIP_WINDOW_MS, type LatencySeries, widestStraddlingGapMs } from './latency-bench.js';
 import type { MachineInfo } from './machine.js';
-import { markdownTable, median, millis, type SummaryMs, seconds, summarize, textTable, verdict } from './stats.js';
+import {
+  markdownTable,
+  median,
+  millis,
+  type SummaryMs,
+  seconds,
+  summarize,
+  textTable,
+  verdict,
+} from './stats.js';
+import type { CallGroup, StartupCost } from './trace.js';
 
 /** Target for measure 1: median(provision-compose + post) / median(raw) at most this. */
 export const TARGET_RATIO = 1.15;
@@ -40,6 +50,15 @@ export interface ComposeFigures {
   perRun: Array<{ rawMs: number; provisionMs: number }>;
   prebuildMs: number;
   leftBehind: string;
+  /** The traced, untimed run: docker calls per phase and kind. */
+  trace: {
+    totalMs: number;
+    mainMs: number;
+    postMs: number;
+    calls: number;
+    groups: CallGroup[];
+    startup: StartupCost | null;
+  } | null;
 }
 
 /** One latency series' figures. */
@@ -92,9 +111,22 @@ export function composeFigures(
       harnessMs: med((p) => p.totalMs - p.mainMs - p.postMs),
     },
     upWaitExitCodes: result.raw.map((r) => r.upExitCode),
-    perRun: result.raw.map((r, i) => ({ rawMs: r.totalMs, provisionMs: result.provision[i]?.totalMs ?? NaN })),
+    perRun: result.raw.map((r, i) => ({
+      rawMs: r.totalMs,
+      provisionMs: result.provision[i]?.totalMs ?? NaN,
+    })),
     prebuildMs: result.prebuildMs,
     leftBehind: result.leftBehind,
+    trace: result.trace
+      ? {
+          totalMs: result.trace.run.totalMs,
+          mainMs: result.trace.run.mainMs,
+          postMs: result.trace.run.postMs,
+          calls: result.trace.calls,
+          groups: result.trace.groups,
+          startup: result.trace.startup,
+        }
+      : null,
   };
 }
 
@@ -127,13 +159,22 @@ export interface BenchReport {
   date: string;
   command: string;
   machine: MachineInfo;
+  /** Which bundles ran: snapshot digest and git state. */
+  actions: string;
   /** Running containers of other projects on the engine, at the start and at the end. */
   otherContainers: { start: number; end: number };
+  /** 1-minute load average at the start and at the end. */
+  loadAverage: { start: number; end: number };
   compose: ComposeFigures | null;
   latency: LatencyFigures[] | null;
   intervalMs: number;
   latencyRuns: number;
   durationMs: number;
+}
+
+/** True when the load average exceeded the CPU count at the start or the end. */
+function busy(r: BenchReport): boolean {
+  return Math.max(r.loadAverage.start, r.loadAverage.end) > r.machine.nproc;
 }
 
 function exitCodes(codes: Array<number | null>): string {
@@ -169,15 +210,58 @@ function partRows(c: ComposeFigures): string[][] {
   return [
     ['part (median of each)', 'raw', 'provision-compose', 'difference'],
     ['start: up -d --wait  vs  main step', seconds(p.rawUpMs), seconds(p.mainMs), delta(p.mainMs, p.rawUpMs)],
-    ['  main: docker compose config (isolation guard)', '', millis(p.configMs), ''],
-    ['  main: docker compose up -d (incl. cached build)', '', seconds(p.upMs), ''],
-    ['  main: wait (ps polled every 500 ms)', '', millis(p.waitMs), ''],
-    ['  main: rest (Node start, compose detect, labels, report)', '', millis(p.mainOtherMs), ''],
+    ['└ main: docker compose config (isolation guard)', '', millis(p.configMs), ''],
+    ['└ main: docker compose up -d (incl. cached build)', '', seconds(p.upMs), ''],
+    ['└ main: wait (ps polled every 500 ms)', '', millis(p.waitMs), ''],
+    ['└ main: rest (Node start, compose detect, labels, report)', '', millis(p.mainOtherMs), ''],
     ['stop: down -v  vs  post step', seconds(p.rawDownMs), seconds(p.postMs), delta(p.postMs, p.rawDownMs)],
-    ['  post: teardown (lists by label, down, re-lists)', '', millis(p.teardownMs), ''],
-    ['  post: rest (Node start, report)', '', millis(p.postOtherMs), ''],
+    ['└ post: teardown (lists by label, down, re-lists)', '', millis(p.teardownMs), ''],
+    ['└ post: rest (Node start, report)', '', millis(p.postOtherMs), ''],
     ['harness: job set-up, file commands between steps', '', millis(p.harnessMs), `+${millis(p.harnessMs)}`],
   ];
+}
+
+function traceRows(t: NonNullable<ComposeFigures['trace']>): string[][] {
+  const rows: string[][] = [['step', 'docker call', 'calls', 'total']];
+  for (const g of t.groups) rows.push([g.phase, g.kind, String(g.calls), millis(g.totalMs)]);
+  for (const phase of ['main', 'post'] as const) {
+    const groups = t.groups.filter((g) => g.phase === phase);
+    const docker = groups.reduce((sum, g) => sum + g.totalMs, 0);
+    const step = phase === 'main' ? t.mainMs : t.postMs;
+    rows.push([
+      phase,
+      `all docker calls / whole step (rest: Node, JS, reports)`,
+      String(groups.reduce((sum, g) => sum + g.calls, 0)),
+      `${millis(docker)} / ${millis(step)} (rest ${millis(step - docker)})`,
+    ]);
+  }
+  return rows;
+}
+
+/** Where provision-compose's extra time comes from, in sentences computed from the figures. */
+function findings(c: ComposeFigures): string[] {
+  const p = c.parts;
+  const overhead = c.provision.medianMs - c.raw.medianMs;
+  const sign = (ms: number) => `${ms >= 0 ? '+' : '−'}${millis(Math.abs(ms))}`;
+  const out = [
+    `provision-compose + post took ${sign(overhead)} (${((c.ratio - 1) * 100).toFixed(1)} %) over raw Compose, median against median.`,
+    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} on \`docker compose config\` (the isolation guard reads the resolved model) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, Compose detection, two label look-ups, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + polling \`ps\` every 500 ms ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
+  ];
+  const listing = c.trace?.groups.filter(
+    (g) => g.phase === 'post' && g.kind !== 'compose down' && g.kind !== 'compose version',
+  );
+  const listed = listing?.length
+    ? ` — in the traced run ${listing.reduce((n, g) => n + g.calls, 0)} list/inspect calls took ${millis(listing.reduce((n, g) => n + g.totalMs, 0))} besides \`down\` itself`
+    : '';
+  out.push(
+    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: before and after \`down\` it lists containers, networks and volumes by Compose project and by environment label (and inspects them) to refuse foreign projects and catch leftovers${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, Compose detection and the report.`,
+  );
+  const s = c.trace?.startup;
+  if (s)
+    out.push(
+      `Start-up costs on this machine: Node 24 with the ${(s.postBundleBytes / 1024 ** 2).toFixed(1)} MB post.js bundle takes ${millis(s.postBundleMs)} to start, load and return (bare \`node -e 0\`: ${millis(s.bareNodeMs)}), paid by main and post alike; every Compose CLI call costs ~${millis(s.composeCliMs)} (\`docker compose version\`), a plain docker CLI call ~${millis(s.dockerCliMs)}.`,
+    );
+  return out;
 }
 
 function latencyRows(l: LatencyFigures[]): string[][] {
@@ -202,13 +286,14 @@ export function renderText(r: BenchReport): string {
   out.push(
     `ephemeral benchmarks — ${r.date}`,
     `machine: ${r.machine.nproc} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, ${r.machine.kernel}; docker ${r.machine.dockerEngine}, compose ${r.machine.compose}; actions on Node ${r.machine.actionsNode}`,
-    `other projects' running containers on the engine: ${r.otherContainers.start} at start, ${r.otherContainers.end} at end`,
+    `actions: ${r.actions}`,
+    `other load: ${r.otherContainers.start} running container(s) of other projects at start, ${r.otherContainers.end} at end; 1-min load average ${r.loadAverage.start.toFixed(2)} at start, ${r.loadAverage.end.toFixed(2)} at end`,
     '',
   );
   if (r.compose) {
     const c = r.compose;
     out.push(
-      `1. provision-compose + post vs raw docker compose — examples/compose-app, ${c.runs} runs per side, interleaved raw/provision, ${c.warmupRuns} warm-up pair(s) not counted`,
+      `1. provision-compose + post vs raw docker compose — examples/compose-app, ${c.runs} run(s) per side, interleaved raw/provision, ${c.warmupRuns} warm-up pair(s) not counted`,
       `   raw: ${c.rawCommands.join(' && ')}`,
       '',
       textTable(composeRows(c)),
@@ -221,6 +306,14 @@ export function renderText(r: BenchReport): string {
       `left behind: ${c.leftBehind}`,
       '',
     );
+    out.push('where the overhead comes from:', ...findings(c).map((f) => `- ${f.replace(/`/g, '')}`), '');
+    if (c.trace)
+      out.push(
+        `docker calls of one extra traced provision-compose run (not counted; ${seconds(c.trace.totalMs)} in all, the wrapper adds a few ms per call):`,
+        '',
+        textTable(traceRows(c.trace)),
+        '',
+      );
   }
   if (r.latency) {
     out.push(
@@ -250,7 +343,9 @@ export function renderMarkdown(r: BenchReport): string {
     `- **Machine:** ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.kernel}`,
     `- **Docker:** engine ${m.dockerEngine}, Compose ${m.compose}`,
     `- **Node:** actions on ${m.actionsNode} (\`EPHEMERAL_TEST_NODE\`, as \`runs.using: node24\`); bench and harness on ${m.benchNode}`,
-    `- **Other load:** ${r.otherContainers.start} running container(s) of other projects on the engine at the start, ${r.otherContainers.end} at the end`,
+    `- **Images:** ${m.standIns.length ? `${m.standIns.join(', ')} are local stand-ins built by scripts/machine/build-images.sh (no registry reachable), not the official images` : 'the official base images'}`,
+    `- **Actions:** ${r.actions}`,
+    `- **Other load:** ${r.otherContainers.start} running container(s) of other projects on the engine at the start, ${r.otherContainers.end} at the end; 1-minute load average ${r.loadAverage.start.toFixed(2)} at the start, ${r.loadAverage.end.toFixed(2)} at the end (${m.nproc} CPUs)`,
     `- **Total bench time:** ${seconds(r.durationMs)}`,
     '',
     '## Summary',
@@ -279,9 +374,9 @@ export function renderMarkdown(r: BenchReport): string {
     md.push(
       '## 1. provision-compose + post vs raw Docker Compose',
       '',
-      `On \`examples/compose-app\` (PostgreSQL, Redis, the \`migrate\` and \`seed\` one-shots, and the Node API built from \`./api\`), ${c.runs} runs per side, **interleaved** (raw, provision, raw, provision, …) so that drift on the machine hits both sides; ${c.warmupRuns} warm-up pair(s) before them were not counted.`,
+      `On \`examples/compose-app\` (PostgreSQL, Redis, the \`migrate\` and \`seed\` one-shots, and the Node API built from \`./api\`), ${c.runs} run(s) per side, **interleaved** (raw, provision, raw, provision, …) so that drift on the machine hits both sides; ${c.warmupRuns} warm-up pair(s) before them were not counted.`,
       '',
-      '- **provision-compose + post:** `runJob` (test/harness/runner.ts) with the single step `provision-compose` (`working-directory: examples/compose-app`, all other inputs at their defaults), wall time from the start of `runJob` to its end — main, the post step\'s teardown, and the harness starting both Node processes.',
+      "- **provision-compose + post:** `runJob` (test/harness/runner.ts) with the single step `provision-compose` (`working-directory: examples/compose-app`, all other inputs at their defaults), wall time from the start of `runJob` to its end — main, the post step's teardown, and the harness starting both Node processes.",
       `- **raw:** \`${c.rawCommands[0]}\` then \`${c.rawCommands[1]}\`, wall time of both commands.`,
       '',
       markdownTable(composeRows(c)),
@@ -294,6 +389,18 @@ export function renderMarkdown(r: BenchReport): string {
       '',
       markdownTable(partRows(c)),
       '',
+      ...findings(c).map((f) => `- ${f}`),
+      '',
+      ...(c.trace
+        ? [
+            '### docker calls of provision-compose',
+            '',
+            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call):`,
+            '',
+            markdownTable(traceRows(c.trace)),
+            '',
+          ]
+        : []),
       '### Per run',
       '',
       markdownTable([
@@ -316,7 +423,12 @@ export function renderMarkdown(r: BenchReport): string {
       '- **Project names** are unique per run (`bench-raw-<id>-<n>`; provision-compose derives `bench-pr-<n>-<hash>` from a fake PR number). Every project is removed in a `finally` and checked with `docker ps -a --filter label=com.docker.compose.project=<name>` (plus networks, volumes and images).',
       `- **Left behind:** ${c.leftBehind}.`,
       '- The provision side includes what the GitHub runner does around an action — two Node 24 process starts (main and post), the file-command processing — which a raw `run:` step would also pay in part (one shell start) on a real runner.',
-      `- Small samples (${c.runs} per side) on a shared machine: read the medians, not single runs; min and max show the spread.`,
+      `- Small samples (${c.runs} per side) on a shared machine: read the medians, not single runs; min and max show the spread.${busy(r) ? ` The machine was busy during this run (1-minute load average ${r.loadAverage.start.toFixed(1)} at the start on ${m.nproc} CPUs, from other work on the host): part-by-part differences of a second either way are within the noise; the ratio of the interleaved medians is the robust figure.` : ''}`,
+      ...(m.standIns.length
+        ? [
+            `- **Stand-in images:** ${m.standIns.join(', ')} are local stand-ins (Debian-based, same tags), so absolute start-up times differ from the official images; both sides use the same images.`,
+          ]
+        : []),
       '',
     );
   }
@@ -342,7 +454,7 @@ export function renderMarkdown(r: BenchReport): string {
       '',
       '### Method and caveats',
       '',
-      '- With a fixed interval the next attempt starts one interval after the previous one started, so the latency is spread over 0 … interval plus the request\'s own time; the target is that even the worst trial stays within interval + 100 ms.',
+      "- With a fixed interval the next attempt starts one interval after the previous one started, so the latency is spread over 0 … interval plus the request's own time; the target is that even the worst trial stays within interval + 100 ms.",
       '- With the default backoff (factor 1.5, `max-interval` 5 s) the interval grows after every failed attempt, so the gap that straddles the flip is wider (attempts at 0, 1, 2.5, 4.75 s … for a 1 s interval): that series is reported separately and only checked against the bound from that schedule, not against the target.',
       '- The flip is uniform in its window, so a small number of trials samples the spread coarsely; the max is the figure that matters for the target.',
       '',

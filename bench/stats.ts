@@ -46,7 +46,9 @@ export function verdict(ok: boolean): 'PASS' | 'MISS' {
 /** Renders rows as an aligned plain-text table (first row = header). */
 export function textTable(rows: string[][]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  }
   const line = (row: string[]) =>
     row
       .map((cell, i) => cell.padEnd(widths[i]!))

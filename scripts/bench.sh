@@ -5,8 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
-prepare_node_modules
-bash scripts/machine/setup.sh
-prepare_example
-export EPHEMERAL_TEST_NODE="${EPHEMERAL_TEST_NODE:-$PWD/.cache/tools/node24/bin/node}"
+prepare_all
 exec npx tsx bench/run.ts "$@"

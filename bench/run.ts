@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: measures, on this machine,
+ *
+ * 1. provision-compose + its post step (under the runner harness) against the raw `docker compose up -d
+ *    --wait` + `down -v` on examples/compose-app, interleaved, with the ratio of the medians against the
+ *    target ≤ 1.15;
+ * 2. wait-ready's detection latency against a local HTTP server that flips from 503 to 200, with a fixed
+ *    interval (target: interval + 100 ms) and, separately, with the default backoff.
+ *
+ * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
+ * test); 1 when something failed (a stack, a job, the clean-up).
+ *
+ * Usage: tsx bench/run.ts [--runs N] [--latency-runs M] [--interval 1s] [--warmup 1]
+ *                         [--raw-ports ephemeral|fixed] [--only compose|latency] [--out docs/benchmarks.md]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../actions/shared/src/duration.js';
+import { repoRoot } from '../test/harness/runner.js';
+import { snapshotActions } from './actions-snapshot.js';
+import { benchCompose, type RawPorts } from './compose-bench.js';
+import { foreignRunningContainers, removeProject } from './docker.js';
+import { benchLatency } from './latency-bench.js';
+import { machineInfo } from './machine.js';
+import { type BenchReport, composeFigures, latencyFigures, renderMarkdown, renderText } from './report.js';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --runs N                 runs per side for provision-compose vs raw Compose (default 5)
+  --warmup N               warm-up pairs before them, not counted (default 1)
+  --raw-ports MODE         ephemeral (default): the raw side makes the example's fixed host ports
+                           ephemeral, as provision-compose does; fixed: the example file alone
+  --no-trace               skip the extra, untimed provision-compose run that logs every docker call
+  --latency-runs M         trials per wait-ready latency series (default 10)
+  --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
+  --only WHAT              compose or latency: run one measure only
+  --out FILE               the Markdown report (default docs/benchmarks.md)
+  -h, --help               this text`;
+
+/** Parsed command line. */
+interface Options {
+  runs: number;
+  warmupRuns: number;
+  rawPorts: RawPorts;
+  latencyRuns: number;
+  intervalMs: number;
+  only: 'compose' | 'latency' | null;
+  trace: boolean;
+  out: string;
+}
+
+function positiveInt(name: string, raw: string, min: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > 1000)
+    throw new Error(`--${name}: expected an integer ${min}…1000, got "${raw}"`);
+  return n;
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '1' },
+      'raw-ports': { type: 'string', default: 'ephemeral' },
+      'latency-runs': { type: 'string', default: '10' },
+      interval: { type: 'string', default: '1s' },
+      only: { type: 'string' },
+      out: { type: 'string', default: 'docs/benchmarks.md' },
+      'no-trace': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return null;
+  const rawPorts = values['raw-ports'];
+  if (rawPorts !== 'ephemeral' && rawPorts !== 'fixed')
+    throw new Error(`--raw-ports: ephemeral or fixed, got "${rawPorts}"`);
+  const only = values.only ?? null;
+  if (only !== null && only !== 'compose' && only !== 'latency')
+    throw new Error(`--only: compose or latency, got "${only}"`);
+  const intervalMs = parseDuration('--interval', values.interval);
+  if (intervalMs < 50 || intervalMs > 10_000)
+    throw new Error(`--interval: 50ms…10s, got "${values.interval}"`);
+  return {
+    runs: positiveInt('runs', values.runs, 1),
+    warmupRuns: positiveInt('warmup', values.warmup, 0),
+    rawPorts,
+    latencyRuns: positiveInt('latency-runs', values['latency-runs'], 1),
+    intervalMs,
+    only,
+    trace: !values['no-trace'],
+    out: isAbsolute(values.out) ? values.out : join(repoRoot, values.out),
+  };
+}
+
+/** `HEAD a1b2c3d, dist/ as committed` (or `… dist/ modified`) for the report. */
+function gitState(): string {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const head = git(['rev-parse', '--short', 'HEAD']) ?? 'unknown';
+  const dirty = git(['status', '--porcelain', '--', 'dist']);
+  return `HEAD ${head}, dist/ ${dirty === null ? 'unknown' : dirty === '' ? 'as committed' : 'modified'}`;
+}
+
+/** Prefixes of every Compose project this bench creates (to tell other users' containers apart). */
+const OWN_PREFIXES = ['bench-raw-', 'bench-pr-', 'bench-prebuild-'];
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  let options: Options | null;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
+  const node = process.env.EPHEMERAL_TEST_NODE || process.execPath;
+  const started = performance.now();
+  const log = (line: string) => console.log(`[bench] ${line}`);
+
+  // Every temp dir of this run (the harness's jobs included, through TMPDIR) lives in one scratch dir,
+  // removed on exit — also on Ctrl-C, when no finally runs.
+  const scratch = mkdtempSync(join(tmpdir(), 'ephemeral-bench-'));
+  process.env.TMPDIR = scratch;
+  process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+  // Projects being created right now: removed on Ctrl-C / SIGTERM too.
+  const active = new Set<string>();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n[bench] ${signal}: removing ${[...active].join(', ') || 'nothing'}`);
+      for (const project of active) removeProject(project);
+      process.exit(130);
+    });
+  }
+
+  const machine = machineInfo(node);
+  const otherAtStart = foreignRunningContainers(OWN_PREFIXES).length;
+  const loadAtStart = loadavg()[0] ?? 0;
+  log(
+    `machine: ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, docker ${machine.dockerEngine}, compose ${machine.compose}, actions on Node ${machine.actionsNode}`,
+  );
+  if (otherAtStart > 0)
+    log(`note: ${otherAtStart} running container(s) of other projects share this engine (noise)`);
+
+  // The bundles are copied once, so a concurrent `npm run bundle` cannot change them mid-run.
+  const snapshot = await snapshotActions(['provision-compose', 'wait-ready']);
+  log(`actions: snapshot ${snapshot.digest} of dist/ (${gitState()})`);
+  let compose: BenchReport['compose'] = null;
+  let latency: BenchReport['latency'] = null;
+  try {
+    if (options.only !== 'latency') {
+      const result = await benchCompose(
+        {
+          runs: options.runs,
+          warmupRuns: options.warmupRuns,
+          rawPorts: options.rawPorts,
+          trace: options.trace,
+          node,
+          actionsRoot: snapshot.root,
+          log,
+        },
+        active,
+      );
+      if (result.leftBehind !== 'nothing') throw new Error(`left behind: ${result.leftBehind}`);
+      compose = composeFigures(result, options);
+    }
+    if (options.only !== 'compose') {
+      latency = latencyFigures(
+        await benchLatency({
+          runs: options.latencyRuns,
+          intervalMs: options.intervalMs,
+          node,
+          actionsRoot: snapshot.root,
+          log,
+        }),
+      );
+    }
+  } finally {
+    snapshot.remove();
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    machine,
+    actions: `bundle snapshot ${snapshot.digest} (${gitState()})`,
+    otherContainers: { start: otherAtStart, end: foreignRunningContainers(OWN_PREFIXES).length },
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+    compose,
+    latency,
+    intervalMs: options.intervalMs,
+    latencyRuns: options.latencyRuns,
+    durationMs: performance.now() - started,
+  };
+  console.log(`\n${renderText(report)}`);
+  writeFileSync(options.out, renderMarkdown(report));
+  console.log(`\nwritten to ${options.out}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  },
+);

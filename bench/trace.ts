@@ -1,0 +1,166 @@
+/**
+ * Attribution of provision-compose's time to the docker CLI calls it makes: a `docker` wrapper put first
+ * on the step's PATH logs every call (start/end in ns, exit code, phase, argv) to a file. Used for one
+ * extra, untimed run only — the wrapper's own cost (a bash start per call) must not enter the medians.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { median } from './stats.js';
+
+/** One traced docker call. */
+export interface TracedCall {
+  phase: 'main' | 'post';
+  /** e.g. `compose up`, `container ls`, `version`. */
+  kind: string;
+  durationMs: number;
+  exitCode: number;
+}
+
+/** Calls of one kind in one phase, summed. */
+export interface CallGroup {
+  phase: 'main' | 'post';
+  kind: string;
+  calls: number;
+  totalMs: number;
+}
+
+/** A wrapper installed in `dir`: the env to give the job, and a reader for the log. */
+export interface DockerTracer {
+  env: Record<string, string>;
+  read(): TracedCall[];
+}
+
+/** Installs the wrapper into `dir` (a fresh temp dir). */
+export function installDockerTracer(dir: string): DockerTracer {
+  const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+  const log = join(dir, 'docker-calls.tsv');
+  const wrapper = join(dir, 'docker');
+  // The post step is the one whose environment carries STATE_* (the state main saved).
+  writeFileSync(
+    wrapper,
+    `#!/usr/bin/env bash
+start=$(date +%s%N)
+"${real}" "$@"
+rc=$?
+end=$(date +%s%N)
+phase=main
+if env | grep -q '^STATE_'; then phase=post; fi
+printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$start" "$end" "$rc" "$phase" "$*" >> "${log}"
+exit $rc
+`,
+  );
+  chmodSync(wrapper, 0o755);
+  return {
+    env: { PATH: `${dir}:${process.env.PATH ?? ''}` },
+    read: () => (existsSync(log) ? parseTrace(readFileSync(log, 'utf8')) : []),
+  };
+}
+
+/** Compose's global options that take a value (skipped to find the subcommand). */
+const COMPOSE_VALUE_FLAGS = new Set([
+  '--project-name',
+  '-p',
+  '--file',
+  '-f',
+  '--project-directory',
+  '--profile',
+  '--env-file',
+  '--ansi',
+  '--progress',
+]);
+
+/** `compose --project-name x --file f up -d` → `compose up`; `container ls --all` → `container ls`. */
+export function callKind(args: string[]): string {
+  const [first, ...rest] = args;
+  if (first === 'compose') {
+    for (let i = 0; i < rest.length; i++) {
+      const arg = rest[i]!;
+      if (COMPOSE_VALUE_FLAGS.has(arg)) i++;
+      else if (!arg.startsWith('-')) return `compose ${arg}`;
+    }
+    return 'compose';
+  }
+  if (first === 'container' || first === 'network' || first === 'volume' || first === 'image') {
+    return `${first} ${rest.find((a) => !a.startsWith('-')) ?? ''}`.trim();
+  }
+  return first ?? '';
+}
+
+/** Parses the wrapper's log. Arguments are space-joined there; none of the actions' arguments has spaces that matter for the kind. */
+export function parseTrace(text: string): TracedCall[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [start = '0', end = '0', rc = '0', phase = 'main', argv = ''] = line.split('\t');
+      return {
+        phase: phase === 'post' ? 'post' : 'main',
+        kind: callKind(argv.split(' ')),
+        durationMs: Number((BigInt(end) - BigInt(start)) / 1000n) / 1000,
+        exitCode: Number(rc),
+      } satisfies TracedCall;
+    });
+}
+
+/** Groups calls by phase and kind, slowest total first within each phase. */
+export function groupCalls(calls: TracedCall[]): CallGroup[] {
+  const groups = new Map<string, CallGroup>();
+  for (const c of calls) {
+    const key = `${c.phase}\t${c.kind}`;
+    const g = groups.get(key) ?? { phase: c.phase, kind: c.kind, calls: 0, totalMs: 0 };
+    g.calls++;
+    g.totalMs += c.durationMs;
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) =>
+    a.phase === b.phase ? b.totalMs - a.totalMs : a.phase === 'main' ? -1 : 1,
+  );
+}
+
+/** Median ms of `runs` executions of `argv` (start-up costs; output ignored). */
+async function medianRunMs(argv: string[], env: NodeJS.ProcessEnv, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      const child = spawn(argv[0]!, argv.slice(1), { env, stdio: 'ignore' });
+      child.on('error', () => resolve());
+      child.on('close', () => resolve());
+    });
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** What starting the actions' Node processes costs, in ms (medians). */
+export interface StartupCost {
+  /** `node -e 0`. */
+  bareNodeMs: number;
+  /** `node <post.js>` with no saved state: start, load and evaluate the bundle, return at once. */
+  postBundleMs: number;
+  /** Size of that bundle in bytes. */
+  postBundleBytes: number;
+  /** `docker compose version --short` (each compose call starts the Compose CLI plugin). */
+  composeCliMs: number;
+  /** `docker container ls` with a label filter (the plain docker CLI). */
+  dockerCliMs: number;
+}
+
+/** Measures the start-up costs (5 runs each) with `node` and the post script `postScript`. */
+export async function measureStartup(node: string, postScript: string): Promise<StartupCost> {
+  // no GITHUB_STATE / STATE_*: post finds no state, warns and returns
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  return {
+    bareNodeMs: await medianRunMs([node, '-e', '0'], env, 5),
+    postBundleMs: await medianRunMs([node, postScript], env, 5),
+    postBundleBytes: statSync(postScript).size,
+    composeCliMs: await medianRunMs(['docker', 'compose', 'version', '--short'], process.env, 5),
+    dockerCliMs: await medianRunMs(
+      ['docker', 'container', 'ls', '--all', '--quiet', '--filter', 'label=ephemeral.dev/bench-none'],
+      process.env,
+      5,
+    ),
+  };
+}
