@@ -14,10 +14,12 @@ const out = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : join(root, 'dis
 export const ENTRIES = {
   'provision-compose': { index: 'main.ts', post: 'post.ts' },
   'wait-ready': { index: 'main.ts' },
+  'verify-seed': { index: 'main.ts' },
   teardown: { index: 'main.ts' },
   root: { index: 'main.ts' },
 };
 
+const written = new Map();
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
@@ -39,6 +41,14 @@ for (const [action, entries] of Object.entries(ENTRIES)) {
     writeFileSync(join(dir, `${name}.js`), code);
     for (const [asset, { source: content }] of Object.entries(assets ?? {})) {
       const path = join(dir, asset === 'licenses.txt' ? `${name}.licenses.txt` : asset);
+      // Lazily loaded chunks (e.g. 495.index.js) are named alike for every entry of a folder: two entries
+      // may share one only when its bytes are the same.
+      if (written.has(path) && !written.get(path).equals(Buffer.from(content))) {
+        throw new Error(
+          `${path}: two entries emit different chunks under one name; bundle them into separate folders`,
+        );
+      }
+      written.set(path, Buffer.from(content));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, content);
     }

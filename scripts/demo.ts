@@ -1,7 +1,8 @@
 /**
  * The demo: a pull request's environment for examples/compose-app, run by the bundled actions exactly as
  * the GitHub runner runs them — provision-compose → wait-ready (health, including the commit SHA) →
- * teardown — then proof that nothing is left. Prints the job summary; exits 0 on success.
+ * verify-seed (examples/compose-app/seed-checks.yaml) → teardown — then proof that nothing is left.
+ * Prints the job summary; exits 0 on success.
  *
  * Usage: tsx scripts/demo.ts [--node <path>]   (default: $EPHEMERAL_TEST_NODE, else this Node)
  */
@@ -61,6 +62,16 @@ const job = await runJob({
         interval: '500ms',
       },
     },
+    {
+      id: 'verify',
+      uses: 'verify-seed',
+      // As in a workflow: seed-command: docker compose exec -T cache redis-cli SET fixture:environment ${{ env.EPHEMERAL_ENVIRONMENT }}
+      with: (ctx) => ({
+        spec: 'examples/compose-app/seed-checks.yaml',
+        'seed-command': `docker compose exec -T cache redis-cli SET fixture:environment ${ctx.env.EPHEMERAL_ENVIRONMENT}`,
+        timeout: '2m',
+      }),
+    },
     { id: 'teardown', uses: 'teardown' },
   ],
   onLine: (step, phase, line) => {
@@ -102,6 +113,9 @@ console.log(
 );
 console.log(
   `  ready:         ${job.outputs('ready').ready} in ${job.outputs('ready')['time-to-ready-ms']} ms (commit ${sha.slice(0, 12)} live)`,
+);
+console.log(
+  `  verify-seed:   ${job.outputs('verify').passed ?? 0} passed, ${job.outputs('verify').failed ?? '?'} failed (${job.outputs('verify')['report-path'] ?? 'no report'})`,
 );
 console.log(`  teardown:      ${job.outputs('teardown').status} ${job.outputs('teardown').removed ?? ''}`);
 console.log(`  left behind:   ${left.length === 0 ? 'nothing' : left.join(', ')}`);

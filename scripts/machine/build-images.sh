@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Debian-based stand-ins for the official images the example stack and the tests use, without
 # any registry (none is reachable on the project's machines):
-#   postgres:15  redis:7  node:20-slim  busybox:1.35
+#   postgres:15  redis:7  node:20-slim  busybox:1.35  mariadb:10.11
 # How: `mmdebstrap --variant=minbase bookworm` makes a root filesystem from the machine's own Debian
 # mirror, `docker import` turns it into a local base image, and `docker build` builds the small
 # recipes in scripts/machine/images/<name>/ FROM that base (apt-get inside the builds reaches the same
@@ -27,6 +27,7 @@ IMAGES=(
 	"redis|redis:7|ephemeral-standin/redis:7"
 	"node|node:20-slim|ephemeral-standin/node:20-slim"
 	"busybox|busybox:1.35|ephemeral-standin/busybox:1.35"
+	"mariadb|mariadb:10.11|ephemeral-standin/mariadb:10.11"
 )
 SUITE=bookworm
 BASE_REPO=ephemeral-standin/debian

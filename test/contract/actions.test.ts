@@ -10,12 +10,14 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import * as provision from '../../actions/provision-compose/src/contract.js';
 import * as teardown from '../../actions/teardown/src/contract.js';
+import * as verify from '../../actions/verify-seed/src/contract.js';
 import * as wait from '../../actions/wait-ready/src/contract.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const CONTRACTS: Record<string, { INPUTS: Record<string, string>; OUTPUTS: Record<string, string> }> = {
   'provision-compose': provision,
   'wait-ready': wait,
+  'verify-seed': verify,
   teardown,
 };
 

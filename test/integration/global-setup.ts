@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const IMAGES = ['busybox:1.35', 'postgres:15', 'redis:7', 'node:20-slim'];
+const IMAGES = ['busybox:1.35', 'postgres:15', 'redis:7', 'node:20-slim', 'mariadb:10.11'];
 
 function check(what: string, argv: string[], fix: string): string {
   try {
@@ -45,6 +45,7 @@ export default function setup(): void {
     'dist/provision-compose/index.js',
     'dist/provision-compose/post.js',
     'dist/wait-ready/index.js',
+    'dist/verify-seed/index.js',
     'dist/teardown/index.js',
   ]) {
     if (!existsSync(entry))

@@ -236,3 +236,33 @@ describe('localhost tries IPv4 and IPv6 (wait-on#109)', () => {
     expect(down.detail).toMatch(/127\.0\.0\.1: ECONNREFUSED; ::1: ECONNREFUSED/);
   });
 });
+
+describe('poll engine: the deadline never hides the last real answer', () => {
+  it('keeps the last response when the final attempt is cut short by the deadline', async () => {
+    let calls = 0;
+    const probe: Probe = {
+      name: 'slow-at-the-end',
+      kind: 'http',
+      target: 'x',
+      attempt: () => {
+        calls++;
+        return calls === 1 ? Promise.resolve({ ok: false, detail: 'status 404' }) : new Promise(() => {});
+      },
+    };
+    const outcome = await pollProbe(
+      probe,
+      {
+        deadlineMs: 300,
+        attemptTimeoutMs: 5000,
+        intervalMs: 100,
+        maxIntervalMs: 100,
+        backoff: 1,
+        consecutive: 1,
+      },
+      performance.now(),
+    );
+    expect(outcome.ready).toBe(false);
+    expect(calls).toBe(2);
+    expect(outcome.last).toBe('status 404');
+  });
+});

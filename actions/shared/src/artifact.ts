@@ -5,7 +5,6 @@
  */
 
 import { join } from 'node:path';
-import { DefaultArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import { listFiles } from './diagnostics.js';
 
@@ -38,6 +37,8 @@ export async function uploadReport(
     return null;
   }
   try {
+    // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     const files = listFiles(dir).map((f) => join(dir, f.path));
     const client = new DefaultArtifactClient();
     const { id } = await client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {

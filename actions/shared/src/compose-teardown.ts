@@ -48,13 +48,16 @@ export async function teardownCompose(
   docker = new Docker(),
 ): Promise<TeardownResult> {
   const log = options.log ?? (() => {});
-  const project: ResourceMap = {};
-  const labelled: ResourceMap = {};
-  for (const kind of KINDS) {
-    project[kind] = await docker.list(kind, [`${PROJECT_LABEL}=${name}`]);
-    labelled[kind] = await docker.list(kind, environmentSelector(name));
-  }
-  const foreign = KINDS.flatMap((kind) => project[kind]!.filter((r) => !isOurs(r, name)));
+  // All six look-ups at once: on a busy runner each docker call costs tens of ms.
+  const snapshot = async () => {
+    const [project, labelled] = await Promise.all([
+      Promise.all(KINDS.map((kind) => docker.list(kind, [`${PROJECT_LABEL}=${name}`]))),
+      Promise.all(KINDS.map((kind) => docker.list(kind, environmentSelector(name)))),
+    ]);
+    return { project: project.flat(), labelled: labelled.flat() };
+  };
+  const { project, labelled } = await snapshot();
+  const foreign = project.filter((r) => !isOurs(r, name));
   if (foreign.length > 0) {
     const list = foreign
       .slice(0, 5)
@@ -69,15 +72,14 @@ export async function teardownCompose(
       failures: [],
     };
   }
-  const before = new Map<string, DockerResource>();
-  for (const kind of KINDS)
-    for (const r of [...project[kind]!, ...labelled[kind]!]) before.set(`${kind}:${r.id}`, r);
+  const key = (r: DockerResource) => `${r.kind}:${r.id}`;
+  const before = new Map<string, DockerResource>([...project, ...labelled].map((r) => [key(r), r]));
   if (before.size === 0) {
     log(`Environment "${name}" is already gone: no containers, networks or volumes.`);
     return { status: 'already-gone', containers: [], networks: [], volumes: [], failures: [] };
   }
   const failures: string[] = [];
-  if (KINDS.some((kind) => project[kind]!.length > 0)) {
+  if (project.length > 0) {
     log(`docker compose down --volumes --remove-orphans (project ${name})`);
     const down = await compose.tryRun({ name }, downArgs(options.stopTimeoutS ?? 10), {
       timeoutMs: options.downTimeoutMs ?? 180_000,
@@ -85,21 +87,24 @@ export async function teardownCompose(
     if (down.exitCode !== 0)
       failures.push(`compose down exited ${down.exitCode}: ${down.stderr.trim().slice(-300)}`);
   }
-  // Whatever down missed (crashed runs, services since renamed): remove by label, containers first.
-  for (const kind of KINDS) {
-    const left = (await docker.list(kind, environmentSelector(name))).filter((r) => isOurs(r, name));
-    if (left.length > 0)
-      log(`Removing ${left.length} leftover ${kind}(s) labelled ${LABELS.environment}=${name}`);
-    for (const failure of await docker.remove(left))
-      failures.push(`${kind} ${failure.resource.name}: ${failure.error}`);
+  // Whatever down missed (crashed runs, services since renamed): remove by label, containers first
+  // (networks and volumes cannot go while a container uses them).
+  const leftovers = await Promise.all(KINDS.map((kind) => docker.list(kind, environmentSelector(name))));
+  for (const left of leftovers) {
+    const ours = left.filter((r) => isOurs(r, name));
+    if (ours.length === 0) continue;
+    log(`Removing ${ours.length} leftover ${ours[0]!.kind}(s) labelled ${LABELS.environment}=${name}`);
+    for (const failure of await docker.remove(ours))
+      failures.push(`${failure.resource.kind} ${failure.resource.name}: ${failure.error}`);
   }
+  // Only a failure can leave something behind; then look again to report exactly what remains.
   const after = new Set<string>();
-  for (const kind of KINDS) {
-    for (const r of await docker.list(kind, environmentSelector(name))) after.add(`${kind}:${r.id}`);
-    for (const r of await docker.list(kind, [`${PROJECT_LABEL}=${name}`])) after.add(`${kind}:${r.id}`);
+  if (failures.length > 0) {
+    const again = await snapshot();
+    for (const r of [...again.project, ...again.labelled]) after.add(key(r));
   }
   const removed = { container: [] as string[], network: [] as string[], volume: [] as string[] };
-  for (const [key, resource] of before) if (!after.has(key)) removed[resource.kind].push(resource.name);
+  for (const [k, resource] of before) if (!after.has(k)) removed[resource.kind].push(resource.name);
   return {
     status: after.size > 0 ? 'partial' : 'removed',
     containers: removed.container.sort(),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { ServiceMap } from './compose-status.js';
 import { formatMs } from './duration.js';
+import { type CheckReport, renderChecks } from './report-checks.js';
 import { redact } from './secrets.js';
 
 /** Schema identifier written in every report. */
@@ -56,6 +57,8 @@ export interface Report {
   services?: ServiceMap;
   probes?: ProbeReport[];
   removed?: RemovedReport;
+  /** verify-seed: one entry per data check (see report-checks.ts). */
+  checks?: CheckReport[];
   warnings: string[];
   error?: { kind: string; message: string };
   /** Files of the diagnostics bundle, relative to `dir`, with sizes in bytes. */
@@ -112,6 +115,7 @@ export function renderSummary(report: Report, excerpt = ''): string {
     }
     lines.push('');
   }
+  if (report.checks) lines.push(...renderChecks(report.checks));
   if (report.removed) {
     const r = report.removed;
     lines.push(

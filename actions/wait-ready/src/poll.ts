@@ -91,10 +91,17 @@ export async function pollProbe(
   for (;;) {
     const began = clock.now();
     const remaining = start + timing.deadlineMs - began;
-    if (remaining <= 0) break;
+    if (remaining < 1) break;
     attempts++;
-    const result = await attemptWithTimeout(probe, Math.round(Math.min(timing.attemptTimeoutMs, remaining)));
-    last = result.detail.slice(0, 2048);
+    const cutByDeadline = remaining < timing.attemptTimeoutMs;
+    const result = await attemptWithTimeout(
+      probe,
+      Math.max(1, Math.round(Math.min(timing.attemptTimeoutMs, remaining))),
+    );
+    // An attempt the global deadline cut short says nothing new: keep the last real response or error.
+    const cutShort =
+      cutByDeadline && !result.ok && result.detail.startsWith('attempt timed out') && last !== '';
+    if (!cutShort) last = result.detail.slice(0, 2048);
     onAttempt?.(probe, result, attempts);
     if (result.ok) {
       streak++;

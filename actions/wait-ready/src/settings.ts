@@ -9,8 +9,8 @@ import {
   ENV_SERVICES,
 } from '../../shared/src/handoff.js';
 import { Inputs } from '../../shared/src/inputs.js';
+import { servicesFromEnv } from '../../shared/src/placeholders.js';
 import { INPUTS } from './contract.js';
-import { servicesFromEnv } from './placeholders.js';
 import type { Timing } from './poll.js';
 import { type ProbeSpec, parseProbesYaml, parseSimpleInputs } from './spec.js';
 

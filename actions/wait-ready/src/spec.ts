@@ -23,7 +23,7 @@
 import yaml from 'js-yaml';
 import type { ServiceMap } from '../../shared/src/compose-status.js';
 import { UserInputError } from '../../shared/src/errors.js';
-import { expandPlaceholders } from './placeholders.js';
+import { expandPlaceholders } from '../../shared/src/placeholders.js';
 import { parseStatus, type StatusMatcher } from './status.js';
 
 export interface HttpSpec {

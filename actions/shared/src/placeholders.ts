@@ -1,10 +1,11 @@
 /**
  * `{service:port}` placeholders in URLs and TCP addresses, replaced by the published `host:port` from
  * provision-compose's `services` output (exported as EPHEMERAL_SERVICES). So a workflow can write
- * `url: http://{api:8080}/health` instead of digging the ephemeral port out with `fromJSON`.
+ * `url: http://{api:8080}/health` (wait-ready) or `url: postgres://app:pw@{db:5432}/app` (verify-seed)
+ * instead of digging the ephemeral port out with `fromJSON`.
  */
-import type { ServiceMap } from '../../shared/src/compose-status.js';
-import { UserInputError } from '../../shared/src/errors.js';
+import type { ServiceMap } from './compose-status.js';
+import { UserInputError } from './errors.js';
 
 const PLACEHOLDER = /\{([A-Za-z0-9][A-Za-z0-9_.-]*):(\d+)(?:\/(tcp|udp))?\}/g;
 

@@ -1,0 +1,4 @@
+import { runMain } from '../../shared/src/action.js';
+import { verifySeed } from './verify.js';
+
+await runMain(() => verifySeed());

@@ -1,0 +1,121 @@
+/**
+ * verify-seed settings: inputs read once, validated, frozen — the spec parsed, validated against its schema
+ * and resolved (variables, `{service:port}`, secrets registered) before anything connects.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
+import { UserInputError } from '../../shared/src/errors.js';
+import {
+  ENV_COMPOSE_DIRECTORY,
+  ENV_COMPOSE_FILES,
+  ENV_COMPOSE_PROJECT,
+  ENV_ENVIRONMENT,
+  ENV_SERVICES,
+} from '../../shared/src/handoff.js';
+import { Inputs } from '../../shared/src/inputs.js';
+import { servicesFromEnv } from '../../shared/src/placeholders.js';
+import type { Timing } from './checks/schedule.js';
+import { needsServiceExec } from './connections/open.js';
+import { type ResolvedSpec, resolveSpec } from './connections/resolve.js';
+import { INPUTS } from './contract.js';
+import { parseSeedCommand } from './seed-command.js';
+import { parseSpec } from './spec/parse.js';
+
+/** Typed settings. Durations in ms; paths absolute. */
+export interface VerifySettings {
+  spec: ResolvedSpec;
+  /** Which input held the spec. */
+  specInput: 'spec' | 'checks';
+  workingDirectory: string;
+  /** argv, or [] for none. */
+  seedCommand: string[];
+  seedTimeoutMs: number;
+  timing: Timing;
+  /** The Compose project (for exec connections and the seed command), '' when none is known. */
+  project: string;
+  composeFiles: string[];
+  composeDirectory: string;
+  uploadReport: UploadPolicy;
+}
+
+/**
+ * Reads and validates the inputs and the spec.
+ * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
+ * @throws UserInputError for a bad input (naming it and the fix); SpecError (a UserInputError) for a bad
+ *   spec, listing every problem with file, line and column
+ */
+export function getSettings(
+  inputs = new Inputs(),
+  env: NodeJS.ProcessEnv = process.env,
+  workspace = env.GITHUB_WORKSPACE || process.cwd(),
+): VerifySettings {
+  const workingDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory, '.'));
+  if (!existsSync(workingDirectory))
+    throw new UserInputError(
+      INPUTS.workingDirectory,
+      `directory "${workingDirectory}" does not exist`,
+      'check out the repository first (actions/checkout) or fix the path',
+    );
+  const specPath = inputs.string(INPUTS.spec);
+  const inline = inputs.string(INPUTS.checks);
+  if ((specPath === '') === (inline === ''))
+    throw new UserInputError(
+      specPath === '' ? INPUTS.spec : INPUTS.checks,
+      specPath === '' ? 'no checks spec is given' : 'both "spec" and "checks" are set',
+      'set "spec" to a YAML file (e.g. seed-checks.yaml), or give the spec inline in "checks" — one of them',
+    );
+  let text = inline;
+  let file: string | null = null;
+  if (specPath !== '') {
+    file = isAbsolute(specPath) ? specPath : resolve(workingDirectory, specPath);
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UserInputError(
+        INPUTS.spec,
+        `cannot read "${relative(workspace, file) || file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        'give a path relative to working-directory, and check out the repository first',
+      );
+    }
+  }
+  const specInput = file ? 'spec' : 'checks';
+  const parsed = parseSpec(text, {
+    input: specInput,
+    file,
+    workspace,
+    baseDir: file ? dirname(file) : workingDirectory,
+    env,
+  });
+  const spec = resolveSpec(parsed, env, servicesFromEnv(env[ENV_SERVICES]), specInput);
+  const project = inputs.string(INPUTS.project, env[ENV_ENVIRONMENT] || env[ENV_COMPOSE_PROJECT] || '');
+  if (project === '' && needsServiceExec(Object.values(spec.resolved))) {
+    const names = Object.values(spec.resolved)
+      .filter((c) => c.exec)
+      .map((c) => c.name);
+    throw new UserInputError(
+      INPUTS.project,
+      `connection(s) ${names.join(', ')} run a client inside a Compose service (exec), and no Compose project is known`,
+      'run provision-compose earlier in this job, or set "project"',
+    );
+  }
+  const files = (env[ENV_COMPOSE_FILES] ?? '').split('\n').filter(Boolean);
+  const deadlineMs = inputs.durationMs(INPUTS.timeout, 300_000, 1000, 6 * 3_600_000);
+  return Object.freeze({
+    spec,
+    specInput,
+    workingDirectory,
+    seedCommand: parseSeedCommand(INPUTS.seedCommand, inputs.string(INPUTS.seedCommand)),
+    seedTimeoutMs: inputs.durationMs(INPUTS.seedTimeout, 300_000, 1000, 6 * 3_600_000),
+    timing: {
+      deadlineMs,
+      checkTimeoutMs: inputs.durationMs(INPUTS.checkTimeout, 30_000, 100, 3_600_000),
+      retries: inputs.integer(INPUTS.retries, 0, 0, 1000),
+      retryIntervalMs: inputs.durationMs(INPUTS.retryInterval, 2000, 0, 600_000),
+    },
+    project,
+    composeFiles: project === (env[ENV_ENVIRONMENT] ?? '') ? files : [],
+    composeDirectory: env[ENV_COMPOSE_DIRECTORY] ?? '',
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+  });
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane for the tests: kwokctl's binary runtime runs etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler and the kwok controller as plain local processes (no
+# containers, no downloads: every binary path is passed explicitly, from the cache build-tools.sh
+# fills). One fake kwok node; kwok marks pods scheduled to it Running/Ready.
+#
+# Usage: scripts/k8s/cluster.sh up|down|env|status [NAME]      (NAME default: ephemeral)
+#   up      create the cluster (or keep a healthy one), wait until it is ready, then print
+#           `export KUBECONFIG=...`, a PATH line putting the tools' bin/ first, and EPHEMERAL_K8S_*
+#           variables on stdout:   eval "$(scripts/k8s/cluster.sh up)"
+#   down    delete it; idempotent. Afterwards no process, listening port or directory of it is left
+#           (checked; stray processes of this cluster are killed by pid).
+#   env     print the same exports as `up` (warns on stderr when the cluster is not running)
+#   status  exit 0 when the cluster answers and its node is Ready
+#
+# Paths (see scripts/k8s/lib.sh): kubeconfig $EPHEMERAL_K8S_STATE/<NAME>.kubeconfig, kwokctl work dir
+# $EPHEMERAL_K8S_STATE/kwok (EPHEMERAL_K8S_STATE default ~/.local/state/ephemeral/k8s). The user's
+# ~/.kube/config is never read or written.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CMD="${1:-}"
+NAME="${2:-${EPHEMERAL_K8S_CLUSTER:-ephemeral}}"
+case "$CMD" in up | down | env | status) ;; *) die "usage: $0 up|down|env|status [NAME]" ;; esac
+k8s_cluster_paths "$NAME"
+k8s_paths
+
+# kwokctl and the checks below find our kubectl first; kwokctl would download any binary it is not
+# given, so every prefix it could fall back to points at the local bin/ as well.
+export PATH="$K8S_BIN:$PATH"
+export KWOK_RUNTIME=binary
+export KWOK_KUBECTL_BINARY="$K8S_BIN/kubectl"
+export KWOK_KUBE_BINARY_PREFIX="$K8S_BIN" KWOK_BINARY_PREFIX="$K8S_BIN" KWOK_ETCD_BINARY_PREFIX="$K8S_BIN"
+export KUBECACHEDIR="$K8S_STATE/kube-cache"
+kc() { "$K8S_BIN/kubectl" --kubeconfig "$K8S_KUBECONFIG" "$@"; }
+
+print_env() {
+	printf 'export KUBECONFIG=%q\n' "$K8S_KUBECONFIG"
+	printf 'export PATH=%q:"$PATH"\n' "$K8S_BIN"
+	printf 'export EPHEMERAL_K8S_CLUSTER=%q\n' "$K8S_NAME"
+	printf 'export EPHEMERAL_K8S_BIN=%q\n' "$K8S_BIN"
+	printf 'export EPHEMERAL_HELM3=%q\n' "$K8S_BIN/helm3"
+	printf 'export EPHEMERAL_HELM4=%q\n' "$K8S_BIN/helm4"
+}
+
+healthy() {
+	[ -f "$K8S_KUBECONFIG" ] && [ -d "$K8S_CLUSTER_DIR" ] || return 1
+	[ -z "$(k8s_dead_components)" ] || return 1
+	[ "$(kc get --raw /readyz --request-timeout=5s 2>/dev/null)" = ok ] || return 1
+	[ -n "$(kc get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' --request-timeout=5s 2>/dev/null | grep -x True)" ]
+}
+
+# pids of this cluster's components: kwokctl starts each with its working directory in the cluster's
+# directory and with paths into it on the command line; both must hold.
+cluster_pids() {
+	local p cwd
+	for p in /proc/[0-9]*; do
+		cwd="$(readlink "$p/cwd" 2>/dev/null)" || continue
+		case "$cwd" in "$K8S_CLUSTER_DIR" | "$K8S_CLUSTER_DIR "* | "$K8S_CLUSTER_DIR/"*) ;; *) continue ;; esac
+		if tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qF -- "$K8S_CLUSTER_DIR/"; then
+			printf '%s\n' "${p#/proc/}"
+		fi
+	done
+}
+# Listening TCP ports of the given pids.
+pids_ports() {
+	[ "$#" -gt 0 ] && command -v ss >/dev/null 2>&1 || return 0
+	local re
+	re="$(printf 'pid=%s,|' "$@")"
+	ss -ltnpH 2>/dev/null | grep -E "${re%|}" | awk '{ n = split($4, a, ":"); print a[n] }' | sort -un
+}
+
+down() {
+	local t pids ports p left=()
+	t=$(now_ms)
+	mapfile -t pids < <(cluster_pids)
+	mapfile -t ports < <(pids_ports "${pids[@]}")
+	if [ -d "$K8S_CLUSTER_DIR" ] && [ -x "$K8S_BIN/kwokctl" ]; then
+		log "deleting cluster $K8S_NAME"
+		"$K8S_BIN/kwokctl" delete cluster --name "$K8S_NAME" --kubeconfig "$K8S_KUBECONFIG" >"$K8S_STATE/$K8S_NAME.delete.log" 2>&1 ||
+			{ tail -n 20 "$K8S_STATE/$K8S_NAME.delete.log" >&2; log "kwokctl delete cluster failed; cleaning up by hand"; }
+	fi
+	# Anything of this cluster still running: TERM, then KILL (by pid, only ours).
+	mapfile -t left < <(cluster_pids)
+	if [ "${#left[@]}" -gt 0 ]; then
+		log "stopping ${#left[@]} leftover process(es) of $K8S_NAME: ${left[*]}"
+		kill -TERM "${left[@]}" 2>/dev/null || true
+		for _ in $(seq 1 50); do
+			mapfile -t left < <(cluster_pids)
+			[ "${#left[@]}" -eq 0 ] && break
+			sleep 0.2
+		done
+		[ "${#left[@]}" -eq 0 ] || kill -KILL "${left[@]}" 2>/dev/null || true
+	fi
+	rm -rf "$K8S_CLUSTER_DIR" "$K8S_KUBECONFIG" "$K8S_STATE/$K8S_NAME".*.log "$K8S_STATE/$K8S_NAME.kwokctl.yaml"
+	rmdir "$KWOK_WORKDIR/clusters" 2>/dev/null || true
+	# kwokctl's own work dir (cache, config) and kubectl's cache go when no cluster is left.
+	if [ ! -d "$KWOK_WORKDIR/clusters" ]; then rm -rf "$KWOK_WORKDIR" "$KUBECACHEDIR"; fi
+	rmdir "$K8S_STATE" 2>/dev/null && [ "$(basename "$(dirname "$K8S_STATE")")" = ephemeral ] && rmdir "$(dirname "$K8S_STATE")" 2>/dev/null || true
+	# Verify.
+	mapfile -t left < <(cluster_pids)
+	[ "${#left[@]}" -eq 0 ] || die "processes of cluster $K8S_NAME survived: ${left[*]}"
+	[ ! -e "$K8S_CLUSTER_DIR" ] || die "$K8S_CLUSTER_DIR still exists"
+	for _ in $(seq 1 25); do
+		local busy=()
+		for p in "${ports[@]}"; do
+			ss -ltnH "sport = :$p" 2>/dev/null | grep -q . && busy+=("$p")
+		done
+		[ "${#busy[@]}" -eq 0 ] && break
+		sleep 0.2
+	done
+	[ "${#busy[@]}" -eq 0 ] || die "ports of cluster $K8S_NAME still listening: ${busy[*]}"
+	if [ "${#pids[@]}" -gt 0 ]; then
+		log "cluster $K8S_NAME down in $(elapsed "$t") (stopped ${#pids[@]} processes; ports ${ports[*]:-none} free)"
+	else
+		log "cluster $K8S_NAME is not running; nothing left of it"
+	fi
+}
+
+up() {
+	local t0 t log_file
+	t0=$(now_ms)
+	k8s_require_bins
+	if healthy; then
+		log "cluster $K8S_NAME is already up ($(kc version -o json 2>/dev/null | awk -F'"' '/gitVersion/ {v = $4} END {print v}'))"
+		print_env
+		return
+	fi
+	if [ -d "$K8S_CLUSTER_DIR" ] || [ -n "$(cluster_pids)" ]; then
+		local dead
+		dead="$(k8s_dead_components | tr '\n' ' ')"
+		log "cluster $K8S_NAME exists but is not healthy${dead:+ (not running: ${dead% })}; recreating it"
+		down
+	fi
+	mkdir -p "$K8S_STATE"
+	log_file="$K8S_STATE/$K8S_NAME.create.log"
+	# Every component listens on loopback only (kwokctl's default is 0.0.0.0, and etcd has no
+	# authentication). An explicit --config also keeps any ~/.kwok/kwok.yaml out of it.
+	local conf="$K8S_STATE/$K8S_NAME.kwokctl.yaml"
+	printf 'kind: KwokctlConfiguration\napiVersion: config.kwok.x-k8s.io/v1alpha1\noptions:\n  bindAddress: 127.0.0.1\n' >"$conf"
+	log "creating cluster $K8S_NAME (kwokctl --runtime binary, log: $log_file)"
+	t=$(now_ms)
+	if ! "$K8S_BIN/kwokctl" --config "$conf" create cluster --name "$K8S_NAME" --runtime binary \
+		--etcd-binary "$K8S_BIN/etcd" \
+		--kube-apiserver-binary "$K8S_BIN/kube-apiserver" \
+		--kube-controller-manager-binary "$K8S_BIN/kube-controller-manager" \
+		--kube-scheduler-binary "$K8S_BIN/kube-scheduler" \
+		--kwok-controller-binary "$K8S_BIN/kwok" \
+		--kubeconfig "$K8S_KUBECONFIG" \
+		--disable-qps-limits \
+		--timeout 150s --wait 120s >"$log_file" 2>&1; then
+		tail -n 30 "$log_file" >&2
+		die "kwokctl create cluster $K8S_NAME failed (log: $log_file; component logs: $K8S_CLUSTER_DIR/logs/)"
+	fi
+	# kwokctl only logs a failed --wait; check for ourselves.
+	[ "$(kc get --raw /readyz --request-timeout=10s 2>&1)" = ok ] ||
+		{ tail -n 20 "$log_file" >&2; die "kube-apiserver of $K8S_NAME is not ready (logs: $K8S_CLUSTER_DIR/logs/)"; }
+	local create_s
+	create_s="$(secs "$t" "$(now_ms)")"
+	local v
+	v="$(kc version -o json | awk -F'"' '/"serverVersion"/ {s = 1} s && /gitVersion/ {print $4; exit}')"
+	[ "$v" = "$K8S_VERSION" ] || die "the API server reports $v, expected $K8S_VERSION"
+
+	t=$(now_ms)
+	"$K8S_BIN/kwokctl" scale node --name "$K8S_NAME" --replicas 1 >>"$log_file" 2>&1 ||
+		{ tail -n 20 "$log_file" >&2; die "kwokctl scale node failed"; }
+	kc wait --for=condition=Ready node --all --timeout=60s >/dev/null ||
+		die "the kwok node did not become Ready within 60 s: is the kwok controller running? (log: $K8S_CLUSTER_DIR/logs/kwok-controller.log)"
+	# Pods need the default ServiceAccount, which kube-controller-manager creates.
+	local ok=""
+	for _ in $(seq 1 120); do
+		if kc get serviceaccount default -n default >/dev/null 2>&1; then ok=1 && break; fi
+		sleep 0.5
+	done
+	[ -n "$ok" ] || die "no default ServiceAccount after 60 s: is kube-controller-manager running? (log: $K8S_CLUSTER_DIR/logs/kube-controller-manager.log)"
+	log "cluster $K8S_NAME up in $(elapsed "$t0") (control plane ${create_s}s, node $(elapsed "$t")): Kubernetes $v, API $(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+	print_env
+}
+
+case "$CMD" in
+up) up ;;
+down) down ;;
+env)
+	healthy || log "WARNING: cluster $K8S_NAME is not running (scripts/k8s/cluster.sh up $K8S_NAME)"
+	print_env
+	;;
+status)
+	if healthy; then
+		log "cluster $K8S_NAME is up"
+	else
+		log "cluster $K8S_NAME is not running"
+		exit 1
+	fi
+	;;
+esac

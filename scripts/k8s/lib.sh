@@ -1,0 +1,136 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/k8s/*.sh (the kwok-based Kubernetes test cluster). Source it; do not
+# execute it. See docs/k8s-test-cluster.md.
+#
+# Rules (same as scripts/machine, see /work/shared/design/TEST-INFRA.md and K8S-TEST-CLUSTER.md):
+#   * no registry or mirror host name is written anywhere: Go uses the machine's GOPROXY, the Debian
+#     mirror is read at run time from the machine's own apt sources (debian_uri in machine/lib.sh);
+#   * nothing system-wide changes: no package is installed, /usr/bin/kubectl is never touched, the
+#     user's ~/.kube/config is never written;
+#   * the tools are built once into a cache OUTSIDE the repository (it survives fresh clones):
+#       ${EPHEMERAL_TOOLS_CACHE:-$HOME/.cache/ephemeral/tools}/k8s/<version-key>/bin/
+
+K8S_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# debian_uri, is_root, is_debian, now_ms, elapsed, REPO
+# shellcheck source=../machine/lib.sh
+source "$K8S_SCRIPTS/../machine/lib.sh"
+
+log() { printf '[k8s] %s\n' "$*" >&2; }
+die() {
+	printf '[k8s] ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+K8S_TOOLS_SRC="$REPO/tools/k8s"
+# shellcheck source=../../tools/k8s/versions.env
+source "$K8S_TOOLS_SRC/versions.env"
+
+# Bump when a change to build-tools.sh (flags, ldflags, layout) must rebuild cached binaries.
+K8S_BUILD_RECIPE=1
+
+TOOLS_CACHE="${EPHEMERAL_TOOLS_CACHE:-$HOME/.cache/ephemeral/tools}"
+K8S_CACHE="$TOOLS_CACHE/k8s"
+# Go's caches for these builds live next to the binaries (one directory to keep or to wipe; the
+# module cache is made writable with -modcacherw so that `rm -rf` works).
+K8S_GOCACHE="$K8S_CACHE/go/build"
+K8S_GOMODCACHE="$K8S_CACHE/go/mod"
+
+# Running clusters (kwokctl's work dir, kubeconfigs): state, not cache.
+K8S_STATE="${EPHEMERAL_K8S_STATE:-${XDG_STATE_HOME:-$HOME/.local/state}/ephemeral/k8s}"
+
+sha16() { if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -c1-16; }
+
+# The Go environment of every build: caches under the tools cache, static binaries, no VCS stamping
+# of the wrapper module (it sits in this repository), no go.work. GOPROXY/GOSUMDB/GOTOOLCHAIN come
+# from the machine.
+k8s_go_env() {
+	export GOCACHE="$K8S_GOCACHE" GOMODCACHE="$K8S_GOMODCACHE"
+	export GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0 GOWORK=off
+}
+
+# The Go release that builds the wrapper module (as `go` would pick it there).
+k8s_go_version() {
+	command -v go >/dev/null 2>&1 || die "no 'go' on PATH: the Kubernetes test tools are built from source with Go >= 1.26 (install Go, or set GOTOOLCHAIN=auto with a Go >= 1.21)"
+	(cd "$K8S_TOOLS_SRC" && GOFLAGS= go env GOVERSION GOOS GOARCH | tr '\n' ' ')
+}
+
+# <k8s version>-<hash of everything that goes into the binaries>: pinned versions, the wrapper module,
+# the build recipe number, the Go release and platform.
+k8s_version_key() {
+	local h
+	h="$({
+		printf 'recipe %s\n' "$K8S_BUILD_RECIPE"
+		k8s_go_version
+		printf '\n'
+		grep -vE '^[[:space:]]*(#|$)' "$K8S_TOOLS_SRC/versions.env"
+		cat "$K8S_TOOLS_SRC/go.mod" "$K8S_TOOLS_SRC/go.sum"
+	} | sha16)"
+	printf '%s-%s\n' "$K8S_VERSION" "$h"
+}
+
+# Sets K8S_KEY, K8S_DIR (cache dir of this key) and K8S_BIN.
+k8s_paths() {
+	K8S_KEY="$(k8s_version_key)"
+	K8S_DIR="$K8S_CACHE/$K8S_KEY"
+	K8S_BIN="$K8S_DIR/bin"
+}
+
+# Binaries every cluster / smoke run needs, as "<file in bin/>|<what it is>".
+K8S_REQUIRED_BINS=(
+	"etcd|etcd (Debian $ETCD_DEBIAN_SUITE etcd-server)"
+	"kube-apiserver|kube-apiserver $K8S_VERSION"
+	"kube-controller-manager|kube-controller-manager $K8S_VERSION"
+	"kube-scheduler|kube-scheduler $K8S_VERSION"
+	"kubectl|kubectl $K8S_VERSION"
+	"kwok|kwok (controller) $KWOK_VERSION"
+	"kwokctl|kwokctl $KWOK_VERSION"
+	"helm3|helm $HELM3_VERSION"
+	"helm4|helm $HELM4_VERSION"
+)
+
+# Fails naming every missing binary, unless all are present and executable.
+k8s_require_bins() {
+	local spec f what missing=()
+	for spec in "${K8S_REQUIRED_BINS[@]}"; do
+		IFS='|' read -r f what <<<"$spec"
+		[ -x "$K8S_BIN/$f" ] || missing+=("$what ($f)")
+	done
+	[ "${#missing[@]}" -eq 0 ] && return 0
+	local IFS=','
+	die "missing in ${K8S_BIN}: ${missing[*]}; run scripts/k8s/build-tools.sh"
+}
+
+# Cluster names: what kwokctl accepts and is safe in paths.
+k8s_check_name() {
+	[[ "$1" =~ ^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$ ]] || die "invalid cluster name '$1' (lower-case letters, digits and '-', at most 32)"
+}
+
+# Per-cluster paths: K8S_NAME, KWOK_WORKDIR (exported: kwokctl reads it), K8S_CLUSTER_DIR, K8S_KUBECONFIG.
+k8s_cluster_paths() {
+	K8S_NAME="$1"
+	k8s_check_name "$K8S_NAME"
+	export KWOK_WORKDIR="$K8S_STATE/kwok"
+	K8S_CLUSTER_DIR="$KWOK_WORKDIR/clusters/$K8S_NAME"
+	K8S_KUBECONFIG="$K8S_STATE/$K8S_NAME.kubeconfig"
+}
+
+# Seconds with one decimal between two now_ms values.
+secs() { local d=$(($2 - $1)); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
+
+# pid_alive <pid>: running and not a zombie (a killed component stays a zombie where PID 1 does not
+# reap, which `kill -0` would call alive).
+pid_alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	[ -r /proc/self/stat ] || return 0 # (no /proc: macOS)
+	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
+# The control-plane components kwokctl runs, and those of them (of cluster K8S_NAME) whose process
+# is gone, per kwokctl's pid files.
+K8S_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller)
+k8s_dead_components() {
+	local c
+	for c in "${K8S_COMPONENTS[@]}"; do
+		pid_alive "$(cat "$K8S_CLUSTER_DIR/pids/$c.pid" 2>/dev/null || true)" || printf '%s\n' "$c"
+	done
+}
