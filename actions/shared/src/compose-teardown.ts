@@ -114,8 +114,6 @@ export async function teardownCompose(
   };
 }
 
-type ResourceMap = Partial<Record<ResourceKind, DockerResource[]>>;
-
 /** The report's `removed` entry for a teardown result. */
 export function removedReport(result: TeardownResult): RemovedReport {
   const { status, containers, networks, volumes, failures } = result;
