@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure logic), contract (action.yml ↔ code, dist and docs current), integration
-// (the bundled actions on a real Docker engine through the runner harness).
+// Four projects: unit (pure logic), contract (action.yml ↔ code, dist and docs current), integration
+// (the bundled actions on a real Docker engine through the runner harness) and k8s (the same against a
+// real Kubernetes control plane).
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -24,6 +25,17 @@ export default defineConfig({
           // One Docker engine on 2 cores: files run one after another.
           fileParallelism: false,
           globalSetup: ['test/integration/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'k8s',
+          include: ['test/k8s/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          // One control plane on 2 cores: files run one after another.
+          fileParallelism: false,
+          globalSetup: ['test/k8s/global-setup.ts'],
         },
       },
     ],

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: dependencies, Docker engine + Compose v2 + stand-in images
-# (scripts/machine/setup.sh), Node 24, then typecheck, lint, unit, contract and integration tests.
+# (scripts/machine/setup.sh), Node 24, a Kubernetes test cluster (scripts/k8s/setup.sh), then typecheck,
+# lint, unit, contract, integration and k8s tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
 prepare_all
+# A real Kubernetes control plane for the k8s project (tools built once into a cache outside the
+# repository; warm start well under a minute). Deleted when the run ends, whatever its result.
+trap 'bash scripts/k8s/cluster.sh down >/dev/null 2>&1 || true' EXIT
+eval "$(bash scripts/k8s/setup.sh)"
 npm run --silent typecheck
 npm run --silent lint
 mkdir -p .cache

@@ -1,0 +1,66 @@
+/**
+ * The `kubeconfig` input: written to a 0600 file in RUNNER_TEMP (never to the workspace), its secret
+ * fields masked before anything could print them, and removed by the post step.
+ * Field names per https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { UserInputError } from '../errors.js';
+import { registerSecret } from '../secrets.js';
+
+const SECRET_KEYS = new Set(['token', 'password', 'client-key-data', 'client-certificate-data', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
+
+/** Registers every secret-looking value in a kubeconfig document (tokens, keys, passwords, auth-provider fields). */
+export function maskKubeconfig(content: string): void {
+  registerSecret(content);
+  let doc: unknown;
+  try {
+    doc = yaml.load(content);
+  } catch {
+    return;
+  }
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (typeof value === 'string' && SECRET_KEYS.has(key)) {
+          registerSecret(value);
+          // base64 fields are also masked decoded, in case a tool prints the PEM
+          if (key.endsWith('-data')) registerSecret(Buffer.from(value, 'base64').toString('utf8'));
+        } else walk(value);
+      }
+    }
+  };
+  walk(doc);
+}
+
+/**
+ * Writes the kubeconfig content to `<RUNNER_TEMP>/ephemeral-kube-XXXX/config` with mode 0600.
+ * @returns the file path
+ * @throws UserInputError naming `kubeconfig` when the content is not a kubeconfig document
+ */
+export function writeKubeconfig(content: string, env: NodeJS.ProcessEnv = process.env): string {
+  maskKubeconfig(content);
+  let doc: unknown;
+  try {
+    doc = yaml.load(content);
+  } catch (error) {
+    throw new UserInputError('kubeconfig', `is not valid YAML (${(error as Error).message.split('\n')[0]})`, 'pass the kubeconfig file content, e.g. ${{ secrets.KUBECONFIG }}');
+  }
+  if (!doc || typeof doc !== 'object' || !('clusters' in doc)) {
+    throw new UserInputError('kubeconfig', 'is not a kubeconfig (no "clusters")', 'pass the content of a kubeconfig file, not a path or a token');
+  }
+  const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'ephemeral-kube-'));
+  const path = join(dir, 'config');
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+/** Removes a kubeconfig written by `writeKubeconfig` (and its folder); missing is fine. */
+export function removeKubeconfig(path: string): void {
+  if (!path) return;
+  rmSync(join(path, '..'), { recursive: true, force: true });
+}

@@ -1,0 +1,84 @@
+/**
+ * kubectl through the exec funnel: pure argv builders (table-tested) and a small client bound to one
+ * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
+ */
+import { mustSucceed, type RunOptions, type RunResult, run } from '../cli.js';
+import type { Runner } from '../compose.js';
+
+/** Which cluster: a kubeconfig file (else KUBECONFIG / ~/.kube/config) and an optional context. */
+export interface KubeTarget {
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Namespaces never created, labelled or deleted by the actions: `default` and every `kube-*`. */
+export function isProtectedNamespace(name: string): boolean {
+  return name === 'default' || name.startsWith('kube-');
+}
+
+/** Global flags for a target: `--kubeconfig <path>`, `--context <name>`. */
+export function targetArgs(target: KubeTarget): string[] {
+  return [
+    ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+    ...(target.context ? ['--context', target.context] : []),
+  ];
+}
+
+/** A namespace object as `kubectl get namespace -o json` returns it (fields used here). */
+export interface NamespaceObject {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string };
+  status?: { phase?: string; conditions?: Array<{ type: string; status: string; message?: string }> };
+}
+
+/** kubectl bound to a target. */
+export class Kubectl {
+  constructor(
+    readonly target: KubeTarget = {},
+    private readonly runner: Runner = run,
+    readonly binary = 'kubectl',
+  ) {}
+
+  /** The full argv (pure). */
+  argv(args: string[]): string[] {
+    return [this.binary, ...targetArgs(this.target), ...args];
+  }
+
+  /** Runs and returns the result, whatever the exit code. */
+  tryRun(args: string[], options?: RunOptions): Promise<RunResult> {
+    return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
+  }
+
+  /**
+   * Runs and throws unless it exits 0.
+   * @throws ToolError
+   */
+  async run(args: string[], options?: RunOptions): Promise<RunResult> {
+    return mustSucceed(await this.tryRun(args, options));
+  }
+
+  /**
+   * `kubectl get <args> -o json`, parsed; null when the object is not found.
+   * @throws ToolError for any other failure
+   */
+  async getJson<T>(args: string[]): Promise<T | null> {
+    const result = await this.tryRun(['get', ...args, '--output', 'json']);
+    if (result.exitCode !== 0 && /NotFound|not found/i.test(result.stderr)) return null;
+    return JSON.parse(mustSucceed(result).stdout) as T;
+  }
+
+  /** The namespace, or null when it does not exist. */
+  namespace(name: string): Promise<NamespaceObject | null> {
+    return this.getJson<NamespaceObject>(['namespace', name]);
+  }
+
+  /**
+   * `kubectl apply --server-side --force-conflicts --field-manager ephemeral -f -` of a manifest (JSON or YAML).
+   * @throws ToolError
+   */
+  apply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
+    return this.run(
+      ['apply', '--server-side', '--force-conflicts', '--field-manager', 'ephemeral', ...(options.namespace ? ['--namespace', options.namespace] : []), '--filename', '-'],
+      { input: manifest },
+    );
+  }
+}
