@@ -8,6 +8,8 @@ source scripts/lib/prepare.sh
 prepare_all
 # A real Kubernetes control plane for the k8s project (tools built once into a cache outside the
 # repository; warm start well under a minute). Deleted when the run ends, whatever its result.
+# Its own cluster name, so a run never takes down a cluster another run on this machine is using.
+export EPHEMERAL_K8S_CLUSTER="${EPHEMERAL_K8S_CLUSTER:-test-$$}"
 trap 'bash scripts/k8s/cluster.sh down >/dev/null 2>&1 || true' EXIT
 eval "$(bash scripts/k8s/setup.sh)"
 npm run --silent typecheck

@@ -23,7 +23,12 @@ CMD="${1:-}"
 NAME="${2:-${EPHEMERAL_K8S_CLUSTER:-ephemeral}}"
 case "$CMD" in up | down | env | status) ;; *) die "usage: $0 up|down|env|status [NAME]" ;; esac
 k8s_cluster_paths "$NAME"
-k8s_paths
+if [ "$CMD" = down ] && ! command -v go >/dev/null 2>&1; then
+	# (the version key needs Go; without it, down still cleans up: by pid, without kwokctl)
+	K8S_BIN=/nonexistent
+else
+	k8s_paths
+fi
 
 # kwokctl and the checks below find our kubectl first; kwokctl would download any binary it is not
 # given, so every prefix it could fall back to points at the local bin/ as well.
@@ -41,6 +46,8 @@ print_env() {
 	printf 'export EPHEMERAL_K8S_BIN=%q\n' "$K8S_BIN"
 	printf 'export EPHEMERAL_HELM3=%q\n' "$K8S_BIN/helm3"
 	printf 'export EPHEMERAL_HELM4=%q\n' "$K8S_BIN/helm4"
+	# kubectl's discovery cache in the state dir (removed by the last down), not ~/.kube/cache
+	printf 'export KUBECACHEDIR=%q\n' "$KUBECACHEDIR"
 }
 
 healthy() {
@@ -77,7 +84,7 @@ down() {
 	mapfile -t ports < <(pids_ports "${pids[@]}")
 	if [ -d "$K8S_CLUSTER_DIR" ] && [ -x "$K8S_BIN/kwokctl" ]; then
 		log "deleting cluster $K8S_NAME"
-		"$K8S_BIN/kwokctl" delete cluster --name "$K8S_NAME" --kubeconfig "$K8S_KUBECONFIG" >"$K8S_STATE/$K8S_NAME.delete.log" 2>&1 ||
+		"$K8S_BIN/kwokctl" delete cluster --name "$K8S_NAME" --kubeconfig "$K8S_KUBECONFIG" >"$K8S_STATE/$K8S_NAME.delete.log" 2>&1 7>&- ||
 			{ tail -n 20 "$K8S_STATE/$K8S_NAME.delete.log" >&2; log "kwokctl delete cluster failed; cleaning up by hand"; }
 	fi
 	# Anything of this cluster still running: TERM, then KILL (by pid, only ours).
@@ -148,7 +155,7 @@ up() {
 		--kwok-controller-binary "$K8S_BIN/kwok" \
 		--kubeconfig "$K8S_KUBECONFIG" \
 		--disable-qps-limits \
-		--timeout 150s --wait 120s >"$log_file" 2>&1; then
+		--timeout 150s --wait 120s >"$log_file" 2>&1 7>&-; then
 		tail -n 30 "$log_file" >&2
 		die "kwokctl create cluster $K8S_NAME failed (log: $log_file; component logs: $K8S_CLUSTER_DIR/logs/)"
 	fi
@@ -162,7 +169,7 @@ up() {
 	[ "$v" = "$K8S_VERSION" ] || die "the API server reports $v, expected $K8S_VERSION"
 
 	t=$(now_ms)
-	"$K8S_BIN/kwokctl" scale node --name "$K8S_NAME" --replicas 1 >>"$log_file" 2>&1 ||
+	"$K8S_BIN/kwokctl" scale node --name "$K8S_NAME" --replicas 1 >>"$log_file" 2>&1 7>&- ||
 		{ tail -n 20 "$log_file" >&2; die "kwokctl scale node failed"; }
 	kc wait --for=condition=Ready node --all --timeout=60s >/dev/null ||
 		die "the kwok node did not become Ready within 60 s: is the kwok controller running? (log: $K8S_CLUSTER_DIR/logs/kwok-controller.log)"
@@ -177,9 +184,19 @@ up() {
 	print_env
 }
 
+# One up/down at a time on this machine: kwokctl picks its "random" ports by scanning down from 32767
+# for a free one, so two clusters created at the same moment could pick the same ports. (kwokctl
+# runs with fd 7 closed so that the components it starts do not inherit the lock.)
+cluster_lock() {
+	command -v flock >/dev/null 2>&1 || return 0
+	mkdir -p "$K8S_CACHE"
+	exec 7>"$K8S_CACHE/.cluster.lock"
+	flock -w 300 7 || die "another cluster.sh up/down held $K8S_CACHE/.cluster.lock for 5 minutes"
+}
+
 case "$CMD" in
-up) up ;;
-down) down ;;
+up) cluster_lock && up ;;
+down) cluster_lock && down ;;
 env)
 	healthy || log "WARNING: cluster $K8S_NAME is not running (scripts/k8s/cluster.sh up $K8S_NAME)"
 	print_env
