@@ -13,6 +13,7 @@ const out = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : join(root, 'dis
 /** action → { outputName: source entry } */
 export const ENTRIES = {
   'provision-compose': { index: 'main.ts', post: 'post.ts' },
+  'deploy-namespace': { index: 'main.ts', post: 'post.ts' },
   'wait-ready': { index: 'main.ts' },
   'verify-seed': { index: 'main.ts' },
   teardown: { index: 'main.ts' },

@@ -31552,5 +31552,5 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./actions/root/src/main.ts
 
-setFailed('org/ephemeral is a set of actions, not one: use org/ephemeral/<name>@v1 with <name> one of provision-compose, wait-ready, verify-seed, teardown (see README.md).');
+setFailed('org/ephemeral is a set of actions, not one: use org/ephemeral/<name>@v1 with <name> one of provision-compose, deploy-namespace, wait-ready, verify-seed, teardown (see README.md).');
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import * as deployNamespace from '../../actions/deploy-namespace/src/contract.js';
 import * as provision from '../../actions/provision-compose/src/contract.js';
 import * as teardown from '../../actions/teardown/src/contract.js';
 import * as verify from '../../actions/verify-seed/src/contract.js';
@@ -16,6 +17,7 @@ import * as wait from '../../actions/wait-ready/src/contract.js';
 const root = resolve(import.meta.dirname, '../..');
 const CONTRACTS: Record<string, { INPUTS: Record<string, string>; OUTPUTS: Record<string, string> }> = {
   'provision-compose': provision,
+  'deploy-namespace': deployNamespace,
   'wait-ready': wait,
   'verify-seed': verify,
   teardown,

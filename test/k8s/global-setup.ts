@@ -10,15 +10,23 @@ import { existsSync } from 'node:fs';
 export default function setup(): void {
   const kubeconfig = process.env.KUBECONFIG ?? '';
   const fix = 'run `npm test` (it runs scripts/k8s/setup.sh), or eval "$(bash scripts/k8s/setup.sh)" first';
-  if (!kubeconfig || !existsSync(kubeconfig)) throw new Error(`Kubernetes tests cannot run: KUBECONFIG is not set to an existing file. Fix: ${fix}`);
+  if (!kubeconfig || !existsSync(kubeconfig))
+    throw new Error(`Kubernetes tests cannot run: KUBECONFIG is not set to an existing file. Fix: ${fix}`);
   for (const name of ['EPHEMERAL_HELM3', 'EPHEMERAL_HELM4', 'EPHEMERAL_K8S_BIN']) {
     const value = process.env[name];
-    if (!value || !existsSync(value)) throw new Error(`Kubernetes tests cannot run: ${name} is not set to an existing path. Fix: ${fix}`);
+    if (!value || !existsSync(value))
+      throw new Error(`Kubernetes tests cannot run: ${name} is not set to an existing path. Fix: ${fix}`);
   }
   try {
-    const ready = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz', '--request-timeout=10s'], { encoding: 'utf8' });
+    const ready = execFileSync(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz', '--request-timeout=10s'],
+      { encoding: 'utf8' },
+    );
     if (ready.trim() !== 'ok') throw new Error(`/readyz said ${ready.trim()}`);
   } catch (error) {
-    throw new Error(`Kubernetes tests cannot run: the API server does not answer (${(error as Error).message.split('\n')[0]}). Fix: ${fix}`);
+    throw new Error(
+      `Kubernetes tests cannot run: the API server does not answer (${(error as Error).message.split('\n')[0]}). Fix: ${fix}`,
+    );
   }
 }

@@ -34,6 +34,10 @@ export interface RemovedReport {
   networks: string[];
   volumes: string[];
   failures: string[];
+  /** Namespace mode: the namespace torn down. */
+  namespace?: string;
+  /** Namespace mode: the Helm releases uninstalled. */
+  releases?: string[];
 }
 
 /** The JSON report (ephemeral-report/v1). */
@@ -119,7 +123,9 @@ export function renderSummary(report: Report, excerpt = ''): string {
   if (report.removed) {
     const r = report.removed;
     lines.push(
-      `**Teardown:** ${r.status} — ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s) removed.`,
+      r.namespace !== undefined
+        ? `**Teardown:** ${r.status} — namespace \`${cell(r.namespace)}\`, ${r.releases?.length ?? 0} Helm release(s) uninstalled${r.releases?.length ? ` (${cell(r.releases.join(', '))})` : ''}.`
+        : `**Teardown:** ${r.status} — ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s) removed.`,
       '',
     );
     if (r.failures.length > 0) lines.push(...r.failures.map((f) => `- ⚠️ ${cell(f)}`), '');

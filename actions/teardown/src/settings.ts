@@ -1,24 +1,61 @@
 /** teardown settings: inputs read once, validated, frozen. */
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
 import { Inputs } from '../../shared/src/inputs.js';
-import { INPUTS } from './contract.js';
+import {
+  checkNamespace,
+  ENV_NAMESPACE,
+  type KubeConnection,
+  readConnection,
+} from '../../shared/src/kube/target.js';
+import { INPUTS, MODES } from './contract.js';
 
 export interface TeardownSettings {
   /** Explicit environment name, or '' to derive it from the PR / ref exactly as provision-compose does. */
   name: string;
   prNumber: number | null;
+  /** `compose` or `namespace` (`auto` is resolved here). */
+  mode: 'compose' | 'namespace';
+  /** Namespace mode: the namespace to remove, or '' for the environment name (deploy-namespace's default). */
+  namespace: string;
+  /** Namespace mode: the cluster (kubeconfig content masked as it is read). */
+  kube: KubeConnection;
+  /** Compose: hard limit for `down`; namespace: deadline for uninstall + delete + waiting for it to go. In ms. */
   downTimeoutMs: number;
   uploadReport: UploadPolicy;
 }
 
 /**
+ * `auto`: namespace mode when a namespace or kubeconfig input is given or deploy-namespace exported
+ * EPHEMERAL_NAMESPACE earlier in the job; else compose. No cluster or Docker call is needed to decide.
+ */
+export function resolveMode(
+  mode: (typeof MODES)[number],
+  namespace: string,
+  kubeconfig: string,
+  env: NodeJS.ProcessEnv,
+): 'compose' | 'namespace' {
+  if (mode !== 'auto') return mode;
+  return namespace || kubeconfig || env[ENV_NAMESPACE] ? 'namespace' : 'compose';
+}
+
+/**
  * @throws UserInputError for any bad input, naming it
  */
-export function getSettings(inputs = new Inputs()): TeardownSettings {
+export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): TeardownSettings {
   const prText = inputs.string(INPUTS.prNumber);
+  const kube = readConnection(inputs.string(INPUTS.kubeconfig), inputs.string(INPUTS.context));
+  const explicit = inputs.string(INPUTS.namespace);
+  if (explicit) checkNamespace(INPUTS.namespace, explicit);
+  const mode = resolveMode(inputs.choice(INPUTS.mode, MODES, 'compose'), explicit, kube.kubeconfig, env);
+  const handedOff = env[ENV_NAMESPACE] ?? '';
+  if (mode === 'namespace' && !explicit && handedOff)
+    checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
   return Object.freeze({
     name: inputs.string(INPUTS.name),
     prNumber: prText === '' ? null : inputs.integer(INPUTS.prNumber, 0, 1, Number.MAX_SAFE_INTEGER),
+    mode,
+    namespace: mode === 'namespace' ? explicit || handedOff : '',
+    kube,
     downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
   });

@@ -12,6 +12,8 @@ import type { ProbeReport } from '../../shared/src/report.js';
 export interface AttemptResult {
   ok: boolean;
   detail: string;
+  /** Set on a failure waiting cannot fix (a failed Job): the probe stops at once, not ready. */
+  final?: boolean;
 }
 
 /** A probe: a name, what it targets, and one attempt bounded by `signal`. */
@@ -83,6 +85,7 @@ export async function pollProbe(
   start: number,
   clock: Clock = realClock,
   onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
+  halt: { stopped: boolean } = { stopped: false },
 ): Promise<ProbeOutcome> {
   let attempts = 0;
   let streak = 0;
@@ -91,7 +94,7 @@ export async function pollProbe(
   for (;;) {
     const began = clock.now();
     const remaining = start + timing.deadlineMs - began;
-    if (remaining < 1) break;
+    if (remaining < 1 || (halt.stopped && attempts > 0)) break;
     attempts++;
     const cutByDeadline = remaining < timing.attemptTimeoutMs;
     const result = await attemptWithTimeout(
@@ -118,6 +121,10 @@ export async function pollProbe(
     } else {
       streak = 0;
       failures++;
+      if (result.final) {
+        halt.stopped = true;
+        break;
+      }
     }
     const wait = (result.ok ? timing.intervalMs : nextInterval(timing, failures - 1)) - (clock.now() - began);
     const untilDeadline = start + timing.deadlineMs - clock.now();
@@ -131,7 +138,10 @@ function describe(probe: Probe): Pick<ProbeOutcome, 'name' | 'kind' | 'target'> 
   return { name: probe.name, kind: probe.kind, target: probe.target };
 }
 
-/** Polls every probe concurrently; resolves when each is ready or out of time. */
+/**
+ * Polls every probe concurrently; resolves when each is ready or out of time. A final failure (a failed
+ * Job) stops the others after their current attempt: the wait has failed either way.
+ */
 export function pollAll(
   probes: Probe[],
   timing: Timing,
@@ -139,5 +149,6 @@ export function pollAll(
   onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
 ): Promise<ProbeOutcome[]> {
   const start = clock.now();
-  return Promise.all(probes.map((probe) => pollProbe(probe, timing, start, clock, onAttempt)));
+  const halt = { stopped: false };
+  return Promise.all(probes.map((probe) => pollProbe(probe, timing, start, clock, onAttempt, halt)));
 }

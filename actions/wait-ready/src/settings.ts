@@ -9,10 +9,12 @@ import {
   ENV_SERVICES,
 } from '../../shared/src/handoff.js';
 import { Inputs } from '../../shared/src/inputs.js';
+import { defaultNamespace, type KubeConnection, readConnection } from '../../shared/src/kube/target.js';
 import { servicesFromEnv } from '../../shared/src/placeholders.js';
 import { INPUTS } from './contract.js';
 import type { Timing } from './poll.js';
 import { type ProbeSpec, parseProbesYaml, parseSimpleInputs } from './spec.js';
+import { checkNamespace, isKubeSpec, parseRolloutInput } from './spec-kube.js';
 
 /** Typed settings. */
 export interface WaitSettings {
@@ -24,6 +26,10 @@ export interface WaitSettings {
   composeFiles: string[];
   composeDirectory: string;
   uploadReport: UploadPolicy;
+  /** Default namespace of the Kubernetes probes ('' when there are none). */
+  namespace: string;
+  /** Cluster connection for the Kubernetes probes (kubeconfig content already masked). */
+  kube: KubeConnection;
 }
 
 /**
@@ -46,15 +52,30 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
       },
       services,
     ),
+    ...parseRolloutInput(inputs.list(INPUTS.rollout)),
     ...parseProbesYaml(inputs.string(INPUTS.probes), services),
   ];
   if (probes.length === 0) {
     throw new UserInputError(
       'url',
-      'no probe is configured (url, tcp, compose-services and probes are all empty)',
-      'set at least one of url, tcp, compose-services or probes',
+      'no probe is configured (url, tcp, compose-services, rollout and probes are all empty)',
+      'set at least one of url, tcp, compose-services, rollout or probes',
     );
   }
+  const kube = readConnection(inputs.string(INPUTS.kubeconfig), inputs.string(INPUTS.context));
+  const explicitNamespace = inputs.string(INPUTS.namespace);
+  if (explicitNamespace) checkNamespace(INPUTS.namespace, explicitNamespace);
+  const kubeProbes = probes.filter(isKubeSpec);
+  const namespace = kubeProbes.length > 0 ? defaultNamespace(explicitNamespace, env) : '';
+  if (kubeProbes.some((p) => p.namespace === '') && namespace === '') {
+    throw new UserInputError(
+      INPUTS.namespace,
+      'rollout, pods, endpoints and job probes need a namespace, and none is known',
+      'run deploy-namespace earlier in this job (it exports EPHEMERAL_NAMESPACE), or set "namespace"',
+    );
+  }
+  if (kubeProbes.length > 0 && !explicitNamespace && namespace)
+    checkNamespace(`${INPUTS.namespace} (from the environment)`, namespace);
   const project = inputs.string(INPUTS.project, env[ENV_ENVIRONMENT] || env[ENV_COMPOSE_PROJECT] || '');
   if (project === '' && probes.some((p) => p.kind === 'compose' || p.kind === 'exec' || p.kind === 'log')) {
     throw new UserInputError(
@@ -87,5 +108,7 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
     composeFiles: project === (env[ENV_ENVIRONMENT] ?? '') ? files : [],
     composeDirectory: env[ENV_COMPOSE_DIRECTORY] ?? '',
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    namespace,
+    kube,
   });
 }

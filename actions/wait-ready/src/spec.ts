@@ -18,13 +18,21 @@
  * - compose: [db, cache]            # or "all"
  * - exec: { service: db, command: [pg_isready, -U, app] }
  * - log: { service: api, pattern: "listening on" }
+ * - rollout: deployment/api         # Kubernetes (namespace: the environment's, or a `namespace:` key)
+ * - pods: app=api                   # label selector; `min: 2` (default 1) ready pods
+ * - endpoints: api                  # a Service with `min` (default 1) ready endpoints
+ * - job: migrate                    # a Job that completed; a failed Job stops the wait at once
+ *   namespace: tools                # optional on any Kubernetes probe
  * ```
  */
 import yaml from 'js-yaml';
 import type { ServiceMap } from '../../shared/src/compose-status.js';
 import { UserInputError } from '../../shared/src/errors.js';
 import { expandPlaceholders } from '../../shared/src/placeholders.js';
+import { KUBE_KINDS, type KubeSpec, parseKubeItem } from './spec-kube.js';
 import { parseStatus, type StatusMatcher } from './status.js';
+
+export type { KubeSpec } from './spec-kube.js';
 
 export interface HttpSpec {
   kind: 'http';
@@ -62,9 +70,9 @@ export interface LogSpec {
   service: string;
   pattern: RegExp;
 }
-export type ProbeSpec = HttpSpec | TcpSpec | ComposeSpec | ExecSpec | LogSpec;
+export type ProbeSpec = HttpSpec | TcpSpec | ComposeSpec | ExecSpec | LogSpec | KubeSpec;
 
-const KINDS = ['http', 'tcp', 'compose', 'exec', 'log'] as const;
+const KINDS = ['http', 'tcp', 'compose', 'exec', 'log', ...KUBE_KINDS] as const;
 const DEFAULT_STATUS = '200-399';
 
 /**
@@ -173,9 +181,18 @@ function parseProbeItem(item: unknown, index: number, services: ServiceMap): Pro
   if (kinds.length !== 1) {
     const unknown = Object.keys(record).filter(
       (k) =>
-        !['name', 'status', 'json', 'jmespath', 'commit', 'commit-path', 'headers', 'insecure-tls'].includes(
-          k,
-        ),
+        ![
+          'name',
+          'status',
+          'json',
+          'jmespath',
+          'commit',
+          'commit-path',
+          'headers',
+          'insecure-tls',
+          'namespace',
+          'min',
+        ].includes(k),
     );
     throw new UserInputError(
       at,
@@ -190,6 +207,11 @@ function parseProbeItem(item: unknown, index: number, services: ServiceMap): Pro
   const name =
     typeof record.name === 'string' && record.name.trim() ? record.name.trim() : `${kind}#${index + 1}`;
   switch (kind) {
+    case 'rollout':
+    case 'pods':
+    case 'endpoints':
+    case 'job':
+      return parseKubeItem(kind, name, value, record, at);
     case 'http': {
       const url = parseUrl(
         `${at}.http`,

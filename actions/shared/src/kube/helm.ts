@@ -26,7 +26,10 @@ export function parseHelmVersion(text: string): HelmVersion {
   const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
   const major = match ? Number(match[1]) : 0;
   if (!match || (major !== 3 && major !== 4)) {
-    throw new SetupError(`Helm 3 or 4 is required; "helm version" printed "${text.trim().slice(0, 80)}"`, 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/) or azure/setup-helm');
+    throw new SetupError(
+      `Helm 3 or 4 is required; "helm version" printed "${text.trim().slice(0, 80)}"`,
+      'install Helm 3 or 4 (https://helm.sh/docs/intro/install/) or azure/setup-helm',
+    );
   }
   return { major: major as 3 | 4, version: `${match[1]}.${match[2]}.${match[3]}` };
 }
@@ -41,6 +44,8 @@ export interface UpgradeOptions {
   set: string[];
   /** `--version` of a repository/OCI chart, or ''. */
   chartVersion: string;
+  /** `--repo <url>`: the chart repository URL when `chart` is a name in it; '' or absent otherwise. */
+  repo?: string;
   /** `--timeout`, in seconds. */
   timeoutS: number;
   /** Roll back on failure (`--atomic` on v3, `--rollback-on-failure` on v4). */
@@ -61,9 +66,67 @@ export function upgradeArgs(major: 3 | 4, o: UpgradeOptions): string[] {
     `${o.timeoutS}s`,
     ...(o.rollback ? [major === 3 ? '--atomic' : '--rollback-on-failure'] : []),
     ...(o.chartVersion ? ['--version', o.chartVersion] : []),
+    ...(o.repo ? ['--repo', o.repo] : []),
     ...o.valuesFiles.flatMap((file) => ['--values', file]),
     ...o.set.flatMap((pair) => ['--set', pair]),
   ];
+}
+
+/** `rollback <release> <revision> --namespace <ns> --wait --timeout <s>s` (pure). */
+export function rollbackArgs(
+  release: string,
+  revision: number,
+  namespace: string,
+  timeoutS: number,
+): string[] {
+  return [
+    'rollback',
+    release,
+    String(revision),
+    '--namespace',
+    namespace,
+    '--wait',
+    '--timeout',
+    `${timeoutS}s`,
+  ];
+}
+
+/** `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). */
+export function uninstallArgs(release: string, namespace: string, timeoutS: number, wait = true): string[] {
+  return [
+    'uninstall',
+    release,
+    '--namespace',
+    namespace,
+    ...(wait ? ['--wait'] : []),
+    '--timeout',
+    `${timeoutS}s`,
+  ];
+}
+
+/** What to do about a release before deploying, from its history (pure). */
+export type StuckRecovery =
+  | { action: 'none' }
+  /** The latest revision is stuck and an earlier one deployed: roll back to it. */
+  | { action: 'rollback'; stuck: HelmRevision; toRevision: number }
+  /** The release is stuck and never deployed: uninstall it. */
+  | { action: 'uninstall'; stuck: HelmRevision };
+
+/**
+ * Decides how to recover a release a cancelled run left in a pending state (helm/helm#10599, #7476).
+ * @param history `helm history` entries (any order)
+ */
+export function planStuckRecovery(history: readonly HelmRevision[]): StuckRecovery {
+  const sorted = [...history].sort((a, b) => a.revision - b.revision);
+  const latest = sorted.at(-1);
+  if (!latest || !(STUCK_STATUSES as readonly string[]).includes(latest.status)) return { action: 'none' };
+  const good = sorted
+    .slice(0, -1)
+    .reverse()
+    .find((r) => r.status === 'deployed' || r.status === 'superseded');
+  return good
+    ? { action: 'rollback', stuck: latest, toRevision: good.revision }
+    : { action: 'uninstall', stuck: latest };
 }
 
 /** One entry of `helm history -o json`. */
@@ -103,15 +166,29 @@ export class Helm {
   async version(): Promise<HelmVersion> {
     const result = await this.runner([this.binary, 'version', '--short'], { timeoutMs: 30_000 });
     if (result.exitCode !== 0) {
-      throw new SetupError(`"helm version" failed (${result.spawnError ?? result.stderr.trim().slice(0, 200)})`, 'install Helm 3 or 4 (azure/setup-helm) or put it on PATH');
+      throw new SetupError(
+        `"helm version" failed (${result.spawnError ?? result.stderr.trim().slice(0, 200)})`,
+        'install Helm 3 or 4 (azure/setup-helm) or put it on PATH',
+      );
     }
     return parseHelmVersion(result.stdout);
   }
 
   /** The release's history, newest last; [] when the release does not exist. */
   async history(release: string, namespace: string): Promise<HelmRevision[]> {
-    const result = await this.tryRun(['history', release, '--namespace', namespace, '--output', 'json', '--max', '20']);
+    const result = await this.tryRun([
+      'history',
+      release,
+      '--namespace',
+      namespace,
+      '--output',
+      'json',
+      '--max',
+      '20',
+    ]);
     if (result.exitCode !== 0 && /not found/i.test(result.stderr)) return [];
-    return (JSON.parse(mustSucceed(result).stdout || '[]') as HelmRevision[]).sort((a, b) => a.revision - b.revision);
+    return (JSON.parse(mustSucceed(result).stdout || '[]') as HelmRevision[]).sort(
+      (a, b) => a.revision - b.revision,
+    );
   }
 }

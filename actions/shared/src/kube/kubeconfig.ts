@@ -10,15 +10,24 @@ import yaml from 'js-yaml';
 import { UserInputError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
 
-const SECRET_KEYS = new Set(['token', 'password', 'client-key-data', 'client-certificate-data', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
+const SECRET_KEYS = new Set([
+  'token',
+  'password',
+  'client-key-data',
+  'client-certificate-data',
+  'id-token',
+  'refresh-token',
+  'access-token',
+  'client-secret',
+]);
 
 /** Registers every secret-looking value in a kubeconfig document (tokens, keys, passwords, auth-provider fields). */
 export function maskKubeconfig(content: string): void {
-  registerSecret(content);
   let doc: unknown;
   try {
     doc = yaml.load(content);
   } catch {
+    registerLinesFirst(content);
     return;
   }
   const walk = (node: unknown) => {
@@ -28,12 +37,23 @@ export function maskKubeconfig(content: string): void {
         if (typeof value === 'string' && SECRET_KEYS.has(key)) {
           registerSecret(value);
           // base64 fields are also masked decoded, in case a tool prints the PEM
-          if (key.endsWith('-data')) registerSecret(Buffer.from(value, 'base64').toString('utf8'));
+          if (key.endsWith('-data')) registerLinesFirst(Buffer.from(value, 'base64').toString('utf8'));
         } else walk(value);
       }
     }
   };
   walk(doc);
+  // The whole document last: its `::add-mask::` line then shows only values already masked.
+  registerLinesFirst(content);
+}
+
+/**
+ * Registers each line of a multi-line value before the value itself: the `::add-mask::` command of a
+ * multi-line value carries it %0A-escaped, which line masks registered earlier still cover.
+ */
+function registerLinesFirst(value: string): void {
+  for (const line of value.split(/\r?\n/)) registerSecret(line.trim());
+  registerSecret(value);
 }
 
 /**
@@ -47,10 +67,18 @@ export function writeKubeconfig(content: string, env: NodeJS.ProcessEnv = proces
   try {
     doc = yaml.load(content);
   } catch (error) {
-    throw new UserInputError('kubeconfig', `is not valid YAML (${(error as Error).message.split('\n')[0]})`, 'pass the kubeconfig file content, e.g. ${{ secrets.KUBECONFIG }}');
+    throw new UserInputError(
+      'kubeconfig',
+      `is not valid YAML (${(error as Error).message.split('\n')[0]})`,
+      'pass the kubeconfig file content (a secret such as secrets.KUBECONFIG), not a path',
+    );
   }
   if (!doc || typeof doc !== 'object' || !('clusters' in doc)) {
-    throw new UserInputError('kubeconfig', 'is not a kubeconfig (no "clusters")', 'pass the content of a kubeconfig file, not a path or a token');
+    throw new UserInputError(
+      'kubeconfig',
+      'is not a kubeconfig (no "clusters")',
+      'pass the content of a kubeconfig file, not a path or a token',
+    );
   }
   const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'ephemeral-kube-'));
   const path = join(dir, 'config');

@@ -5,6 +5,11 @@
 import { mustSucceed, type RunOptions, type RunResult, run } from '../cli.js';
 import type { Runner } from '../compose.js';
 
+/** Exported for later steps: the namespace deploy-namespace deployed to. */
+export const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
+/** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
+export const ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
+
 /** Which cluster: a kubeconfig file (else KUBECONFIG / ~/.kube/config) and an optional context. */
 export interface KubeTarget {
   kubeconfig?: string;
@@ -26,7 +31,12 @@ export function targetArgs(target: KubeTarget): string[] {
 
 /** A namespace object as `kubectl get namespace -o json` returns it (fields used here). */
 export interface NamespaceObject {
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+  };
   status?: { phase?: string; conditions?: Array<{ type: string; status: string; message?: string }> };
 }
 
@@ -71,13 +81,44 @@ export class Kubectl {
     return this.getJson<NamespaceObject>(['namespace', name]);
   }
 
+  /** True when a failed result is an RBAC refusal (HTTP 403, `Forbidden`). */
+  static isForbidden(result: RunResult): boolean {
+    return result.exitCode !== 0 && /forbidden/i.test(result.stderr);
+  }
+
   /**
    * `kubectl apply --server-side --force-conflicts --field-manager ephemeral -f -` of a manifest (JSON or YAML).
    * @throws ToolError
    */
   apply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
     return this.run(
-      ['apply', '--server-side', '--force-conflicts', '--field-manager', 'ephemeral', ...(options.namespace ? ['--namespace', options.namespace] : []), '--filename', '-'],
+      [
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager',
+        'ephemeral',
+        ...(options.namespace ? ['--namespace', options.namespace] : []),
+        '--filename',
+        '-',
+      ],
+      { input: manifest },
+    );
+  }
+
+  /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
+  tryApply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
+    return this.tryRun(
+      [
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager',
+        'ephemeral',
+        ...(options.namespace ? ['--namespace', options.namespace] : []),
+        '--filename',
+        '-',
+      ],
       { input: manifest },
     );
   }

@@ -1,0 +1,93 @@
+/**
+ * The manifests and kustomize modes: `kubectl apply --server-side` of files, directories or a
+ * kustomization into the namespace, then `kubectl rollout status` for every Deployment, StatefulSet and
+ * DaemonSet applied, each bounded by what is left of the timeout.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { DeadlineError, ToolError } from '../../shared/src/errors.js';
+import type { Kubectl } from '../../shared/src/kube/kubectl.js';
+
+/** The `kubectl apply` argv for manifests (paths) or a kustomization (pure). `-o name` lists what was applied. */
+export function applyArgs(
+  namespace: string,
+  source: { manifests: string[] } | { kustomize: string },
+  isDirectory: (p: string) => boolean = (p) => existsSync(p) && statSync(p).isDirectory(),
+): string[] {
+  const args = [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager',
+    'ephemeral',
+    '--namespace',
+    namespace,
+    '--output',
+    'name',
+  ];
+  if ('kustomize' in source) return [...args, '--kustomize', source.kustomize];
+  const recursive = source.manifests.some(isDirectory);
+  return [
+    ...args,
+    ...source.manifests.flatMap((p) => ['--filename', p]),
+    ...(recursive ? ['--recursive'] : []),
+  ];
+}
+
+/** The rollout targets among `kubectl apply -o name` lines: `deployment.apps/web` etc. (pure). */
+export function rolloutTargets(applied: string[]): string[] {
+  return applied.map((l) => l.trim()).filter((l) => /^(deployment|statefulset|daemonset)\.apps\//.test(l));
+}
+
+/** `rollout status <target> --namespace <ns> --timeout <s>s --watch` (pure). */
+export function rolloutArgs(target: string, namespace: string, timeoutS: number): string[] {
+  return ['rollout', 'status', target, '--namespace', namespace, '--timeout', `${timeoutS}s`, '--watch'];
+}
+
+/** What `applyAndRollout` found. */
+export interface ApplyResult {
+  applied: string[];
+  rolledOut: string[];
+}
+
+/**
+ * Applies and waits for every rollout.
+ * @param deadline epoch ms by which everything must be done
+ * @throws ToolError when apply fails; DeadlineError when a rollout is not done by the deadline
+ */
+export async function applyAndRollout(
+  kubectl: Kubectl,
+  namespace: string,
+  source: { manifests: string[] } | { kustomize: string },
+  deadline: number,
+  log: (line: string) => void,
+): Promise<ApplyResult> {
+  const totalMs = Math.max(deadline - Date.now(), 1000);
+  const result = await kubectl.run(applyArgs(namespace, source), { timeoutMs: totalMs });
+  const applied = result.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const line of applied) log(`applied ${line}`);
+  const rolledOut: string[] = [];
+  for (const target of rolloutTargets(applied)) {
+    const left = deadline - Date.now();
+    if (left < 1000)
+      throw new DeadlineError(`rollout of ${target}`, totalMs, 'the timeout was used up before its turn');
+    const rollout = await kubectl.tryRun(rolloutArgs(target, namespace, Math.ceil(left / 1000)), {
+      timeoutMs: left + 10_000,
+      onLine: log,
+    });
+    if (rollout.exitCode !== 0) {
+      throw new ToolError(
+        rollout.argv,
+        rollout.exitCode,
+        rollout.stderr.slice(-4096),
+        /timed out|exceeded/i.test(rollout.stderr)
+          ? `rollout not done within the timeout`
+          : `exit ${rollout.exitCode}`,
+      );
+    }
+    rolledOut.push(target);
+  }
+  return { applied, rolledOut };
+}

@@ -1,0 +1,124 @@
+/**
+ * The Helm mode: detect v3/v4, recover a release a cancelled run left pending (helm/helm#10599, #7476),
+ * render the value templates, then `helm upgrade --install --wait --timeout` with rollback on failure
+ * (`--atomic` on v3, `--rollback-on-failure` on v4).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  type Helm,
+  type HelmRevision,
+  type HelmVersion,
+  planStuckRecovery,
+  rollbackArgs,
+  uninstallArgs,
+  upgradeArgs,
+} from '../../shared/src/kube/helm.js';
+import { renderTemplate, type TemplateVars } from './templates.js';
+
+/** What the Helm deploy takes. */
+export interface HelmDeployOptions {
+  release: string;
+  chart: string;
+  chartVersion: string;
+  repo: string;
+  namespace: string;
+  /** Values files (absolute); rendered copies are written to `workDir`. */
+  values: string[];
+  set: string[];
+  vars: TemplateVars;
+  /** epoch ms by which the deploy must be done. */
+  deadline: number;
+  /** Where rendered values files go. */
+  workDir: string;
+  log: (line: string) => void;
+}
+
+/** What happened. */
+export interface HelmDeployResult {
+  version: HelmVersion;
+  /** A sentence when a stuck release was recovered, else ''. */
+  recovered: string;
+  revision: number | null;
+  status: string;
+}
+
+/**
+ * Renders templates in the values files into `workDir` (pure apart from files) and returns their paths.
+ * @throws UserInputError naming the values file for an unknown template variable
+ */
+export function renderValuesFiles(files: string[], vars: TemplateVars, workDir: string): string[] {
+  mkdirSync(workDir, { recursive: true });
+  return files.map((file, i) => {
+    const out = join(workDir, `${String(i).padStart(2, '0')}-${basename(file)}`);
+    writeFileSync(out, renderTemplate(`values: ${file}`, readFileSync(file, 'utf8'), vars));
+    return out;
+  });
+}
+
+const seconds = (deadline: number) => Math.max(Math.ceil((deadline - Date.now()) / 1000), 1);
+
+/**
+ * Rolls back or uninstalls a release stuck in a pending state. Returns a sentence for the report, or ''.
+ * @throws ToolError when the recovery itself fails
+ */
+export async function recoverStuckRelease(
+  helm: Helm,
+  release: string,
+  namespace: string,
+  deadline: number,
+  log: (line: string) => void,
+): Promise<string> {
+  const history: HelmRevision[] = await helm.history(release, namespace);
+  const plan = planStuckRecovery(history);
+  if (plan.action === 'none') return '';
+  const what = `Release ${release} was stuck in ${plan.stuck.status} (revision ${plan.stuck.revision}, left by a cancelled or killed run)`;
+  if (plan.action === 'rollback') {
+    log(`${what}: rolling back to revision ${plan.toRevision}.`);
+    await helm.run(rollbackArgs(release, plan.toRevision, namespace, seconds(deadline)), {
+      timeoutMs: deadline - Date.now() + 15_000,
+      onLine: log,
+    });
+    return `${what}; rolled back to revision ${plan.toRevision} before deploying.`;
+  }
+  log(`${what} and never deployed: uninstalling it.`);
+  await helm.run(uninstallArgs(release, namespace, seconds(deadline)), {
+    timeoutMs: deadline - Date.now() + 15_000,
+    onLine: log,
+  });
+  return `${what} and had never deployed; uninstalled it before deploying.`;
+}
+
+/**
+ * Deploys the chart.
+ * @throws ToolError when the upgrade fails (Helm has then rolled back); SetupError when helm is unusable
+ */
+export async function deployChart(helm: Helm, o: HelmDeployOptions): Promise<HelmDeployResult> {
+  const version = await helm.version();
+  o.log(
+    `Helm ${version.version} (rollback on failure: ${version.major === 3 ? '--atomic' : '--rollback-on-failure'})`,
+  );
+  const recovered = await recoverStuckRelease(helm, o.release, o.namespace, o.deadline, o.log);
+  const valuesFiles = renderValuesFiles(o.values, o.vars, o.workDir);
+  const set = o.set.map((pair) => renderTemplate('set', pair, o.vars));
+  const args = upgradeArgs(version.major, {
+    release: o.release,
+    chart: o.chart,
+    namespace: o.namespace,
+    valuesFiles,
+    set,
+    chartVersion: o.chartVersion,
+    repo: o.repo,
+    timeoutS: seconds(o.deadline),
+    rollback: true,
+  });
+  // Helm waits up to --timeout, and again as long for the rollback: give the process room for both.
+  await helm.run(args, {
+    timeoutMs: 2 * (o.deadline - Date.now()) + 30_000,
+    onLine: o.log,
+    onStderrLine: o.log,
+  });
+  const history = await helm.history(o.release, o.namespace);
+  const latest = history.at(-1);
+  return { version, recovered, revision: latest?.revision ?? null, status: latest?.status ?? 'unknown' };
+}
