@@ -3,6 +3,7 @@
  * them twice: a plain-text table for stdout and the Markdown of docs/benchmarks.md.
  */
 import type { ComposeBenchResult, RawPorts } from './compose-bench.js';
+import { type K8sFigures, k8sSummaryRow, renderK8sMarkdown, renderK8sText } from './k8s-report.js';
 import { FLIP_WINDOW_MS, type LatencySeries, widestStraddlingGapMs } from './latency-bench.js';
 import type { MachineInfo } from './machine.js';
 import {
@@ -167,6 +168,8 @@ export interface BenchReport {
   loadAverage: { start: number; end: number };
   compose: ComposeFigures | null;
   latency: LatencyFigures[] | null;
+  /** deploy-namespace + post vs raw kubectl + Helm, or null when not run. */
+  k8s: K8sFigures | null;
   intervalMs: number;
   latencyRuns: number;
   durationMs: number;
@@ -325,6 +328,7 @@ export function renderText(r: BenchReport): string {
     for (const s of r.latency) out.push(`${s.label}: ${s.boundLabel} → ${verdict(s.pass)}`);
     out.push('');
   }
+  if (r.k8s) out.push(...renderK8sText(r.k8s));
   out.push(`total bench time ${seconds(r.durationMs)}`);
   return out.join('\n');
 }
@@ -366,6 +370,7 @@ export function renderMarkdown(r: BenchReport): string {
       s.isTarget ? `max ≤ ${millis(s.boundMs)} (interval + ${LATENCY_SLACK_MS} ms)` : 'none (informational)',
       s.isTarget ? verdict(s.pass) : '—',
     ]);
+  if (r.k8s) summary.push(k8sSummaryRow(r.k8s));
   md.push(markdownTable(summary), '');
   md.push('PASS/MISS is a benchmark verdict, not a test result: `npm run bench` exits 0 either way.', '');
 
@@ -460,5 +465,6 @@ export function renderMarkdown(r: BenchReport): string {
       '',
     );
   }
+  if (r.k8s) md.push(...renderK8sMarkdown(r.k8s));
   return `${md.join('\n')}\n`;
 }

@@ -5,13 +5,18 @@
  *    --wait` + `down -v` on examples/compose-app, interleaved, with the ratio of the medians against the
  *    target ≤ 1.15;
  * 2. wait-ready's detection latency against a local HTTP server that flips from 503 to 200, with a fixed
- *    interval (target: interval + 100 ms) and, separately, with the default backoff.
+ *    interval (target: interval + 100 ms) and, separately, with the default backoff;
+ * 3. deploy-namespace + its post step (under the runner harness) against raw `kubectl create namespace` +
+ *    `helm upgrade --install --wait` + `kubectl delete namespace --wait` on test/k8s/fixtures/chart, on the
+ *    kwok test cluster that scripts/bench.sh brings up (KUBECONFIG, EPHEMERAL_HELM3), interleaved, with
+ *    the ratio of the medians against the target ≤ 1.2, plus the cluster's warm set-up time (measured by
+ *    scripts/bench.sh) and its cold build time (recorded in the tools cache, not measured).
  *
  * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
  * test); 1 when something failed (a stack, a job, the clean-up).
  *
  * Usage: tsx bench/run.ts [--runs N] [--latency-runs M] [--interval 1s] [--warmup 1]
- *                         [--raw-ports ephemeral|fixed] [--only compose|latency] [--out docs/benchmarks.md]
+ *                         [--raw-ports ephemeral|fixed] [--only compose|latency|k8s] [--out docs/benchmarks.md]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +29,8 @@ import { repoRoot } from '../test/harness/runner.js';
 import { snapshotActions } from './actions-snapshot.js';
 import { benchCompose, type RawPorts } from './compose-bench.js';
 import { foreignRunningContainers, removeProject } from './docker.js';
+import { benchK8s, k8sSetup } from './k8s-bench.js';
+import { type K8sFigures, k8sFigures } from './k8s-report.js';
 import { benchLatency } from './latency-bench.js';
 import { machineInfo } from './machine.js';
 import { type BenchReport, composeFigures, latencyFigures, renderMarkdown, renderText } from './report.js';
@@ -37,7 +44,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --no-trace               skip the extra, untimed provision-compose run that logs every docker call
   --latency-runs M         trials per wait-ready latency series (default 10)
   --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
-  --only WHAT              compose or latency: run one measure only
+  --only WHAT              compose, latency or k8s: run one measure only (default: all three; k8s
+                           needs the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
 
@@ -48,7 +56,7 @@ interface Options {
   rawPorts: RawPorts;
   latencyRuns: number;
   intervalMs: number;
-  only: 'compose' | 'latency' | null;
+  only: 'compose' | 'latency' | 'k8s' | null;
   trace: boolean;
   out: string;
 }
@@ -81,8 +89,8 @@ function parseOptions(argv: string[]): Options | null {
   if (rawPorts !== 'ephemeral' && rawPorts !== 'fixed')
     throw new Error(`--raw-ports: ephemeral or fixed, got "${rawPorts}"`);
   const only = values.only ?? null;
-  if (only !== null && only !== 'compose' && only !== 'latency')
-    throw new Error(`--only: compose or latency, got "${only}"`);
+  if (only !== null && only !== 'compose' && only !== 'latency' && only !== 'k8s')
+    throw new Error(`--only: compose, latency or k8s, got "${only}"`);
   const intervalMs = parseDuration('--interval', values.interval);
   if (intervalMs < 50 || intervalMs > 10_000)
     throw new Error(`--interval: 50ms…10s, got "${values.interval}"`);
@@ -142,15 +150,46 @@ async function main(): Promise<number> {
   process.env.TMPDIR = scratch;
   process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-  // Projects being created right now: removed on Ctrl-C / SIGTERM too.
+  // Projects and namespaces being created right now: removed on Ctrl-C / SIGTERM too.
   const active = new Set<string>();
+  const activeNamespaces = new Set<string>();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      console.error(`\n[bench] ${signal}: removing ${[...active].join(', ') || 'nothing'}`);
+      console.error(
+        `\n[bench] ${signal}: removing ${[...active, ...activeNamespaces].join(', ') || 'nothing'}`,
+      );
       for (const project of active) removeProject(project);
+      for (const ns of activeNamespaces) {
+        try {
+          execFileSync('kubectl', ['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'], {
+            stdio: 'ignore',
+            timeout: 30_000,
+          });
+        } catch {
+          // best effort (scripts/bench.sh deletes the whole cluster at exit anyway)
+        }
+      }
       process.exit(130);
     });
   }
+
+  // The k8s measure needs the cluster scripts/bench.sh brings up; without it, it is skipped (or, with
+  // --only k8s, an error).
+  const runCompose = options.only === null || options.only === 'compose';
+  const runLatency = options.only === null || options.only === 'latency';
+  const helm3 = process.env.EPHEMERAL_HELM3 ?? '';
+  const haveCluster = Boolean(process.env.KUBECONFIG && helm3);
+  if (options.only === 'k8s' && !haveCluster) {
+    console.error(
+      '[bench] --only k8s: no test cluster (KUBECONFIG and EPHEMERAL_HELM3 unset); run it through npm run bench, which brings one up',
+    );
+    return 1;
+  }
+  const runK8s = (options.only === null || options.only === 'k8s') && haveCluster;
+  if (options.only === null && !haveCluster)
+    log(
+      'note: no test cluster (KUBECONFIG, EPHEMERAL_HELM3 unset): the k8s measure is skipped; npm run bench brings one up',
+    );
 
   const machine = machineInfo(node);
   const otherAtStart = foreignRunningContainers(OWN_PREFIXES).length;
@@ -162,12 +201,13 @@ async function main(): Promise<number> {
     log(`note: ${otherAtStart} running container(s) of other projects share this engine (noise)`);
 
   // The bundles are copied once, so a concurrent `npm run bundle` cannot change them mid-run.
-  const snapshot = await snapshotActions(['provision-compose', 'wait-ready']);
+  const snapshot = await snapshotActions(['provision-compose', 'wait-ready', 'deploy-namespace']);
   log(`actions: snapshot ${snapshot.digest} of dist/ (${gitState()})`);
   let compose: BenchReport['compose'] = null;
   let latency: BenchReport['latency'] = null;
+  let k8s: K8sFigures | null = null;
   try {
-    if (options.only !== 'latency') {
+    if (runCompose) {
       const result = await benchCompose(
         {
           runs: options.runs,
@@ -183,7 +223,7 @@ async function main(): Promise<number> {
       if (result.leftBehind !== 'nothing') throw new Error(`left behind: ${result.leftBehind}`);
       compose = composeFigures(result, options);
     }
-    if (options.only !== 'compose') {
+    if (runLatency) {
       latency = latencyFigures(
         await benchLatency({
           runs: options.latencyRuns,
@@ -193,6 +233,29 @@ async function main(): Promise<number> {
           log,
         }),
       );
+    }
+    if (runK8s) {
+      const cluster = process.env.EPHEMERAL_K8S_CLUSTER ?? 'unknown';
+      log(`k8s: deploy-namespace vs raw kubectl + helm on cluster ${cluster} with ${helm3}`);
+      const result = await benchK8s(
+        {
+          runs: options.runs,
+          warmupRuns: options.warmupRuns,
+          node,
+          actionsRoot: snapshot.root,
+          helm: helm3,
+          log,
+        },
+        activeNamespaces,
+      );
+      if (result.leftBehind !== 'nothing') throw new Error(`left behind: ${result.leftBehind}`);
+      k8s = k8sFigures(result, {
+        runs: options.runs,
+        warmupRuns: options.warmupRuns,
+        helm: helm3,
+        cluster,
+        setup: k8sSetup(),
+      });
     }
   } finally {
     snapshot.remove();
@@ -207,6 +270,7 @@ async function main(): Promise<number> {
     loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     compose,
     latency,
+    k8s,
     intervalMs: options.intervalMs,
     latencyRuns: options.latencyRuns,
     durationMs: performance.now() - started,

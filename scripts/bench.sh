@@ -1,9 +1,51 @@
 #!/usr/bin/env bash
-# The benchmarks on a fresh machine: dependencies, Docker + Compose v2 + stand-in images, Node 24, then
-# bench/run.ts (provision-compose + post vs raw docker compose, and wait-ready's detection latency), which
-# prints a table and overwrites docs/benchmarks.md. Options go to bench/run.ts: npm run bench -- --help
+# The benchmarks on a fresh machine: dependencies, Docker + Compose v2 + stand-in images, Node 24, a
+# private kwok Kubernetes test cluster (scripts/k8s/setup.sh, its own name bench-<pid>, deleted at exit),
+# then bench/run.ts (provision-compose + post vs raw docker compose, wait-ready's detection latency, and
+# deploy-namespace + post vs raw kubectl + helm), which prints a table and overwrites docs/benchmarks.md.
+# Options go to bench/run.ts: npm run bench -- --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
 prepare_all
-exec npx tsx bench/run.ts "$@"
+
+# The k8s measure runs unless another one is picked alone (--only compose|latency) or for --help.
+want_k8s=1
+prev=""
+for arg in "$@"; do
+	case "$arg" in
+	-h | --help | --only=compose | --only=latency) want_k8s="" ;;
+	compose | latency) [ "$prev" = --only ] && want_k8s="" ;;
+	esac
+	prev="$arg"
+done
+
+if [ -n "$want_k8s" ]; then
+	export EPHEMERAL_K8S_CLUSTER="bench-$$"
+	# shellcheck disable=SC2064 # the name is fixed now
+	trap "bash scripts/k8s/cluster.sh down '$EPHEMERAL_K8S_CLUSTER' >&2 || true" EXIT
+	trap 'exit 130' INT TERM
+	setup_dir="$(mktemp -d)"
+	t0=$(date +%s%N)
+	bash scripts/k8s/setup.sh "$EPHEMERAL_K8S_CLUSTER" >"$setup_dir/exports" 2>"$setup_dir/log" &
+	setup_pid=$!
+	tail -n +1 -f --pid="$setup_pid" "$setup_dir/log" >&2 &
+	tail_pid=$!
+	setup_rc=0
+	wait "$setup_pid" || setup_rc=$?
+	t1=$(date +%s%N)
+	wait "$tail_pid" || true
+	[ "$setup_rc" -eq 0 ] || {
+		echo "[bench] scripts/k8s/setup.sh failed ($setup_rc)" >&2
+		exit 1
+	}
+	eval "$(cat "$setup_dir/exports")"
+	setup_log="$setup_dir/log"
+	EPHEMERAL_BENCH_K8S_SETUP_MS=$(((t1 - t0) / 1000000))
+	EPHEMERAL_BENCH_K8S_SETUP_LINE="$(grep -o 'k8s test cluster .* set-up in .*' "$setup_log" | tail -n 1 || true)"
+	rm -rf "$setup_dir"
+	export EPHEMERAL_BENCH_K8S_SETUP_MS EPHEMERAL_BENCH_K8S_SETUP_LINE
+	npx tsx bench/run.ts "$@"
+else
+	exec npx tsx bench/run.ts "$@"
+fi
