@@ -28596,6 +28596,19 @@ function targetArgs(target) {
         ...(target.context ? ['--context', target.context] : []),
     ];
 }
+/** `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] --filename -` (pure). */
+function applyArgs(namespace) {
+    return [
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager',
+        'ephemeral',
+        ...(namespace ? ['--namespace', namespace] : []),
+        '--filename',
+        '-',
+    ];
+}
 /** kubectl bound to a target. */
 class Kubectl {
     target;
@@ -28644,29 +28657,11 @@ class Kubectl {
      * @throws ToolError
      */
     apply(manifest, options = {}) {
-        return this.run([
-            'apply',
-            '--server-side',
-            '--force-conflicts',
-            '--field-manager',
-            'ephemeral',
-            ...(options.namespace ? ['--namespace', options.namespace] : []),
-            '--filename',
-            '-',
-        ], { input: manifest });
+        return this.run(applyArgs(options.namespace), { input: manifest });
     }
     /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
     tryApply(manifest, options = {}) {
-        return this.tryRun([
-            'apply',
-            '--server-side',
-            '--force-conflicts',
-            '--field-manager',
-            'ephemeral',
-            ...(options.namespace ? ['--namespace', options.namespace] : []),
-            '--filename',
-            '-',
-        ], { input: manifest });
+        return this.tryRun(applyArgs(options.namespace), { input: manifest });
     }
 }
 
@@ -32112,7 +32107,7 @@ function actionDir(action, environment, env = process.env) {
 
 
 /** The `kubectl apply` argv for manifests (paths) or a kustomization (pure). `-o name` lists what was applied. */
-function applyArgs(namespace, source, isDirectory = (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory()) {
+function apply_applyArgs(namespace, source, isDirectory = (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory()) {
     const args = [
         'apply',
         '--server-side',
@@ -32148,7 +32143,7 @@ function rolloutArgs(target, namespace, timeoutS) {
  */
 async function applyAndRollout(kubectl, namespace, source, deadline, log) {
     const totalMs = Math.max(deadline - Date.now(), 1000);
-    const result = await kubectl.run(applyArgs(namespace, source), { timeoutMs: totalMs });
+    const result = await kubectl.run(apply_applyArgs(namespace, source), { timeoutMs: totalMs });
     const applied = result.stdout
         .split('\n')
         .map((l) => l.trim())
@@ -33434,6 +33429,28 @@ class Inputs {
             return value;
         throw new errors/* UserInputError */.m2(name, `"${value}" is not one of the allowed values`, `use one of: ${choices.join(', ')}`);
     }
+    /**
+     * A time to live in ms, or null for none (`0`, `none`, `never`); `fallback` (e.g. `72h`) when empty.
+     * At least 1 minute, at most 365 days.
+     * @throws UserInputError when not a duration or out of range
+     */
+    ttlMs(name, fallback) {
+        const text = this.string(name, fallback);
+        if (['0', 'none', 'never'].includes(text.toLowerCase()))
+            return null;
+        const ms = parseDuration(name, text);
+        if (ms < 60_000 || ms > 365 * 86_400_000) {
+            throw new errors/* UserInputError */.m2(name, `${text} is out of range`, 'use a duration from 1m to 365d, or never');
+        }
+        return ms;
+    }
+    /**
+     * A pull request number, or null when empty (then the event's is used).
+     * @throws UserInputError when not a positive integer
+     */
+    prNumber(name) {
+        return this.string(name) === '' ? null : this.integer(name, 0, 1, Number.MAX_SAFE_INTEGER);
+    }
     /** A list: one item per line or comma-separated; blank items and `#` comments dropped. */
     list(name) {
         return splitList(this.source(name));
@@ -33603,12 +33620,8 @@ function getSettings(inputs = new Inputs(), workspace = process.env.GITHUB_WORKS
                 throw new errors/* UserInputError */.m2(input, 'only applies to Helm charts, but "chart" is empty', `set "chart", or remove "${input}"`);
         }
     }
-    const ttlText = inputs.string(INPUTS.ttl, '72h');
-    const ttlMs = ['0', 'none', 'never'].includes(ttlText.toLowerCase())
-        ? null
-        : inputs.durationMs(INPUTS.ttl, 72 * 3_600_000, 60_000, 365 * 86_400_000);
-    const prText = inputs.string(INPUTS.prNumber);
-    const prNumber = prText === '' ? null : inputs.integer(INPUTS.prNumber, 0, 1, Number.MAX_SAFE_INTEGER);
+    const ttlMs = inputs.ttlMs(INPUTS.ttl, '72h');
+    const prNumber = inputs.prNumber(INPUTS.prNumber);
     const pullSecrets = inputs.list(INPUTS.imagePullSecrets);
     for (const secret of pullSecrets) {
         if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret) || secret.length > 253)

@@ -28572,6 +28572,19 @@ function targetArgs(target) {
         ...(target.context ? ['--context', target.context] : []),
     ];
 }
+/** `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] --filename -` (pure). */
+function applyArgs(namespace) {
+    return [
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager',
+        'ephemeral',
+        ...(namespace ? ['--namespace', namespace] : []),
+        '--filename',
+        '-',
+    ];
+}
 /** kubectl bound to a target. */
 class kubectl_Kubectl {
     target;
@@ -28620,29 +28633,11 @@ class kubectl_Kubectl {
      * @throws ToolError
      */
     apply(manifest, options = {}) {
-        return this.run([
-            'apply',
-            '--server-side',
-            '--force-conflicts',
-            '--field-manager',
-            'ephemeral',
-            ...(options.namespace ? ['--namespace', options.namespace] : []),
-            '--filename',
-            '-',
-        ], { input: manifest });
+        return this.run(applyArgs(options.namespace), { input: manifest });
     }
     /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
     tryApply(manifest, options = {}) {
-        return this.tryRun([
-            'apply',
-            '--server-side',
-            '--force-conflicts',
-            '--field-manager',
-            'ephemeral',
-            ...(options.namespace ? ['--namespace', options.namespace] : []),
-            '--filename',
-            '-',
-        ], { input: manifest });
+        return this.tryRun(applyArgs(options.namespace), { input: manifest });
     }
 }
 

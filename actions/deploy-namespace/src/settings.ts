@@ -243,12 +243,8 @@ export function getSettings(
         );
     }
   }
-  const ttlText = inputs.string(INPUTS.ttl, '72h');
-  const ttlMs = ['0', 'none', 'never'].includes(ttlText.toLowerCase())
-    ? null
-    : inputs.durationMs(INPUTS.ttl, 72 * 3_600_000, 60_000, 365 * 86_400_000);
-  const prText = inputs.string(INPUTS.prNumber);
-  const prNumber = prText === '' ? null : inputs.integer(INPUTS.prNumber, 0, 1, Number.MAX_SAFE_INTEGER);
+  const ttlMs = inputs.ttlMs(INPUTS.ttl, '72h');
+  const prNumber = inputs.prNumber(INPUTS.prNumber);
   const pullSecrets = inputs.list(INPUTS.imagePullSecrets);
   for (const secret of pullSecrets) {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret) || secret.length > 253)

@@ -96,6 +96,29 @@ export class Inputs {
     );
   }
 
+  /**
+   * A time to live in ms, or null for none (`0`, `none`, `never`); `fallback` (e.g. `72h`) when empty.
+   * At least 1 minute, at most 365 days.
+   * @throws UserInputError when not a duration or out of range
+   */
+  ttlMs(name: string, fallback: string): number | null {
+    const text = this.string(name, fallback);
+    if (['0', 'none', 'never'].includes(text.toLowerCase())) return null;
+    const ms = parseDuration(name, text);
+    if (ms < 60_000 || ms > 365 * 86_400_000) {
+      throw new UserInputError(name, `${text} is out of range`, 'use a duration from 1m to 365d, or never');
+    }
+    return ms;
+  }
+
+  /**
+   * A pull request number, or null when empty (then the event's is used).
+   * @throws UserInputError when not a positive integer
+   */
+  prNumber(name: string): number | null {
+    return this.string(name) === '' ? null : this.integer(name, 0, 1, Number.MAX_SAFE_INTEGER);
+  }
+
   /** A list: one item per line or comma-separated; blank items and `#` comments dropped. */
   list(name: string): string[] {
     return splitList(this.source(name));

@@ -42,7 +42,6 @@ export function resolveMode(
  * @throws UserInputError for any bad input, naming it
  */
 export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): TeardownSettings {
-  const prText = inputs.string(INPUTS.prNumber);
   const kube = readConnection(inputs.string(INPUTS.kubeconfig), inputs.string(INPUTS.context));
   const explicit = inputs.string(INPUTS.namespace);
   if (explicit) checkNamespace(INPUTS.namespace, explicit);
@@ -52,7 +51,7 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
     checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
   return Object.freeze({
     name: inputs.string(INPUTS.name),
-    prNumber: prText === '' ? null : inputs.integer(INPUTS.prNumber, 0, 1, Number.MAX_SAFE_INTEGER),
+    prNumber: inputs.prNumber(INPUTS.prNumber),
     mode,
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,

@@ -29,6 +29,20 @@ export function targetArgs(target: KubeTarget): string[] {
   ];
 }
 
+/** `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] --filename -` (pure). */
+export function applyArgs(namespace?: string): string[] {
+  return [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager',
+    'ephemeral',
+    ...(namespace ? ['--namespace', namespace] : []),
+    '--filename',
+    '-',
+  ];
+}
+
 /** A namespace object as `kubectl get namespace -o json` returns it (fields used here). */
 export interface NamespaceObject {
   metadata: {
@@ -91,35 +105,11 @@ export class Kubectl {
    * @throws ToolError
    */
   apply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
-    return this.run(
-      [
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        '--field-manager',
-        'ephemeral',
-        ...(options.namespace ? ['--namespace', options.namespace] : []),
-        '--filename',
-        '-',
-      ],
-      { input: manifest },
-    );
+    return this.run(applyArgs(options.namespace), { input: manifest });
   }
 
   /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
   tryApply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
-    return this.tryRun(
-      [
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        '--field-manager',
-        'ephemeral',
-        ...(options.namespace ? ['--namespace', options.namespace] : []),
-        '--filename',
-        '-',
-      ],
-      { input: manifest },
-    );
+    return this.tryRun(applyArgs(options.namespace), { input: manifest });
   }
 }
