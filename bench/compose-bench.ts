@@ -12,12 +12,14 @@
  * Every project has a unique name, is removed in a `finally` (images Compose built for it included), and
  * is checked to be gone (`docker ps -a --filter label=com.docker.compose.project=<name>`, networks, volumes).
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deriveIdentity } from '../actions/shared/src/identity.js';
+import { pullRequestEvent } from '../test/harness/events.js';
 import { repoRoot, runJob } from '../test/harness/runner.js';
 import { describeLeftovers, isEmpty, leftovers, removeProject, type TimedRun, timed } from './docker.js';
 import {
@@ -252,19 +254,7 @@ export async function benchCompose(
         workspace: repoRoot,
         node: options.node,
         actionsRoot: options.actionsRoot,
-        event: {
-          name: 'pull_request',
-          payload: {
-            action: 'synchronize',
-            number: pr,
-            pull_request: {
-              number: pr,
-              state: 'open',
-              head: { sha: head, ref: 'bench' },
-              base: { ref: 'main' },
-            },
-          },
-        },
+        event: pullRequestEvent(pr, head, { headRef: 'bench' }),
         steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': EXAMPLE_DIR } }],
         ...(env ? { env } : {}),
       });

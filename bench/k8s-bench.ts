@@ -13,11 +13,13 @@
  * Every namespace has a unique name, is deleted in a `finally` when something failed, and is checked to be
  * gone at the end.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { deriveIdentity } from '../actions/shared/src/identity.js';
+import { pullRequestEvent } from '../test/harness/events.js';
 import { repoRoot, runJob } from '../test/harness/runner.js';
 import { type TimedRun, timed } from './docker.js';
 
@@ -160,19 +162,7 @@ export async function benchK8s(options: K8sBenchOptions, active: Set<string>): P
         workspace: repoRoot,
         node: options.node,
         actionsRoot: options.actionsRoot,
-        event: {
-          name: 'pull_request',
-          payload: {
-            action: 'synchronize',
-            number: pr,
-            pull_request: {
-              number: pr,
-              state: 'open',
-              head: { sha: head, ref: 'bench' },
-              base: { ref: 'main' },
-            },
-          },
-        },
+        event: pullRequestEvent(pr, head, { headRef: 'bench' }),
         steps: [
           {
             id: 'deploy',

@@ -6,8 +6,10 @@
  *
  * Usage: tsx scripts/demo.ts [--node <path>]   (default: $EPHEMERAL_TEST_NODE, else this Node)
  */
+
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { pullRequestEvent } from '../test/harness/events.js';
 import { repoRoot, runJob } from '../test/harness/runner.js';
 
 const nodeFlag = process.argv.indexOf('--node');
@@ -31,19 +33,7 @@ const job = await runJob({
   sha,
   workspace: repoRoot,
   node: node!,
-  event: {
-    name: 'pull_request',
-    payload: {
-      action: 'synchronize',
-      number: pr,
-      pull_request: {
-        number: pr,
-        state: 'open',
-        head: { sha, ref: 'feature/checkout' },
-        base: { ref: 'main' },
-      },
-    },
-  },
+  event: pullRequestEvent(pr, sha, { headRef: 'feature/checkout' }),
   steps: [
     {
       id: 'env',

@@ -1,5 +1,6 @@
 /** Shared helpers for the integration tests: PR events, and what Docker still holds for an environment. */
 import { execFileSync } from 'node:child_process';
+import { pullRequestEvent } from '../harness/events.js';
 import { repoRoot } from '../harness/runner.js';
 
 export { repoRoot };
@@ -12,16 +13,9 @@ export function sha(seed: string): string {
   return hex.slice(0, 40);
 }
 
-/** A `pull_request` event (shape as GitHub sends it, trimmed) for PR `number` of `repository`. */
+/** A `pull_request` event for PR `number` (see test/harness/events.ts). */
 export function prEvent(number: number, head: string, action = 'synchronize', state = 'open') {
-  return {
-    name: 'pull_request',
-    payload: {
-      action,
-      number,
-      pull_request: { number, state, head: { sha: head, ref: `feature-${number}` }, base: { ref: 'main' } },
-    },
-  };
+  return pullRequestEvent(number, head, { action, state });
 }
 
 function ids(argv: string[]): string[] {
