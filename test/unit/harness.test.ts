@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LineSplitter, maskSecrets, parseKeyValueFile, parseWorkflowCommand } from '../harness/commands.js';
-import { type ExpressionScope, evaluateCondition } from '../harness/expression.js';
+import {
+  ExpressionError,
+  type ExpressionScope,
+  evaluateCondition,
+  evaluateExpression,
+  interpolate,
+} from '../harness/expression.js';
 import {
   FAKE_GITHUB_TOKEN,
   type JobResult,
@@ -398,6 +404,22 @@ describe('harness building blocks', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
     expect(evaluateCondition('${{ failure() }}', scope('failure'))).toBe(true);
     expect(() => evaluateCondition('nope()', scope('success'))).toThrow(/Unrecognized function/);
+    expect(() => evaluateCondition('secrets.X', scope('success'))).toThrow(/Unrecognized named-value/);
+    expect(() => evaluateCondition('always(1)', scope('success'))).toThrow(/Too many parameters/);
+  });
+
+  it('evaluates with GitHub’s functions and keeps env case-sensitive', () => {
+    const env = { A: 'x', LIST: '["a","b"]' };
+    expect(evaluateExpression("env.a == 'x'", scope('success', env))).toBe(false);
+    expect(evaluateExpression("env.A == 'X'", scope('success', env))).toBe(true);
+    expect(evaluateExpression("join(fromJSON(env.LIST), '+')", scope('success', env))).toBe('a+b');
+    expect(evaluateExpression("format('{0}-{{1}}', env.A)", scope('success', env))).toBe('x-{1}');
+    expect(evaluateExpression("contains(fromJSON(env.LIST), 'B')", scope('success', env))).toBe(true);
+    expect(evaluateExpression('fromJSON(\'{"n": 1}\').n', scope('success'))).toBe(1);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
+    expect(interpolate('v${{ env.A }}-${{ null }}', scope('success', env))).toBe('vx-');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
+    expect(() => interpolate('${{ env.A == }}', scope('success', env))).toThrow(ExpressionError);
   });
 
   it('parses file commands in both formats and rejects malformed ones', () => {
