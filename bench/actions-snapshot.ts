@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../test/harness/runner.js';
 
 /** The snapshot: its folder, a digest of the scripts, and its removal. */
@@ -20,9 +20,9 @@ export interface ActionsSnapshot {
 
 /** The scripts (`runs.main`, `runs.post`) an action.yml names, relative to the repository root. */
 function scripts(name: string): string[] {
-  const doc = loadYaml(readFileSync(join(repoRoot, name, 'action.yml'), 'utf8'), {
-    schema: FAILSAFE_SCHEMA,
-  }) as { runs?: Record<string, string> } | null;
+  const doc = parseYaml(readFileSync(join(repoRoot, name, 'action.yml'), 'utf8'), { schema: 'failsafe' }) as {
+    runs?: Record<string, string>;
+  } | null;
   const runs = doc?.runs ?? {};
   return [runs.main, runs.post]
     .filter((s): s is string => typeof s === 'string' && s !== '')

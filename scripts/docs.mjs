@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yaml from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ACTIONS = ['provision-compose', 'deploy-namespace', 'wait-ready', 'verify-seed', 'teardown'];
@@ -74,7 +74,7 @@ export function generate() {
   const files = {};
   const actions = ACTIONS.map((name) => [
     name,
-    yaml.load(readFileSync(join(root, name, 'action.yml'), 'utf8')),
+    parseYaml(readFileSync(join(root, name, 'action.yml'), 'utf8')),
   ]);
   for (const [name, action] of actions) files[join('action-docs', `${name}.md`)] = render(name, action);
   const readme = readFileSync(join(root, 'README.md'), 'utf8');

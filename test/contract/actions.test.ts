@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import * as deployNamespace from '../../actions/deploy-namespace/src/contract.js';
 import * as provision from '../../actions/provision-compose/src/contract.js';
 import * as teardown from '../../actions/teardown/src/contract.js';
@@ -31,7 +31,7 @@ interface ActionYml {
   runs: { using: string; main: string; post?: string; 'post-if'?: string };
 }
 
-const load = (path: string) => yaml.load(readFileSync(join(root, path), 'utf8')) as ActionYml;
+const load = (path: string) => parseYaml(readFileSync(join(root, path), 'utf8')) as ActionYml;
 
 describe.each(Object.keys(CONTRACTS))('%s/action.yml', (name) => {
   const action = load(`${name}/action.yml`);

@@ -29,7 +29,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
-import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import {
   type Annotation,
   addToPrependPath,
@@ -218,7 +218,7 @@ function loadAction(actionsRoot: string, uses: string): ActionManifest {
   const dir = path.resolve(actionsRoot, uses);
   const file = ['action.yml', 'action.yaml'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!file) throw new Error(`Can't find 'action.yml' or 'action.yaml' under '${dir}' (uses: ${uses})`);
-  const doc = loadYaml(fs.readFileSync(file, 'utf8'), { schema: FAILSAFE_SCHEMA, filename: file }) as Record<
+  const doc = parseYaml(fs.readFileSync(file, 'utf8'), { schema: 'failsafe' }) as Record<
     string,
     unknown
   > | null;

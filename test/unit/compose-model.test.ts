@@ -1,8 +1,8 @@
-import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { overall, type PsEntry, parsePs, summarise } from '../../actions/shared/src/compose-status.js';
 import { UserInputError } from '../../actions/shared/src/errors.js';
-import { COMPOSE_YAML_SCHEMA, type ComposeModel, planIsolation } from '../../actions/shared/src/isolation.js';
+import { type ComposeModel, OVERRIDE_TAG, planIsolation } from '../../actions/shared/src/isolation.js';
 import { redactModel, registerModelSecrets } from '../../actions/shared/src/redact-config.js';
 import { clearSecretsForTests, redact, redactUrlPassword } from '../../actions/shared/src/secrets.js';
 
@@ -105,12 +105,16 @@ describe('isolation guard', () => {
       { service: 'api', target: 8080, protocol: 'tcp', published: '8080' },
     ]);
     expect(plan.overrideYaml).toContain('ports: !override');
-    const doc = yaml.load(plan.overrideYaml, { schema: COMPOSE_YAML_SCHEMA }) as {
-      services: Record<string, { labels: object; ports?: { items: unknown[] } }>;
+    const parsed = parseDocument(plan.overrideYaml);
+    expect(parsed.errors).toEqual([]);
+    expect((parsed.getIn(['services', 'api', 'ports'], true) as { tag?: string }).tag).toBe(OVERRIDE_TAG);
+    expect((parsed.getIn(['services', 'worker'], true) as { tag?: string }).tag).toBeUndefined();
+    const doc = parsed.toJS() as {
+      services: Record<string, { labels: object; ports?: unknown[] }>;
       networks: object;
       volumes: object;
     };
-    expect(doc.services.api!.ports!.items).toEqual([
+    expect(doc.services.api!.ports).toEqual([
       { target: 8080, host_ip: '127.0.0.1', protocol: 'tcp' },
       { target: 9229 },
     ]);

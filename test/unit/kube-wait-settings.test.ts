@@ -45,15 +45,19 @@ describe('probes YAML: Kubernetes kinds', () => {
   });
 
   it.each([
-    ['- rollout: pod/api', 'probes[0].rollout', /is not a workload/],
-    ['- rollout: deployment/API', 'probes[0].rollout', /is not a workload/],
-    ['- rollout: deployment/a/b', 'probes[0].rollout', /is not a workload/],
-    ['- rollout: ""', 'probes[0].rollout', /non-empty string/],
-    ['- pods: app=api\n  min: 0', 'probes[0].min', /is not a count/],
-    ['- job: migrate\n  min: 2', 'probes[0].min', /does not apply to job/],
-    ['- endpoints: My_Service', 'probes[0].endpoints', /is not a Service name/],
-    ['- job: migrate\n  namespace: Kube System', 'probes[0].namespace', /is not a namespace name/],
-    ['- job: migrate\n  rollout: deployment/api', 'probes[0]', /several kinds/],
+    ['- rollout: pod/api', 'probes:1:12 (probes[0].rollout)', /is not a workload/],
+    ['- rollout: deployment/API', 'probes:1:12 (probes[0].rollout)', /is not a workload/],
+    ['- rollout: deployment/a/b', 'probes:1:12 (probes[0].rollout)', /is not a workload/],
+    ['- rollout: ""', 'probes:1:12 (probes[0].rollout)', /non-empty string/],
+    ['- pods: app=api\n  min: 0', 'probes:2:8 (probes[0].min)', /is not a count/],
+    ['- job: migrate\n  min: 2', 'probes:2:8 (probes[0].min)', /does not apply to job/],
+    ['- endpoints: My_Service', 'probes:1:14 (probes[0].endpoints)', /is not a Service name/],
+    [
+      '- job: migrate\n  namespace: Kube System',
+      'probes:2:14 (probes[0].namespace)',
+      /is not a namespace name/,
+    ],
+    ['- job: migrate\n  rollout: deployment/api', 'probes:1:3 (probes[0])', /several kinds/],
   ])('%j → %s', (yaml, input, problem) => {
     const error = failure(() => parseProbesYaml(yaml, {}));
     expect(error.input).toBe(input);
@@ -159,7 +163,7 @@ describe('settings', () => {
     [
       { probes: '- pods: "a=b\\nc=d"' },
       { EPHEMERAL_NAMESPACE: 'ns' },
-      'probes[0].pods',
+      'probes:1:9 (probes[0].pods)',
       /is not a label selector/,
     ],
   ])('%j → %s', (values, env, input, problem) => {

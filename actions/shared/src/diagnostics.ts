@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import yaml from 'js-yaml';
+import { stringify } from 'yaml';
 import { run } from './cli.js';
 import { type DockerCompose, logsArgs, type ProjectRef, psArgs } from './compose.js';
 import { parsePs, type ServiceMap, summarise } from './compose-status.js';
@@ -130,7 +130,7 @@ export async function collectComposeDiagnostics(
   if (model)
     writeFileSync(
       join(dir, 'config.redacted.yaml'),
-      yaml.dump(redactModel(model), { lineWidth: -1, noRefs: true }),
+      stringify(redactModel(model), { aliasDuplicateObjects: false, lineWidth: 0 }),
     );
   if (errors.length > 0) writeFileSync(join(dir, 'errors.txt'), redact(errors.join('\n')));
   return { dir, files: listFiles(dir), excerpt: excerpt.join('\n'), services };

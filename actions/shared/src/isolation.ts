@@ -8,7 +8,7 @@
  * - External networks and volumes are shared between PRs: warned about, left alone.
  * - Every service, network and volume gets the identity labels.
  */
-import yaml from 'js-yaml';
+import { Document, isSeq } from 'yaml';
 import { UserInputError } from './errors.js';
 import type { LabelSet } from './labels.js';
 
@@ -68,17 +68,8 @@ export interface IsolationOptions {
   resourceLabels: LabelSet;
 }
 
-class Override {
-  constructor(readonly items: unknown[]) {}
-}
-const OVERRIDE_TAG = new yaml.Type('!override', {
-  kind: 'sequence',
-  instanceOf: Override,
-  represent: (value) => (value as Override).items,
-  construct: (data: unknown[]) => new Override(data),
-});
-/** js-yaml schema that knows Compose's `!override` tag. */
-export const COMPOSE_YAML_SCHEMA = yaml.DEFAULT_SCHEMA.extend([OVERRIDE_TAG]);
+/** The YAML tag that makes Compose replace a sequence instead of merging it into the base file's. */
+export const OVERRIDE_TAG = '!override';
 
 /**
  * Plans the override for a resolved model.
@@ -88,6 +79,7 @@ export function planIsolation(model: ComposeModel, options: IsolationOptions): I
   const services: Record<string, unknown> = {};
   const rewrites: PortRewrite[] = [];
   const warnings: string[] = [];
+  const overridden: string[] = [];
   const names = Object.keys(model.services ?? {});
   for (const [name, service] of Object.entries(model.services ?? {})) {
     if (service.container_name) {
@@ -106,20 +98,19 @@ export function planIsolation(model: ComposeModel, options: IsolationOptions): I
     const ports = service.ports ?? [];
     const fixed = ports.filter((port) => port.published !== undefined && String(port.published) !== '');
     if (!options.allowFixedPorts && fixed.length > 0) {
-      entry.ports = new Override(
-        ports.map((port) => {
-          const { published, ...rest } = port;
-          if (published !== undefined && String(published) !== '') {
-            rewrites.push({
-              service: name,
-              target: port.target,
-              protocol: port.protocol ?? 'tcp',
-              published: String(published),
-            });
-          }
-          return rest;
-        }),
-      );
+      overridden.push(name);
+      entry.ports = ports.map((port) => {
+        const { published, ...rest } = port;
+        if (published !== undefined && String(published) !== '') {
+          rewrites.push({
+            service: name,
+            target: port.target,
+            protocol: port.protocol ?? 'tcp',
+            published: String(published),
+          });
+        }
+        return rest;
+      });
     }
     services[name] = entry;
   }
@@ -137,13 +128,13 @@ export function planIsolation(model: ComposeModel, options: IsolationOptions): I
     }
     if (Object.keys(section).length > 0) override[kind] = section;
   }
+  const doc = new Document(override, { aliasDuplicateObjects: false });
+  for (const name of overridden) {
+    const ports = doc.getIn(['services', name, 'ports'], true);
+    if (isSeq(ports)) ports.tag = OVERRIDE_TAG;
+  }
   return {
-    overrideYaml: yaml.dump(override, {
-      schema: COMPOSE_YAML_SCHEMA,
-      lineWidth: -1,
-      noRefs: true,
-      sortKeys: false,
-    }),
+    overrideYaml: doc.toString({ lineWidth: 0 }),
     rewrites,
     warnings,
     services: names,

@@ -1,7 +1,7 @@
 /**
  * Probe specifications: from the simple inputs (`url`, `tcp`, `compose-services`) and from the `probes`
- * YAML list. Everything is validated here, before the first attempt; errors name the input and the
- * probe's position (`probes[2].http`).
+ * YAML list. Everything is validated here, before the first attempt; errors name the input, the line and
+ * column in it and the probe's path (`probes:7:11 (probes[2].http)`).
  *
  * `probes` items carry exactly one kind key:
  * ```yaml
@@ -25,10 +25,10 @@
  *   namespace: tools                # optional on any Kubernetes probe
  * ```
  */
-import yaml from 'js-yaml';
 import type { ServiceMap } from '../../shared/src/compose-status.js';
 import { UserInputError } from '../../shared/src/errors.js';
 import { expandPlaceholders } from '../../shared/src/placeholders.js';
+import { parseYamlInput, type YamlInput } from '../../shared/src/yaml-input.js';
 import { KUBE_KINDS, type KubeSpec, parseKubeItem } from './spec-kube.js';
 import { parseStatus, type StatusMatcher } from './status.js';
 
@@ -135,16 +135,8 @@ export function parseHeaderLines(input: string, text: string): Record<string, st
   return headers;
 }
 
-function parseJsonOrYaml(input: string, text: string): unknown {
-  try {
-    return yaml.load(text);
-  } catch (error) {
-    throw new UserInputError(
-      input,
-      `is not valid JSON or YAML (${(error as Error).message.split('\n')[0]})`,
-      'give a JSON/YAML object, e.g. {"status": "ok"}',
-    );
-  }
+function parseJsonOrYaml(input: string, text: string): YamlInput {
+  return parseYamlInput(input, text, 'give a JSON/YAML object, e.g. {"status": "ok"}');
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
@@ -159,17 +151,35 @@ function str(where: string, value: unknown, what: string): string {
   throw new UserInputError(where, `must be ${what}`, `set ${where} to ${what}`);
 }
 
-/** The `probes` YAML list. `services` resolves `{service:port}` placeholders. */
+/**
+ * The `probes` YAML list. `services` resolves `{service:port}` placeholders.
+ * @throws UserInputError naming `probes:line:column` and the probe's path
+ */
 export function parseProbesYaml(text: string, services: ServiceMap): ProbeSpec[] {
   const doc = parseJsonOrYaml('probes', text);
-  if (doc === null || doc === undefined) return [];
-  if (!Array.isArray(doc))
+  if (doc.value === null) return [];
+  if (!Array.isArray(doc.value))
     throw new UserInputError(
-      'probes',
+      doc.where([]),
       'must be a YAML list',
       'write one "- http: …" / "- tcp: …" item per probe',
     );
-  return doc.map((item, index) => parseProbeItem(item, index, services));
+  return doc.value.map((item, index) => {
+    try {
+      return parseProbeItem(item, index, services);
+    } catch (error) {
+      throw located(error, doc);
+    }
+  });
+}
+
+/** A probe item's error (`probes[2].http`) with the line and column of that node added. */
+function located(error: unknown, doc: YamlInput): unknown {
+  const path = error instanceof UserInputError ? /^probes\[(\d+)\]((?:\.[^.]+)*)$/.exec(error.input) : null;
+  if (!path) return error;
+  const keys = (path[2] ?? '').split('.').filter(Boolean);
+  const at = `${doc.where([Number(path[1]), ...keys])} (${(error as UserInputError).input})`;
+  return new UserInputError(at, (error as UserInputError).problem, (error as UserInputError).fix);
 }
 
 function parseProbeItem(item: unknown, index: number, services: ServiceMap): ProbeSpec {
@@ -333,7 +343,7 @@ export function parseSimpleInputs(inputs: SimpleInputs, services: ServiceMap): P
       name: 'url',
       url: parseUrl('url', expandPlaceholders('url', inputs.url, services)),
       status: parseStatus('expect-status', inputs.expectStatus || DEFAULT_STATUS),
-      ...(inputs.expectJson ? { json: parseJsonOrYaml('expect-json', inputs.expectJson) } : {}),
+      ...(inputs.expectJson ? { json: parseJsonOrYaml('expect-json', inputs.expectJson).value } : {}),
       ...(inputs.expectCommit ? { commit: inputs.expectCommit } : {}),
       headers: parseHeaderLines('headers', inputs.headers),
       insecureTls: inputs.insecureTls,

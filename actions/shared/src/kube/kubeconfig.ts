@@ -6,9 +6,10 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
+import { parse } from 'yaml';
 import { UserInputError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
+import { parseYamlInput } from '../yaml-input.js';
 
 const SECRET_KEYS = new Set([
   'token',
@@ -25,7 +26,7 @@ const SECRET_KEYS = new Set([
 export function maskKubeconfig(content: string): void {
   let doc: unknown;
   try {
-    doc = yaml.load(content);
+    doc = parse(content);
   } catch {
     registerLinesFirst(content);
     return;
@@ -59,20 +60,16 @@ function registerLinesFirst(value: string): void {
 /**
  * Writes the kubeconfig content to `<RUNNER_TEMP>/ephemeral-kube-XXXX/config` with mode 0600.
  * @returns the file path
- * @throws UserInputError naming `kubeconfig` when the content is not a kubeconfig document
+ * @throws UserInputError naming `kubeconfig` (with line and column for a YAML syntax error) when the content
+ *   is not a kubeconfig document
  */
 export function writeKubeconfig(content: string, env: NodeJS.ProcessEnv = process.env): string {
   maskKubeconfig(content);
-  let doc: unknown;
-  try {
-    doc = yaml.load(content);
-  } catch (error) {
-    throw new UserInputError(
-      'kubeconfig',
-      `is not valid YAML (${(error as Error).message.split('\n')[0]})`,
-      'pass the kubeconfig file content (a secret such as secrets.KUBECONFIG), not a path',
-    );
-  }
+  const doc = parseYamlInput(
+    'kubeconfig',
+    content,
+    'pass the kubeconfig file content (a secret such as secrets.KUBECONFIG), not a path',
+  ).value;
   if (!doc || typeof doc !== 'object' || !('clusters' in doc)) {
     throw new UserInputError(
       'kubeconfig',
