@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 60559:
+/***/ 28688:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28801,50 +28801,8 @@ class Helm {
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./actions/shared/src/secrets.ts
-/**
- * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
- * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
- * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
- */
-
-const secrets = new Set();
-/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
-const MIN_SECRET_LENGTH = 4;
-/**
- * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
- * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
- */
-function secrets_registerSecret(value) {
-    if (!value || value.length < MIN_SECRET_LENGTH)
-        return;
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of parts) {
-        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
-            continue;
-        secrets.add(part);
-        core/* setSecret */.Pq(part);
-    }
-}
-/** Replaces every registered secret in `text` with `***`, longest first. */
-function secrets_redact(text) {
-    let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join('***');
-    }
-    return out;
-}
-/** Environment variable names whose values are treated as secrets in config dumps. */
-const secrets_SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
-/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
-function secrets_redactUrlPassword(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
-}
-/** For tests: forget every registered secret. */
-function clearSecretsForTests() {
-    secrets.clear();
-}
-
+// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
+var secrets = __nccwpck_require__(62354);
 ;// CONCATENATED MODULE: ./actions/shared/src/yaml-input.ts
 /**
  * YAML given as an action input (wait-ready's `probes` and `expect-json`), parsed with the `yaml` package
@@ -28931,7 +28889,7 @@ function maskKubeconfig(content) {
         else if (node && typeof node === 'object') {
             for (const [key, value] of Object.entries(node)) {
                 if (typeof value === 'string' && SECRET_KEYS.has(key)) {
-                    secrets_registerSecret(value);
+                    (0,secrets/* registerSecret */.cl)(value);
                     // base64 fields are also masked decoded, in case a tool prints the PEM
                     if (key.endsWith('-data'))
                         registerLinesFirst(Buffer.from(value, 'base64').toString('utf8'));
@@ -28951,8 +28909,8 @@ function maskKubeconfig(content) {
  */
 function registerLinesFirst(value) {
     for (const line of value.split(/\r?\n/))
-        secrets_registerSecret(line.trim());
-    secrets_registerSecret(value);
+        (0,secrets/* registerSecret */.cl)(line.trim());
+    (0,secrets/* registerSecret */.cl)(value);
 }
 /**
  * Writes the kubeconfig content to `<RUNNER_TEMP>/ephemeral-kube-XXXX/config` with mode 0600.
@@ -29188,259 +29146,8 @@ const OUTPUTS = {
 /** The `core.saveState` key main writes for post. */
 const contract_STATE_KEY = 'ephemeral-deploy-namespace';
 
-;// CONCATENATED MODULE: ./actions/shared/src/compose.ts
-/**
- * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
- * Flags as documented at https://docs.docker.com/reference/cli/docker/compose/.
- */
-
-
-const FIX = 'install Compose v2: the docker compose plugin (https://docs.docker.com/compose/install/linux/) or the stand-alone v2 docker-compose binary; Compose v1 was removed from GitHub-hosted runners (actions/runner-images#9692)';
-/** Extracts `2.26.1` from `v2.26.1`, `Docker Compose version v2.26.1` or `docker-compose version 1.29.2, build …`. */
-function parseComposeVersion(text) {
-    const match = /v?(\d+\.\d+\.\d+)/.exec(text);
-    return match ? match[1] : null;
-}
-/**
- * Finds Compose v2: `docker compose version` first, then a stand-alone `docker-compose`.
- * @throws SetupError when only Compose v1 or nothing is found, naming the fix
- */
-async function detectCompose(runner = run) {
-    const candidates = [['docker', 'compose'], ['docker-compose']];
-    let v1 = null;
-    for (const argv of candidates) {
-        const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
-        if (result.exitCode !== 0)
-            continue;
-        const version = parseComposeVersion(result.stdout);
-        if (!version)
-            continue;
-        if (Number(version.split('.')[0]) >= 2)
-            return { argv, version };
-        v1 = version;
-    }
-    if (v1)
-        throw new SetupError(`Only Compose v1 (docker-compose ${v1}) was found; the actions need Compose v2`, FIX);
-    throw new SetupError('Docker Compose was not found (neither "docker compose" nor "docker-compose" answered)', FIX);
-}
-/** True when `version` (x.y.z) is at least `min`. */
-function versionAtLeast(version, min) {
-    const a = version.split('.').map(Number);
-    const b = min.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        if ((a[i] ?? 0) !== (b[i] ?? 0))
-            return (a[i] ?? 0) > (b[i] ?? 0);
-    }
-    return true;
-}
-/** The global options addressing a project: `--project-name`, `--file`…, `--project-directory`, `--profile`…, `--env-file`…. */
-function projectArgs(project) {
-    return [
-        '--project-name',
-        project.name,
-        ...(project.files ?? []).flatMap((file) => ['--file', file]),
-        ...(project.projectDirectory ? ['--project-directory', project.projectDirectory] : []),
-        ...(project.profiles ?? []).flatMap((profile) => ['--profile', profile]),
-        ...(project.envFiles ?? []).flatMap((file) => ['--env-file', file]),
-    ];
-}
-/** `up --detach` arguments. */
-function upArgs(options) {
-    const build = options.build === 'always' ? ['--build'] : options.build === 'never' ? ['--no-build'] : [];
-    return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
-}
-/** `down --volumes --remove-orphans --timeout <s>`; `stopTimeoutS` is the per-container stop grace in seconds. */
-function downArgs(stopTimeoutS) {
-    return ['down', '--volumes', '--remove-orphans', '--timeout', String(stopTimeoutS)];
-}
-/** `config --format json`: the resolved model, interpolated, with profiles applied. */
-function configArgs() {
-    return ['config', '--format', 'json'];
-}
-/** `ps --all --format json`: every container of the project, including exited one-shots. */
-function compose_psArgs() {
-    return ['ps', '--all', '--format', 'json'];
-}
-/** `logs --no-color --timestamps --tail <n> <service>`; the tail bounds the size (compose-action #297). */
-function compose_logsArgs(service, tailLines) {
-    return ['logs', '--no-color', '--timestamps', '--tail', String(tailLines), '--', service];
-}
-/** `exec -T <service> <argv…>`: runs a command in a service's container, no TTY, no shell. */
-function execArgs(service, argv) {
-    return ['exec', '-T', '--', service, ...argv];
-}
-/** A Compose CLI bound to one binary: `compose.run(project, sub)` = `<bin> <project args> <sub…>`. */
-class DockerCompose {
-    binary;
-    runner;
-    constructor(binary, runner = run) {
-        this.binary = binary;
-        this.runner = runner;
-    }
-    /** The full argv for `sub` on `project` (pure). */
-    argv(project, sub) {
-        return [...this.binary.argv, ...projectArgs(project), ...sub];
-    }
-    /** Runs and returns the result, whatever the exit code. */
-    tryRun(project, sub, options) {
-        return this.runner(this.argv(project, sub), options);
-    }
-    /**
-     * Runs and throws unless it exits 0.
-     * @throws ToolError
-     */
-    async run(project, sub, options) {
-        return mustSucceed(await this.tryRun(project, sub, options));
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/redact-config.ts
-
-/** Registers the secret-looking environment values of every service (call right after resolving the config). */
-function registerModelSecrets(model) {
-    for (const service of Object.values(model.services ?? {})) {
-        for (const [key, value] of Object.entries(service.environment ?? {})) {
-            if (value && SECRET_NAME.test(key))
-                registerSecret(value);
-            if (value) {
-                const url = /:\/\/[^\s:/@]+:([^\s@/]+)@/.exec(value);
-                if (url?.[1])
-                    registerSecret(url[1]);
-            }
-        }
-    }
-}
-/** A deep copy of `model` with secret values replaced by `***`. */
-function redact_config_redactModel(model) {
-    const copy = structuredClone(model);
-    for (const service of Object.values(copy.services ?? {})) {
-        for (const key of Object.keys(service.environment ?? {})) {
-            const value = service.environment[key];
-            if (value === null || value === undefined)
-                continue;
-            service.environment[key] = SECRET_NAME.test(key) ? '***' : redactUrlPassword(value);
-        }
-    }
-    return JSON.parse(redact(JSON.stringify(copy)));
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/diagnostics.ts
-/**
- * The bounded diagnostics bundle for a Compose environment: `ps`, per-service logs (tail-bounded and
- * streamed to files, never buffered whole: hoverkraft-tech/compose-action#297), healthcheck logs and exit
- * codes from `docker inspect`, and the resolved config with secrets redacted. Returns a short excerpt for
- * the job summary.
- */
-
-
-
-
-
-
-
-
-const DEFAULT_LIMITS = {
-    tailLines: 500,
-    maxFileBytes: 1024 * 1024,
-    excerptLines: 15,
-};
-function tailLines(text, n) {
-    return text.trimEnd().split('\n').slice(-n).join('\n');
-}
-/**
- * Collects the bundle into `dir`. Never throws: a part that cannot be collected is noted in `errors.txt`.
- * @param model the resolved model, when known (dumped redacted)
- */
-async function collectComposeDiagnostics(compose, project, dir, model, limits = DEFAULT_LIMITS) {
-    mkdirSync(join(dir, 'logs'), { recursive: true });
-    const errors = [];
-    const excerpt = [];
-    let services = {};
-    const ps = await compose.tryRun(project, psArgs(), { timeoutMs: 60_000 });
-    writeFileSync(join(dir, 'ps.json'), redact(ps.stdout));
-    const expected = Object.keys(model?.services ?? {});
-    try {
-        const entries = parsePs(ps.stdout);
-        services = summarise(entries, expected);
-        const ids = entries.map((e) => e.Name);
-        if (ids.length > 0) {
-            const inspected = await run(['docker', 'container', 'inspect', ...ids], { timeoutMs: 60_000 });
-            const states = JSON.parse(inspected.stdout || '[]').map((c) => ({
-                name: (c.Name ?? '').replace(/^\//, ''),
-                service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
-                status: c.State?.Status,
-                exitCode: c.State?.ExitCode,
-                error: c.State?.Error,
-                oomKilled: c.State?.OOMKilled,
-                health: c.State?.Health?.Status ?? '',
-                healthLog: (c.State?.Health?.Log ?? [])
-                    .slice(-5)
-                    .map((h) => ({ exitCode: h.ExitCode, output: (h.Output ?? '').slice(-1000) })),
-            }));
-            writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
-            for (const state of states) {
-                const bad = state.health === 'unhealthy' ||
-                    (state.status === 'exited' && state.exitCode !== 0) ||
-                    state.status === 'restarting';
-                if (!bad)
-                    continue;
-                excerpt.push(`● ${state.service} (${state.name}): ${state.status}${state.health ? `, ${state.health}` : ''}, exit ${state.exitCode}`);
-                const lastHealth = state.healthLog.at(-1);
-                if (lastHealth)
-                    excerpt.push(`  healthcheck exit ${lastHealth.exitCode}: ${tailLines(lastHealth.output, 3)}`);
-            }
-        }
-    }
-    catch (error) {
-        errors.push(`ps/inspect: ${String(error)}`);
-    }
-    const names = [...new Set([...expected, ...Object.keys(services)])];
-    for (const service of names) {
-        const file = join(dir, 'logs', `${service.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`);
-        const result = await compose.tryRun(project, logsArgs(service, limits.tailLines), {
-            timeoutMs: 60_000,
-            stdoutFile: { path: file, maxBytes: limits.maxFileBytes },
-        });
-        if (result.exitCode !== 0)
-            errors.push(`logs ${service}: ${result.stderr.trim().slice(-300)}`);
-        const redacted = redact(readFileSync(file, 'utf8'));
-        writeFileSync(file, redacted);
-        const verdict = services[service]?.verdict;
-        if (verdict === 'failed' || verdict === 'pending') {
-            excerpt.push(`--- ${service} (last ${limits.excerptLines} log lines) ---`, tailLines(redacted, limits.excerptLines) || '(no output)');
-        }
-    }
-    if (model)
-        writeFileSync(join(dir, 'config.redacted.yaml'), stringify(redactModel(model), { aliasDuplicateObjects: false, lineWidth: 0 }));
-    if (errors.length > 0)
-        writeFileSync(join(dir, 'errors.txt'), redact(errors.join('\n')));
-    return { dir, files: listFiles(dir), excerpt: excerpt.join('\n'), services };
-}
-/** Every file under `dir` with its size in bytes, paths relative to `dir`. */
-function listFiles(dir) {
-    const out = [];
-    const walk = (current) => {
-        for (const name of readdirSafe(current)) {
-            const full = (0,external_node_path_.join)(current, name);
-            const stat = (0,external_node_fs_.statSync)(full);
-            if (stat.isDirectory())
-                walk(full);
-            else
-                out.push({ path: (0,external_node_path_.relative)(dir, full), bytes: stat.size });
-        }
-    };
-    walk(dir);
-    return out.sort((a, b) => a.path.localeCompare(b.path));
-}
-function readdirSafe(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-
+// EXTERNAL MODULE: ./actions/shared/src/diagnostics.ts + 2 modules
+var diagnostics = __nccwpck_require__(51826);
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/workloads.ts
 /** The kinds `kubectl rollout status` understands (and the `workloads` output lists). */
 const ROLLOUT_KINDS = (/* unused pure expression or super */ null && (['Deployment', 'StatefulSet', 'DaemonSet']));
@@ -29503,7 +29210,7 @@ async function collectKubeDiagnostics(kubectl, helm, namespace, release, dir, li
             timeoutMs: 30_000,
             stdoutFile: { path, maxBytes: limits.maxFileBytes },
         });
-        (0,external_node_fs_.writeFileSync)(path, secrets_redact((0,external_node_fs_.readFileSync)(path, 'utf8')));
+        (0,external_node_fs_.writeFileSync)(path, (0,secrets/* redact */.E$)((0,external_node_fs_.readFileSync)(path, 'utf8')));
         if (result.exitCode !== 0)
             errors.push(`${file}: ${result.stderr.trim().slice(-300) || result.spawnError || `exit ${result.exitCode}`}`);
         return result;
@@ -29588,7 +29295,7 @@ async function collectKubeDiagnostics(kubectl, helm, namespace, release, dir, li
     }
     if (logsUnavailable) {
         // kwok and other simulated nodes run no containers: there are no logs to give.
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'logs', 'NOTE.txt'), `Pod logs could not be read (${secrets_redact(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`);
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'logs', 'NOTE.txt'), `Pod logs could not be read (${(0,secrets/* redact */.E$)(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`);
     }
     if (helm && release) {
         await capture('helm-status.txt', ['status', release, '--namespace', namespace, '--show-resources'], helm);
@@ -29598,8 +29305,8 @@ async function collectKubeDiagnostics(kubectl, helm, namespace, release, dir, li
             excerpt.push('Helm history:', ...lines.slice(-4).map((l) => `  ${l}`));
     }
     if (errors.length > 0)
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'errors.txt'), secrets_redact(errors.join('\n')));
-    return { dir, files: listFiles(dir), excerpt: secrets_redact(excerpt.join('\n')), services: {} };
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'errors.txt'), (0,secrets/* redact */.E$)(errors.join('\n')));
+    return { dir, files: (0,diagnostics/* listFiles */.CS)(dir), excerpt: (0,secrets/* redact */.E$)(excerpt.join('\n')), services: {} };
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/guardrails.ts
@@ -30018,7 +29725,7 @@ function bounded(text, max = MAX_TEXT) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 function cell(text, max) {
-    return bounded(secrets_redact(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return bounded((0,secrets/* redact */.E$)(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 /**
  * The job-summary table, one row per check: name, kind, expected, actual, result and time (pure).
@@ -30066,12 +29773,12 @@ const REPORT_SCHEMA = 'ephemeral-report/v1';
 /** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
 function writeReport(dir, report) {
     const path = (0,external_node_path_.join)(dir, 'report.json');
-    (0,external_node_fs_.writeFileSync)(path, `${secrets_redact(JSON.stringify(report, null, 2))}\n`);
+    (0,external_node_fs_.writeFileSync)(path, `${(0,secrets/* redact */.E$)(JSON.stringify(report, null, 2))}\n`);
     return path;
 }
 const ICON = { success: '✅', failure: '❌', cancelled: '⚪' };
 function report_cell(text) {
-    return secrets_redact(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return (0,secrets/* redact */.E$)(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 /**
  * Renders the job-summary section as Markdown (pure; see `writeSummary`).
@@ -30126,7 +29833,7 @@ function renderSummary(report, excerpt = '') {
     if (report.error)
         lines.push(`**Error:** ${report_cell(report.error.message)}`, '');
     if (excerpt) {
-        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', secrets_redact(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
+        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', (0,secrets/* redact */.E$)(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
     }
     if (report.diagnostics) {
         lines.push(`Diagnostics bundle: \`${report.diagnostics.dir}\` (${report.diagnostics.files.length} files).`, '');
@@ -30142,49 +29849,8 @@ async function writeSummary(markdown) {
     await core/* summary */.z.addRaw(markdown, true).write();
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/artifact.ts
-/**
- * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
- * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
- * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
- */
-
-
-
-const UPLOAD_POLICIES = ['on-failure', 'always', 'never'];
-/** True when the artifact service is reachable from this process. */
-function canUploadArtifacts(env = process.env) {
-    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
-}
-/**
- * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
- * Never throws: a failed upload is a warning. Returns the artifact id, or null when skipped.
- * @param retentionDays 1–90 (the repository's maximum applies)
- */
-async function uploadReport(policy, failed, name, dir, retentionDays = 7) {
-    if (policy === 'never' || (policy === 'on-failure' && !failed))
-        return null;
-    if (!canUploadArtifacts()) {
-        core/* notice */.lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
-        return null;
-    }
-    try {
-        // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
-        const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
-        const files = listFiles(dir).map((f) => (0,external_node_path_.join)(dir, f.path));
-        const client = new DefaultArtifactClient();
-        const { id } = await client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
-            retentionDays,
-        });
-        core/* info */.pq(`Uploaded the report as artifact "${name}" (id ${id}).`);
-        return id ?? null;
-    }
-    catch (error) {
-        core/* warning */.$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
-        return null;
-    }
-}
-
+// EXTERNAL MODULE: ./actions/shared/src/artifact.ts
+var artifact = __nccwpck_require__(5761);
 ;// CONCATENATED MODULE: ./actions/shared/src/reporting.ts
 /**
  * One action run's report, built up as the run goes: phase timings, warnings, services/probes/removals,
@@ -30276,7 +29942,7 @@ class ActionReport {
         }
         const attempt = this.environment.context.runAttempt || '1';
         const job = process.env.GITHUB_JOB ?? 'job';
-        await uploadReport(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${job}-${attempt}`, this.dir);
+        await (0,artifact/* uploadReport */.a3)(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${job}-${attempt}`, this.dir);
         return path;
     }
 }
@@ -30310,7 +29976,7 @@ class DeployReport extends ActionReport {
         }
         if (lines.length > 0) {
             try {
-                await writeSummary(secrets_redact(lines.join('\n')));
+                await writeSummary((0,secrets/* redact */.E$)(lines.join('\n')));
             }
             catch {
                 // the report itself was written; the summary is a convenience
@@ -30466,7 +30132,7 @@ const DEFAULT_QUOTA = {
     persistentvolumeclaims: '10',
 };
 /** Default LimitRange for containers: requests/limits for pods that set none (the quota needs them). */
-const settings_DEFAULT_LIMITS = {
+const DEFAULT_LIMITS = {
     default: { cpu: '500m', memory: '512Mi' },
     defaultRequest: { cpu: '100m', memory: '128Mi' },
     max: { cpu: '2', memory: '4Gi' },
@@ -30514,7 +30180,7 @@ function parseLimits(raw, input = INPUTS.limitRange) {
     if (raw.length === 1 && OFF.includes(raw[0].toLowerCase()))
         return null;
     const fix = `use section.resource=quantity with section one of ${LIMIT_SECTIONS.join(', ')}, e.g. default.memory=256Mi (or none)`;
-    const limits = Object.fromEntries(Object.entries(settings_DEFAULT_LIMITS).map(([k, v]) => [k, { ...v }]));
+    const limits = Object.fromEntries(Object.entries(DEFAULT_LIMITS).map(([k, v]) => [k, { ...v }]));
     for (const [key, value] of pairs(input, raw, fix)) {
         const dot = key.indexOf('.');
         const section = key.slice(0, dot);
@@ -30641,7 +30307,7 @@ function getSettings(inputs = new Inputs(), workspace = process.env.GITHUB_WORKS
         pullSecretsNamespace,
         cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never'], 'always'),
         cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 180_000, 5_000, 3_600_000),
-        uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+        uploadReport: inputs.choice(INPUTS.uploadReport, artifact/* UPLOAD_POLICIES */.rS, 'on-failure'),
     });
 }
 
@@ -30840,7 +30506,7 @@ async function deploy(settings = getSettings()) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37641);
-/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(60559);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28688);
 
 
 await (0,_shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .VN)(() => (0,_deploy_js__WEBPACK_IMPORTED_MODULE_1__/* .deploy */ .g)());
@@ -30859,14 +30525,16 @@ __webpack_async_result__();
 /* harmony export */ });
 /* unused harmony exports onCancel, runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11887);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7524);
+/* harmony import */ var _artifact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5761);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(11887);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7524);
 /**
  * The frame every main and post runs in: cancellation (the runner sends SIGINT, then SIGTERM 7.5 s later:
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation) kills the
  * processes the funnel started before the step exits, so a cancelled `compose up` cannot create containers
  * after post's `down` has run. Errors end as `core.setFailed` (main) or `core.warning` (post).
  */
+
 
 
 
@@ -30887,13 +30555,13 @@ function installSignalHandlers() {
         cancelled = true;
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
         void (async () => {
-            await (0,_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .terminateAll */ .vm)(4000);
+            await (0,_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .terminateAll */ .vm)(4000);
             for (const handler of cancelHandlers) {
                 try {
                     await handler();
                 }
                 catch (error) {
-                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`cancel handler: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`cancel handler: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
                 }
             }
             process.exit(1);
@@ -30909,10 +30577,13 @@ async function runMain(main) {
         await main();
     }
     catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserInputError */ .m2) && error instanceof Error && error.stack)
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserInputError */ .m2) && error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error));
     }
+    // An abandoned artifact upload keeps retrying in the background; the step's work is done.
+    if ((0,_artifact_js__WEBPACK_IMPORTED_MODULE_1__/* .uploadAbandoned */ .kD)())
+        process.exit();
 }
 /** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
 async function runPost(post) {
@@ -30922,6 +30593,97 @@ async function runPost(post) {
     }
     catch (error) {
         core.warning(`Cleanup did not complete: ${errorMessage(error)}`);
+    }
+    if (uploadAbandoned())
+        process.exit();
+}
+
+
+/***/ }),
+
+/***/ 5761:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a3: () => (/* binding */ uploadReport),
+/* harmony export */   kD: () => (/* binding */ uploadAbandoned),
+/* harmony export */   rS: () => (/* binding */ UPLOAD_POLICIES)
+/* harmony export */ });
+/* unused harmony exports UPLOAD_TIMEOUT_MS, canUploadArtifacts */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77094);
+/* harmony import */ var _diagnostics_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51826);
+/**
+ * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
+ * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
+ * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
+ *
+ * An upload is bounded: after {@link UPLOAD_TIMEOUT_MS} it is abandoned with a warning and the step goes on
+ * (the report stays on disk). The client retries a failed request 5 times with backoff (about 30 s in
+ * all) and takes no timeout or retry option; an artifact service that answers 500 to every request, such
+ * as nektos/act's (its CreateArtifact rejects the client's `mime_type` field: nektos/act#6022), would
+ * otherwise hold every step, and the teardown after it, for that long. The retries of an abandoned upload
+ * would still keep Node's event loop alive, so the run frame ends the process once the step's own work is
+ * done ({@link uploadAbandoned}).
+ */
+
+
+
+const UPLOAD_POLICIES = ['on-failure', 'always', 'never'];
+/** Longest an upload may take before it is abandoned with a warning, in ms. */
+const UPLOAD_TIMEOUT_MS = 10_000;
+let abandoned = false;
+/** True once an upload was abandoned at its deadline: the step must then end its process itself. */
+function uploadAbandoned() {
+    return abandoned;
+}
+/** True when the artifact service is reachable from this process. */
+function canUploadArtifacts(env = process.env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+/**
+ * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
+ * Never throws: a failed upload, or one still running after `timeoutMs`, is a warning. Returns the
+ * artifact id, or null when skipped, failed or abandoned.
+ * @param retentionDays 1–90 (the repository's maximum applies)
+ * @param timeoutMs the bound on the whole upload, in ms
+ */
+async function uploadReport(policy, failed, name, dir, retentionDays = 7, timeoutMs = UPLOAD_TIMEOUT_MS) {
+    if (policy === 'never' || (policy === 'on-failure' && !failed))
+        return null;
+    if (!canUploadArtifacts()) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .notice */ .lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
+        return null;
+    }
+    let timer;
+    try {
+        // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
+        const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
+        const files = (0,_diagnostics_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(dir).map((f) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, f.path));
+        const client = new DefaultArtifactClient();
+        const upload = client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
+            retentionDays,
+        });
+        upload.catch(() => undefined); // a rejection after the deadline must not become an unhandled one
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(null), timeoutMs);
+        });
+        const result = await Promise.race([upload, deadline]);
+        if (result === null) {
+            abandoned = true;
+            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`upload-report: the artifact service did not take the upload within ${timeoutMs / 1000} s; gave up (the report stays at ${dir}).`);
+            return null;
+        }
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`Uploaded the report as artifact "${name}" (id ${result.id}).`);
+        return result.id ?? null;
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 
@@ -31123,6 +30885,285 @@ function liveCount() {
 
 /***/ }),
 
+/***/ 51826:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  CS: () => (/* binding */ listFiles)
+});
+
+// UNUSED EXPORTS: DEFAULT_LIMITS, collectComposeDiagnostics
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+// EXTERNAL MODULE: ./actions/shared/src/cli.ts + 1 modules
+var cli = __nccwpck_require__(11887);
+// EXTERNAL MODULE: ./actions/shared/src/errors.ts
+var errors = __nccwpck_require__(7524);
+;// CONCATENATED MODULE: ./actions/shared/src/compose.ts
+/**
+ * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
+ * Flags as documented at https://docs.docker.com/reference/cli/docker/compose/.
+ */
+
+
+const FIX = 'install Compose v2: the docker compose plugin (https://docs.docker.com/compose/install/linux/) or the stand-alone v2 docker-compose binary; Compose v1 was removed from GitHub-hosted runners (actions/runner-images#9692)';
+/** Extracts `2.26.1` from `v2.26.1`, `Docker Compose version v2.26.1` or `docker-compose version 1.29.2, build …`. */
+function parseComposeVersion(text) {
+    const match = /v?(\d+\.\d+\.\d+)/.exec(text);
+    return match ? match[1] : null;
+}
+/**
+ * Finds Compose v2: `docker compose version` first, then a stand-alone `docker-compose`.
+ * @throws SetupError when only Compose v1 or nothing is found, naming the fix
+ */
+async function detectCompose(runner = run) {
+    const candidates = [['docker', 'compose'], ['docker-compose']];
+    let v1 = null;
+    for (const argv of candidates) {
+        const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
+        if (result.exitCode !== 0)
+            continue;
+        const version = parseComposeVersion(result.stdout);
+        if (!version)
+            continue;
+        if (Number(version.split('.')[0]) >= 2)
+            return { argv, version };
+        v1 = version;
+    }
+    if (v1)
+        throw new SetupError(`Only Compose v1 (docker-compose ${v1}) was found; the actions need Compose v2`, FIX);
+    throw new SetupError('Docker Compose was not found (neither "docker compose" nor "docker-compose" answered)', FIX);
+}
+/** True when `version` (x.y.z) is at least `min`. */
+function versionAtLeast(version, min) {
+    const a = version.split('.').map(Number);
+    const b = min.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        if ((a[i] ?? 0) !== (b[i] ?? 0))
+            return (a[i] ?? 0) > (b[i] ?? 0);
+    }
+    return true;
+}
+/** The global options addressing a project: `--project-name`, `--file`…, `--project-directory`, `--profile`…, `--env-file`…. */
+function projectArgs(project) {
+    return [
+        '--project-name',
+        project.name,
+        ...(project.files ?? []).flatMap((file) => ['--file', file]),
+        ...(project.projectDirectory ? ['--project-directory', project.projectDirectory] : []),
+        ...(project.profiles ?? []).flatMap((profile) => ['--profile', profile]),
+        ...(project.envFiles ?? []).flatMap((file) => ['--env-file', file]),
+    ];
+}
+/** `up --detach` arguments. */
+function upArgs(options) {
+    const build = options.build === 'always' ? ['--build'] : options.build === 'never' ? ['--no-build'] : [];
+    return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
+}
+/** `down --volumes --remove-orphans --timeout <s>`; `stopTimeoutS` is the per-container stop grace in seconds. */
+function downArgs(stopTimeoutS) {
+    return ['down', '--volumes', '--remove-orphans', '--timeout', String(stopTimeoutS)];
+}
+/** `config --format json`: the resolved model, interpolated, with profiles applied. */
+function configArgs() {
+    return ['config', '--format', 'json'];
+}
+/** `ps --all --format json`: every container of the project, including exited one-shots. */
+function compose_psArgs() {
+    return ['ps', '--all', '--format', 'json'];
+}
+/** `logs --no-color --timestamps --tail <n> <service>`; the tail bounds the size (compose-action #297). */
+function compose_logsArgs(service, tailLines) {
+    return ['logs', '--no-color', '--timestamps', '--tail', String(tailLines), '--', service];
+}
+/** `exec -T <service> <argv…>`: runs a command in a service's container, no TTY, no shell. */
+function execArgs(service, argv) {
+    return ['exec', '-T', '--', service, ...argv];
+}
+/** A Compose CLI bound to one binary: `compose.run(project, sub)` = `<bin> <project args> <sub…>`. */
+class DockerCompose {
+    binary;
+    runner;
+    constructor(binary, runner = run) {
+        this.binary = binary;
+        this.runner = runner;
+    }
+    /** The full argv for `sub` on `project` (pure). */
+    argv(project, sub) {
+        return [...this.binary.argv, ...projectArgs(project), ...sub];
+    }
+    /** Runs and returns the result, whatever the exit code. */
+    tryRun(project, sub, options) {
+        return this.runner(this.argv(project, sub), options);
+    }
+    /**
+     * Runs and throws unless it exits 0.
+     * @throws ToolError
+     */
+    async run(project, sub, options) {
+        return mustSucceed(await this.tryRun(project, sub, options));
+    }
+}
+
+// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
+var secrets = __nccwpck_require__(62354);
+;// CONCATENATED MODULE: ./actions/shared/src/redact-config.ts
+
+/** Registers the secret-looking environment values of every service (call right after resolving the config). */
+function registerModelSecrets(model) {
+    for (const service of Object.values(model.services ?? {})) {
+        for (const [key, value] of Object.entries(service.environment ?? {})) {
+            if (value && SECRET_NAME.test(key))
+                registerSecret(value);
+            if (value) {
+                const url = /:\/\/[^\s:/@]+:([^\s@/]+)@/.exec(value);
+                if (url?.[1])
+                    registerSecret(url[1]);
+            }
+        }
+    }
+}
+/** A deep copy of `model` with secret values replaced by `***`. */
+function redact_config_redactModel(model) {
+    const copy = structuredClone(model);
+    for (const service of Object.values(copy.services ?? {})) {
+        for (const key of Object.keys(service.environment ?? {})) {
+            const value = service.environment[key];
+            if (value === null || value === undefined)
+                continue;
+            service.environment[key] = SECRET_NAME.test(key) ? '***' : redactUrlPassword(value);
+        }
+    }
+    return JSON.parse(redact(JSON.stringify(copy)));
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/diagnostics.ts
+/**
+ * The bounded diagnostics bundle for a Compose environment: `ps`, per-service logs (tail-bounded and
+ * streamed to files, never buffered whole: hoverkraft-tech/compose-action#297), healthcheck logs and exit
+ * codes from `docker inspect`, and the resolved config with secrets redacted. Returns a short excerpt for
+ * the job summary.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_LIMITS = {
+    tailLines: 500,
+    maxFileBytes: 1024 * 1024,
+    excerptLines: 15,
+};
+function tailLines(text, n) {
+    return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+/**
+ * Collects the bundle into `dir`. Never throws: a part that cannot be collected is noted in `errors.txt`.
+ * @param model the resolved model, when known (dumped redacted)
+ */
+async function collectComposeDiagnostics(compose, project, dir, model, limits = DEFAULT_LIMITS) {
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const errors = [];
+    const excerpt = [];
+    let services = {};
+    const ps = await compose.tryRun(project, psArgs(), { timeoutMs: 60_000 });
+    writeFileSync(join(dir, 'ps.json'), redact(ps.stdout));
+    const expected = Object.keys(model?.services ?? {});
+    try {
+        const entries = parsePs(ps.stdout);
+        services = summarise(entries, expected);
+        const ids = entries.map((e) => e.Name);
+        if (ids.length > 0) {
+            const inspected = await run(['docker', 'container', 'inspect', ...ids], { timeoutMs: 60_000 });
+            const states = JSON.parse(inspected.stdout || '[]').map((c) => ({
+                name: (c.Name ?? '').replace(/^\//, ''),
+                service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
+                status: c.State?.Status,
+                exitCode: c.State?.ExitCode,
+                error: c.State?.Error,
+                oomKilled: c.State?.OOMKilled,
+                health: c.State?.Health?.Status ?? '',
+                healthLog: (c.State?.Health?.Log ?? [])
+                    .slice(-5)
+                    .map((h) => ({ exitCode: h.ExitCode, output: (h.Output ?? '').slice(-1000) })),
+            }));
+            writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
+            for (const state of states) {
+                const bad = state.health === 'unhealthy' ||
+                    (state.status === 'exited' && state.exitCode !== 0) ||
+                    state.status === 'restarting';
+                if (!bad)
+                    continue;
+                excerpt.push(`● ${state.service} (${state.name}): ${state.status}${state.health ? `, ${state.health}` : ''}, exit ${state.exitCode}`);
+                const lastHealth = state.healthLog.at(-1);
+                if (lastHealth)
+                    excerpt.push(`  healthcheck exit ${lastHealth.exitCode}: ${tailLines(lastHealth.output, 3)}`);
+            }
+        }
+    }
+    catch (error) {
+        errors.push(`ps/inspect: ${String(error)}`);
+    }
+    const names = [...new Set([...expected, ...Object.keys(services)])];
+    for (const service of names) {
+        const file = join(dir, 'logs', `${service.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`);
+        const result = await compose.tryRun(project, logsArgs(service, limits.tailLines), {
+            timeoutMs: 60_000,
+            stdoutFile: { path: file, maxBytes: limits.maxFileBytes },
+        });
+        if (result.exitCode !== 0)
+            errors.push(`logs ${service}: ${result.stderr.trim().slice(-300)}`);
+        const redacted = redact(readFileSync(file, 'utf8'));
+        writeFileSync(file, redacted);
+        const verdict = services[service]?.verdict;
+        if (verdict === 'failed' || verdict === 'pending') {
+            excerpt.push(`--- ${service} (last ${limits.excerptLines} log lines) ---`, tailLines(redacted, limits.excerptLines) || '(no output)');
+        }
+    }
+    if (model)
+        writeFileSync(join(dir, 'config.redacted.yaml'), stringify(redactModel(model), { aliasDuplicateObjects: false, lineWidth: 0 }));
+    if (errors.length > 0)
+        writeFileSync(join(dir, 'errors.txt'), redact(errors.join('\n')));
+    return { dir, files: listFiles(dir), excerpt: excerpt.join('\n'), services };
+}
+/** Every file under `dir` with its size in bytes, paths relative to `dir`. */
+function listFiles(dir) {
+    const out = [];
+    const walk = (current) => {
+        for (const name of readdirSafe(current)) {
+            const full = (0,external_node_path_.join)(current, name);
+            const stat = (0,external_node_fs_.statSync)(full);
+            if (stat.isDirectory())
+                walk(full);
+            else
+                out.push({ path: (0,external_node_path_.relative)(dir, full), bytes: stat.size });
+        }
+    };
+    walk(dir);
+    return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+function readdirSafe(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
 /***/ 7524:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31207,6 +31248,61 @@ class SetupError extends Error {
         this.problem = problem;
         this.fix = fix;
     }
+}
+
+
+/***/ }),
+
+/***/ 62354:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony exports MIN_SECRET_LENGTH, SECRET_NAME, redactUrlPassword, clearSecretsForTests */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/**
+ * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
+ * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
+ * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
+ */
+
+const secrets = new Set();
+/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
+ * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
+ */
+function registerSecret(value) {
+    if (!value || value.length < MIN_SECRET_LENGTH)
+        return;
+    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
+    for (const part of parts) {
+        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
+            continue;
+        secrets.add(part);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(part);
+    }
+}
+/** Replaces every registered secret in `text` with `***`, longest first. */
+function redact(text) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** Environment variable names whose values are treated as secrets in config dumps. */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
+/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
+function redactUrlPassword(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
+}
+/** For tests: forget every registered secret. */
+function clearSecretsForTests() {
+    secrets.clear();
 }
 
 
@@ -43224,6 +43320,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 66574:
+/***/ 11130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28380,7 +28380,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: removeNamespace, shouldClean
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var lib_core = __nccwpck_require__(77094);
+var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./actions/shared/src/github-context.ts
@@ -28779,50 +28779,8 @@ var external_node_os_ = __nccwpck_require__(48161);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./actions/shared/src/secrets.ts
-/**
- * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
- * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
- * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
- */
-
-const secrets = new Set();
-/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
-const MIN_SECRET_LENGTH = 4;
-/**
- * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
- * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
- */
-function secrets_registerSecret(value) {
-    if (!value || value.length < MIN_SECRET_LENGTH)
-        return;
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of parts) {
-        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
-            continue;
-        secrets.add(part);
-        core.setSecret(part);
-    }
-}
-/** Replaces every registered secret in `text` with `***`, longest first. */
-function secrets_redact(text) {
-    let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join('***');
-    }
-    return out;
-}
-/** Environment variable names whose values are treated as secrets in config dumps. */
-const secrets_SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
-/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
-function secrets_redactUrlPassword(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
-}
-/** For tests: forget every registered secret. */
-function clearSecretsForTests() {
-    secrets.clear();
-}
-
+// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
+var secrets = __nccwpck_require__(62354);
 ;// CONCATENATED MODULE: ./actions/shared/src/yaml-input.ts
 /**
  * YAML given as an action input (wait-ready's `probes` and `expect-json`), parsed with the `yaml` package
@@ -29282,7 +29240,7 @@ function bounded(text, max = MAX_TEXT) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 function cell(text, max) {
-    return bounded(secrets_redact(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return bounded((0,secrets/* redact */.E$)(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 /**
  * The job-summary table, one row per check: name, kind, expected, actual, result and time (pure).
@@ -29330,12 +29288,12 @@ const REPORT_SCHEMA = 'ephemeral-report/v1';
 /** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
 function writeReport(dir, report) {
     const path = (0,external_node_path_.join)(dir, 'report.json');
-    (0,external_node_fs_.writeFileSync)(path, `${secrets_redact(JSON.stringify(report, null, 2))}\n`);
+    (0,external_node_fs_.writeFileSync)(path, `${(0,secrets/* redact */.E$)(JSON.stringify(report, null, 2))}\n`);
     return path;
 }
 const ICON = { success: '✅', failure: '❌', cancelled: '⚪' };
 function report_cell(text) {
-    return secrets_redact(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    return (0,secrets/* redact */.E$)(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 /**
  * Renders the job-summary section as Markdown (pure; see `writeSummary`).
@@ -29390,7 +29348,7 @@ function renderSummary(report, excerpt = '') {
     if (report.error)
         lines.push(`**Error:** ${report_cell(report.error.message)}`, '');
     if (excerpt) {
-        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', secrets_redact(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
+        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', (0,secrets/* redact */.E$)(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
     }
     if (report.diagnostics) {
         lines.push(`Diagnostics bundle: \`${report.diagnostics.dir}\` (${report.diagnostics.files.length} files).`, '');
@@ -29400,12 +29358,400 @@ function renderSummary(report, excerpt = '') {
 /** Appends the summary section to the job summary (GITHUB_STEP_SUMMARY); a no-op outside a runner. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        lib_core/* info */.pq(markdown);
+        core/* info */.pq(markdown);
         return;
     }
-    await lib_core/* summary */.z.addRaw(markdown, true).write();
+    await core/* summary */.z.addRaw(markdown, true).write();
 }
 
+// EXTERNAL MODULE: ./actions/shared/src/artifact.ts + 3 modules
+var artifact = __nccwpck_require__(69509);
+;// CONCATENATED MODULE: ./actions/shared/src/reporting.ts
+/**
+ * One action run's report, built up as the run goes: phase timings, warnings, services/probes/removals,
+ * then `finish` writes the JSON report, the job-summary section and (per policy) the artifact.
+ */
+
+
+
+class ActionReport {
+    action;
+    environment;
+    dir;
+    timings = {};
+    warnings = [];
+    data = {};
+    started = Date.now();
+    /**
+     * @param action the action's name, e.g. `provision-compose`
+     * @param dir the per-action directory (see `actionDir`)
+     */
+    constructor(action, environment, dir) {
+        this.action = action;
+        this.environment = environment;
+        this.dir = dir;
+    }
+    /** Runs `fn` and records its duration (ms) under `phase`, also when it throws. */
+    async time(phase, fn) {
+        const start = Date.now();
+        try {
+            return await fn();
+        }
+        finally {
+            this.timings[phase] = (this.timings[phase] ?? 0) + (Date.now() - start);
+        }
+    }
+    /** Logs a warning annotation and keeps it for the report. */
+    warn(message) {
+        core/* warning */.$e(message);
+        this.warnings.push(message);
+    }
+    /** Builds the report object (pure apart from the clock). */
+    build(options) {
+        const finished = Date.now();
+        const env = this.environment;
+        const report = {
+            schema: REPORT_SCHEMA,
+            action: this.action,
+            result: options.result,
+            environment: {
+                name: env.name,
+                repository: env.context.repository,
+                pr: env.prNumber,
+                headSha: env.context.headSha,
+                runId: env.context.runId,
+            },
+            startedAt: new Date(this.started).toISOString(),
+            finishedAt: new Date(finished).toISOString(),
+            durationMs: finished - this.started,
+            timings: { ...this.timings },
+            ...this.data,
+            warnings: [...this.warnings],
+        };
+        if (options.error !== undefined) {
+            const error = options.error;
+            report.error = {
+                kind: error instanceof Error ? error.name : 'Error',
+                message: error instanceof Error ? error.message : String(error),
+            };
+        }
+        if (options.diagnostics)
+            report.diagnostics = options.diagnostics;
+        return report;
+    }
+    /** Writes report.json, the summary section and the artifact; returns the report path. Never throws. */
+    async finish(options) {
+        const bundle = options.bundle;
+        const report = this.build({
+            ...options,
+            ...(bundle ? { diagnostics: { dir: bundle.dir, files: bundle.files } } : {}),
+        });
+        let path = '';
+        try {
+            path = writeReport(this.dir, report);
+            core/* info */.pq(`Report: ${path}`);
+            await writeSummary(renderSummary(report, bundle?.excerpt ?? ''));
+        }
+        catch (error) {
+            core/* warning */.$e(`Could not write the report: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const attempt = this.environment.context.runAttempt || '1';
+        const job = process.env.GITHUB_JOB ?? 'job';
+        await (0,artifact/* uploadReport */.a3)(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${job}-${attempt}`, this.dir);
+        return path;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/deploy-namespace/src/report.ts
+/**
+ * deploy-namespace's report: the shared `ActionReport` plus the fields this action adds to the JSON
+ * report (`namespace`, `release`, `workloads`; documented in docs/report-schema.md) and a workloads table
+ * in the job summary.
+ */
+
+
+
+class DeployReport extends ActionReport {
+    deploy = {};
+    build(options) {
+        return { ...super.build(options), ...this.deploy };
+    }
+    /** Writes the report and summary, then a workloads table (summary only). */
+    async finish(options) {
+        const path = await super.finish(options);
+        const lines = [];
+        if (this.deploy.release?.recovered)
+            lines.push(`**Stuck release recovered:** ${this.deploy.release.recovered}`, '');
+        const workloads = Object.entries(this.deploy.workloads ?? {});
+        if (workloads.length > 0) {
+            lines.push(`**Namespace \`${this.deploy.namespace}\`** workloads:`, '', '| Workload | Ready |', '|---|---|');
+            for (const [key, s] of workloads)
+                lines.push(`| ${key} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
+            lines.push('');
+        }
+        if (lines.length > 0) {
+            try {
+                await writeSummary((0,secrets/* redact */.E$)(lines.join('\n')));
+            }
+            catch {
+                // the report itself was written; the summary is a convenience
+            }
+        }
+        return path;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/deploy-namespace/src/cleanup.ts
+/**
+ * deploy-namespace post: per the `cleanup` policy, `helm uninstall` the release and delete the namespace
+ * (only when it carries our managed-by label; never a protected one), waiting a bounded time; then remove
+ * the kubeconfig file main wrote. Runs after failures and cancellations; idempotent; warns, never fails.
+ */
+
+
+
+
+
+
+
+
+
+
+const ACTION = 'deploy-namespace-post';
+/** Whether post removes the environment, given the policy and main's result (pure). */
+function shouldClean(policy, succeeded) {
+    return policy === 'always' || (policy === 'on-failure' && !succeeded);
+}
+/**
+ * Deletes the release and namespace. Returns what happened; never throws for cluster errors.
+ * @param timeoutMs bound for uninstall + namespace deletion together
+ */
+async function removeNamespace(kubectl, helm, namespace, release, timeoutMs, log) {
+    const removed = {
+        status: 'removed',
+        containers: [],
+        networks: [],
+        volumes: [],
+        failures: [],
+    };
+    const deadline = Date.now() + timeoutMs;
+    const got = await kubectl.tryRun(['get', 'namespace', namespace, '--output', 'json'], {
+        timeoutMs: 30_000,
+    });
+    if (got.exitCode !== 0) {
+        if (/NotFound|not found/i.test(got.stderr))
+            return { ...removed, status: 'already-gone' };
+        return {
+            ...removed,
+            status: 'partial',
+            failures: [`could not read namespace ${namespace}: ${got.stderr.trim().slice(-300)}`],
+        };
+    }
+    const ns = JSON.parse(got.stdout);
+    if (kubectl_isProtectedNamespace(namespace) || !isOurs(ns)) {
+        return {
+            ...removed,
+            status: 'refused',
+            failures: [
+                `namespace ${namespace} is ${kubectl_isProtectedNamespace(namespace) ? 'protected' : 'not labelled as ours'}: left in place`,
+            ],
+        };
+    }
+    if (helm && release && ns.status?.phase !== 'Terminating') {
+        const seconds = Math.max(Math.ceil((deadline - Date.now()) / 2000), 5);
+        const result = await helm.tryRun(uninstallArgs(release, namespace, seconds, false), {
+            timeoutMs: seconds * 1000 + 15_000,
+        });
+        if (result.exitCode === 0)
+            log(`helm uninstall ${release}: done`);
+        else if (!/not found/i.test(result.stderr))
+            removed.failures.push(`helm uninstall ${release}: ${result.stderr.trim().slice(-300)}`);
+    }
+    const seconds = Math.max(Math.ceil((deadline - Date.now()) / 1000), 5);
+    const deleted = await kubectl.tryRun(['delete', 'namespace', namespace, '--ignore-not-found', '--wait', `--timeout=${seconds}s`], { timeoutMs: seconds * 1000 + 15_000 });
+    const after = await kubectl.namespace(namespace).catch(() => ns);
+    if (after === null) {
+        log(`Namespace ${namespace} deleted`);
+        return removed;
+    }
+    removed.status = 'partial';
+    removed.failures.push(`namespace ${namespace} is still ${after.status?.phase ?? 'there'} after ${seconds}s${deleted.exitCode !== 0 ? `: ${deleted.stderr.trim().slice(-300)}` : ''}; it will go when its finalizers finish (or delete it by hand)`);
+    return removed;
+}
+/** Runs the post step. */
+async function cleanup() {
+    const raw = core/* getState */.Gu(STATE_KEY);
+    if (!raw) {
+        core/* warning */.$e('deploy-namespace post: main saved no state (it failed before naming the namespace); nothing to clean up.');
+        return;
+    }
+    const state = JSON.parse(raw);
+    try {
+        if (!shouldClean(state.cleanup, state.succeeded)) {
+            core/* notice */.lm(`cleanup: ${state.cleanup} — namespace ${state.namespace} is left in place. Remove it with the teardown action (or kubectl delete namespace ${state.namespace}).`);
+            return;
+        }
+        const environment = resolveEnvironment(state.environment, null);
+        const report = new DeployReport(ACTION, environment, actionDir(ACTION, state.environment));
+        report.deploy.namespace = state.namespace;
+        const upload = (state.uploadPolicy === 'always' ? 'always' : 'never');
+        const target = {
+            ...(state.kubeconfigPath ? { kubeconfig: state.kubeconfigPath } : {}),
+            ...(state.context ? { context: state.context } : {}),
+        };
+        const kubectl = new kubectl_Kubectl(target, undefined, state.kubectl || 'kubectl');
+        const helm = state.release ? new Helm(target, undefined, state.helm || 'helm') : null;
+        try {
+            const removed = await report.time('teardown', () => core/* group */.Os(`Remove namespace ${state.namespace}`, () => removeNamespace(kubectl, helm, state.namespace, state.release, state.cleanupTimeoutMs, (l) => core/* info */.pq(l))));
+            report.data.removed = removed;
+            for (const failure of removed.failures)
+                report.warn(failure);
+            core/* info */.pq(`Cleanup: ${removed.status}`);
+            await report.finish({
+                result: removed.status === 'removed' || removed.status === 'already-gone' ? 'success' : 'failure',
+                upload,
+            });
+        }
+        catch (error) {
+            report.warn(`cleanup: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            await report.finish({ result: 'failure', error, upload });
+            throw error;
+        }
+    }
+    finally {
+        if (state.kubeconfigPath) {
+            removeKubeconfig(state.kubeconfigPath);
+            core/* info */.pq('Removed the kubeconfig file main wrote.');
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 22013:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37641);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11130);
+
+
+await (0,_shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)(() => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanup */ .tP)());
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 37641:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a2: () => (/* binding */ runPost)
+/* harmony export */ });
+/* unused harmony exports isCancelled, onCancel, runMain */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _artifact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(69509);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(11887);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7524);
+/**
+ * The frame every main and post runs in: cancellation (the runner sends SIGINT, then SIGTERM 7.5 s later:
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation) kills the
+ * processes the funnel started before the step exits, so a cancelled `compose up` cannot create containers
+ * after post's `down` has run. Errors end as `core.setFailed` (main) or `core.warning` (post).
+ */
+
+
+
+
+let cancelled = false;
+const cancelHandlers = [];
+/** True once SIGINT/SIGTERM arrived. */
+function isCancelled() {
+    return cancelled;
+}
+/** Registers work to do on cancellation after child processes are stopped (e.g. write the report). */
+function onCancel(handler) {
+    cancelHandlers.push(handler);
+}
+function installSignalHandlers() {
+    const handle = (signal) => {
+        if (cancelled)
+            return;
+        cancelled = true;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
+        void (async () => {
+            await (0,_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .terminateAll */ .vm)(4000);
+            for (const handler of cancelHandlers) {
+                try {
+                    await handler();
+                }
+                catch (error) {
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`cancel handler: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
+                }
+            }
+            process.exit(1);
+        })();
+    };
+    process.on('SIGINT', handle);
+    process.on('SIGTERM', handle);
+}
+/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
+async function runMain(main) {
+    installSignalHandlers();
+    try {
+        await main();
+    }
+    catch (error) {
+        if (!(error instanceof UserInputError) && error instanceof Error && error.stack)
+            core.debug(error.stack);
+        core.setFailed(errorMessage(error));
+    }
+    // An abandoned artifact upload keeps retrying in the background; the step's work is done.
+    if (uploadAbandoned())
+        process.exit();
+}
+/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
+async function runPost(post) {
+    installSignalHandlers();
+    try {
+        await post();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup did not complete: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
+    }
+    if ((0,_artifact_js__WEBPACK_IMPORTED_MODULE_1__/* .uploadAbandoned */ .kD)())
+        process.exit();
+}
+
+
+/***/ }),
+
+/***/ 69509:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  kD: () => (/* binding */ uploadAbandoned),
+  a3: () => (/* binding */ uploadReport)
+});
+
+// UNUSED EXPORTS: UPLOAD_POLICIES, UPLOAD_TIMEOUT_MS, canUploadArtifacts
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+// EXTERNAL MODULE: ./actions/shared/src/cli.ts + 1 modules
+var cli = __nccwpck_require__(11887);
+// EXTERNAL MODULE: ./actions/shared/src/errors.ts
+var errors = __nccwpck_require__(7524);
 ;// CONCATENATED MODULE: ./actions/shared/src/compose.ts
 /**
  * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
@@ -29512,6 +29858,8 @@ class DockerCompose {
     }
 }
 
+// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
+var secrets = __nccwpck_require__(62354);
 ;// CONCATENATED MODULE: ./actions/shared/src/redact-config.ts
 
 /** Registers the secret-looking environment values of every service (call right after resolving the config). */
@@ -29664,393 +30012,72 @@ function readdirSafe(dir) {
  * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
  * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
  * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
+ *
+ * An upload is bounded: after {@link UPLOAD_TIMEOUT_MS} it is abandoned with a warning and the step goes on
+ * (the report stays on disk). The client retries a failed request 5 times with backoff (about 30 s in
+ * all) and takes no timeout or retry option; an artifact service that answers 500 to every request, such
+ * as nektos/act's (its CreateArtifact rejects the client's `mime_type` field: nektos/act#6022), would
+ * otherwise hold every step, and the teardown after it, for that long. The retries of an abandoned upload
+ * would still keep Node's event loop alive, so the run frame ends the process once the step's own work is
+ * done ({@link uploadAbandoned}).
  */
 
 
 
 const UPLOAD_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
+/** Longest an upload may take before it is abandoned with a warning, in ms. */
+const UPLOAD_TIMEOUT_MS = 10_000;
+let abandoned = false;
+/** True once an upload was abandoned at its deadline: the step must then end its process itself. */
+function uploadAbandoned() {
+    return abandoned;
+}
 /** True when the artifact service is reachable from this process. */
 function canUploadArtifacts(env = process.env) {
     return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
 }
 /**
  * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
- * Never throws: a failed upload is a warning. Returns the artifact id, or null when skipped.
+ * Never throws: a failed upload, or one still running after `timeoutMs`, is a warning. Returns the
+ * artifact id, or null when skipped, failed or abandoned.
  * @param retentionDays 1–90 (the repository's maximum applies)
+ * @param timeoutMs the bound on the whole upload, in ms
  */
-async function uploadReport(policy, failed, name, dir, retentionDays = 7) {
+async function uploadReport(policy, failed, name, dir, retentionDays = 7, timeoutMs = UPLOAD_TIMEOUT_MS) {
     if (policy === 'never' || (policy === 'on-failure' && !failed))
         return null;
     if (!canUploadArtifacts()) {
-        lib_core/* notice */.lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
+        core/* notice */.lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
         return null;
     }
+    let timer;
     try {
         // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
         const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
         const files = listFiles(dir).map((f) => (0,external_node_path_.join)(dir, f.path));
         const client = new DefaultArtifactClient();
-        const { id } = await client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
+        const upload = client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
             retentionDays,
         });
-        lib_core/* info */.pq(`Uploaded the report as artifact "${name}" (id ${id}).`);
-        return id ?? null;
+        upload.catch(() => undefined); // a rejection after the deadline must not become an unhandled one
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(null), timeoutMs);
+        });
+        const result = await Promise.race([upload, deadline]);
+        if (result === null) {
+            abandoned = true;
+            core/* warning */.$e(`upload-report: the artifact service did not take the upload within ${timeoutMs / 1000} s; gave up (the report stays at ${dir}).`);
+            return null;
+        }
+        core/* info */.pq(`Uploaded the report as artifact "${name}" (id ${result.id}).`);
+        return result.id ?? null;
     }
     catch (error) {
-        lib_core/* warning */.$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
+        core/* warning */.$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
         return null;
     }
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/reporting.ts
-/**
- * One action run's report, built up as the run goes: phase timings, warnings, services/probes/removals,
- * then `finish` writes the JSON report, the job-summary section and (per policy) the artifact.
- */
-
-
-
-class ActionReport {
-    action;
-    environment;
-    dir;
-    timings = {};
-    warnings = [];
-    data = {};
-    started = Date.now();
-    /**
-     * @param action the action's name, e.g. `provision-compose`
-     * @param dir the per-action directory (see `actionDir`)
-     */
-    constructor(action, environment, dir) {
-        this.action = action;
-        this.environment = environment;
-        this.dir = dir;
-    }
-    /** Runs `fn` and records its duration (ms) under `phase`, also when it throws. */
-    async time(phase, fn) {
-        const start = Date.now();
-        try {
-            return await fn();
-        }
-        finally {
-            this.timings[phase] = (this.timings[phase] ?? 0) + (Date.now() - start);
-        }
-    }
-    /** Logs a warning annotation and keeps it for the report. */
-    warn(message) {
-        lib_core/* warning */.$e(message);
-        this.warnings.push(message);
-    }
-    /** Builds the report object (pure apart from the clock). */
-    build(options) {
-        const finished = Date.now();
-        const env = this.environment;
-        const report = {
-            schema: REPORT_SCHEMA,
-            action: this.action,
-            result: options.result,
-            environment: {
-                name: env.name,
-                repository: env.context.repository,
-                pr: env.prNumber,
-                headSha: env.context.headSha,
-                runId: env.context.runId,
-            },
-            startedAt: new Date(this.started).toISOString(),
-            finishedAt: new Date(finished).toISOString(),
-            durationMs: finished - this.started,
-            timings: { ...this.timings },
-            ...this.data,
-            warnings: [...this.warnings],
-        };
-        if (options.error !== undefined) {
-            const error = options.error;
-            report.error = {
-                kind: error instanceof Error ? error.name : 'Error',
-                message: error instanceof Error ? error.message : String(error),
-            };
-        }
-        if (options.diagnostics)
-            report.diagnostics = options.diagnostics;
-        return report;
-    }
-    /** Writes report.json, the summary section and the artifact; returns the report path. Never throws. */
-    async finish(options) {
-        const bundle = options.bundle;
-        const report = this.build({
-            ...options,
-            ...(bundle ? { diagnostics: { dir: bundle.dir, files: bundle.files } } : {}),
-        });
-        let path = '';
-        try {
-            path = writeReport(this.dir, report);
-            lib_core/* info */.pq(`Report: ${path}`);
-            await writeSummary(renderSummary(report, bundle?.excerpt ?? ''));
-        }
-        catch (error) {
-            lib_core/* warning */.$e(`Could not write the report: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        const attempt = this.environment.context.runAttempt || '1';
-        const job = process.env.GITHUB_JOB ?? 'job';
-        await uploadReport(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${job}-${attempt}`, this.dir);
-        return path;
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/deploy-namespace/src/report.ts
-/**
- * deploy-namespace's report: the shared `ActionReport` plus the fields this action adds to the JSON
- * report (`namespace`, `release`, `workloads`; documented in docs/report-schema.md) and a workloads table
- * in the job summary.
- */
-
-
-
-class DeployReport extends ActionReport {
-    deploy = {};
-    build(options) {
-        return { ...super.build(options), ...this.deploy };
-    }
-    /** Writes the report and summary, then a workloads table (summary only). */
-    async finish(options) {
-        const path = await super.finish(options);
-        const lines = [];
-        if (this.deploy.release?.recovered)
-            lines.push(`**Stuck release recovered:** ${this.deploy.release.recovered}`, '');
-        const workloads = Object.entries(this.deploy.workloads ?? {});
-        if (workloads.length > 0) {
-            lines.push(`**Namespace \`${this.deploy.namespace}\`** workloads:`, '', '| Workload | Ready |', '|---|---|');
-            for (const [key, s] of workloads)
-                lines.push(`| ${key} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
-            lines.push('');
-        }
-        if (lines.length > 0) {
-            try {
-                await writeSummary(secrets_redact(lines.join('\n')));
-            }
-            catch {
-                // the report itself was written; the summary is a convenience
-            }
-        }
-        return path;
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/deploy-namespace/src/cleanup.ts
-/**
- * deploy-namespace post: per the `cleanup` policy, `helm uninstall` the release and delete the namespace
- * (only when it carries our managed-by label; never a protected one), waiting a bounded time; then remove
- * the kubeconfig file main wrote. Runs after failures and cancellations; idempotent; warns, never fails.
- */
-
-
-
-
-
-
-
-
-
-
-const ACTION = 'deploy-namespace-post';
-/** Whether post removes the environment, given the policy and main's result (pure). */
-function shouldClean(policy, succeeded) {
-    return policy === 'always' || (policy === 'on-failure' && !succeeded);
-}
-/**
- * Deletes the release and namespace. Returns what happened; never throws for cluster errors.
- * @param timeoutMs bound for uninstall + namespace deletion together
- */
-async function removeNamespace(kubectl, helm, namespace, release, timeoutMs, log) {
-    const removed = {
-        status: 'removed',
-        containers: [],
-        networks: [],
-        volumes: [],
-        failures: [],
-    };
-    const deadline = Date.now() + timeoutMs;
-    const got = await kubectl.tryRun(['get', 'namespace', namespace, '--output', 'json'], {
-        timeoutMs: 30_000,
-    });
-    if (got.exitCode !== 0) {
-        if (/NotFound|not found/i.test(got.stderr))
-            return { ...removed, status: 'already-gone' };
-        return {
-            ...removed,
-            status: 'partial',
-            failures: [`could not read namespace ${namespace}: ${got.stderr.trim().slice(-300)}`],
-        };
-    }
-    const ns = JSON.parse(got.stdout);
-    if (kubectl_isProtectedNamespace(namespace) || !isOurs(ns)) {
-        return {
-            ...removed,
-            status: 'refused',
-            failures: [
-                `namespace ${namespace} is ${kubectl_isProtectedNamespace(namespace) ? 'protected' : 'not labelled as ours'}: left in place`,
-            ],
-        };
-    }
-    if (helm && release && ns.status?.phase !== 'Terminating') {
-        const seconds = Math.max(Math.ceil((deadline - Date.now()) / 2000), 5);
-        const result = await helm.tryRun(uninstallArgs(release, namespace, seconds, false), {
-            timeoutMs: seconds * 1000 + 15_000,
-        });
-        if (result.exitCode === 0)
-            log(`helm uninstall ${release}: done`);
-        else if (!/not found/i.test(result.stderr))
-            removed.failures.push(`helm uninstall ${release}: ${result.stderr.trim().slice(-300)}`);
-    }
-    const seconds = Math.max(Math.ceil((deadline - Date.now()) / 1000), 5);
-    const deleted = await kubectl.tryRun(['delete', 'namespace', namespace, '--ignore-not-found', '--wait', `--timeout=${seconds}s`], { timeoutMs: seconds * 1000 + 15_000 });
-    const after = await kubectl.namespace(namespace).catch(() => ns);
-    if (after === null) {
-        log(`Namespace ${namespace} deleted`);
-        return removed;
-    }
-    removed.status = 'partial';
-    removed.failures.push(`namespace ${namespace} is still ${after.status?.phase ?? 'there'} after ${seconds}s${deleted.exitCode !== 0 ? `: ${deleted.stderr.trim().slice(-300)}` : ''}; it will go when its finalizers finish (or delete it by hand)`);
-    return removed;
-}
-/** Runs the post step. */
-async function cleanup() {
-    const raw = lib_core/* getState */.Gu(STATE_KEY);
-    if (!raw) {
-        lib_core/* warning */.$e('deploy-namespace post: main saved no state (it failed before naming the namespace); nothing to clean up.');
-        return;
-    }
-    const state = JSON.parse(raw);
-    try {
-        if (!shouldClean(state.cleanup, state.succeeded)) {
-            lib_core/* notice */.lm(`cleanup: ${state.cleanup} — namespace ${state.namespace} is left in place. Remove it with the teardown action (or kubectl delete namespace ${state.namespace}).`);
-            return;
-        }
-        const environment = resolveEnvironment(state.environment, null);
-        const report = new DeployReport(ACTION, environment, actionDir(ACTION, state.environment));
-        report.deploy.namespace = state.namespace;
-        const upload = (state.uploadPolicy === 'always' ? 'always' : 'never');
-        const target = {
-            ...(state.kubeconfigPath ? { kubeconfig: state.kubeconfigPath } : {}),
-            ...(state.context ? { context: state.context } : {}),
-        };
-        const kubectl = new kubectl_Kubectl(target, undefined, state.kubectl || 'kubectl');
-        const helm = state.release ? new Helm(target, undefined, state.helm || 'helm') : null;
-        try {
-            const removed = await report.time('teardown', () => lib_core/* group */.Os(`Remove namespace ${state.namespace}`, () => removeNamespace(kubectl, helm, state.namespace, state.release, state.cleanupTimeoutMs, (l) => lib_core/* info */.pq(l))));
-            report.data.removed = removed;
-            for (const failure of removed.failures)
-                report.warn(failure);
-            lib_core/* info */.pq(`Cleanup: ${removed.status}`);
-            await report.finish({
-                result: removed.status === 'removed' || removed.status === 'already-gone' ? 'success' : 'failure',
-                upload,
-            });
-        }
-        catch (error) {
-            report.warn(`cleanup: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            await report.finish({ result: 'failure', error, upload });
-            throw error;
-        }
-    }
     finally {
-        if (state.kubeconfigPath) {
-            removeKubeconfig(state.kubeconfigPath);
-            lib_core/* info */.pq('Removed the kubeconfig file main wrote.');
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 22013:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37641);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(66574);
-
-
-await (0,_shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)(() => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanup */ .tP)());
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 37641:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a2: () => (/* binding */ runPost)
-/* harmony export */ });
-/* unused harmony exports isCancelled, onCancel, runMain */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11887);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7524);
-/**
- * The frame every main and post runs in: cancellation (the runner sends SIGINT, then SIGTERM 7.5 s later:
- * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation) kills the
- * processes the funnel started before the step exits, so a cancelled `compose up` cannot create containers
- * after post's `down` has run. Errors end as `core.setFailed` (main) or `core.warning` (post).
- */
-
-
-
-let cancelled = false;
-const cancelHandlers = [];
-/** True once SIGINT/SIGTERM arrived. */
-function isCancelled() {
-    return cancelled;
-}
-/** Registers work to do on cancellation after child processes are stopped (e.g. write the report). */
-function onCancel(handler) {
-    cancelHandlers.push(handler);
-}
-function installSignalHandlers() {
-    const handle = (signal) => {
-        if (cancelled)
-            return;
-        cancelled = true;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
-        void (async () => {
-            await (0,_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .terminateAll */ .vm)(4000);
-            for (const handler of cancelHandlers) {
-                try {
-                    await handler();
-                }
-                catch (error) {
-                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`cancel handler: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
-                }
-            }
-            process.exit(1);
-        })();
-    };
-    process.on('SIGINT', handle);
-    process.on('SIGTERM', handle);
-}
-/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
-async function runMain(main) {
-    installSignalHandlers();
-    try {
-        await main();
-    }
-    catch (error) {
-        if (!(error instanceof UserInputError) && error instanceof Error && error.stack)
-            core.debug(error.stack);
-        core.setFailed(errorMessage(error));
-    }
-}
-/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
-async function runPost(post) {
-    installSignalHandlers();
-    try {
-        await post();
-    }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup did not complete: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+        clearTimeout(timer);
     }
 }
 
@@ -30336,6 +30363,60 @@ class SetupError extends Error {
         this.problem = problem;
         this.fix = fix;
     }
+}
+
+
+/***/ }),
+
+/***/ 62354:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact)
+/* harmony export */ });
+/* unused harmony exports MIN_SECRET_LENGTH, registerSecret, SECRET_NAME, redactUrlPassword, clearSecretsForTests */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/**
+ * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
+ * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
+ * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
+ */
+
+const secrets = new Set();
+/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
+ * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
+ */
+function registerSecret(value) {
+    if (!value || value.length < MIN_SECRET_LENGTH)
+        return;
+    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
+    for (const part of parts) {
+        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
+            continue;
+        secrets.add(part);
+        core.setSecret(part);
+    }
+}
+/** Replaces every registered secret in `text` with `***`, longest first. */
+function redact(text) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** Environment variable names whose values are treated as secrets in config dumps. */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
+/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
+function redactUrlPassword(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
+}
+/** For tests: forget every registered secret. */
+function clearSecretsForTests() {
+    secrets.clear();
 }
 
 

@@ -5,6 +5,7 @@
  * after post's `down` has run. Errors end as `core.setFailed` (main) or `core.warning` (post).
  */
 import * as core from '@actions/core';
+import { uploadAbandoned } from './artifact.js';
 import { terminateAll } from './cli.js';
 import { errorMessage, UserInputError } from './errors.js';
 
@@ -51,6 +52,8 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     if (!(error instanceof UserInputError) && error instanceof Error && error.stack) core.debug(error.stack);
     core.setFailed(errorMessage(error));
   }
+  // An abandoned artifact upload keeps retrying in the background; the step's work is done.
+  if (uploadAbandoned()) process.exit();
 }
 
 /** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
@@ -61,4 +64,5 @@ export async function runPost(post: () => Promise<void>): Promise<void> {
   } catch (error) {
     core.warning(`Cleanup did not complete: ${errorMessage(error)}`);
   }
+  if (uploadAbandoned()) process.exit();
 }
