@@ -17,6 +17,8 @@ const node = nodeFlag > 0 ? process.argv[nodeFlag + 1] : process.env.EPHEMERAL_T
 const repository = 'acme/webapp';
 const pr = 42;
 const sha = createHash('sha1').update(`demo-${Date.now()}`).digest('hex');
+// GITHUB_SHA of a pull_request run is the merge commit; the PR head reaches the app as APP_COMMIT_SHA.
+const merge = createHash('sha1').update(`demo-merge-${Date.now()}`).digest('hex');
 const nodeVersion = execFileSync(node!, ['--version'], { encoding: 'utf8' }).trim();
 
 const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
@@ -30,7 +32,7 @@ console.log(
 const started = Date.now();
 const job = await runJob({
   repository,
-  sha,
+  sha: merge,
   workspace: repoRoot,
   node: node!,
   event: pullRequestEvent(pr, sha, { headRef: 'feature/checkout' }),
@@ -38,6 +40,7 @@ const job = await runJob({
     {
       id: 'env',
       uses: 'provision-compose',
+      env: { APP_COMMIT_SHA: sha },
       with: { 'working-directory': 'examples/compose-app', 'wait-timeout': '3m' },
     },
     {

@@ -18,6 +18,15 @@ const cell = (text) =>
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ');
 
+/**
+ * The `with:` block of the usage snippet: the required inputs, or nothing (an empty `with:` is not a valid
+ * workflow: GitHub's parser rejects it); the inputs table below lists the rest.
+ */
+function usageWith(inputs) {
+  const required = inputs.filter(([, i]) => i.required);
+  return required.length > 0 ? ['  with:', ...required.map(([k]) => `    ${k}: ...`)] : [];
+}
+
 function render(name, action) {
   const inputs = Object.entries(action.inputs ?? {});
   const outputs = Object.entries(action.outputs ?? {});
@@ -29,9 +38,7 @@ function render(name, action) {
     '',
     '```yaml',
     `- uses: org/ephemeral/${name}@v1`,
-    ...(inputs.length
-      ? ['  with:', ...inputs.filter(([, i]) => i.required).map(([k]) => `    ${k}: ...`)]
-      : []),
+    ...usageWith(inputs),
     '```',
     '',
     `Runs on \`${action.runs.using}\`${action.runs.post ? `, with a post step (\`post-if: ${action.runs['post-if'] ?? 'always()'}\`)` : ''}.`,

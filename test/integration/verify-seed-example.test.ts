@@ -23,6 +23,8 @@ const validateReport = ajv.compile(schema);
 const password = 'Pw-7c41e9-verify-seed-secret';
 const repository = 'acme/seedcheck';
 const head = sha('verify-seed-example');
+// GITHUB_SHA on a pull_request is the merge commit, not the head: the app gets the head through its own variable.
+const merge = sha('verify-seed-example-merge');
 const event = prEvent(601, head);
 const SPEC = 'examples/compose-app/seed-checks.yaml';
 const specText = readFileSync(join(repoRoot, SPEC), 'utf8');
@@ -34,7 +36,7 @@ let handoff: Record<string, string> = {};
 async function onEnvironment(steps: JobSpec['steps']): Promise<JobResult> {
   const job = await runJob({
     repository,
-    sha: head,
+    sha: merge,
     workspace: repoRoot,
     event,
     env: { ...handoff, POSTGRES_PASSWORD: password },
@@ -64,7 +66,7 @@ const stamp = () => `docker compose exec -T cache redis-cli SET fixture:environm
 beforeAll(async () => {
   const job = await runJob({
     repository,
-    sha: head,
+    sha: merge,
     workspace: repoRoot,
     event,
     env: { POSTGRES_PASSWORD: password },
@@ -72,6 +74,7 @@ beforeAll(async () => {
       {
         id: 'env',
         uses: 'provision-compose',
+        env: { APP_COMMIT_SHA: head },
         with: { 'working-directory': 'examples/compose-app', 'wait-timeout': '3m', keep: 'true' },
       },
     ],
