@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit (pure logic), contract (action.yml ↔ code, dist and docs current), integration
+// Four projects: unit (pure logic), contract (action.yml ↔ code, GitHub's parsers and actionlint on every
+// manifest and workflow, dist and docs current), integration
 // (the bundled actions on a real Docker engine through the runner harness) and k8s (the same against a
 // real Kubernetes control plane).
 export default defineConfig({
@@ -12,6 +13,9 @@ export default defineConfig({
         test: {
           name: 'contract',
           include: ['test/contract/**/*.test.ts'],
+          // @actions/workflow-parser imports its JSON schemas without an import attribute, which Node's own
+          // loader refuses; transformed by vitest, it loads.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
