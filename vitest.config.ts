@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit (pure logic), contract (action.yml ↔ code, GitHub's parsers and actionlint on every
-// manifest and workflow, dist and docs current), integration
-// (the bundled actions on a real Docker engine through the runner harness) and k8s (the same against a
-// real Kubernetes control plane).
+// Five projects: unit (pure logic), contract (action.yml ↔ code, GitHub's parsers and actionlint on every
+// manifest and workflow, dist and docs current), integration (the bundled actions on a real Docker engine
+// through the runner harness), k8s (the same against a real Kubernetes control plane) and act (every
+// shipped and documented workflow run by nektos/act, an independent runner).
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -40,6 +40,18 @@ export default defineConfig({
           // One control plane on 2 cores: files run one after another.
           fileParallelism: false,
           globalSetup: ['test/k8s/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'act',
+          include: ['test/act/**/*.test.ts'],
+          testTimeout: 1_200_000,
+          hookTimeout: 1_200_000,
+          fileParallelism: false,
+          globalSetup: ['test/act/global-setup.ts'],
+          // After the other projects: its compose stacks and act runs would compete with theirs for 2 cores.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -83,7 +83,7 @@ describe('namespaceHolders', () => {
 
 describe('argv builders', () => {
   it('helm and kubectl', () => {
-    expect(helmListArgs('ns')).toEqual([
+    expect(helmListArgs('ns', 3)).toEqual([
       'list',
       '--namespace',
       'ns',
@@ -93,6 +93,8 @@ describe('argv builders', () => {
       '--max',
       '0',
     ]);
+    // Helm 4 lists every status by default and has no --all (found by the act suite with helm v4.3.1).
+    expect(helmListArgs('ns', 4)).toEqual(['list', '--namespace', 'ns', '--output', 'json', '--max', '0']);
     expect(helmUninstallArgs('shop', 'ns', 41.6)).toEqual([
       'uninstall',
       'shop',
@@ -108,7 +110,7 @@ describe('argv builders', () => {
       '--wait=false',
       '--ignore-not-found',
     ]);
-    expect(new Helm({ kubeconfig: '/k', context: 'c' }).argv(helmListArgs('ns')).slice(0, 5)).toEqual([
+    expect(new Helm({ kubeconfig: '/k', context: 'c' }).argv(helmListArgs('ns', 3)).slice(0, 5)).toEqual([
       'helm',
       '--kubeconfig',
       '/k',
@@ -184,6 +186,26 @@ describe('teardownNamespace flow', () => {
     expect(result).toMatchObject({ status: 'removed', releases: ['shop', 'db'], failures: [], holders: [] });
     const verbs = c.calls.map((a) => `${a[0]} ${a[1]}`);
     expect(verbs.indexOf('helm uninstall')).toBeLessThan(verbs.indexOf('kubectl delete'));
+  });
+
+  it.each([
+    ['v3.22.0+g1234', ['--all']],
+    ['v4.3.1+g5678', []],
+  ])('lists releases with the flags of the helm on PATH (%s)', async (version, extra) => {
+    let looks = 0;
+    const c = scripted((argv) => {
+      if (argv[0] === 'helm' && argv[1] === 'version') return { stdout: `${version}\n` };
+      if (argv[0] === 'helm' && argv[1] === 'list') return { stdout: '[]' };
+      if (argv[1] === 'get' && argv[2] === 'namespace')
+        return ++looks <= 1 ? { stdout: JSON.stringify(ns(ENV, OURS)) } : { exitCode: 1, stderr: 'NotFound' };
+      return {};
+    });
+    expect((await teardownNamespace(c.kubectl, c.helm, ENV, ENV, fast)).status).toBe('removed');
+    expect(c.calls.find((a) => a[1] === 'list')).toEqual([
+      'helm',
+      ...helmListArgs(ENV, extra.length ? 3 : 4),
+    ]);
+    expect(c.calls.find((a) => a[1] === 'list')?.includes('--all')).toBe(extra.length > 0);
   });
 
   it('held past the deadline: partial, naming the holder', async () => {

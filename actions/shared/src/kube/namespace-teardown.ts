@@ -113,9 +113,22 @@ export function namespaceHolders(
   return holders;
 }
 
-/** `helm list` arguments for every release of a namespace, whatever its status (pure). */
-export function helmListArgs(namespace: string): string[] {
-  return ['list', '--namespace', namespace, '--all', '--output', 'json', '--max', '0'];
+/**
+ * `helm list` arguments for every release of a namespace, whatever its status (pure). Helm 3 needs `--all`
+ * for that; Helm 4 lists every status by default and refuses `--all` ("unknown flag"):
+ * https://helm.sh/docs/helm/helm_list/.
+ */
+export function helmListArgs(namespace: string, major: 3 | 4): string[] {
+  return [
+    'list',
+    '--namespace',
+    namespace,
+    ...(major === 3 ? ['--all'] : []),
+    '--output',
+    'json',
+    '--max',
+    '0',
+  ];
 }
 
 /** `helm uninstall` arguments (pure). `timeoutS` bounds its hooks. */
@@ -196,7 +209,12 @@ async function listReleases(
   namespace: string,
   failures: string[],
 ): Promise<HelmRelease[]> {
-  const result: RunResult = await helm.tryRun(helmListArgs(namespace), { timeoutMs: 60_000 });
+  // No helm (version fails): the list fails too, and the release Secrets decide below.
+  const major = await helm.version().then(
+    (v) => v.major,
+    () => 3 as const,
+  );
+  const result: RunResult = await helm.tryRun(helmListArgs(namespace, major), { timeoutMs: 60_000 });
   if (result.exitCode === 0) {
     try {
       return JSON.parse(result.stdout || '[]') as HelmRelease[];

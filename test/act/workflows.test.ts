@@ -1,0 +1,196 @@
+/**
+ * Every workflow the project ships or documents, run unmodified by nektos/act (an independent runner; see
+ * act.ts for how it is set up): .github/workflows/e2e.yml, examples/workflows/*.yml and every workflow of
+ * the README, against this commit's bundled actions, this machine's Docker engine and the Kubernetes test
+ * cluster. Each run must succeed, and afterwards nothing of the environments it created may remain
+ * (act's exit code says nothing about leaks): the check is scoped to this run's repository
+ * (acme/act-<pid>), so other test runs on the shared engine are never looked at.
+ *
+ * Remote actions: actions/checkout is act's own (it copies this checkout); azure/setup-helm@v4 is a local
+ * stand-in that puts helm on PATH from the test cluster's tool cache (test/act/stand-ins/setup-helm).
+ *
+ * What act does not model, and the runner harness (test/harness, test/unit/harness.test.ts,
+ * test/integration/cancel-and-isolation.test.ts) keeps testing: cancellation (SIGINT, then SIGTERM 7.5 s
+ * later, and post steps after it), `concurrency` groups, the event `types:` filter (act runs a workflow for
+ * any action of the event), `permissions:` (act issues no GITHUB_TOKEN scopes), and GITHUB_SHA (act sets
+ * the checkout's HEAD, GitHub the merge commit: either way not the PR head).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deriveIdentity } from '../../actions/shared/src/identity.js';
+import { markdownWorkflows } from '../harness/documented-workflows.js';
+import { runJob } from '../harness/runner.js';
+import { forceRemove, leftovers, prEvent, repoRoot, sha } from '../integration/helpers.js';
+import { type ActRun, actionsRepository, runAct } from './act.js';
+
+const act = inject('act');
+const node24 = process.env.EPHEMERAL_TEST_NODE ?? '';
+const repository = `acme/act-${process.pid}`;
+const checkoutHead = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+const password = `Pw-act-${process.pid}-never-logged`;
+const created: string[] = [];
+let actions = '';
+
+beforeAll(() => {
+  actions = actionsRepository();
+});
+
+const readme = Object.fromEntries(
+  markdownWorkflows('README.md')
+    .filter((w) => w.kind === 'workflow')
+    .map((w) => [/^name: (\S+)/m.exec(w.text)?.[1] ?? `README.md:${w.line}`, w.text]),
+);
+const file = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+
+/** The environment (Compose project and namespace) name the actions derive for PR `pr`. */
+function environment(pr: number): string {
+  const name = deriveIdentity({ repository, prNumber: pr, ref: '', explicitName: '' }).name;
+  created.push(name);
+  return name;
+}
+
+/** A pull_request event as GitHub sends it, its head not the checkout's HEAD. */
+function event(pr: number, action: string) {
+  const head = sha(`act-${process.pid}-${pr}`);
+  expect(head).not.toBe(checkoutHead);
+  const [owner, name] = repository.split('/');
+  return {
+    head,
+    payload: {
+      action,
+      number: pr,
+      pull_request: {
+        number: pr,
+        state: action === 'closed' ? 'closed' : 'open',
+        merged: false,
+        head: { sha: head, ref: `feature-${pr}` },
+        base: { sha: checkoutHead, ref: 'main' },
+      },
+      repository: { full_name: repository, name, owner: { login: owner }, default_branch: 'main' },
+    },
+  };
+}
+
+function kubectl(args: string[]): string {
+  return execFileSync('kubectl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Namespaces labelled as this environment's. */
+function namespacesOf(name: string): string[] {
+  return kubectl(['get', 'namespaces', '-l', `ephemeral.dev/environment=${name}`, '-o', 'name'])
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** Everything of environment `name` still there: containers, networks, volumes, namespaces. */
+function left(name: string): string[] {
+  const docker = leftovers(name);
+  return [...docker.containers, ...docker.networks, ...docker.volumes, ...namespacesOf(name)];
+}
+
+function log(run: ActRun): string {
+  return `\n$ ${run.argv.join(' ')}\n--- act output (last 8000 characters) ---\n${run.output.slice(-8000)}`;
+}
+
+/** act exited 0 and says every job succeeded. */
+function expectSucceeded(run: ActRun): void {
+  expect(run.exitCode, log(run)).toBe(0);
+  expect(run.output, log(run)).toMatch(/🏁 {2}Job succeeded/);
+  expect(run.output, log(run)).not.toMatch(/Job failed/);
+  expect(run.output, log(run)).not.toContain(password);
+}
+
+async function run(workflow: string, pr: number, action: string, secrets: Record<string, string> = {}) {
+  const { head, payload } = event(pr, action);
+  const result = await runAct({ act, actions, node24, workflow, repository, event: payload, secrets });
+  return { head, result };
+}
+
+afterAll(() => {
+  rmSync(actions, { recursive: true, force: true });
+  for (const name of created) {
+    forceRemove(name);
+    for (const ns of namespacesOf(name)) kubectl(['delete', ns, '--wait=false']);
+  }
+});
+
+describe('act runs the shipped and documented workflows', () => {
+  it('covers every workflow of the README', () => {
+    expect(Object.keys(readme).sort()).toEqual([
+      'pr-environment',
+      'pr-environment-cleanup',
+      'pr-preview',
+      'pr-preview-cleanup',
+    ]);
+  });
+
+  it('.github/workflows/e2e.yml: provisions, proves the PR head is live, tears down; a failed upload is a bounded warning', async () => {
+    const name = environment(1);
+    const { head, result } = await run(file('.github/workflows/e2e.yml'), 1, 'synchronize');
+    expectSucceeded(result);
+    expect(result.output).toContain(`| Head SHA | \`${head.slice(0, 12)}\` |`);
+    expect(result.output).toMatch(/Ready in \d+ ms: url/);
+    // act's artifact server refuses the upload (nektos/act#6022): a warning at the bound, never a failure.
+    expect(result.output).toMatch(/upload-report: the artifact service did not take the upload within 10 s/);
+    expect(result.output).toContain(`Environment ${name}: removed`);
+    expect(left(name)).toEqual([]);
+  });
+
+  it.each([
+    ['examples/workflows/pr-environment.yml', () => file('examples/workflows/pr-environment.yml'), 2],
+    ['README: pr-environment', () => readme['pr-environment']!, 3],
+  ])('%s: provision, ready at the PR head, seed verified, e2e, torn down by post', async (_, text, pr) => {
+    const name = environment(pr);
+    const { result } = await run(text(), pr, 'opened', { POSTGRES_PASSWORD: password });
+    expectSucceeded(result);
+    expect(result.output).toMatch(/Ready in \d+ ms: url/);
+    expect(result.output).toMatch(/e2e: GET \/api\/orders\/count ok/);
+    expect(result.output).toMatch(
+      /\| API serves this pull request's commit \| isolation \| .* \| ✅ pass \|/,
+    );
+    expect(result.output).toMatch(/Success - Post org\/ephemeral\/provision-compose@v1/);
+    expect(left(name)).toEqual([]);
+  });
+
+  it.each([
+    ['examples/workflows/pr-cleanup.yml', () => file('examples/workflows/pr-cleanup.yml'), 4],
+    ['README: pr-environment-cleanup', () => readme['pr-environment-cleanup']!, 5],
+  ])('%s: removes what a kept environment left on this host', async (_, text, pr) => {
+    const name = environment(pr);
+    // An environment a job left running (keep: true), as the closed-PR cleanup finds it.
+    const kept = await runJob({
+      repository,
+      workspace: repoRoot,
+      event: prEvent(pr, sha(`kept-${pr}`)),
+      steps: [
+        {
+          id: 'env',
+          uses: 'provision-compose',
+          with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+        },
+      ],
+    });
+    await kept.cleanup();
+    expect(kept.status, kept.logText().slice(-4000)).toBe('success');
+    expect(leftovers(name).containers.length).toBeGreaterThan(0);
+    const { result } = await run(text(), pr, 'closed');
+    expectSucceeded(result);
+    expect(result.output).toContain(`Environment ${name}: removed`);
+    expect(left(name)).toEqual([]);
+  });
+
+  it('README: pr-preview deploys a namespace that stays (cleanup: never); pr-preview-cleanup removes it', async () => {
+    const name = environment(6);
+    const kubeconfig = readFileSync(process.env.KUBECONFIG ?? '', 'utf8');
+    const { result } = await run(readme['pr-preview']!, 6, 'opened', { KUBECONFIG: kubeconfig });
+    expectSucceeded(result);
+    expect(result.output).toMatch(/stand-in for azure\/setup-helm@v4/);
+    expect(result.output).toMatch(/Ready in \d+ ms: .*deployment\/web/);
+    expect(namespacesOf(name)).toEqual([`namespace/${name}`]);
+    const closed = await run(readme['pr-preview-cleanup']!, 6, 'closed', { KUBECONFIG: kubeconfig });
+    expectSucceeded(closed.result);
+    expect(left(name)).toEqual([]);
+  });
+});
