@@ -25,7 +25,7 @@ import { isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../actions/shared/src/duration.js';
-import { repoRoot } from '../test/harness/runner.js';
+import { repoRoot } from '../test/harness/env.js';
 import { snapshotActions } from './actions-snapshot.js';
 import { benchCompose, type RawPorts } from './compose-bench.js';
 import { foreignRunningContainers, removeProject } from './docker.js';

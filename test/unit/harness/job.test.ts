@@ -1,17 +1,10 @@
+/** The runner harness's job: inputs and environment, outputs and hand-off, posts, cancellation, workflow commands — as the GitHub runner does them. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineSplitter, maskSecrets, parseKeyValueFile, parseWorkflowCommand } from '../harness/commands.js';
-import { type ExpressionScope, evaluateCondition } from '../harness/expression.js';
-import {
-  FAKE_GITHUB_TOKEN,
-  type JobResult,
-  type JobSpec,
-  repoRoot,
-  runJob,
-  SIGINT_GRACE_MS,
-  type StepResult,
-} from '../harness/runner.js';
+import { FAKE_GITHUB_TOKEN, repoRoot } from '../../harness/env.js';
+import { type JobResult, type JobSpec, runJob, type StepResult } from '../../harness/job.js';
+import { SIGINT_GRACE_MS } from '../../harness/process.js';
 
 const actionsRoot = path.join(repoRoot, 'test', 'fixtures');
 const jobs: JobResult[] = [];
@@ -374,57 +367,5 @@ describe('runJob: workflow commands', () => {
     expect(job.summary).toContain('secret in summary: ***');
     expect(job.summary).toContain('### a: ***');
     expect(job.summary).not.toContain('hunter2-job-secret');
-  });
-});
-
-describe('harness building blocks', () => {
-  const scope = (
-    jobStatus: ExpressionScope['jobStatus'],
-    env: Record<string, string> = {},
-  ): ExpressionScope => ({
-    jobStatus,
-    contexts: { env },
-  });
-
-  it('evaluates post-if conditions like GitHub', () => {
-    const keep = "always() && env.EPHEMERAL_KEEP != 'true'";
-    expect(evaluateCondition(keep, scope('failure'))).toBe(true);
-    expect(evaluateCondition(keep, scope('cancelled', { EPHEMERAL_KEEP: 'true' }))).toBe(false);
-    expect(evaluateCondition('success()', scope('cancelled'))).toBe(false);
-    expect(evaluateCondition('cancelled() || failure()', scope('cancelled'))).toBe(true);
-    expect(evaluateCondition("!(env.A == 'x') && success()", scope('success', { A: 'X' }))).toBe(false);
-    expect(evaluateCondition("env.MISSING == ''", scope('success'))).toBe(true); // null coerces to 0, '' to 0
-    expect(evaluateCondition("env['A-B'] == 'v' || false", scope('success', { 'A-B': 'v' }))).toBe(true);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
-    expect(evaluateCondition('${{ failure() }}', scope('failure'))).toBe(true);
-    expect(() => evaluateCondition('nope()', scope('success'))).toThrow(/Unrecognized function/);
-  });
-
-  it('parses file commands in both formats and rejects malformed ones', () => {
-    const text = 'a=1\n\nmulti<<EOF\nline 1\nline 2\nEOF\nempty<<X\nX\nb=x=y\n';
-    expect(parseKeyValueFile(text)).toEqual([
-      ['a', '1'],
-      ['multi', 'line 1\nline 2'],
-      ['empty', ''],
-      ['b', 'x=y'],
-    ]);
-    expect(() => parseKeyValueFile('k<<EOF\nvalue\n')).toThrow(/Matching delimiter not found/);
-    expect(() => parseKeyValueFile('no-separator\n')).toThrow(/Invalid format/);
-    expect(() => parseKeyValueFile('=v\n')).toThrow(/Name must not be empty/);
-  });
-
-  it('parses workflow commands, splits lines like the runner and masks secrets', () => {
-    expect(parseWorkflowCommand('  ::Warning file=a.ts,line=3::msg%0Anext')).toEqual({
-      command: 'warning',
-      properties: { file: 'a.ts', line: '3' },
-      data: 'msg\nnext',
-    });
-    expect(parseWorkflowCommand('::not-a-command::x')).toBeNull();
-    expect(parseWorkflowCommand('text ::error::x')).toBeNull();
-    const splitter = new LineSplitter();
-    expect(splitter.push('one\r')).toEqual([]);
-    expect(splitter.push('\ntwo\rthree\npart')).toEqual(['one', 'two', 'three']);
-    expect(splitter.flush()).toEqual(['part']);
-    expect(maskSecrets('abc abcd', ['abc', 'abcd'])).toBe('*** ***');
   });
 });
