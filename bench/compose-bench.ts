@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deriveIdentity } from '../actions/shared/src/identity.js';
+import { deriveIdentity } from '../actions/shared/src/environment/identity.js';
 import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
 import { runJob } from '../test/harness/job.js';

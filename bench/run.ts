@@ -24,7 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../actions/shared/src/duration.js';
+import { parseDuration } from '../actions/shared/src/runtime/duration.js';
 import { repoRoot } from '../test/harness/env.js';
 import { snapshotActions } from './actions-snapshot.js';
 import { benchCompose, type RawPorts } from './compose-bench.js';
