@@ -16,8 +16,9 @@ export default defineConfig({
           // @actions/workflow-parser imports its JSON schemas without an import attribute, which Node's own
           // loader refuses; transformed by vitest, it loads.
           server: { deps: { inline: ['@actions/workflow-parser'] } },
-          testTimeout: 300_000,
-          hookTimeout: 300_000,
+          // Rebundling every entry (dist is current) takes minutes on 2 cores while the other projects run.
+          testTimeout: 1_200_000,
+          hookTimeout: 1_200_000,
         },
       },
       {

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from '../test/harness/runner.js';
+import { repoRoot } from '../test/harness/env.js';
 
 /** The snapshot: its folder, a digest of the scripts, and its removal. */
 export interface ActionsSnapshot {

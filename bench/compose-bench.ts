@@ -18,9 +18,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deriveIdentity } from '../actions/shared/src/identity.js';
+import { deriveIdentity } from '../actions/shared/src/environment/identity.js';
+import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
-import { repoRoot, runJob } from '../test/harness/runner.js';
+import { runJob } from '../test/harness/job.js';
 import { describeLeftovers, isEmpty, leftovers, removeProject, type TimedRun, timed } from './docker.js';
 import {
   type CallGroup,

@@ -18,9 +18,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deriveIdentity } from '../actions/shared/src/identity.js';
+import { deriveIdentity } from '../actions/shared/src/environment/identity.js';
+import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
-import { repoRoot, runJob } from '../test/harness/runner.js';
+import { runJob } from '../test/harness/job.js';
 import { type TimedRun, timed } from './docker.js';
 
 /** The chart, relative to the repository root. */

@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { runJob } from '../test/harness/runner.js';
+import { runJob } from '../test/harness/job.js';
 
 /** When the server flips, relative to the first request's arrival (ms). */
 export const FLIP_WINDOW_MS = { from: 2000, to: 4000 } as const;

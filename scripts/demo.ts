@@ -9,8 +9,9 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
-import { repoRoot, runJob } from '../test/harness/runner.js';
+import { runJob } from '../test/harness/job.js';
 
 const nodeFlag = process.argv.indexOf('--node');
 const node = nodeFlag > 0 ? process.argv[nodeFlag + 1] : process.env.EPHEMERAL_TEST_NODE || process.execPath;

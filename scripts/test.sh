@@ -11,7 +11,9 @@ prepare_all
 # Its own cluster name, so a run never takes down a cluster another run on this machine is using.
 export EPHEMERAL_K8S_CLUSTER="${EPHEMERAL_K8S_CLUSTER:-test-$$}"
 trap 'bash scripts/k8s/cluster.sh down >/dev/null 2>&1 || true' EXIT
-eval "$(bash scripts/k8s/setup.sh)"
+# An assignment, so a failed set-up stops the run here (set -e ignores a failing $(…) inside eval).
+k8s_env="$(bash scripts/k8s/setup.sh)"
+eval "$k8s_env"
 npm run --silent typecheck
 npm run --silent lint
 mkdir -p .cache

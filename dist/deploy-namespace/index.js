@@ -28368,70 +28368,158 @@ module.exports = {
 
 /***/ }),
 
-/***/ 28688:
+/***/ 99576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  g: () => (/* binding */ deploy)
+  gg: () => (/* binding */ deploy)
 });
 
-// UNUSED EXPORTS: ACTION
+// UNUSED EXPORTS: ACTION, deployWorkload, prepareNamespace, resolveDeploy
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: ./actions/shared/src/action.ts
-var action = __nccwpck_require__(37641);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ./actions/shared/src/github-context.ts
-/**
- * The facts of the current run that the identity and labels need, read from the runner's environment and
- * the event payload (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables,
- * https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
- * Reads are injectable (`env`, `readFile`) so the logic is unit-tested without a runner.
- */
-
-/**
- * Reads the run context.
- * @param env the environment (default `process.env`)
- * @param readFile reads the event payload file (default fs); a missing or unparsable payload counts as `{}`
- */
-function readRunContext(env = process.env, readFile = (path) => (0,external_node_fs_.readFileSync)(path, 'utf8')) {
-    let payload = {};
-    const path = env.GITHUB_EVENT_PATH ?? '';
-    if (path !== '') {
-        try {
-            payload = JSON.parse(readFile(path));
-        }
-        catch {
-            payload = {};
-        }
-    }
-    const pr = payload.pull_request;
-    const prNumber = typeof pr?.number === 'number' ? pr.number : null;
-    const sha = env.GITHUB_SHA ?? '';
-    return {
-        repository: env.GITHUB_REPOSITORY ?? '',
-        eventName: env.GITHUB_EVENT_NAME ?? '',
-        prNumber,
-        headSha: pr?.head?.sha ?? sha,
-        sha,
-        ref: env.GITHUB_REF ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-        prState: pr?.state ?? '',
-    };
-}
-
+var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./actions/shared/src/errors.ts
-var errors = __nccwpck_require__(7524);
-;// CONCATENATED MODULE: ./actions/shared/src/identity.ts
+;// CONCATENATED MODULE: ./actions/shared/src/environment/labels.ts
+/**
+ * The one label vocabulary that marks every resource the actions create: Compose containers, networks and
+ * volumes now; Kubernetes namespaces and the sweeper later. One prefix, one set of keys.
+ *
+ * Values are written so they are valid both as Docker label values and as Kubernetes label values
+ * (at most 63 characters of `[A-Za-z0-9._-]`, starting and ending alphanumeric:
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).
+ * Timestamps are therefore Unix epoch seconds, not ISO strings (a colon is not allowed in a label value).
+ */
+
+/** The prefix of every label key the actions write. Change it here and nowhere else. */
+const LABEL_PREFIX = 'ephemeral.dev/';
+/** Label keys (full, prefixed). */
+const labels_LABELS = {
+    managedBy: `${LABEL_PREFIX}managed-by`,
+    environment: `${LABEL_PREFIX}environment`,
+    repository: `${LABEL_PREFIX}repository`,
+    pr: `${LABEL_PREFIX}pr`,
+    headSha: `${LABEL_PREFIX}head-sha`,
+    runId: `${LABEL_PREFIX}run-id`,
+    createdAt: `${LABEL_PREFIX}created-at`,
+    lastDeployedAt: `${LABEL_PREFIX}last-deployed-at`,
+    expiresAt: `${LABEL_PREFIX}expires-at`,
+};
+/** The value of the managed-by label on everything the actions create. */
+const labels_MANAGED_BY = 'ephemeral';
+/**
+ * Makes `raw` a valid label value: invalid characters become `-`, `/` becomes `_` (GitHub owner names have
+ * no `_`, so `owner/repo` stays unambiguous), lowercased, trimmed to start/end alphanumeric, and shortened
+ * to 63 characters with a 6-hex hash suffix when longer. Empty input gives ''.
+ */
+function labelValue(raw) {
+    let value = raw
+        .toLowerCase()
+        .replace(/\//g, '_')
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    if (value.length > 63) {
+        const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 6);
+        value = `${value.slice(0, 56).replace(/[^a-z0-9]+$/, '')}-${hash}`;
+    }
+    return value;
+}
+/**
+ * The full label set for a deployed resource (containers, namespaces): identity plus per-deploy facts.
+ * `expires-at` = last deploy + TTL, so a redeploy pushes expiry out (hjacobs/kube-janitor#43).
+ */
+function deployLabels(facts) {
+    const labels = {
+        ...stableLabels(facts),
+        [labels_LABELS.headSha]: labelValue(facts.headSha),
+        [labels_LABELS.runId]: labelValue(facts.runId),
+        [labels_LABELS.lastDeployedAt]: String(Math.floor(facts.deployedAtMs / 1000)),
+    };
+    if (facts.ttlMs !== null)
+        labels[labels_LABELS.expiresAt] = String(Math.floor((facts.deployedAtMs + facts.ttlMs) / 1000));
+    return labels;
+}
+/**
+ * The labels that never change over an environment's life. Used on Compose networks and volumes, which
+ * Compose would otherwise want to recreate when a label changes.
+ */
+function stableLabels(facts) {
+    const labels = {
+        [labels_LABELS.managedBy]: labels_MANAGED_BY,
+        [labels_LABELS.environment]: facts.environment,
+        [labels_LABELS.repository]: labelValue(facts.repository),
+        [labels_LABELS.createdAt]: String(Math.floor(facts.createdAtMs / 1000)),
+    };
+    if (facts.prNumber !== null)
+        labels[labels_LABELS.pr] = String(facts.prNumber);
+    return labels;
+}
+/**
+ * True when `labels` carry the managed-by label: the actions created the resource (for some environment).
+ * Nothing without it is ever deleted or deployed over.
+ */
+function isManaged(labels) {
+    return labels?.[labels_LABELS.managedBy] === labels_MANAGED_BY;
+}
+/**
+ * True when `labels` mark the resource as `environment`'s: managed-by and the environment label both match.
+ * The rule every removal checks (Compose resources, namespaces).
+ */
+function labels_belongsTo(labels, environment) {
+    return isManaged(labels) && labels?.[labels_LABELS.environment] === environment;
+}
+/** `key=value` filter strings for `docker ... --filter label=...` selecting one environment's resources. */
+function environmentSelector(environment) {
+    return [`${labels_LABELS.managedBy}=${labels_MANAGED_BY}`, `${labels_LABELS.environment}=${environment}`];
+}
+
+// EXTERNAL MODULE: ./actions/shared/src/runtime/errors.ts
+var errors = __nccwpck_require__(12029);
+;// CONCATENATED MODULE: ./actions/shared/src/environment/names.ts
+/**
+ * Kubernetes name rules, in one place: the environment name, namespaces, Services, Helm releases and
+ * object names are all checked here.
+ *
+ * - DNS-1123 label: at most 63 characters of `[a-z0-9-]`, starting and ending alphanumeric
+ *   (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names).
+ * - DNS-1123 subdomain: at most 253 characters of `[a-z0-9-.]`, starting and ending alphanumeric
+ *   (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names).
+ */
+
+/** Maximum length of a DNS-1123 label. */
+const MAX_LABEL_LENGTH = 63;
+/** Maximum length of a DNS-1123 subdomain. */
+const MAX_SUBDOMAIN_LENGTH = 253;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/**
+ * True when `name` is a DNS-1123 label of at most `max` characters.
+ * @param max a tighter limit where one applies (Helm releases: 53)
+ */
+function isDnsLabel(name, max = MAX_LABEL_LENGTH) {
+    return name.length <= Math.min(max, MAX_LABEL_LENGTH) && LABEL.test(name);
+}
+/** True when `name` is a DNS-1123 subdomain (most object names: Deployments, Jobs, Secrets). */
+function isDnsSubdomain(name) {
+    return name.length <= MAX_SUBDOMAIN_LENGTH && SUBDOMAIN.test(name);
+}
+/**
+ * Checks a namespace name (a DNS-1123 label).
+ * @returns the name
+ * @throws UserInputError naming `input`
+ */
+function checkNamespace(input, value) {
+    if (!isDnsLabel(value))
+        throw new errors/* UserInputError */.m2(input, `"${value}" is not a namespace name`, 'use a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters');
+    return value;
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/environment/identity.ts
 /**
  * The environment identity: one name for the Compose project (and later the Kubernetes namespace), the
  * concurrency key, and the facts behind the labels. Every action and the sweeper derive it here and nowhere
@@ -28445,12 +28533,12 @@ var errors = __nccwpck_require__(7524);
  */
 
 
+
 /** Maximum name length (DNS-1123 label). */
-const MAX_NAME_LENGTH = 63;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_NAME_LENGTH = MAX_LABEL_LENGTH;
 /** True when `name` is a valid environment name (Compose project name and DNS-1123 label). */
 function isValidName(name) {
-    return name.length <= MAX_NAME_LENGTH && DNS_LABEL.test(name);
+    return isDnsLabel(name);
 }
 /** Lowercase, runs of anything outside `[a-z0-9]` become one `-`, no leading/trailing `-`. */
 function slug(text) {
@@ -28530,7 +28618,62 @@ function deriveIdentity(source) {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/environment.ts
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./actions/shared/src/environment/run-context.ts
+/**
+ * The facts of the current run, read from the runner's environment and the event payload: the one place
+ * that reads `GITHUB_*` and `RUNNER_*` variables
+ * (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables,
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
+ * Reads are injectable (`env`, `readFile`) so the logic is unit-tested without a runner.
+ */
+
+
+function readPayload(env, readFile) {
+    const path = env.GITHUB_EVENT_PATH ?? '';
+    if (path === '')
+        return {};
+    try {
+        return JSON.parse(readFile(path));
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * Reads the run context.
+ * @param env the environment (default `process.env`)
+ * @param readFile reads the event payload file (default fs); a missing or unparsable payload counts as `{}`
+ */
+function readRunContext(env = process.env, readFile = (path) => (0,external_node_fs_.readFileSync)(path, 'utf8')) {
+    const pr = readPayload(env, readFile).pull_request;
+    const sha = env.GITHUB_SHA ?? '';
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    return {
+        repository,
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        prNumber: typeof pr?.number === 'number' ? pr.number : null,
+        headSha: pr?.head?.sha ?? sha,
+        sha,
+        ref: env.GITHUB_REF ?? '',
+        runId,
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        prState: pr?.state ?? '',
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+        job: env.GITHUB_JOB || 'job',
+        serverUrl,
+        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : '',
+        summaryFile: env.GITHUB_STEP_SUMMARY ?? '',
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/environment/resolve.ts
 /**
  * Resolves the environment identity for an action from its `name` / `pr-number` inputs and the run context.
  * The one entry point every action uses, so they all agree on the name.
@@ -28553,257 +28696,53 @@ function resolveEnvironment(explicitName, prNumber, context = readRunContext()) 
     return { ...identity, context, prNumber: pr };
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/handoff.ts
-/**
- * Names shared between actions and steps. State (`core.saveState`) is private to one action instance
- * (main → post); one action hands off to the next through outputs and these exported variables
- * (https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#runspost).
- */
-/** Exported for later steps: the environment name. */
-const ENV_ENVIRONMENT = 'EPHEMERAL_ENVIRONMENT';
-/** Exported for later steps: the Compose project name (Compose itself reads it too). */
-const ENV_COMPOSE_PROJECT = 'COMPOSE_PROJECT_NAME';
-/** Exported for later steps: the `services` output as JSON. */
-const ENV_SERVICES = 'EPHEMERAL_SERVICES';
-/** Exported as `true` by `keep: true`; the post step's `post-if` skips cleanup on it. */
-const ENV_KEEP = 'EPHEMERAL_KEEP';
-/** Exported: the Compose files (newline-separated, absolute) including the generated override. */
-const ENV_COMPOSE_FILES = 'EPHEMERAL_COMPOSE_FILES';
-/** Exported: the Compose project directory. */
-const ENV_COMPOSE_DIRECTORY = 'EPHEMERAL_COMPOSE_DIRECTORY';
-const STATE_KEY = 'ephemeral-compose';
-
-// EXTERNAL MODULE: ./actions/shared/src/cli.ts + 1 modules
-var cli = __nccwpck_require__(11887);
-;// CONCATENATED MODULE: ./actions/shared/src/kube/kubectl.ts
-/**
- * kubectl through the exec funnel: pure argv builders (table-tested) and a small client bound to one
- * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
- */
-
-/** Exported for later steps: the namespace deploy-namespace deployed to. */
-const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
-/** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
-const ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
-/** Namespaces never created, labelled or deleted by the actions: `default` and every `kube-*`. */
-function isProtectedNamespace(name) {
-    return name === 'default' || name.startsWith('kube-');
-}
-/** Global flags for a target: `--kubeconfig <path>`, `--context <name>`. */
-function targetArgs(target) {
-    return [
-        ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
-        ...(target.context ? ['--context', target.context] : []),
-    ];
-}
-/** `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] --filename -` (pure). */
-function applyArgs(namespace) {
-    return [
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        '--field-manager',
-        'ephemeral',
-        ...(namespace ? ['--namespace', namespace] : []),
-        '--filename',
-        '-',
-    ];
-}
-/** kubectl bound to a target. */
-class Kubectl {
-    target;
-    runner;
-    binary;
-    constructor(target = {}, runner = cli/* run */.eF, binary = 'kubectl') {
-        this.target = target;
-        this.runner = runner;
-        this.binary = binary;
-    }
-    /** The full argv (pure). */
-    argv(args) {
-        return [this.binary, ...targetArgs(this.target), ...args];
-    }
-    /** Runs and returns the result, whatever the exit code. */
-    tryRun(args, options) {
-        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
-    }
-    /**
-     * Runs and throws unless it exits 0.
-     * @throws ToolError
-     */
-    async run(args, options) {
-        return (0,cli/* mustSucceed */.MX)(await this.tryRun(args, options));
-    }
-    /**
-     * `kubectl get <args> -o json`, parsed; null when the object is not found.
-     * @throws ToolError for any other failure
-     */
-    async getJson(args) {
-        const result = await this.tryRun(['get', ...args, '--output', 'json']);
-        if (result.exitCode !== 0 && /NotFound|not found/i.test(result.stderr))
-            return null;
-        return JSON.parse((0,cli/* mustSucceed */.MX)(result).stdout);
-    }
-    /** The namespace, or null when it does not exist. */
-    namespace(name) {
-        return this.getJson(['namespace', name]);
-    }
-    /** True when a failed result is an RBAC refusal (HTTP 403, `Forbidden`). */
-    static isForbidden(result) {
-        return result.exitCode !== 0 && /forbidden/i.test(result.stderr);
-    }
-    /**
-     * `kubectl apply --server-side --force-conflicts --field-manager ephemeral -f -` of a manifest (JSON or YAML).
-     * @throws ToolError
-     */
-    apply(manifest, options = {}) {
-        return this.run(applyArgs(options.namespace), { input: manifest });
-    }
-    /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
-    tryApply(manifest, options = {}) {
-        return this.tryRun(applyArgs(options.namespace), { input: manifest });
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/kube/helm.ts
-/**
- * Helm through the exec funnel: version detection (v3 or v4), pure argv builders, and stuck-release
- * facts. Flags per https://helm.sh/docs/helm/helm_upgrade/ (v3: `--atomic`; v4 renamed it
- * `--rollback-on-failure`: https://helm.sh/docs/helm/helm_upgrade/ for 4.x).
- */
-
-
-
-/** Release statuses a cancelled run leaves behind (helm/helm#10599, #7476): a new upgrade refuses them. */
-const STUCK_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
-/**
- * Parses `helm version --short` (`v3.19.5+g1234`, `v4.0.5`).
- * @throws SetupError for Helm 2 or unparsable output
- */
-function parseHelmVersion(text) {
-    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
-    const major = match ? Number(match[1]) : 0;
-    if (!match || (major !== 3 && major !== 4)) {
-        throw new errors/* SetupError */.w3(`Helm 3 or 4 is required; "helm version" printed "${text.trim().slice(0, 80)}"`, 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/) or azure/setup-helm');
-    }
-    return { major: major, version: `${match[1]}.${match[2]}.${match[3]}` };
-}
-/** `upgrade --install … --wait --timeout <s>s` for Helm `major` (pure). */
-function upgradeArgs(major, o) {
-    return [
-        'upgrade',
-        '--install',
-        o.release,
-        o.chart,
-        '--namespace',
-        o.namespace,
-        '--wait',
-        '--timeout',
-        `${o.timeoutS}s`,
-        ...(o.rollback ? [major === 3 ? '--atomic' : '--rollback-on-failure'] : []),
-        ...(o.chartVersion ? ['--version', o.chartVersion] : []),
-        ...(o.repo ? ['--repo', o.repo] : []),
-        ...o.valuesFiles.flatMap((file) => ['--values', file]),
-        ...o.set.flatMap((pair) => ['--set', pair]),
-    ];
-}
-/** `rollback <release> <revision> --namespace <ns> --wait --timeout <s>s` (pure). */
-function rollbackArgs(release, revision, namespace, timeoutS) {
-    return [
-        'rollback',
-        release,
-        String(revision),
-        '--namespace',
-        namespace,
-        '--wait',
-        '--timeout',
-        `${timeoutS}s`,
-    ];
-}
-/** `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). */
-function uninstallArgs(release, namespace, timeoutS, wait = true) {
-    return [
-        'uninstall',
-        release,
-        '--namespace',
-        namespace,
-        ...(wait ? ['--wait'] : []),
-        '--timeout',
-        `${timeoutS}s`,
-    ];
-}
-/**
- * Decides how to recover a release a cancelled run left in a pending state (helm/helm#10599, #7476).
- * @param history `helm history` entries (any order)
- */
-function planStuckRecovery(history) {
-    const sorted = [...history].sort((a, b) => a.revision - b.revision);
-    const latest = sorted.at(-1);
-    if (!latest || !STUCK_STATUSES.includes(latest.status))
-        return { action: 'none' };
-    const good = sorted
-        .slice(0, -1)
-        .reverse()
-        .find((r) => r.status === 'deployed' || r.status === 'superseded');
-    return good
-        ? { action: 'rollback', stuck: latest, toRevision: good.revision }
-        : { action: 'uninstall', stuck: latest };
-}
-/** Helm bound to a target. */
-class Helm {
-    target;
-    runner;
-    binary;
-    constructor(target = {}, runner = cli/* run */.eF, binary = 'helm') {
-        this.target = target;
-        this.runner = runner;
-        this.binary = binary;
-    }
-    /** The full argv (pure). Helm takes `--kubeconfig` / `--kube-context`. */
-    argv(args) {
-        const target = targetArgs(this.target).map((a) => (a === '--context' ? '--kube-context' : a));
-        return [this.binary, ...target, ...args];
-    }
-    tryRun(args, options) {
-        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
-    }
-    /** @throws ToolError */
-    async run(args, options) {
-        return (0,cli/* mustSucceed */.MX)(await this.tryRun(args, options));
-    }
-    /** @throws SetupError when helm is missing or not 3/4 */
-    async version() {
-        const result = await this.runner([this.binary, 'version', '--short'], { timeoutMs: 30_000 });
-        if (result.exitCode !== 0) {
-            throw new errors/* SetupError */.w3(`"helm version" failed (${result.spawnError ?? result.stderr.trim().slice(0, 200)})`, 'install Helm 3 or 4 (azure/setup-helm) or put it on PATH');
-        }
-        return parseHelmVersion(result.stdout);
-    }
-    /** The release's history, newest last; [] when the release does not exist. */
-    async history(release, namespace) {
-        const result = await this.tryRun([
-            'history',
-            release,
-            '--namespace',
-            namespace,
-            '--output',
-            'json',
-            '--max',
-            '20',
-        ]);
-        if (result.exitCode !== 0 && /not found/i.test(result.stderr))
-            return [];
-        return JSON.parse((0,cli/* mustSucceed */.MX)(result).stdout || '[]').sort((a, b) => a.revision - b.revision);
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
-var secrets = __nccwpck_require__(62354);
-;// CONCATENATED MODULE: ./actions/shared/src/yaml-input.ts
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/secrets.ts
+/**
+ * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
+ * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
+ * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
+ */
+
+const secrets = new Set();
+/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
+ * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
+ */
+function registerSecret(value) {
+    if (!value || value.length < MIN_SECRET_LENGTH)
+        return;
+    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
+    for (const part of parts) {
+        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
+            continue;
+        secrets.add(part);
+        lib_core/* setSecret */.Pq(part);
+    }
+}
+/** Replaces every registered secret in `text` with `***`, longest first. */
+function redact(text) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** Environment variable names whose values are treated as secrets in config dumps. */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
+/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
+function redactUrlPassword(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
+}
+/** For tests: forget every registered secret. */
+function clearSecretsForTests() {
+    secrets.clear();
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/yaml-input.ts
 /**
  * YAML given as an action input (wait-ready's `probes` and `expect-json`), parsed with the `yaml` package
  * (https://eemeli.org/yaml/#parsing-documents) so that every error names the input, the line and the
@@ -28862,7 +28801,6 @@ function parseYamlInput(input, text, fix) {
 
 
 
-
 const SECRET_KEYS = new Set([
     'token',
     'password',
@@ -28874,7 +28812,7 @@ const SECRET_KEYS = new Set([
     'client-secret',
 ]);
 /** Registers every secret-looking value in a kubeconfig document (tokens, keys, passwords, auth-provider fields). */
-function maskKubeconfig(content) {
+function kubeconfig_maskKubeconfig(content) {
     let doc;
     try {
         doc = (0,dist/* parse */.qg)(content);
@@ -28889,7 +28827,7 @@ function maskKubeconfig(content) {
         else if (node && typeof node === 'object') {
             for (const [key, value] of Object.entries(node)) {
                 if (typeof value === 'string' && SECRET_KEYS.has(key)) {
-                    (0,secrets/* registerSecret */.cl)(value);
+                    registerSecret(value);
                     // base64 fields are also masked decoded, in case a tool prints the PEM
                     if (key.endsWith('-data'))
                         registerLinesFirst(Buffer.from(value, 'base64').toString('utf8'));
@@ -28909,128 +28847,999 @@ function maskKubeconfig(content) {
  */
 function registerLinesFirst(value) {
     for (const line of value.split(/\r?\n/))
-        (0,secrets/* registerSecret */.cl)(line.trim());
-    (0,secrets/* registerSecret */.cl)(value);
+        registerSecret(line.trim());
+    registerSecret(value);
 }
 /**
- * Writes the kubeconfig content to `<RUNNER_TEMP>/ephemeral-kube-XXXX/config` with mode 0600.
+ * Writes the kubeconfig content to `<runnerTemp>/ephemeral-kube-XXXX/config` with mode 0600 (masking its
+ * secrets first).
+ * @param runnerTemp RUNNER_TEMP (`RunContext.runnerTemp`): never the workspace
  * @returns the file path
  * @throws UserInputError naming `kubeconfig` (with line and column for a YAML syntax error) when the content
  *   is not a kubeconfig document
  */
-function writeKubeconfig(content, env = process.env) {
-    maskKubeconfig(content);
+function kubeconfig_writeKubeconfig(content, runnerTemp) {
+    kubeconfig_maskKubeconfig(content);
     const doc = parseYamlInput('kubeconfig', content, 'pass the kubeconfig file content (a secret such as secrets.KUBECONFIG), not a path').value;
     if (!doc || typeof doc !== 'object' || !('clusters' in doc)) {
         throw new errors/* UserInputError */.m2('kubeconfig', 'is not a kubeconfig (no "clusters")', 'pass the content of a kubeconfig file, not a path or a token');
     }
-    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'ephemeral-kube-'));
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(runnerTemp, 'ephemeral-kube-'));
     const path = (0,external_node_path_.join)(dir, 'config');
     (0,external_node_fs_.writeFileSync)(path, content, { mode: 0o600 });
     (0,external_node_fs_.chmodSync)(path, 0o600);
     return path;
 }
 /** Removes a kubeconfig written by `writeKubeconfig` (and its folder); missing is fine. */
-function removeKubeconfig(path) {
+function kubeconfig_removeKubeconfig(path) {
     if (!path)
         return;
     rmSync(join(path, '..'), { recursive: true, force: true });
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/labels.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./actions/shared/src/runtime/run.ts
+var runtime_run = __nccwpck_require__(70369);
+;// CONCATENATED MODULE: ./actions/shared/src/exec/cli.ts
 /**
- * The one label vocabulary that marks every resource the actions create: Compose containers, networks and
- * volumes now; Kubernetes namespaces and the sweeper later. One prefix, one set of keys.
+ * The exec funnel: the one place the actions start processes. argv arrays only, never a shell string
+ * (`shell: false`), so an argument like `; rm -rf /` stays one literal argument.
  *
- * Values are written so they are valid both as Docker label values and as Kubernetes label values
- * (at most 63 characters of `[A-Za-z0-9._-]`, starting and ending alphanumeric:
- * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).
- * Timestamps are therefore Unix epoch seconds, not ISO strings (a colon is not allowed in a label value).
+ * Built on `node:child_process` rather than `@actions/exec` because the toolkit's exec can neither time
+ * out nor kill its child (actions/toolkit#1777, #1656), and every external call here needs a deadline and
+ * must die with a cancelled step.
  */
 
-/** The prefix of every label key the actions write. Change it here and nowhere else. */
-const LABEL_PREFIX = 'ephemeral.dev/';
-/** Label keys (full, prefixed). */
-const LABELS = {
-    managedBy: `${LABEL_PREFIX}managed-by`,
-    environment: `${LABEL_PREFIX}environment`,
-    repository: `${LABEL_PREFIX}repository`,
-    pr: `${LABEL_PREFIX}pr`,
-    headSha: `${LABEL_PREFIX}head-sha`,
-    runId: `${LABEL_PREFIX}run-id`,
-    createdAt: `${LABEL_PREFIX}created-at`,
-    lastDeployedAt: `${LABEL_PREFIX}last-deployed-at`,
-    expiresAt: `${LABEL_PREFIX}expires-at`,
-};
-/** The value of the managed-by label on everything the actions create. */
-const MANAGED_BY = 'ephemeral';
-/**
- * Makes `raw` a valid label value: invalid characters become `-`, `/` becomes `_` (GitHub owner names have
- * no `_`, so `owner/repo` stays unambiguous), lowercased, trimmed to start/end alphanumeric, and shortened
- * to 63 characters with a 6-hex hash suffix when longer. Empty input gives ''.
- */
-function labelValue(raw) {
-    let value = raw
-        .toLowerCase()
-        .replace(/\//g, '_')
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-    if (value.length > 63) {
-        const hash = (0,external_node_crypto_.createHash)('sha256').update(raw).digest('hex').slice(0, 6);
-        value = `${value.slice(0, 56).replace(/[^a-z0-9]+$/, '')}-${hash}`;
+
+
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+const STDERR_KEEP = 64 * 1024;
+const live = new Set();
+/** Splits a byte stream into lines for a callback; `flush` hands over the last, unterminated one. */
+class Lines {
+    onLine;
+    partial = '';
+    constructor(onLine) {
+        this.onLine = onLine;
     }
-    return value;
+    push(text) {
+        if (!this.onLine)
+            return;
+        const lines = (this.partial + text).split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.onLine(line);
+    }
+    flush() {
+        if (this.onLine && this.partial)
+            this.onLine(this.partial);
+        this.partial = '';
+    }
+}
+/** Where stdout goes: a capped file (`stdoutFile`), else a capped buffer; lines to `onLine` either way. */
+class StdoutSink {
+    options;
+    chunks = [];
+    bytes = 0;
+    file;
+    lines;
+    truncated = false;
+    constructor(options) {
+        this.options = options;
+        this.lines = new Lines(options.onLine);
+        if (options.stdoutFile)
+            this.file = (0,external_node_fs_.createWriteStream)(options.stdoutFile.path);
+    }
+    write(chunk) {
+        this.lines.push(chunk.toString('utf8'));
+        const cap = this.options.stdoutFile;
+        if (this.file && cap) {
+            const room = cap.maxBytes - this.bytes;
+            if (room > 0) {
+                const piece = chunk.subarray(0, room);
+                this.file.write(piece);
+                this.bytes += piece.length;
+            }
+            if (chunk.length > room && !this.truncated) {
+                this.truncated = true;
+                this.file.write(`\n[truncated at ${cap.maxBytes} bytes]\n`);
+            }
+            return;
+        }
+        const max = this.options.maxStdoutBytes ?? 32 * 1024 * 1024;
+        if (this.bytes + chunk.length > max) {
+            this.truncated = true;
+            const room = max - this.bytes;
+            if (room > 0)
+                this.chunks.push(chunk.subarray(0, room));
+            this.bytes = max;
+            return;
+        }
+        this.chunks.push(chunk);
+        this.bytes += chunk.length;
+    }
+    /** Flushes the last line and closes the file; then `text()` is final. */
+    close(done) {
+        this.lines.flush();
+        if (this.file)
+            this.file.end(done);
+        else
+            done();
+    }
+    /** What was kept in memory ('' when streamed to a file). */
+    text() {
+        return Buffer.concat(this.chunks).toString('utf8');
+    }
+}
+/** SIGTERM after `timeoutMs`, SIGKILL 5 s later; `fired` tells whether it had to. */
+function killAfter(child, timeoutMs) {
+    let killTimer;
+    const state = { fired: false, clear: () => { } };
+    const timer = setTimeout(() => {
+        state.fired = true;
+        child.kill('SIGTERM');
+        killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    }, timeoutMs);
+    state.clear = () => {
+        clearTimeout(timer);
+        if (killTimer)
+            clearTimeout(killTimer);
+    };
+    return state;
+}
+/** `process.env` with `overrides` merged over it; an `undefined` value removes the variable. */
+function childEnv(overrides) {
+    const env = { ...process.env };
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (value === undefined)
+            delete env[key];
+        else
+            env[key] = value;
+    }
+    return env;
 }
 /**
- * The full label set for a deployed resource (containers, namespaces): identity plus per-deploy facts.
- * `expires-at` = last deploy + TTL, so a redeploy pushes expiry out (hjacobs/kube-janitor#43).
+ * Runs `argv` and returns its result; never throws for a non-zero exit (see `mustSucceed`).
+ * @param argv program and arguments, e.g. `['docker', 'compose', 'ps']`
  */
-function deployLabels(facts) {
-    const labels = {
-        ...stableLabels(facts),
-        [LABELS.headSha]: labelValue(facts.headSha),
-        [LABELS.runId]: labelValue(facts.runId),
-        [LABELS.lastDeployedAt]: String(Math.floor(facts.deployedAtMs / 1000)),
-    };
-    if (facts.ttlMs !== null)
-        labels[LABELS.expiresAt] = String(Math.floor((facts.deployedAtMs + facts.ttlMs) / 1000));
-    return labels;
+function run(argv, options = {}) {
+    const [program, ...args] = argv;
+    if (!program)
+        throw new Error('run(): empty argv');
+    const started = Date.now();
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+            cwd: options.cwd,
+            env: childEnv(options.env),
+            shell: false,
+            stdio: 'pipe',
+        });
+        live.add(child);
+        const stdout = new StdoutSink(options);
+        const stderrLines = new Lines(options.onStderrLine);
+        let stderr = '';
+        let spawnError;
+        child.stdout.on('data', (chunk) => stdout.write(chunk));
+        child.stderr.on('data', (chunk) => {
+            const text = chunk.toString('utf8');
+            stderr = (stderr + text).slice(-STDERR_KEEP);
+            stderrLines.push(text);
+        });
+        child.stdin.on('error', () => { });
+        child.stdin.end(options.input ?? '');
+        const timeout = killAfter(child, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const finish = (exitCode) => {
+            timeout.clear();
+            live.delete(child);
+            stderrLines.flush();
+            stdout.close(() => resolve({
+                argv: [...argv],
+                exitCode,
+                stdout: stdout.text(),
+                stderr,
+                durationMs: Date.now() - started,
+                timedOut: timeout.fired,
+                truncated: stdout.truncated,
+                ...(spawnError ? { spawnError } : {}),
+            }));
+        };
+        child.on('error', (error) => {
+            spawnError = error.code ?? error.message;
+            finish(null);
+        });
+        child.on('close', (code) => {
+            if (spawnError === undefined)
+                finish(code);
+        });
+    });
 }
 /**
- * The labels that never change over an environment's life. Used on Compose networks and volumes, which
- * Compose would otherwise want to recreate when a label changes.
+ * Throws a `ToolError` unless the command exited 0.
+ * @throws ToolError with the argv, exit code and stderr tail (4 KiB)
  */
-function stableLabels(facts) {
-    const labels = {
-        [LABELS.managedBy]: MANAGED_BY,
-        [LABELS.environment]: facts.environment,
-        [LABELS.repository]: labelValue(facts.repository),
-        [LABELS.createdAt]: String(Math.floor(facts.createdAtMs / 1000)),
-    };
-    if (facts.prNumber !== null)
-        labels[LABELS.pr] = String(facts.prNumber);
-    return labels;
+function mustSucceed(result) {
+    if (result.exitCode === 0)
+        return result;
+    const reason = result.spawnError
+        ? `could not start: ${result.spawnError}`
+        : result.timedOut
+            ? `timed out after ${result.durationMs} ms`
+            : `exit ${result.exitCode}`;
+    throw new errors/* ToolError */.v4(result.argv, result.exitCode, result.stderr.slice(-4096), reason);
 }
-/** `key=value` filter strings for `docker ... --filter label=...` selecting one environment's resources. */
-function environmentSelector(environment) {
-    return [`${LABELS.managedBy}=${MANAGED_BY}`, `${LABELS.environment}=${environment}`];
+/**
+ * Sends SIGTERM to every process the funnel started that is still running, and resolves once they have
+ * exited or `graceMs` passed (then SIGKILL). Used when the step is cancelled.
+ */
+async function terminateAll(graceMs = 5000) {
+    const children = [...live];
+    if (children.length === 0)
+        return;
+    const exited = children.map((child) => new Promise((resolve) => child.exitCode !== null ? resolve() : child.once('close', () => resolve())));
+    for (const child of children)
+        child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+        for (const child of children)
+            child.kill('SIGKILL');
+    }, graceMs);
+    await Promise.all(exited);
+    clearTimeout(timer);
+}
+// A cancelled step stops its children before anything else runs (see runtime/run.ts).
+(0,runtime_run/* onCancelStop */.S3)(() => terminateAll(4000));
+
+;// CONCATENATED MODULE: ./actions/shared/src/kube/kubectl.ts
+/**
+ * kubectl through the exec funnel: pure argv builders (table-tested) and a small client bound to one
+ * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
+ */
+
+/** Global flags for a target: `--kubeconfig <path>`, `--context <name>`. */
+function targetArgs(target) {
+    return [
+        ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+        ...(target.context ? ['--context', target.context] : []),
+    ];
+}
+/**
+ * `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] [--output name] <source>`
+ * (pure): server-side apply takes over fields another manager set, so a redeploy never stops on a conflict
+ * (https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts).
+ */
+function applyArgs(o) {
+    const source = o.source;
+    return [
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager',
+        'ephemeral',
+        ...(o.namespace ? ['--namespace', o.namespace] : []),
+        ...(o.listApplied ? ['--output', 'name'] : []),
+        ...('stdin' in source
+            ? ['--filename', '-']
+            : 'kustomize' in source
+                ? ['--kustomize', source.kustomize]
+                : [...source.files.flatMap((p) => ['--filename', p]), ...(source.recursive ? ['--recursive'] : [])]),
+    ];
+}
+/** kubectl bound to a target. */
+class kubectl_Kubectl {
+    target;
+    runner;
+    binary;
+    constructor(target = {}, runner = run, binary = 'kubectl') {
+        this.target = target;
+        this.runner = runner;
+        this.binary = binary;
+    }
+    /** The full argv (pure). */
+    argv(args) {
+        return [this.binary, ...targetArgs(this.target), ...args];
+    }
+    /** Runs and returns the result, whatever the exit code. */
+    tryRun(args, options) {
+        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
+    }
+    /**
+     * Runs and throws unless it exits 0.
+     * @throws ToolError
+     */
+    async run(args, options) {
+        return mustSucceed(await this.tryRun(args, options));
+    }
+    /**
+     * `kubectl get <args> -o json`, parsed; null when the object is not found.
+     * @throws ToolError for any other failure
+     */
+    async getJson(args) {
+        const result = await this.tryRun(['get', ...args, '--output', 'json']);
+        if (result.exitCode !== 0 && /NotFound|not found/i.test(result.stderr))
+            return null;
+        return JSON.parse(mustSucceed(result).stdout);
+    }
+    /** The namespace, or null when it does not exist. */
+    namespace(name) {
+        return this.getJson(['namespace', name]);
+    }
+    /** True when a failed result is an RBAC refusal (HTTP 403, `Forbidden`). */
+    static isForbidden(result) {
+        return result.exitCode !== 0 && /forbidden/i.test(result.stderr);
+    }
+    /**
+     * `kubectl apply --server-side --force-conflicts --field-manager ephemeral -f -` of a manifest (JSON or YAML).
+     * @throws ToolError
+     */
+    apply(manifest, options = {}) {
+        return this.run(applyArgs({ source: { stdin: true }, ...options }), { input: manifest });
+    }
+    /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
+    tryApply(manifest, options = {}) {
+        return this.tryRun(applyArgs({ source: { stdin: true }, ...options }), { input: manifest });
+    }
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/paths.ts
+;// CONCATENATED MODULE: ./actions/shared/src/kube/connection.ts
 /**
- * Where an action writes its files: `$RUNNER_TEMP/ephemeral/<environment>/<action>/` holding `report.json`
- * and `diagnostics/`. RUNNER_TEMP is emptied by the runner after each job
+ * Which cluster and namespace a Kubernetes step talks to, shared by wait-ready and teardown.
+ *
+ * - Namespace: an explicit input, else `EPHEMERAL_NAMESPACE` (exported by deploy-namespace), else the
+ *   environment name (`EPHEMERAL_ENVIRONMENT`, or the one derived from the PR): deploy-namespace names the
+ *   namespace after the environment.
+ * - Cluster: the `kubeconfig` input (file *content*, written to a 0600 temp file and removed at the end),
+ *   else the kubeconfig file deploy-namespace wrote earlier in the job (`EPHEMERAL_KUBECONFIG`, when it
+ *   still exists), else whatever kubectl finds itself (`KUBECONFIG`, `~/.kube/config`, in-cluster).
+ */
+
+
+
+
+/**
+ * The default namespace: `explicit`, else EPHEMERAL_NAMESPACE, else EPHEMERAL_ENVIRONMENT, else `fallback`.
+ * '' when none is known.
+ */
+function defaultNamespace(explicit, env, fallback = '') {
+    return explicit || env[ENV_NAMESPACE] || env[ENV_ENVIRONMENT] || fallback;
+}
+/** Masks the kubeconfig content's secrets as soon as settings read it (before anything could print them). */
+function readConnection(kubeconfig, context) {
+    if (kubeconfig)
+        maskKubeconfig(kubeconfig);
+    return { kubeconfig, context };
+}
+/** The target for a kubeconfig file ('' = kubectl's own lookup) and a context ('' = current) (pure). */
+function kubeTarget(kubeconfigFile, context) {
+    return {
+        ...(kubeconfigFile ? { kubeconfig: kubeconfigFile } : {}),
+        ...(context ? { context } : {}),
+    };
+}
+/**
+ * Runs `fn` with a kubectl bound to the connection; a kubeconfig given as content lives in a 0600 temp
+ * file for exactly that long.
+ * @param runnerTemp where the temporary kubeconfig goes (RUNNER_TEMP)
+ * @throws UserInputError naming `kubeconfig` when the content is not a kubeconfig
+ */
+async function withKubectl(connection, runnerTemp, fn, env = process.env) {
+    const path = connection.kubeconfig ? writeKubeconfig(connection.kubeconfig, runnerTemp) : '';
+    const handedOff = env[ENV_KUBECONFIG] && existsSync(env[ENV_KUBECONFIG]) ? env[ENV_KUBECONFIG] : '';
+    const target = kubeTarget(path || handedOff, connection.context);
+    try {
+        return await fn(new Kubectl(target), target);
+    }
+    finally {
+        removeKubeconfig(path);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/kube/helm.ts
+/**
+ * Helm through the exec funnel: version detection (v3 or v4), pure argv builders, and stuck-release
+ * facts. Flags per https://helm.sh/docs/helm/helm_upgrade/ (v3: `--atomic`; v4 renamed it
+ * `--rollback-on-failure`: https://helm.sh/docs/helm/helm_upgrade/ for 4.x).
+ */
+
+
+
+/** Release statuses a cancelled run leaves behind (helm/helm#10599, #7476): a new upgrade refuses them. */
+const STUCK_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
+/**
+ * Parses `helm version --short` (`v3.19.5+g1234`, `v4.0.5`).
+ * @throws SetupError for Helm 2 or unparsable output
+ */
+function parseHelmVersion(text) {
+    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+    const major = match ? Number(match[1]) : 0;
+    if (!match || (major !== 3 && major !== 4)) {
+        throw new errors/* SetupError */.w3(`Helm 3 or 4 is required; "helm version" printed "${text.trim().slice(0, 80)}"`, 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/) or azure/setup-helm');
+    }
+    return { major: major, version: `${match[1]}.${match[2]}.${match[3]}` };
+}
+/** `upgrade --install … --wait --timeout <s>s` for Helm `major` (pure). */
+function upgradeArgs(major, o) {
+    return [
+        'upgrade',
+        '--install',
+        o.release,
+        o.chart,
+        '--namespace',
+        o.namespace,
+        '--wait',
+        '--timeout',
+        `${o.timeoutS}s`,
+        ...(o.rollback ? [major === 3 ? '--atomic' : '--rollback-on-failure'] : []),
+        ...(o.chartVersion ? ['--version', o.chartVersion] : []),
+        ...(o.repo ? ['--repo', o.repo] : []),
+        ...o.valuesFiles.flatMap((file) => ['--values', file]),
+        ...o.set.flatMap((pair) => ['--set', pair]),
+    ];
+}
+/** `rollback <release> <revision> --namespace <ns> --wait --timeout <s>s` (pure). */
+function rollbackArgs(release, revision, namespace, timeoutS) {
+    return [
+        'rollback',
+        release,
+        String(revision),
+        '--namespace',
+        namespace,
+        '--wait',
+        '--timeout',
+        `${timeoutS}s`,
+    ];
+}
+/**
+ * `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). `timeoutS` (rounded, at least 1)
+ * bounds the uninstall hooks, and with `wait` the deletion of the release's resources.
+ */
+function uninstallArgs(release, namespace, timeoutS, options = { wait: true }) {
+    return [
+        'uninstall',
+        release,
+        '--namespace',
+        namespace,
+        ...(options.wait ? ['--wait'] : []),
+        '--timeout',
+        `${Math.max(1, Math.round(timeoutS))}s`,
+    ];
+}
+/**
+ * `list --namespace <ns> [--all] --output json --max 0`: every release of a namespace, whatever its status
+ * (pure). Helm 3 needs `--all` for that; Helm 4 lists every status by default and refuses `--all`
+ * ("unknown flag"): https://helm.sh/docs/helm/helm_list/.
+ */
+function listArgs(namespace, major) {
+    return [
+        'list',
+        '--namespace',
+        namespace,
+        ...(major === 3 ? ['--all'] : []),
+        '--output',
+        'json',
+        '--max',
+        '0',
+    ];
+}
+/**
+ * Decides how to recover a release a cancelled run left in a pending state (helm/helm#10599, #7476).
+ * @param history `helm history` entries (any order)
+ */
+function planStuckRecovery(history) {
+    const sorted = [...history].sort((a, b) => a.revision - b.revision);
+    const latest = sorted.at(-1);
+    if (!latest || !STUCK_STATUSES.includes(latest.status))
+        return { action: 'none' };
+    const good = sorted
+        .slice(0, -1)
+        .reverse()
+        .find((r) => r.status === 'deployed' || r.status === 'superseded');
+    return good
+        ? { action: 'rollback', stuck: latest, toRevision: good.revision }
+        : { action: 'uninstall', stuck: latest };
+}
+/** Helm bound to a target. */
+class Helm {
+    target;
+    runner;
+    binary;
+    constructor(target = {}, runner = run, binary = 'helm') {
+        this.target = target;
+        this.runner = runner;
+        this.binary = binary;
+    }
+    /** The full argv (pure). Helm takes `--kubeconfig` / `--kube-context`. */
+    argv(args) {
+        const target = targetArgs(this.target).map((a) => (a === '--context' ? '--kube-context' : a));
+        return [this.binary, ...target, ...args];
+    }
+    tryRun(args, options) {
+        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
+    }
+    /** @throws ToolError */
+    async run(args, options) {
+        return mustSucceed(await this.tryRun(args, options));
+    }
+    /** @throws SetupError when helm is missing or not 3/4 */
+    async version() {
+        const result = await this.runner([this.binary, 'version', '--short'], { timeoutMs: 30_000 });
+        if (result.exitCode !== 0) {
+            throw new errors/* SetupError */.w3(`"helm version" failed (${result.spawnError ?? result.stderr.trim().slice(0, 200)})`, 'install Helm 3 or 4 (azure/setup-helm) or put it on PATH');
+        }
+        return parseHelmVersion(result.stdout);
+    }
+    /** The release's history, newest last; [] when the release does not exist. */
+    async history(release, namespace) {
+        const result = await this.tryRun([
+            'history',
+            release,
+            '--namespace',
+            namespace,
+            '--output',
+            'json',
+            '--max',
+            '20',
+        ]);
+        if (result.exitCode !== 0 && /not found/i.test(result.stderr))
+            return [];
+        return JSON.parse(mustSucceed(result).stdout || '[]').sort((a, b) => a.revision - b.revision);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/files.ts
+/**
+ * Where an action writes its files, and what is there: `<RUNNER_TEMP>/ephemeral/<environment>/<action>/`
+ * holding `report.json` and `diagnostics/`. RUNNER_TEMP is emptied by the runner after each job
  * (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables).
  */
 
 
 
-/** The per-action output directory (created). */
-function actionDir(action, environment, env = process.env) {
-    const root = env.RUNNER_TEMP && env.RUNNER_TEMP !== '' ? env.RUNNER_TEMP : (0,external_node_os_.tmpdir)();
-    const dir = (0,external_node_path_.join)(root, 'ephemeral', environment || 'unnamed', action);
+/**
+ * The per-action output directory (created).
+ * @param runnerTemp RUNNER_TEMP (`RunContext.runnerTemp`)
+ */
+function actionDir(runnerTemp, action, environment) {
+    const dir = (0,external_node_path_.join)(runnerTemp, 'ephemeral', environment || 'unnamed', action);
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     return dir;
+}
+/** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
+function writeReport(dir, report) {
+    const path = (0,external_node_path_.join)(dir, 'report.json');
+    (0,external_node_fs_.writeFileSync)(path, `${redact(JSON.stringify(report, null, 2))}\n`);
+    return path;
+}
+/** Every file under `dir` with its size in bytes, paths relative to `dir`, sorted; [] when `dir` is missing. */
+function listFiles(dir) {
+    const out = [];
+    const walk = (current) => {
+        for (const name of readdirSafe(current)) {
+            const full = (0,external_node_path_.join)(current, name);
+            const stat = (0,external_node_fs_.statSync)(full);
+            if (stat.isDirectory())
+                walk(full);
+            else
+                out.push({ path: (0,external_node_path_.relative)(dir, full), bytes: stat.size });
+        }
+    };
+    walk(dir);
+    return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+function readdirSafe(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/artifact.ts
+/**
+ * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
+ * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
+ * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
+ *
+ * An upload is bounded: after {@link UPLOAD_TIMEOUT_MS} it is abandoned with a warning and the step goes on
+ * (the report stays on disk). The client retries a failed request 5 times with backoff (about 30 s in
+ * all) and takes no timeout or retry option; an artifact service that answers 500 to every request, such
+ * as nektos/act's (its CreateArtifact rejects the client's `mime_type` field: nektos/act#6022), would
+ * otherwise hold every step, and the teardown after it, for that long. The retries of an abandoned upload
+ * would still keep Node's event loop alive, so the run frame ends the process once the step's own work is
+ * done (`exitWhenDone` in runtime/run.ts).
+ */
+
+
+
+
+const UPLOAD_POLICIES = ['on-failure', 'always', 'never'];
+/** Longest an upload may take before it is abandoned with a warning, in ms. */
+const UPLOAD_TIMEOUT_MS = 10_000;
+let abandoned = false;
+/** True once an upload was abandoned at its deadline: the step must then end its process itself. */
+function uploadAbandoned() {
+    return abandoned;
+}
+/** True when the artifact service is reachable from this process (ACTIONS_* variables the runner sets). */
+function canUploadArtifacts(env = process.env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+/**
+ * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
+ * Never throws: a failed upload, or one still running after `timeoutMs`, is a warning. Returns the
+ * artifact id, or null when skipped, failed or abandoned.
+ * @param retentionDays 1–90 (the repository's maximum applies)
+ * @param timeoutMs the bound on the whole upload, in ms
+ */
+async function uploadReport(policy, failed, name, dir, retentionDays = 7, timeoutMs = UPLOAD_TIMEOUT_MS) {
+    if (policy === 'never' || (policy === 'on-failure' && !failed))
+        return null;
+    if (!canUploadArtifacts()) {
+        lib_core/* notice */.lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
+        return null;
+    }
+    let timer;
+    try {
+        // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
+        const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
+        const files = listFiles(dir).map((f) => (0,external_node_path_.join)(dir, f.path));
+        const client = new DefaultArtifactClient();
+        const upload = client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
+            retentionDays,
+        });
+        upload.catch(() => undefined); // a rejection after the deadline must not become an unhandled one
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(null), timeoutMs);
+        });
+        const result = await Promise.race([upload, deadline]);
+        if (result === null) {
+            abandoned = true;
+            (0,runtime_run/* exitWhenDone */.l2)();
+            lib_core/* warning */.$e(`upload-report: the artifact service did not take the upload within ${timeoutMs / 1000} s; gave up (the report stays at ${dir}).`);
+            return null;
+        }
+        lib_core/* info */.pq(`Uploaded the report as artifact "${name}" (id ${result.id}).`);
+        return result.id ?? null;
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/model.ts
+/** Schema identifier written in every report. */
+const REPORT_SCHEMA = 'ephemeral-report/v1';
+/** The report's `environment` object for a resolved environment. */
+function environmentFacts(environment) {
+    return {
+        name: environment.name,
+        repository: environment.context.repository,
+        pr: environment.prNumber,
+        headSha: environment.context.headSha,
+        runId: environment.context.runId,
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/duration.ts
+/**
+ * Durations as users write them in action inputs: `90` (seconds), `90s`, `500ms`, `5m`, `1h30m`, `2d`.
+ * Returned in milliseconds. The unit set follows Go's time.ParseDuration (https://pkg.go.dev/time#ParseDuration),
+ * which kubectl and helm `--timeout` accept, plus `d` for days (TTLs).
+ */
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+/**
+ * Parses a duration to milliseconds.
+ * @param input the input name, for the error message
+ * @param raw the text, e.g. `5m`, `1h30m`, `45` (bare numbers are seconds)
+ * @returns milliseconds, a finite number ≥ 0
+ * @throws UserInputError when `raw` is not a duration
+ */
+function parseDuration(input, raw) {
+    const text = raw.trim().toLowerCase();
+    const fix = 'use seconds (90) or units ms, s, m, h, d (500ms, 90s, 5m, 1h30m, 2d)';
+    if (text === '')
+        throw new errors/* UserInputError */.m2(input, 'is empty', fix);
+    if (/^\d+(\.\d+)?$/.test(text))
+        return Math.round(Number(text) * 1000);
+    let total = 0;
+    PART.lastIndex = 0;
+    let consumed = 0;
+    for (let match = PART.exec(text); match; match = PART.exec(text)) {
+        total += Number(match[1]) * UNIT_MS[match[2]];
+        consumed = PART.lastIndex;
+    }
+    if (consumed !== text.length || consumed === 0) {
+        throw new errors/* UserInputError */.m2(input, `"${raw}" is not a duration`, fix);
+    }
+    return Math.round(total);
+}
+/** Formats milliseconds for people: `850 ms`, `12.3 s`, `4 m 05 s`. */
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const m = Math.floor(ms / 60_000);
+    const s = Math.round((ms % 60_000) / 1000);
+    return `${m} m ${String(s).padStart(2, '0')} s`;
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/summary.ts
+/**
+ * The job-summary section of a report (Markdown, GITHUB_STEP_SUMMARY): the facts table, then each section's
+ * lines, then timings, warnings, the error, the diagnostics excerpt. Every text passes through `redact`;
+ * the runner caps a step summary at 1 MiB
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary).
+ */
+
+
+
+const ICON = { success: '✅', failure: '❌', cancelled: '⚪' };
+/** `text` cut to `max` characters with an ellipsis. */
+function bounded(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/** A Markdown table cell: redacted, at most `max` characters, pipes escaped, on one line. */
+function cell(text, max = Number.POSITIVE_INFINITY) {
+    return bounded(redact(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+/**
+ * Renders the summary section (pure; see `writeSummary`).
+ * @param sections the sections' lines, in order
+ * @param excerpt a short failure excerpt (already bounded), shown in a collapsed block
+ */
+function renderSummary(report, sections = [], excerpt = '') {
+    const env = report.environment;
+    const lines = [`### ${ICON[report.result]} ephemeral · ${report.action} · \`${env.name}\``, ''];
+    const facts = [
+        ['Result', report.result],
+        ['Environment', `\`${env.name}\``],
+        ['Repository', env.repository || '—'],
+        ['Pull request', env.pr === null ? '—' : `#${env.pr}`],
+        ['Head SHA', env.headSha ? `\`${env.headSha.slice(0, 12)}\`` : '—'],
+        ['Duration', formatMs(report.durationMs)],
+    ];
+    lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+    lines.push(...sections);
+    const timings = Object.entries(report.timings);
+    if (timings.length > 0)
+        lines.push(`**Timings:** ${timings.map(([k, v]) => `${k} ${formatMs(v)}`).join(' · ')}`, '');
+    if (report.warnings.length > 0)
+        lines.push(...report.warnings.map((w) => `- ⚠️ ${cell(w)}`), '');
+    if (report.error)
+        lines.push(`**Error:** ${cell(report.error.message)}`, '');
+    if (excerpt) {
+        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', redact(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
+    }
+    if (report.diagnostics) {
+        lines.push(`Diagnostics bundle: \`${report.diagnostics.dir}\` (${report.diagnostics.files.length} files).`, '');
+    }
+    return lines.join('\n');
+}
+/**
+ * Appends Markdown to the job summary; outside a runner it goes to the log.
+ * @param summaryFile GITHUB_STEP_SUMMARY (`RunContext.summaryFile`), '' when there is none
+ */
+async function writeSummary(markdown, summaryFile) {
+    if (!summaryFile) {
+        lib_core/* info */.pq(markdown);
+        return;
+    }
+    await lib_core/* summary */.z.addRaw(markdown, true).write();
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/action-report.ts
+/**
+ * One action run's report, built up as the run goes: phase timings, warnings and the action's sections; then
+ * `finish` writes the JSON report, the job-summary section and (per policy) the artifact, once.
+ */
+
+
+
+
+
+
+/** A report under construction. */
+class ActionReport {
+    action;
+    environment;
+    dir;
+    timings = {};
+    warnings = [];
+    sections = [];
+    started = Date.now();
+    finished;
+    /**
+     * @param action the action's name, e.g. `provision-compose`
+     * @param environment the resolved environment (name and run facts)
+     * @param dir the per-action directory (see `actionDir`)
+     */
+    constructor(action, environment, dir) {
+        this.action = action;
+        this.environment = environment;
+        this.dir = dir;
+    }
+    /** Adds a section and returns it, so the action fills it in (typed) as it runs. */
+    add(section) {
+        this.sections.push(section);
+        return section;
+    }
+    /** Runs `fn` and records its duration (ms) under `phase`, also when it throws. */
+    async time(phase, fn) {
+        const start = Date.now();
+        try {
+            return await fn();
+        }
+        finally {
+            this.timings[phase] = (this.timings[phase] ?? 0) + (Date.now() - start);
+        }
+    }
+    /** Logs a warning annotation and keeps it for the report. */
+    warn(message) {
+        lib_core/* warning */.$e(message);
+        this.warnings.push(message);
+    }
+    /** Builds the report object (pure apart from the clock). */
+    build(options) {
+        const finished = Date.now();
+        const report = {
+            schema: REPORT_SCHEMA,
+            action: this.action,
+            result: options.result,
+            environment: environmentFacts(this.environment),
+            startedAt: new Date(this.started).toISOString(),
+            finishedAt: new Date(finished).toISOString(),
+            durationMs: finished - this.started,
+            timings: { ...this.timings },
+            warnings: [...this.warnings],
+        };
+        for (const section of this.sections)
+            for (const [key, value] of Object.entries(section.fields()))
+                if (value !== undefined)
+                    report[key] = value;
+        if (options.error !== undefined) {
+            const error = options.error;
+            report.error = { kind: error instanceof Error ? error.name : 'Error', message: (0,errors/* errorMessage */.gJ)(error) };
+        }
+        if (options.diagnostics)
+            report.diagnostics = options.diagnostics;
+        return report;
+    }
+    /** The job-summary section for a built report (pure). */
+    summary(report, excerpt = '') {
+        return renderSummary(report, this.sections.flatMap((s) => s.summary()), excerpt);
+    }
+    /**
+     * Writes report.json, the summary section and the artifact; returns the report path ('' when it could not
+     * be written). Never throws. Runs once: a later call (a cancellation racing the failure path) gets the
+     * first call's path.
+     */
+    finish(options) {
+        this.finished ??= this.write(options);
+        return this.finished;
+    }
+    async write(options) {
+        const bundle = options.bundle;
+        const report = this.build({
+            ...options,
+            ...(bundle ? { diagnostics: { dir: bundle.dir, files: bundle.files } } : {}),
+        });
+        const context = this.environment.context;
+        let path = '';
+        try {
+            path = writeReport(this.dir, report);
+            lib_core/* info */.pq(`Report: ${path}`);
+            await writeSummary(this.summary(report, bundle?.excerpt ?? ''), context.summaryFile);
+        }
+        catch (error) {
+            lib_core/* warning */.$e(`Could not write the report: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+        await uploadReport(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${context.job}-${context.runAttempt || '1'}`, this.dir);
+        return path;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/run-with-report.ts
+/**
+ * The frame around every action's work: whatever happens, the report is finished exactly once and its path
+ * handed out, then a failure propagates so the step fails (main) or warns (post).
+ *
+ * - the body returns: `success`, or the result it returns (a post step reports `failure` without throwing);
+ * - the body throws: `failure` with the error, after the diagnostics bundle (not for a bad input, whose
+ *   message says it all, and not after a cancellation, when the runner allows only seconds);
+ * - the step is cancelled: `cancelled`, written by the cancel handler even if the body never returns.
+ */
+
+
+/**
+ * Runs `body` inside the frame.
+ * @returns when the body returned (the report is written)
+ * @throws whatever the body threw, after the report is written
+ */
+async function runWithReport(run, body) {
+    const finish = async (options) => {
+        const path = await run.report.finish({ ...options, upload: run.upload });
+        run.onReportPath?.(path);
+    };
+    (0,runtime_run/* onCancel */.Ao)(() => finish({ result: 'cancelled' }));
+    let result;
+    try {
+        result = (await body()) ?? 'success';
+    }
+    catch (error) {
+        const cancelled = (0,runtime_run/* isCancelled */.mm)();
+        let bundle;
+        if (!cancelled && !(error instanceof errors/* UserInputError */.m2) && run.diagnose) {
+            try {
+                bundle = await run.diagnose(error);
+            }
+            catch (failure) {
+                run.report.warn(`Diagnostics could not be collected: ${(0,errors/* errorMessage */.gJ)(failure)}`);
+            }
+        }
+        await finish({ result: cancelled ? 'cancelled' : 'failure', error, ...(bundle ? { bundle } : {}) });
+        throw error;
+    }
+    await finish({ result });
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/handoff.ts
+/**
+ * Names shared between actions and steps: every `EPHEMERAL_*` variable is defined here and nowhere else.
+ * State (`core.saveState`) is private to one action instance (main → post, see each action's contract.ts);
+ * one action hands off to the next through outputs and these exported variables
+ * (https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#runspost).
+ */
+/** Exported for later steps: the environment name (provision-compose, deploy-namespace). */
+const handoff_ENV_ENVIRONMENT = 'EPHEMERAL_ENVIRONMENT';
+/** Exported as `true` by `keep: true`; the post step's `post-if` skips cleanup on it. */
+const ENV_KEEP = 'EPHEMERAL_KEEP';
+/** Exported for later steps: the `services` output as JSON (provision-compose). */
+const ENV_SERVICES = 'EPHEMERAL_SERVICES';
+/** Exported: the Compose files (newline-separated, absolute) including the generated override. */
+const ENV_COMPOSE_FILES = 'EPHEMERAL_COMPOSE_FILES';
+/** Exported: the Compose project directory. */
+const ENV_COMPOSE_DIRECTORY = 'EPHEMERAL_COMPOSE_DIRECTORY';
+/** Exported for later steps: the namespace deploy-namespace deployed to. */
+const handoff_ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
+/** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
+const handoff_ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
+/** Exported: the Compose project name; Compose itself reads it, so later `docker compose` commands address the environment. */
+const ENV_COMPOSE_PROJECT = 'COMPOSE_PROJECT_NAME';
+/** Exported: the kubeconfig deploy-namespace wrote; kubectl and helm read it in later steps. */
+const ENV_KUBECONFIG_STANDARD = 'KUBECONFIG';
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/state.ts
+/**
+ * State from main to post: private to one action instance, written with `core.saveState` (GITHUB_STATE) and
+ * read back by the post step as `STATE_<key>`
+ * (https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#runspost).
+ * Each action shapes its state in its contract.ts; main saves it before it creates anything.
+ */
+
+/** Saves `state` (JSON) under `key`; a later save replaces it. */
+function saveState(key, state) {
+    lib_core/* saveState */.LZ(key, JSON.stringify(state));
+}
+/**
+ * The state main saved under `key`, or null when it saved none (it failed before naming the environment):
+ * then a warning says so and post has nothing to clean up.
+ * @param action the action's name, for the warning
+ * @param what what main names first (`environment`, `namespace`)
+ */
+function loadState(key, action, what) {
+    const raw = core.getState(key);
+    if (raw)
+        return JSON.parse(raw);
+    core.warning(`${action} post: main saved no state (it failed before naming the ${what}); nothing to clean up.`);
+    return null;
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/apply.ts
@@ -29041,27 +29850,16 @@ function actionDir(action, environment, env = process.env) {
  */
 
 
-/** The `kubectl apply` argv for manifests (paths) or a kustomization (pure). `-o name` lists what was applied. */
-function apply_applyArgs(namespace, source, isDirectory = (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory()) {
-    const args = [
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        '--field-manager',
-        'ephemeral',
-        '--namespace',
-        namespace,
-        '--output',
-        'name',
-    ];
-    if ('kustomize' in source)
-        return [...args, '--kustomize', source.kustomize];
-    const recursive = source.manifests.some(isDirectory);
-    return [
-        ...args,
-        ...source.manifests.flatMap((p) => ['--filename', p]),
-        ...(recursive ? ['--recursive'] : []),
-    ];
+
+/**
+ * The `kubectl apply` argv for manifests (paths; `--recursive` when one is a directory) or a kustomization
+ * (pure apart from `isDirectory`). `--output name` lists what was applied.
+ */
+function manifestApplyArgs(namespace, source, isDirectory = (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory()) {
+    const from = 'kustomize' in source
+        ? { kustomize: source.kustomize }
+        : { files: source.manifests, recursive: source.manifests.some(isDirectory) };
+    return applyArgs({ source: from, namespace, listApplied: true });
 }
 /** The rollout targets among `kubectl apply -o name` lines: `deployment.apps/web` etc. (pure). */
 function rolloutTargets(applied) {
@@ -29078,7 +29876,7 @@ function rolloutArgs(target, namespace, timeoutS) {
  */
 async function applyAndRollout(kubectl, namespace, source, deadline, log) {
     const totalMs = Math.max(deadline - Date.now(), 1000);
-    const result = await kubectl.run(apply_applyArgs(namespace, source), { timeoutMs: totalMs });
+    const result = await kubectl.run(manifestApplyArgs(namespace, source), { timeoutMs: totalMs });
     const applied = result.stdout
         .split('\n')
         .map((l) => l.trim())
@@ -29105,7 +29903,7 @@ async function applyAndRollout(kubectl, namespace, source, deadline, log) {
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/contract.ts
-/** deploy-namespace's input, output and state names; a contract test keeps them equal to action.yml. */
+/** deploy-namespace's input names with their action.yml defaults, output and state names; a contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml. */
 const INPUTS = {
     name: 'name',
     prNumber: 'pr-number',
@@ -29134,6 +29932,35 @@ const INPUTS = {
     cleanupTimeout: 'cleanup-timeout',
     uploadReport: 'upload-report',
 };
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+const DEFAULTS = {
+    name: '',
+    'pr-number': '',
+    kubeconfig: '',
+    context: '',
+    kubectl: 'kubectl',
+    helm: 'helm',
+    chart: '',
+    'chart-version': '',
+    repo: '',
+    release: 'preview',
+    values: '',
+    set: '',
+    manifests: '',
+    kustomize: '',
+    host: '',
+    timeout: '5m',
+    ttl: '72h',
+    'janitor-annotations': 'false',
+    'resource-quota': '',
+    'limit-range': '',
+    'network-policy': 'none',
+    'image-pull-secrets': '',
+    'pull-secrets-namespace': '',
+    cleanup: 'always',
+    'cleanup-timeout': '3m',
+    'upload-report': 'on-failure',
+};
 const OUTPUTS = {
     namespace: 'namespace',
     environmentName: 'environment-name',
@@ -29144,19 +29971,15 @@ const OUTPUTS = {
     diagnosticsPath: 'diagnostics-path',
 };
 /** The `core.saveState` key main writes for post. */
-const contract_STATE_KEY = 'ephemeral-deploy-namespace';
+const STATE_KEY = 'ephemeral-deploy-namespace';
 
-// EXTERNAL MODULE: ./actions/shared/src/diagnostics.ts + 2 modules
-var diagnostics = __nccwpck_require__(51826);
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/workloads.ts
-/** The kinds `kubectl rollout status` understands (and the `workloads` output lists). */
-const ROLLOUT_KINDS = (/* unused pure expression or super */ null && (['Deployment', 'StatefulSet', 'DaemonSet']));
 /** Parses a `kubectl get deployments,statefulsets,daemonsets -o json` List (pure). */
 function parseWorkloads(json) {
     const list = JSON.parse(json || '{"items":[]}');
     const out = {};
     for (const item of list.items ?? []) {
-        const key = `${item.kind}/${item.metadata.name}`;
+        const key = `${item.kind ?? '?'}/${item.metadata?.name ?? '?'}`;
         out[key] =
             item.kind === 'DaemonSet'
                 ? { ready: item.status?.numberReady ?? 0, desired: item.status?.desiredNumberScheduled ?? 0 }
@@ -29195,92 +30018,68 @@ const KUBE_DIAGNOSTICS_LIMITS = {
     excerptEvents: 10,
 };
 const safe = (name) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
-/**
- * Collects the bundle into `dir`.
- * @param release the Helm release, or null when not a Helm deploy
- */
-async function collectKubeDiagnostics(kubectl, helm, namespace, release, dir, limits = KUBE_DIAGNOSTICS_LIMITS) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(dir, 'describe'), { recursive: true });
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(dir, 'logs'), { recursive: true });
-    const errors = [];
-    const excerpt = [];
-    const capture = async (file, argv, tool = kubectl) => {
-        const path = (0,external_node_path_.join)(dir, file);
+/** Streams a command's output to a file of the bundle (capped, then redacted); notes failures. */
+class Bundle {
+    dir;
+    limits;
+    errors = [];
+    excerpt = [];
+    constructor(dir, limits) {
+        this.dir = dir;
+        this.limits = limits;
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(dir, 'describe'), { recursive: true });
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(dir, 'logs'), { recursive: true });
+    }
+    async capture(file, argv, tool) {
+        const path = (0,external_node_path_.join)(this.dir, file);
         const result = await tool.tryRun(argv, {
             timeoutMs: 30_000,
-            stdoutFile: { path, maxBytes: limits.maxFileBytes },
+            stdoutFile: { path, maxBytes: this.limits.maxFileBytes },
         });
-        (0,external_node_fs_.writeFileSync)(path, (0,secrets/* redact */.E$)((0,external_node_fs_.readFileSync)(path, 'utf8')));
+        (0,external_node_fs_.writeFileSync)(path, redact((0,external_node_fs_.readFileSync)(path, 'utf8')));
         if (result.exitCode !== 0)
-            errors.push(`${file}: ${result.stderr.trim().slice(-300) || result.spawnError || `exit ${result.exitCode}`}`);
+            this.errors.push(`${file}: ${result.stderr.trim().slice(-300) || result.spawnError || `exit ${result.exitCode}`}`);
         return result;
-    };
-    await capture('events.txt', [
-        'get',
-        'events',
-        '--namespace',
-        namespace,
-        '--sort-by',
-        '.lastTimestamp',
-        '--output',
-        'wide',
-    ]);
-    await capture('get-all.txt', [
-        'get',
-        'all,configmaps,ingresses,resourcequotas,limitranges,networkpolicies',
-        '--namespace',
-        namespace,
-        '--output',
-        'wide',
-    ]);
+    }
+}
+/** The namespace's Warning events, for the excerpt. */
+async function warningEvents(kubectl, namespace, bundle, max) {
     try {
         const events = await kubectl.tryRun(['get', 'events', '--namespace', namespace, '--field-selector', 'type=Warning', '--output', 'json'], { timeoutMs: 30_000 });
-        const warnings = JSON.parse(events.stdout || '{"items":[]}').items.slice(-limits.excerptEvents);
-        if (warnings.length > 0) {
-            excerpt.push('Warning events:');
-            for (const e of warnings)
-                excerpt.push(`  ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.reason}: ${(e.message ?? '').slice(0, 300)}`);
-        }
+        const warnings = JSON.parse(events.stdout || '{"items":[]}').items.slice(-max);
+        if (warnings.length === 0)
+            return;
+        bundle.excerpt.push('Warning events:');
+        for (const e of warnings)
+            bundle.excerpt.push(`  ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.reason}: ${(e.message ?? '').slice(0, 300)}`);
     }
     catch (error) {
-        errors.push(`warning events: ${String(error)}`);
+        bundle.errors.push(`warning events: ${String(error)}`);
     }
-    const workloads = await readWorkloads(kubectl, namespace);
-    const pending = notReady(workloads);
-    if (pending.length > 0)
-        excerpt.push(`Not ready: ${pending.map((k) => `${k} (${workloads[k].ready}/${workloads[k].desired})`).join(', ')}`);
-    for (const workload of pending)
-        await capture((0,external_node_path_.join)('describe', `${safe(workload)}.txt`), [
-            'describe',
-            workload.toLowerCase(),
-            '--namespace',
-            namespace,
-        ]);
+}
+/** Pods that are neither Ready nor Succeeded, at most `max`. */
+async function troubledPods(kubectl, namespace, bundle, max) {
     const pods = await kubectl.tryRun(['get', 'pods', '--namespace', namespace, '--output', 'json'], {
         timeoutMs: 30_000,
     });
-    let podNames = [];
     try {
-        const items = JSON.parse(pods.stdout || '{"items":[]}').items;
-        podNames = items
+        return JSON.parse(pods.stdout || '{"items":[]}').items
             .filter((p) => p.status?.phase !== 'Succeeded' &&
             !(p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
             .map((p) => p.metadata.name)
-            .slice(0, limits.maxPods);
+            .slice(0, max);
     }
     catch (error) {
-        errors.push(`pods: ${String(error)}`);
+        bundle.errors.push(`pods: ${String(error)}`);
+        return [];
     }
+}
+/** `describe` and the log tail of each troubled pod; a note when the cluster gives no logs (kwok). */
+async function describePods(kubectl, namespace, bundle, limits) {
     let logsUnavailable = '';
-    for (const pod of podNames) {
-        await capture((0,external_node_path_.join)('describe', `Pod_${safe(pod)}.txt`), [
-            'describe',
-            'pod',
-            pod,
-            '--namespace',
-            namespace,
-        ]);
-        const logs = await capture((0,external_node_path_.join)('logs', `${safe(pod)}.log`), [
+    for (const pod of await troubledPods(kubectl, namespace, bundle, limits.maxPods)) {
+        await bundle.capture((0,external_node_path_.join)('describe', `Pod_${safe(pod)}.txt`), ['describe', 'pod', pod, '--namespace', namespace], kubectl);
+        const logs = await bundle.capture((0,external_node_path_.join)('logs', `${safe(pod)}.log`), [
             'logs',
             pod,
             '--namespace',
@@ -29289,24 +30088,45 @@ async function collectKubeDiagnostics(kubectl, helm, namespace, release, dir, li
             '--prefix',
             '--tail',
             String(limits.tailLines),
-        ]);
+        ], kubectl);
         if (logs.exitCode !== 0)
             logsUnavailable = logs.stderr.trim().split('\n')[0] ?? '';
     }
     if (logsUnavailable) {
         // kwok and other simulated nodes run no containers: there are no logs to give.
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'logs', 'NOTE.txt'), `Pod logs could not be read (${(0,secrets/* redact */.E$)(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`);
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(bundle.dir, 'logs', 'NOTE.txt'), `Pod logs could not be read (${redact(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`);
     }
-    if (helm && release) {
-        await capture('helm-status.txt', ['status', release, '--namespace', namespace, '--show-resources'], helm);
-        const history = await capture('helm-history.txt', ['history', release, '--namespace', namespace, '--max', '10'], helm);
-        const lines = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'helm-history.txt'), 'utf8').trim().split('\n');
-        if (history.exitCode === 0 && lines.length > 1)
-            excerpt.push('Helm history:', ...lines.slice(-4).map((l) => `  ${l}`));
-    }
-    if (errors.length > 0)
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'errors.txt'), (0,secrets/* redact */.E$)(errors.join('\n')));
-    return { dir, files: (0,diagnostics/* listFiles */.CS)(dir), excerpt: (0,secrets/* redact */.E$)(excerpt.join('\n')), services: {} };
+}
+/** Helm status and history of the release; the last history lines go in the excerpt. */
+async function helmState(helm, release, namespace, bundle) {
+    await bundle.capture('helm-status.txt', ['status', release, '--namespace', namespace, '--show-resources'], helm);
+    const history = await bundle.capture('helm-history.txt', ['history', release, '--namespace', namespace, '--max', '10'], helm);
+    const lines = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(bundle.dir, 'helm-history.txt'), 'utf8').trim().split('\n');
+    if (history.exitCode === 0 && lines.length > 1)
+        bundle.excerpt.push('Helm history:', ...lines.slice(-4).map((l) => `  ${l}`));
+}
+/**
+ * Collects the bundle into `dir`.
+ * @param release the Helm release, or null when not a Helm deploy
+ */
+async function collectKubeDiagnostics(kubectl, helm, namespace, release, dir, limits = KUBE_DIAGNOSTICS_LIMITS) {
+    const bundle = new Bundle(dir, limits);
+    const ns = ['--namespace', namespace];
+    await bundle.capture('events.txt', ['get', 'events', ...ns, '--sort-by', '.lastTimestamp', '--output', 'wide'], kubectl);
+    await bundle.capture('get-all.txt', ['get', 'all,configmaps,ingresses,resourcequotas,limitranges,networkpolicies', ...ns, '--output', 'wide'], kubectl);
+    await warningEvents(kubectl, namespace, bundle, limits.excerptEvents);
+    const workloads = await readWorkloads(kubectl, namespace);
+    const pending = notReady(workloads);
+    if (pending.length > 0)
+        bundle.excerpt.push(`Not ready: ${pending.map((k) => `${k} (${workloads[k].ready}/${workloads[k].desired})`).join(', ')}`);
+    for (const workload of pending)
+        await bundle.capture((0,external_node_path_.join)('describe', `${safe(workload)}.txt`), ['describe', workload.toLowerCase(), ...ns], kubectl);
+    await describePods(kubectl, namespace, bundle, limits);
+    if (helm && release)
+        await helmState(helm, release, namespace, bundle);
+    if (bundle.errors.length > 0)
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'errors.txt'), redact(bundle.errors.join('\n')));
+    return { dir, files: listFiles(dir), excerpt: redact(bundle.excerpt.join('\n')) };
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/guardrails.ts
@@ -29538,6 +30358,107 @@ async function deployChart(helm, o) {
     return { version, recovered, revision: latest?.revision ?? null, status: latest?.status ?? 'unknown' };
 }
 
+;// CONCATENATED MODULE: ./actions/shared/src/kube/namespaces.ts
+/**
+ * Which namespaces the actions may touch. One rule for every removal (the teardown action, deploy-namespace's
+ * post step, later the sweeper), checked before anything is touched:
+ * - `default` and `kube-*` never;
+ * - never the namespace of the cluster's own control plane (it holds the kube-controller-manager /
+ *   kube-scheduler leader-election Leases, or `tier=control-plane` pods), nor the namespace this runner runs
+ *   in (in-cluster service account);
+ * - only a namespace labelled `ephemeral.dev/managed-by=ephemeral` AND `ephemeral.dev/environment=<this
+ *   environment>`, as deploy-namespace labels it.
+ */
+
+
+/** Leader-election Leases that only the control plane's own namespace holds. */
+const CONTROL_PLANE_LEASES = (/* unused pure expression or super */ null && (['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager']));
+/** Where a pod finds its own namespace (https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/). */
+const IN_CLUSTER_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+/** Namespaces never created, labelled or deleted by the actions: `default` and every `kube-*`. */
+function isProtectedNamespace(name) {
+    return name === 'default' || name.startsWith('kube-');
+}
+/**
+ * Why `name` must not be removed for `environment`, or null when it may be (pure).
+ * @param ns the namespace as the API returned it (null: not looked up yet, only the name rules apply)
+ * @param controlPlane namespaces of the control plane / this runner
+ */
+function namespaceRefusal(name, ns, environment, controlPlane = []) {
+    if (isProtectedNamespace(name))
+        return `namespace "${name}" is a system namespace (default and kube-* are never removed)`;
+    if (controlPlane.includes(name))
+        return `namespace "${name}" runs the cluster's control plane or this runner; it is never removed`;
+    if (!ns)
+        return null;
+    const labels = ns.metadata.labels ?? {};
+    if (labels[LABELS.managedBy] !== MANAGED_BY)
+        return `namespace "${name}" has no ${LABELS.managedBy}=${MANAGED_BY} label; it was not created by these actions, so nothing was removed`;
+    if (!belongsTo(labels, environment))
+        return `namespace "${name}" belongs to environment "${labels[LABELS.environment] ?? ''}", not "${environment}"; nothing was removed`;
+    return null;
+}
+/**
+ * The namespaces a removal must never touch beyond the name rules: those holding control-plane Leases or
+ * `tier=control-plane` pods (only `namespace` is looked at: two cheap calls), and the runner's own
+ * namespace when it runs in-cluster. Look-ups the runner may not make (RBAC) count as "not control plane".
+ */
+async function controlPlaneNamespaces(kubectl, namespace) {
+    const found = [];
+    if (existsSync(IN_CLUSTER_NAMESPACE_FILE)) {
+        const own = readFileSync(IN_CLUSTER_NAMESPACE_FILE, 'utf8').trim();
+        if (own)
+            found.push(own);
+    }
+    const [leases, pods] = await Promise.all([
+        kubectl.tryRun(['get', 'leases.coordination.k8s.io', '--namespace', namespace, '--output', 'name'], {
+            timeoutMs: 30_000,
+        }),
+        kubectl.tryRun(['get', 'pods', '--namespace', namespace, '--selector=tier=control-plane', '--output', 'name'], { timeoutMs: 30_000 }),
+    ]);
+    const leaseNames = leases.exitCode === 0 ? leases.stdout.split('\n').map((l) => l.trim().replace(/^.*\//, '')) : [];
+    if (leaseNames.some((n) => CONTROL_PLANE_LEASES.includes(n)))
+        found.push(namespace);
+    if (pods.exitCode === 0 && pods.stdout.trim() !== '')
+        found.push(namespace);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/clock.ts
+/**
+ * Time for the waiting logic (wait-ready's polling, verify-seed's retries, namespace teardown): a clock and
+ * a sleep that tests replace, and one rule for bounding an attempt in time.
+ */
+/** The real clock: `performance.now()` and `setTimeout`. */
+const realClock = {
+    now: () => performance.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+/**
+ * Runs one attempt bounded in time. The attempt gets an `AbortSignal` that aborts after `timeoutMs` (and
+ * once the attempt settled, so nothing it started outlives it); when the time runs out first, the result is
+ * `onTimeout()` and the attempt's own late result is ignored.
+ * @param timeoutMs the limit in ms
+ * @returns the attempt's result, or `onTimeout()`; rejects only when the attempt rejects in time
+ */
+async function withTimeout(attempt, timeoutMs, onTimeout) {
+    const controller = new AbortController();
+    let timer;
+    const expired = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            resolve(onTimeout());
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([attempt(controller.signal), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+        controller.abort();
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/namespace.ts
 /**
  * The namespace: named by the shared identity, refused when protected or not ours, applied server-side
@@ -29545,6 +30466,8 @@ async function deployChart(helm, o) {
  * from the existing namespace so a redeploy keeps it while `last-deployed-at` and `expires-at` move on
  * (hjacobs/kube-janitor#43).
  */
+
+
 
 
 
@@ -29593,40 +30516,38 @@ function namespaceManifest(name, facts) {
         metadata: { name, labels: deployLabels(facts), annotations },
     };
 }
-/** True when the namespace carries the managed-by label. */
-function isOurs(ns) {
-    return ns?.metadata.labels?.[LABELS.managedBy] === MANAGED_BY;
-}
 /** `created-at` of an existing namespace in ms, or null. */
 function existingCreatedAt(ns) {
-    const seconds = Number(ns?.metadata.labels?.[LABELS.createdAt]);
+    const seconds = Number(ns?.metadata.labels?.[labels_LABELS.createdAt]);
     return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
 }
 /**
- * Refuses namespaces the action must never touch.
+ * Refuses namespaces the action must never deploy into: `default` and `kube-*` (the removal rule's
+ * protected names, kube/namespaces.ts), and an existing namespace without our managed-by label.
+ * @param ns the existing namespace, or null (not there, or not readable)
  * @throws UserInputError naming `name` for a protected namespace or one without our managed-by label
  */
 function assertDeployable(name, ns) {
     if (isProtectedNamespace(name)) {
         throw new errors/* UserInputError */.m2('name', `"${name}" is a protected namespace (default or kube-*)`, 'leave "name" empty to derive one from the pull request, or choose another');
     }
-    if (ns && !isOurs(ns)) {
-        throw new errors/* UserInputError */.m2('name', `namespace "${name}" exists and was not created by these actions (no ${LABELS.managedBy}=${MANAGED_BY} label)`, 'choose another "name", or delete or label that namespace yourself');
+    if (ns && !isManaged(ns.metadata.labels)) {
+        throw new errors/* UserInputError */.m2('name', `namespace "${name}" exists and was not created by these actions (no ${labels_LABELS.managedBy}=${labels_MANAGED_BY} label)`, 'choose another "name", or delete or label that namespace yourself');
     }
 }
 /**
  * Waits (bounded) for a namespace that is still Terminating (a teardown that just ran) to be gone.
  * @throws DeadlineError when it is still there at the deadline
  */
-async function waitUntilNotTerminating(kubectl, name, deadlineMs, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-    const started = Date.now();
+async function waitUntilNotTerminating(kubectl, name, deadlineMs, clock = realClock) {
+    const started = clock.now();
     for (;;) {
         const ns = await kubectl.namespace(name);
         if (ns?.status?.phase !== 'Terminating')
             return ns;
-        if (Date.now() - started > deadlineMs)
+        if (clock.now() - started > deadlineMs)
             throw new errors/* DeadlineError */.j3(`namespace ${name} (Terminating) to be deleted`, deadlineMs, 'it is still Terminating: a finalizer may be stuck');
-        await sleep(1000);
+        await clock.sleep(1000);
     }
 }
 /**
@@ -29635,15 +30556,14 @@ async function waitUntilNotTerminating(kubectl, name, deadlineMs, sleep = (ms) =
  * @throws UserInputError (protected, not ours); ToolError when the namespace cannot be created
  */
 async function ensureNamespace(kubectl, name, facts, deadlineMs) {
-    if (isProtectedNamespace(name))
-        assertDeployable(name, null);
+    assertDeployable(name, null);
     const warnings = [];
     let existing = null;
     let readable = true;
     const got = await kubectl.tryRun(['get', 'namespace', name, '--output', 'json']);
     if (got.exitCode === 0)
         existing = await waitUntilNotTerminating(kubectl, name, deadlineMs);
-    else if (Kubectl.isForbidden(got))
+    else if (kubectl_Kubectl.isForbidden(got))
         readable = false;
     else if (!/NotFound|not found/i.test(got.stderr))
         existing = await kubectl.namespace(name); // throws the real error
@@ -29655,405 +30575,112 @@ async function ensureNamespace(kubectl, name, facts, deadlineMs) {
     const labels = manifest.metadata.labels;
     if (applied.exitCode === 0)
         return { created: existing === null && readable, labelled: true, createdAtMs, labels, warnings };
-    if (Kubectl.isForbidden(applied) && (existing !== null || !readable)) {
+    if (kubectl_Kubectl.isForbidden(applied) && (existing !== null || !readable)) {
         // Namespaced rights only (Azure/k8s-deploy#149): deploy into the namespace someone else created.
         warnings.push(`Could not label namespace ${name} (forbidden: ${applied.stderr.trim().split('\n')[0]}); continuing without labels. Grant "patch" on namespaces (see the ClusterRole in the docs) so the sweeper can find it.`);
         return { created: false, labelled: false, createdAtMs, labels, warnings };
     }
-    (0,cli/* mustSucceed */.MX)(applied);
+    mustSucceed(applied);
     return { created: false, labelled: false, createdAtMs, labels, warnings };
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/duration.ts
-/**
- * Durations as users write them in action inputs: `90` (seconds), `90s`, `500ms`, `5m`, `1h30m`, `2d`.
- * Returned in milliseconds. The unit set follows Go's time.ParseDuration (https://pkg.go.dev/time#ParseDuration),
- * which kubectl and helm `--timeout` accept, plus `d` for days (TTLs).
- */
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-/**
- * Parses a duration to milliseconds.
- * @param input the input name, for the error message
- * @param raw the text, e.g. `5m`, `1h30m`, `45` (bare numbers are seconds)
- * @returns milliseconds, a finite number ≥ 0
- * @throws UserInputError when `raw` is not a duration
- */
-function parseDuration(input, raw) {
-    const text = raw.trim().toLowerCase();
-    const fix = 'use seconds (90) or units ms, s, m, h, d (500ms, 90s, 5m, 1h30m, 2d)';
-    if (text === '')
-        throw new errors/* UserInputError */.m2(input, 'is empty', fix);
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    let total = 0;
-    PART.lastIndex = 0;
-    let consumed = 0;
-    for (let match = PART.exec(text); match; match = PART.exec(text)) {
-        total += Number(match[1]) * UNIT_MS[match[2]];
-        consumed = PART.lastIndex;
-    }
-    if (consumed !== text.length || consumed === 0) {
-        throw new errors/* UserInputError */.m2(input, `"${raw}" is not a duration`, fix);
-    }
-    return Math.round(total);
-}
-/** Formats milliseconds for people: `850 ms`, `12.3 s`, `4 m 05 s`. */
-function formatMs(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const m = Math.floor(ms / 60_000);
-    const s = Math.round((ms % 60_000) / 1000);
-    return `${m} m ${String(s).padStart(2, '0')} s`;
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/report-checks.ts
-/**
- * The `checks` part of the report (verify-seed): one entry per data check with what was expected, what was
- * found and whether it passed, plus its job-summary table. Strings are bounded here so a huge query result
- * can never bloat the JSON report or the job summary (the runner caps a step summary at 1 MiB).
- */
-
-
-/** Bound for every text in a check report. */
-const MAX_TEXT = 2048;
-/** `text` cut to `max` characters with an ellipsis. */
-function bounded(text, max = MAX_TEXT) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function cell(text, max) {
-    return bounded((0,secrets/* redact */.E$)(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-/**
- * The job-summary table, one row per check: name, kind, expected, actual, result and time (pure).
- * Failing checks get their reason under the table.
- */
-function renderChecks(checks) {
-    if (checks.length === 0)
-        return [];
-    const passed = checks.filter((c) => c.passed).length;
-    const lines = [
-        `**Checks:** ${passed} of ${checks.length} passed.`,
-        '',
-        '| Check | Kind | Expected | Actual | Result | Time |',
-        '|---|---|---|---|---|---|',
-    ];
-    for (const c of checks) {
-        lines.push(`| ${cell(c.name, 80)} | ${c.kind} | ${cell(c.expected, 300)} | ${cell(c.actual, 300)} | ${c.passed ? '✅ pass' : '❌ fail'} | ${formatMs(c.durationMs)}${c.attempts > 1 ? ` (${c.attempts} attempts)` : ''} |`);
-    }
-    lines.push('');
-    const failing = checks.filter((c) => !c.passed);
-    if (failing.length > 0) {
-        for (const c of failing) {
-            const where = c.source ? ` (${c.source.file}:${c.source.line})` : '';
-            lines.push(`- ❌ **${cell(c.name, 80)}**${cell(where, 200)}: ${cell(c.error ?? 'failed', 600)}`);
-        }
-        lines.push('');
-    }
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/report.ts
-/**
- * The report every action writes: a JSON file (schema `ephemeral-report/v1`, documented in
- * docs/report-schema.md and checked by actions/shared/report.schema.json) and a job-summary section.
- * Everything written passes through `redact`, so registered secrets never reach the file.
- */
-
-
-
-
-
-
-/** Schema identifier written in every report. */
-const REPORT_SCHEMA = 'ephemeral-report/v1';
-/** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
-function writeReport(dir, report) {
-    const path = (0,external_node_path_.join)(dir, 'report.json');
-    (0,external_node_fs_.writeFileSync)(path, `${(0,secrets/* redact */.E$)(JSON.stringify(report, null, 2))}\n`);
-    return path;
-}
-const ICON = { success: '✅', failure: '❌', cancelled: '⚪' };
-function report_cell(text) {
-    return (0,secrets/* redact */.E$)(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-/**
- * Renders the job-summary section as Markdown (pure; see `writeSummary`).
- * @param excerpt a short failure excerpt (already bounded), shown in a collapsed block
- */
-function renderSummary(report, excerpt = '') {
-    const lines = [];
-    lines.push(`### ${ICON[report.result]} ephemeral · ${report.action} · \`${report.environment.name}\``, '');
-    const facts = [
-        ['Result', report.result],
-        ['Environment', `\`${report.environment.name}\``],
-        ['Repository', report.environment.repository || '—'],
-        ['Pull request', report.environment.pr === null ? '—' : `#${report.environment.pr}`],
-        ['Head SHA', report.environment.headSha ? `\`${report.environment.headSha.slice(0, 12)}\`` : '—'],
-        ['Duration', formatMs(report.durationMs)],
-    ];
-    lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${report_cell(v)} |`), '');
-    if (report.services && Object.keys(report.services).length > 0) {
-        lines.push('| Service | State | Health | Ports |', '|---|---|---|---|');
-        for (const [name, s] of Object.entries(report.services)) {
-            const ports = Object.entries(s.ports)
-                .map(([k, v]) => `${k} → \`${v}\``)
-                .join('<br>');
-            const state = s.exitCode !== null ? `${s.state} (exit ${s.exitCode})` : s.state;
-            lines.push(`| ${report_cell(name)} | ${report_cell(state)} | ${report_cell(s.health || '—')} | ${ports || '—'} |`);
-        }
-        lines.push('');
-    }
-    if (report.probes && report.probes.length > 0) {
-        lines.push('| Probe | Target | Ready | Attempts | Time to ready | Last |', '|---|---|---|---|---|---|');
-        for (const p of report.probes) {
-            const time = p.timeToReadyMs === null ? '—' : formatMs(p.timeToReadyMs);
-            lines.push(`| ${report_cell(p.name)} | ${report_cell(p.target)} | ${p.ready ? '✅' : '❌'} | ${p.attempts} | ${time} | ${report_cell(p.last.slice(0, 120))} |`);
-        }
-        lines.push('');
-    }
-    if (report.checks)
-        lines.push(...renderChecks(report.checks));
-    if (report.removed) {
-        const r = report.removed;
-        lines.push(r.namespace !== undefined
-            ? `**Teardown:** ${r.status} — namespace \`${report_cell(r.namespace)}\`, ${r.releases?.length ?? 0} Helm release(s) uninstalled${r.releases?.length ? ` (${report_cell(r.releases.join(', '))})` : ''}.`
-            : `**Teardown:** ${r.status} — ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s) removed.`, '');
-        if (r.failures.length > 0)
-            lines.push(...r.failures.map((f) => `- ⚠️ ${report_cell(f)}`), '');
-    }
-    const timings = Object.entries(report.timings);
-    if (timings.length > 0)
-        lines.push(`**Timings:** ${timings.map(([k, v]) => `${k} ${formatMs(v)}`).join(' · ')}`, '');
-    if (report.warnings.length > 0)
-        lines.push(...report.warnings.map((w) => `- ⚠️ ${report_cell(w)}`), '');
-    if (report.error)
-        lines.push(`**Error:** ${report_cell(report.error.message)}`, '');
-    if (excerpt) {
-        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', (0,secrets/* redact */.E$)(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
-    }
-    if (report.diagnostics) {
-        lines.push(`Diagnostics bundle: \`${report.diagnostics.dir}\` (${report.diagnostics.files.length} files).`, '');
-    }
-    return lines.join('\n');
-}
-/** Appends the summary section to the job summary (GITHUB_STEP_SUMMARY); a no-op outside a runner. */
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq(markdown);
-        return;
-    }
-    await core/* summary */.z.addRaw(markdown, true).write();
-}
-
-// EXTERNAL MODULE: ./actions/shared/src/artifact.ts
-var artifact = __nccwpck_require__(5761);
-;// CONCATENATED MODULE: ./actions/shared/src/reporting.ts
-/**
- * One action run's report, built up as the run goes: phase timings, warnings, services/probes/removals,
- * then `finish` writes the JSON report, the job-summary section and (per policy) the artifact.
- */
-
-
-
-class ActionReport {
-    action;
-    environment;
-    dir;
-    timings = {};
-    warnings = [];
-    data = {};
-    started = Date.now();
-    /**
-     * @param action the action's name, e.g. `provision-compose`
-     * @param dir the per-action directory (see `actionDir`)
-     */
-    constructor(action, environment, dir) {
-        this.action = action;
-        this.environment = environment;
-        this.dir = dir;
-    }
-    /** Runs `fn` and records its duration (ms) under `phase`, also when it throws. */
-    async time(phase, fn) {
-        const start = Date.now();
-        try {
-            return await fn();
-        }
-        finally {
-            this.timings[phase] = (this.timings[phase] ?? 0) + (Date.now() - start);
-        }
-    }
-    /** Logs a warning annotation and keeps it for the report. */
-    warn(message) {
-        core/* warning */.$e(message);
-        this.warnings.push(message);
-    }
-    /** Builds the report object (pure apart from the clock). */
-    build(options) {
-        const finished = Date.now();
-        const env = this.environment;
-        const report = {
-            schema: REPORT_SCHEMA,
-            action: this.action,
-            result: options.result,
-            environment: {
-                name: env.name,
-                repository: env.context.repository,
-                pr: env.prNumber,
-                headSha: env.context.headSha,
-                runId: env.context.runId,
-            },
-            startedAt: new Date(this.started).toISOString(),
-            finishedAt: new Date(finished).toISOString(),
-            durationMs: finished - this.started,
-            timings: { ...this.timings },
-            ...this.data,
-            warnings: [...this.warnings],
-        };
-        if (options.error !== undefined) {
-            const error = options.error;
-            report.error = {
-                kind: error instanceof Error ? error.name : 'Error',
-                message: error instanceof Error ? error.message : String(error),
-            };
-        }
-        if (options.diagnostics)
-            report.diagnostics = options.diagnostics;
-        return report;
-    }
-    /** Writes report.json, the summary section and the artifact; returns the report path. Never throws. */
-    async finish(options) {
-        const bundle = options.bundle;
-        const report = this.build({
-            ...options,
-            ...(bundle ? { diagnostics: { dir: bundle.dir, files: bundle.files } } : {}),
-        });
-        let path = '';
-        try {
-            path = writeReport(this.dir, report);
-            core/* info */.pq(`Report: ${path}`);
-            await writeSummary(renderSummary(report, bundle?.excerpt ?? ''));
-        }
-        catch (error) {
-            core/* warning */.$e(`Could not write the report: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        const attempt = this.environment.context.runAttempt || '1';
-        const job = process.env.GITHUB_JOB ?? 'job';
-        await (0,artifact/* uploadReport */.a3)(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${job}-${attempt}`, this.dir);
-        return path;
-    }
-}
-
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/report.ts
-/**
- * deploy-namespace's report: the shared `ActionReport` plus the fields this action adds to the JSON
- * report (`namespace`, `release`, `workloads`; documented in docs/report-schema.md) and a workloads table
- * in the job summary.
- */
 
-
-
-class DeployReport extends ActionReport {
-    deploy = {};
-    build(options) {
-        return { ...super.build(options), ...this.deploy };
+/** What deploy-namespace (and its post step, with `namespace` alone) reports. */
+class DeploySection {
+    namespace;
+    mode;
+    release;
+    workloads;
+    /** @param namespace the namespace deployed to */
+    constructor(namespace) {
+        this.namespace = namespace;
     }
-    /** Writes the report and summary, then a workloads table (summary only). */
-    async finish(options) {
-        const path = await super.finish(options);
+    fields() {
+        return { namespace: this.namespace, mode: this.mode, release: this.release, workloads: this.workloads };
+    }
+    summary() {
         const lines = [];
-        if (this.deploy.release?.recovered)
-            lines.push(`**Stuck release recovered:** ${this.deploy.release.recovered}`, '');
-        const workloads = Object.entries(this.deploy.workloads ?? {});
+        if (this.release?.recovered)
+            lines.push(`**Stuck release recovered:** ${cell(this.release.recovered)}`, '');
+        const workloads = Object.entries(this.workloads ?? {});
         if (workloads.length > 0) {
-            lines.push(`**Namespace \`${this.deploy.namespace}\`** workloads:`, '', '| Workload | Ready |', '|---|---|');
+            lines.push(`**Namespace \`${cell(this.namespace)}\`** workloads:`, '', '| Workload | Ready |', '|---|---|');
             for (const [key, s] of workloads)
-                lines.push(`| ${key} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
+                lines.push(`| ${cell(key)} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
             lines.push('');
         }
-        if (lines.length > 0) {
-            try {
-                await writeSummary((0,secrets/* redact */.E$)(lines.join('\n')));
-            }
-            catch {
-                // the report itself was written; the summary is a convenience
-            }
-        }
-        return path;
+        return lines;
     }
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/inputs.ts
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/inputs.ts
 /**
  * Typed readers over `core.getInput`. Every reader names the input in its error and gives the fix.
- * The reader function is injectable (`InputSource`) so settings parsing is unit-tested without env vars.
+ *
+ * Defaults have one source of truth, the action.yml: each action's contract.ts copies them into a
+ * `DEFAULTS` table (a contract test keeps the two equal), and an empty input reads as its default text,
+ * parsed by the same rules as a value the user wrote. The readers take no fallback of their own, so code and
+ * action.yml cannot drift apart. The source is injectable (`InputSource`) so settings are unit-tested
+ * without environment variables.
  */
 
 
 
 /** The runner's inputs (INPUT_<NAME> environment variables), trimmed. */
-const actionInputs = (name) => core/* getInput */.V4(name);
+const actionInputs = (name) => lib_core/* getInput */.V4(name);
 /** Typed access to one action's inputs. */
 class Inputs {
     source;
-    constructor(source = actionInputs) {
+    defaults;
+    /**
+     * @param source the raw values (the runner's by default)
+     * @param defaults the action.yml defaults, used when `source` gives ''
+     */
+    constructor(source = actionInputs, defaults = {}) {
         this.source = source;
+        this.defaults = defaults;
     }
-    /** The trimmed text, or `fallback` when empty. */
-    string(name, fallback = '') {
+    /** The trimmed text, or the input's default when empty. */
+    string(name) {
         const value = this.source(name).trim();
-        return value === '' ? fallback : value;
+        return value === '' ? (this.defaults[name] ?? '').trim() : value;
+    }
+    /** True when the user gave a value (not just the default). */
+    given(name) {
+        return this.source(name).trim() !== '';
     }
     /**
-     * A required non-empty string.
-     * @throws UserInputError when empty
+     * `true`/`false` (also yes/no, on/off, 1/0; case-insensitive).
+     * @throws UserInputError for any other text, or when empty with no default
      */
-    required(name, fix) {
-        const value = this.string(name);
-        if (value === '')
-            throw new errors/* UserInputError */.m2(name, 'is required but empty', fix);
-        return value;
-    }
-    /**
-     * `true`/`false` (also yes/no, on/off, 1/0; case-insensitive), or `fallback` when empty.
-     * @throws UserInputError for any other text
-     */
-    boolean(name, fallback) {
+    boolean(name) {
         const value = this.string(name).toLowerCase();
-        if (value === '')
-            return fallback;
         if (['true', 'yes', 'on', '1'].includes(value))
             return true;
         if (['false', 'no', 'off', '0'].includes(value))
             return false;
-        throw new errors/* UserInputError */.m2(name, `"${value}" is not a boolean`, 'use true or false');
+        throw new errors/* UserInputError */.m2(name, value === '' ? 'is empty' : `"${value}" is not a boolean`, 'use true or false');
     }
     /**
-     * An integer in [min, max], or `fallback` when empty.
+     * An integer in [min, max].
      * @throws UserInputError when not an integer or out of range
      */
-    integer(name, fallback, min, max) {
+    integer(name, min, max) {
         const value = this.string(name);
-        if (value === '')
-            return fallback;
         if (!/^-?\d+$/.test(value))
-            throw new errors/* UserInputError */.m2(name, `"${value}" is not an integer`, `use a whole number from ${min} to ${max}`);
+            throw new errors/* UserInputError */.m2(name, value === '' ? 'is empty' : `"${value}" is not an integer`, `use a whole number from ${min} to ${max}`);
         const n = Number(value);
         if (n < min || n > max)
             throw new errors/* UserInputError */.m2(name, `${n} is out of range`, `use a whole number from ${min} to ${max}`);
         return n;
     }
     /**
-     * A duration in milliseconds (see `parseDuration`), or `fallbackMs` when empty.
-     * @throws UserInputError when not a duration or outside [minMs, maxMs]
+     * A duration in milliseconds (see `parseDuration`) in [minMs, maxMs].
+     * @throws UserInputError when not a duration or out of range
      */
-    durationMs(name, fallbackMs, minMs = 0, maxMs = 7 * 86_400_000) {
+    durationMs(name, minMs = 0, maxMs = 7 * 86_400_000) {
         const value = this.string(name);
-        if (value === '')
-            return fallbackMs;
         const ms = parseDuration(name, value);
         if (ms < minMs || ms > maxMs) {
             throw new errors/* UserInputError */.m2(name, `${value} is out of range`, `use a duration from ${minMs} ms to ${maxMs} ms`);
@@ -30061,24 +30688,21 @@ class Inputs {
         return ms;
     }
     /**
-     * One of `choices`, or `fallback` when empty.
+     * One of `choices` (case-insensitive).
      * @throws UserInputError for any other value
      */
-    choice(name, choices, fallback) {
+    choice(name, choices) {
         const value = this.string(name).toLowerCase();
-        if (value === '')
-            return fallback;
         if (choices.includes(value))
             return value;
-        throw new errors/* UserInputError */.m2(name, `"${value}" is not one of the allowed values`, `use one of: ${choices.join(', ')}`);
+        throw new errors/* UserInputError */.m2(name, value === '' ? 'is empty' : `"${value}" is not one of the allowed values`, `use one of: ${choices.join(', ')}`);
     }
     /**
-     * A time to live in ms, or null for none (`0`, `none`, `never`); `fallback` (e.g. `72h`) when empty.
-     * At least 1 minute, at most 365 days.
+     * A time to live in ms, or null for none (`0`, `none`, `never`). At least 1 minute, at most 365 days.
      * @throws UserInputError when not a duration or out of range
      */
-    ttlMs(name, fallback) {
-        const text = this.string(name, fallback);
+    ttlMs(name) {
+        const text = this.string(name);
         if (['0', 'none', 'never'].includes(text.toLowerCase()))
             return null;
         const ms = parseDuration(name, text);
@@ -30092,11 +30716,11 @@ class Inputs {
      * @throws UserInputError when not a positive integer
      */
     prNumber(name) {
-        return this.string(name) === '' ? null : this.integer(name, 0, 1, Number.MAX_SAFE_INTEGER);
+        return this.string(name) === '' ? null : this.integer(name, 1, Number.MAX_SAFE_INTEGER);
     }
     /** A list: one item per line or comma-separated; blank items and `#` comments dropped. */
     list(name) {
-        return splitList(this.source(name));
+        return splitList(this.string(name));
     }
 }
 /** Splits a multi-line or comma-separated input into trimmed, non-empty items (`#` starts a comment line). */
@@ -30109,15 +30733,12 @@ function splitList(raw) {
         .filter((item) => item !== '');
 }
 
-;// CONCATENATED MODULE: ./actions/deploy-namespace/src/settings.ts
+;// CONCATENATED MODULE: ./actions/deploy-namespace/src/quota.ts
 /**
- * deploy-namespace settings: every input read once, validated, frozen. A bad input throws a
- * `UserInputError` naming the input and the fix, before anything touches the cluster.
+ * The `resource-quota` and `limit-range` inputs: `key=quantity` pairs merged over the defaults a PR preview
+ * needs (`key=` drops a default, `none` means no object). Quantities per
+ * https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/.
  */
-
-
-
-
 
 
 /** Default ResourceQuota `spec.hard` (a PR preview: a few pods, no LoadBalancer or NodePort Services). */
@@ -30132,7 +30753,7 @@ const DEFAULT_QUOTA = {
     persistentvolumeclaims: '10',
 };
 /** Default LimitRange for containers: requests/limits for pods that set none (the quota needs them). */
-const DEFAULT_LIMITS = {
+const DEFAULT_LIMIT_RANGE = {
     default: { cpu: '500m', memory: '512Mi' },
     defaultRequest: { cpu: '100m', memory: '128Mi' },
     max: { cpu: '2', memory: '4Gi' },
@@ -30140,7 +30761,6 @@ const DEFAULT_LIMITS = {
 const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei|e\d+)?$/;
 const QUOTA_KEY = /^([a-z0-9]+([.-][a-z0-9]+)*\/)?[a-z0-9]+([./-][a-z0-9]+)*$/i;
 const LIMIT_SECTIONS = ['default', 'defaultRequest', 'max', 'min'];
-const settings_DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const OFF = ['none', 'off', 'false'];
 /** Splits `key=value` items; `key=` removes a default. */
 function pairs(input, items, fix) {
@@ -30173,14 +30793,14 @@ function parseQuota(raw, input = INPUTS.resourceQuota) {
     return hard;
 }
 /**
- * The LimitRange from the input (`section.resource=quantity`) merged over `DEFAULT_LIMITS`.
+ * The LimitRange from the input (`section.resource=quantity`) merged over `DEFAULT_LIMIT_RANGE`.
  * @throws UserInputError naming `limit-range`
  */
 function parseLimits(raw, input = INPUTS.limitRange) {
     if (raw.length === 1 && OFF.includes(raw[0].toLowerCase()))
         return null;
     const fix = `use section.resource=quantity with section one of ${LIMIT_SECTIONS.join(', ')}, e.g. default.memory=256Mi (or none)`;
-    const limits = Object.fromEntries(Object.entries(DEFAULT_LIMITS).map(([k, v]) => [k, { ...v }]));
+    const limits = Object.fromEntries(Object.entries(DEFAULT_LIMIT_RANGE).map(([k, v]) => [k, { ...v }]));
     for (const [key, value] of pairs(input, raw, fix)) {
         const dot = key.indexOf('.');
         const section = key.slice(0, dot);
@@ -30199,6 +30819,23 @@ function parseLimits(raw, input = INPUTS.limitRange) {
             delete limits[section];
     return limits;
 }
+
+;// CONCATENATED MODULE: ./actions/deploy-namespace/src/settings.ts
+/**
+ * deploy-namespace settings: every input read once, validated, frozen. A bad input throws a
+ * `UserInputError` naming the input and the fix, before anything touches the cluster.
+ */
+
+
+
+
+
+
+
+
+
+/** Helm release names: DNS-1123 labels of at most 53 characters (https://helm.sh/docs/chart_best_practices/conventions/). */
+const MAX_RELEASE_LENGTH = 53;
 function existing(input, workspace, path, what) {
     const absolute = (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path);
     if (!(0,external_node_fs_.existsSync)(absolute))
@@ -30222,35 +30859,32 @@ function resolveChart(chart, repo, workspace) {
         return chart;
     throw new errors/* UserInputError */.m2(INPUTS.chart, `chart "${chart}" is not a local folder (looked in ${local}), an oci:// reference, or a chart in "repo"`, 'fix the path, use oci://registry/chart, or set "repo" to the chart repository URL');
 }
-/**
- * Reads and validates the inputs.
- * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
- * @throws UserInputError for any bad input, naming it
- */
-function getSettings(inputs = new Inputs(), workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
-    const chartInput = inputs.string(INPUTS.chart);
-    const manifestInputs = inputs.list(INPUTS.manifests);
-    const kustomizeInput = inputs.string(INPUTS.kustomize);
+/** Exactly one of chart, manifests or kustomize (or none), and the Helm inputs only with a chart. */
+function readMode(inputs) {
     const given = [
-        chartInput !== '' && INPUTS.chart,
-        manifestInputs.length > 0 && INPUTS.manifests,
-        kustomizeInput !== '' && INPUTS.kustomize,
-    ].filter(Boolean);
+        inputs.string(INPUTS.chart) !== '' && INPUTS.chart,
+        inputs.list(INPUTS.manifests).length > 0 && INPUTS.manifests,
+        inputs.string(INPUTS.kustomize) !== '' && INPUTS.kustomize,
+    ].filter((g) => g !== false);
     if (given.length > 1) {
         throw new errors/* UserInputError */.m2(given.join('/'), `only one deploy mode can be used, but ${given.join(' and ')} are set`, 'set exactly one of chart, manifests or kustomize (or none for a namespace with guardrails only)');
     }
-    const mode = chartInput
+    const first = given[0];
+    return first === INPUTS.chart
         ? 'helm'
-        : manifestInputs.length > 0
+        : first === INPUTS.manifests
             ? 'manifests'
-            : kustomizeInput
+            : first
                 ? 'kustomize'
                 : 'none';
+}
+/** The Helm inputs: repository URL, release name, `--set` pairs; refused without a chart. */
+function readHelm(inputs, mode) {
     const repo = inputs.string(INPUTS.repo);
     if (repo && !/^(https?|oci):\/\//.test(repo))
         throw new errors/* UserInputError */.m2(INPUTS.repo, `"${repo}" is not a chart repository URL`, 'use https://charts.example.com (or leave it empty for a local or oci:// chart)');
-    const release = inputs.string(INPUTS.release, 'preview');
-    if (release.length > 53 || !settings_DNS_LABEL.test(release)) {
+    const release = inputs.string(INPUTS.release);
+    if (!isDnsLabel(release, MAX_RELEASE_LENGTH)) {
         throw new errors/* UserInputError */.m2(INPUTS.release, `"${release}" is not a valid Helm release name`, 'use at most 53 characters of a-z, 0-9 and "-", starting and ending with a letter or digit');
     }
     const set = inputs.list(INPUTS.set);
@@ -30263,60 +30897,89 @@ function getSettings(inputs = new Inputs(), workspace = process.env.GITHUB_WORKS
                 throw new errors/* UserInputError */.m2(input, 'only applies to Helm charts, but "chart" is empty', `set "chart", or remove "${input}"`);
         }
     }
-    const ttlMs = inputs.ttlMs(INPUTS.ttl, '72h');
-    const prNumber = inputs.prNumber(INPUTS.prNumber);
+    return { repo, release, set };
+}
+/** The image pull secrets and the namespace they are copied from. */
+function readPullSecrets(inputs) {
     const pullSecrets = inputs.list(INPUTS.imagePullSecrets);
     for (const secret of pullSecrets) {
-        if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret) || secret.length > 253)
+        if (!isDnsSubdomain(secret))
             throw new errors/* UserInputError */.m2(INPUTS.imagePullSecrets, `"${secret}" is not a Secret name`, 'list Secret names, one per line');
     }
     const pullSecretsNamespace = inputs.string(INPUTS.pullSecretsNamespace);
     if (pullSecrets.length > 0 && pullSecretsNamespace === '')
         throw new errors/* UserInputError */.m2(INPUTS.pullSecretsNamespace, 'is empty but image-pull-secrets are listed', 'name the namespace to copy the pull secrets from');
-    if (pullSecretsNamespace !== '' && !settings_DNS_LABEL.test(pullSecretsNamespace))
-        throw new errors/* UserInputError */.m2(INPUTS.pullSecretsNamespace, `"${pullSecretsNamespace}" is not a namespace name`, 'use a DNS-1123 label');
+    if (pullSecretsNamespace !== '')
+        checkNamespace(INPUTS.pullSecretsNamespace, pullSecretsNamespace);
+    return { imagePullSecrets: pullSecrets, pullSecretsNamespace };
+}
+/** The host name template, or ''. */
+function readHost(inputs) {
     const host = inputs.string(INPUTS.host);
     if (host && !/^[A-Za-z0-9{}._ -]+$/.test(host))
         throw new errors/* UserInputError */.m2(INPUTS.host, `"${host}" is not a host name template`, 'use a host such as {{environment}}.preview.example.test (no scheme, no path)');
+    return host;
+}
+/** The files the workload comes from, each checked to exist (absolute). */
+function readFiles(inputs, mode, repo, workspace) {
+    const kustomize = inputs.string(INPUTS.kustomize);
+    return {
+        chart: mode === 'helm' ? resolveChart(inputs.string(INPUTS.chart), repo, workspace) : '',
+        values: inputs.list(INPUTS.values).map((f) => existing(INPUTS.values, workspace, f, 'values file')),
+        manifests: inputs
+            .list(INPUTS.manifests)
+            .map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
+        kustomize: kustomize ? existing(INPUTS.kustomize, workspace, kustomize, 'kustomization directory') : '',
+    };
+}
+/**
+ * Reads and validates the inputs.
+ * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
+ * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
+ * @throws UserInputError for any bad input, naming it
+ */
+function getSettings(source = actionInputs, workspace = readRunContext().workspace) {
+    const inputs = new Inputs(source, DEFAULTS);
+    const mode = readMode(inputs);
+    const helm = readHelm(inputs, mode);
+    const ttlMs = inputs.ttlMs(INPUTS.ttl);
+    const prNumber = inputs.prNumber(INPUTS.prNumber);
+    const pullSecrets = readPullSecrets(inputs);
+    const host = readHost(inputs);
     return Object.freeze({
         name: inputs.string(INPUTS.name),
         prNumber,
         kubeconfig: inputs.string(INPUTS.kubeconfig),
         context: inputs.string(INPUTS.context),
-        kubectl: inputs.string(INPUTS.kubectl, 'kubectl'),
-        helm: inputs.string(INPUTS.helm, 'helm'),
+        kubectl: inputs.string(INPUTS.kubectl),
+        helm: inputs.string(INPUTS.helm),
         mode,
-        chart: mode === 'helm' ? resolveChart(chartInput, repo, workspace) : '',
+        ...helm,
         chartVersion: inputs.string(INPUTS.chartVersion),
-        repo,
-        release,
-        values: inputs.list(INPUTS.values).map((f) => existing(INPUTS.values, workspace, f, 'values file')),
-        set,
-        manifests: manifestInputs.map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
-        kustomize: kustomizeInput
-            ? existing(INPUTS.kustomize, workspace, kustomizeInput, 'kustomization directory')
-            : '',
+        ...readFiles(inputs, mode, helm.repo, workspace),
         host,
-        timeoutMs: inputs.durationMs(INPUTS.timeout, 300_000, 5_000, 6 * 3_600_000),
+        timeoutMs: inputs.durationMs(INPUTS.timeout, 5_000, 6 * 3_600_000),
         ttlMs,
-        janitorAnnotations: inputs.boolean(INPUTS.janitorAnnotations, false),
+        janitorAnnotations: inputs.boolean(INPUTS.janitorAnnotations),
         resourceQuota: parseQuota(inputs.list(INPUTS.resourceQuota)),
         limitRange: parseLimits(inputs.list(INPUTS.limitRange)),
-        networkPolicy: inputs.choice(INPUTS.networkPolicy, ['none', 'deny-ingress', 'deny-all'], 'none'),
-        imagePullSecrets: pullSecrets,
-        pullSecretsNamespace,
-        cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never'], 'always'),
-        cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 180_000, 5_000, 3_600_000),
-        uploadReport: inputs.choice(INPUTS.uploadReport, artifact/* UPLOAD_POLICIES */.rS, 'on-failure'),
+        networkPolicy: inputs.choice(INPUTS.networkPolicy, ['none', 'deny-ingress', 'deny-all']),
+        ...pullSecrets,
+        cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never']),
+        cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 5_000, 3_600_000),
+        uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
     });
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/deploy.ts
 /**
- * deploy-namespace main: name the namespace from the shared identity, create or update it with the
- * environment's labels, add the guardrails, deploy (Helm chart, manifests or kustomization), wait for the
- * workloads, and report. On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
+ * deploy-namespace main, in phases: resolve (the namespace from the shared identity, the kubeconfig, the
+ * state post needs, the outputs) → prepare (the namespace with the environment's labels, then the
+ * guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout) → report (the
+ * workloads). On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
  */
+
+
 
 
 
@@ -30339,15 +31002,17 @@ function getSettings(inputs = new Inputs(), workspace = process.env.GITHUB_WORKS
 
 
 const ACTION = 'deploy-namespace';
-/** Runs deploy-namespace's main. */
-async function deploy(settings = getSettings()) {
+/**
+ * Resolve: the namespace (refused when protected, before anything is written), the kubeconfig file (its
+ * secrets masked first), the state post needs (saved before anything touches the cluster), the hand-off.
+ * @throws UserInputError for a protected namespace or an unknown template variable in `host`
+ */
+function resolveDeploy(settings) {
     const environment = resolveEnvironment(settings.name, settings.prNumber);
     const namespace = environment.name;
-    if (isProtectedNamespace(namespace)) {
-        throw new errors/* UserInputError */.m2('name', `"${namespace}" is a protected namespace (default or kube-*)`, 'choose another "name", or leave it empty to derive one from the pull request');
-    }
-    // Masks the kubeconfig's secrets before anything else could print them.
-    const kubeconfigPath = settings.kubeconfig ? writeKubeconfig(settings.kubeconfig) : '';
+    assertDeployable(namespace, null);
+    const context = environment.context;
+    const kubeconfigPath = settings.kubeconfig ? kubeconfig_writeKubeconfig(settings.kubeconfig, context.runnerTemp) : '';
     const state = {
         environment: namespace,
         namespace,
@@ -30361,141 +31026,136 @@ async function deploy(settings = getSettings()) {
         uploadPolicy: settings.uploadReport,
         succeeded: false,
     };
-    // Saved first: whatever happens next, post knows what to clean (and which kubeconfig file to remove).
-    core/* saveState */.LZ(contract_STATE_KEY, JSON.stringify(state));
-    const dir = actionDir(ACTION, namespace);
-    const report = new DeployReport(ACTION, environment, dir);
-    report.deploy.namespace = namespace;
-    report.deploy.mode = settings.mode;
-    core/* setOutput */.uH(OUTPUTS.namespace, namespace);
-    core/* setOutput */.uH(OUTPUTS.environmentName, namespace);
-    core/* exportVariable */.dN(ENV_ENVIRONMENT, namespace);
-    core/* exportVariable */.dN(ENV_NAMESPACE, namespace);
+    saveState(STATE_KEY, state);
+    lib_core/* setOutput */.uH(OUTPUTS.namespace, namespace);
+    lib_core/* setOutput */.uH(OUTPUTS.environmentName, namespace);
+    lib_core/* exportVariable */.dN(handoff_ENV_ENVIRONMENT, namespace);
+    lib_core/* exportVariable */.dN(handoff_ENV_NAMESPACE, namespace);
     if (kubeconfigPath) {
-        core/* exportVariable */.dN('KUBECONFIG', kubeconfigPath);
-        core/* exportVariable */.dN(ENV_KUBECONFIG, kubeconfigPath);
+        lib_core/* exportVariable */.dN(ENV_KUBECONFIG_STANDARD, kubeconfigPath);
+        lib_core/* exportVariable */.dN(handoff_ENV_KUBECONFIG, kubeconfigPath);
     }
-    const ctx = environment.context;
-    const base = {
-        namespace,
-        pr: environment.prNumber === null ? '' : String(environment.prNumber),
-        sha: ctx.headSha,
-        environment: namespace,
-        host: '',
-    };
+    const pr = environment.prNumber === null ? '' : String(environment.prNumber);
+    const base = { namespace, pr, sha: context.headSha, environment: namespace, host: '' };
     const host = settings.host ? renderTemplate('host', settings.host, base) : '';
-    const vars = { ...base, host };
     if (host)
-        core/* setOutput */.uH(OUTPUTS.url, `https://${host}`);
+        lib_core/* setOutput */.uH(OUTPUTS.url, `https://${host}`);
     if (settings.mode === 'helm')
-        core/* setOutput */.uH(OUTPUTS.release, settings.release);
-    core/* info */.pq(`Namespace: ${namespace} (${environment.source}); mode: ${settings.mode}; timeout ${settings.timeoutMs / 1000}s; cleanup: ${settings.cleanup}`);
-    core/* debug */.Yz(`Settings: ${JSON.stringify({ ...settings, kubeconfig: settings.kubeconfig ? '(set, masked)' : '' })}`);
-    const target = {
-        ...(kubeconfigPath ? { kubeconfig: kubeconfigPath } : {}),
-        ...(settings.context ? { context: settings.context } : {}),
+        lib_core/* setOutput */.uH(OUTPUTS.release, settings.release);
+    lib_core/* info */.pq(`Namespace: ${namespace} (${environment.source}); mode: ${settings.mode}; timeout ${settings.timeoutMs / 1000}s; cleanup: ${settings.cleanup}`);
+    lib_core/* debug */.Yz(`Settings: ${JSON.stringify({ ...settings, kubeconfig: settings.kubeconfig ? '(set, masked)' : '' })}`);
+    return {
+        environment,
+        namespace,
+        dir: actionDir(context.runnerTemp, ACTION, namespace),
+        kubeconfigPath,
+        vars: { ...base, host },
+        state,
+        deadline: Date.now() + settings.timeoutMs,
+        log: (line) => lib_core/* info */.pq(line),
     };
-    const kubectl = new Kubectl(target, undefined, settings.kubectl);
-    const helm = settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null;
-    const deadline = Date.now() + settings.timeoutMs;
-    const log = (line) => core/* info */.pq(line);
-    let touched = false;
-    try {
-        const now = Date.now();
-        const facts = {
-            environment: namespace,
-            repository: ctx.repository,
-            prNumber: environment.prNumber,
-            headSha: ctx.headSha,
-            runId: ctx.runId,
-            createdAtMs: now,
-            deployedAtMs: now,
-            ttlMs: settings.ttlMs,
-            runUrl: ctx.repository && ctx.runId
-                ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.repository}/actions/runs/${ctx.runId}`
-                : '',
-            janitor: settings.janitorAnnotations,
-        };
-        touched = true;
-        const ns = await report.time('namespace', () => core/* group */.Os(`Namespace ${namespace}`, () => ensureNamespace(kubectl, namespace, facts, settings.timeoutMs)));
-        for (const warning of ns.warnings)
-            report.warn(warning);
-        core/* info */.pq(`Namespace ${namespace} ${ns.created ? 'created' : 'updated'}${ns.labelled
-            ? ` with labels ${Object.entries(ns.labels)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ')}`
-            : ''}`);
-        await report.time('guardrails', () => core/* group */.Os('Guardrails', () => applyGuardrails(kubectl, namespace, {
-            quota: settings.resourceQuota,
-            limits: settings.limitRange,
-            networkPolicy: settings.networkPolicy,
-            pullSecrets: settings.imagePullSecrets,
-            pullSecretsNamespace: settings.pullSecretsNamespace,
-            labels: stableLabels({ ...facts, createdAtMs: ns.createdAtMs }),
-            log,
+}
+/** Prepare: the namespace (created or updated, labelled), then the guardrails inside it. */
+async function prepareNamespace(kubectl, run, settings, report) {
+    const now = Date.now();
+    const ctx = run.environment.context;
+    const facts = {
+        environment: run.namespace,
+        repository: ctx.repository,
+        prNumber: run.environment.prNumber,
+        headSha: ctx.headSha,
+        runId: ctx.runId,
+        createdAtMs: now,
+        deployedAtMs: now,
+        ttlMs: settings.ttlMs,
+        runUrl: ctx.runUrl,
+        janitor: settings.janitorAnnotations,
+    };
+    const ns = await report.time('namespace', () => lib_core/* group */.Os(`Namespace ${run.namespace}`, () => ensureNamespace(kubectl, run.namespace, facts, settings.timeoutMs)));
+    for (const warning of ns.warnings)
+        report.warn(warning);
+    const labels = Object.entries(ns.labels).map(([k, v]) => `${k}=${v}`);
+    lib_core/* info */.pq(`Namespace ${run.namespace} ${ns.created ? 'created' : 'updated'}${ns.labelled ? ` with labels ${labels.join(', ')}` : ''}`);
+    await report.time('guardrails', () => lib_core/* group */.Os('Guardrails', () => applyGuardrails(kubectl, run.namespace, {
+        quota: settings.resourceQuota,
+        limits: settings.limitRange,
+        networkPolicy: settings.networkPolicy,
+        pullSecrets: settings.imagePullSecrets,
+        pullSecretsNamespace: settings.pullSecretsNamespace,
+        labels: stableLabels({ ...facts, createdAtMs: ns.createdAtMs }),
+        log: run.log,
+    })));
+}
+/** Deploy: the chart (`helm upgrade --install --wait`), or `kubectl apply` and every rollout. */
+async function deployWorkload(tools, run, settings, report, section) {
+    const helm = tools.helm;
+    if (helm) {
+        const result = await report.time('deploy', () => lib_core/* group */.Os(`helm upgrade --install ${settings.release}`, () => deployChart(helm, {
+            release: settings.release,
+            chart: settings.chart,
+            chartVersion: settings.chartVersion,
+            repo: settings.repo,
+            namespace: run.namespace,
+            values: settings.values,
+            set: settings.set,
+            vars: run.vars,
+            deadline: run.deadline,
+            workDir: (0,external_node_path_.join)(run.dir, 'values'),
+            log: run.log,
         })));
-        if (helm) {
-            const result = await report.time('deploy', () => core/* group */.Os(`helm upgrade --install ${settings.release}`, () => deployChart(helm, {
-                release: settings.release,
-                chart: settings.chart,
-                chartVersion: settings.chartVersion,
-                repo: settings.repo,
-                namespace,
-                values: settings.values,
-                set: settings.set,
-                vars,
-                deadline,
-                workDir: (0,external_node_path_.join)(dir, 'values'),
-                log,
-            })));
-            report.deploy.release = {
-                name: settings.release,
-                chart: settings.chart,
-                helm: result.version.version,
-                revision: result.revision,
-                status: result.status,
-                recovered: result.recovered,
-            };
-            if (result.recovered)
-                report.warn(result.recovered);
-            core/* info */.pq(`Release ${settings.release}: revision ${result.revision} ${result.status}`);
-        }
-        else if (settings.mode !== 'none') {
-            const source = settings.mode === 'kustomize' ? { kustomize: settings.kustomize } : { manifests: settings.manifests };
-            const applied = await report.time('deploy', () => core/* group */.Os(`kubectl apply (${settings.mode})`, () => applyAndRollout(kubectl, namespace, source, deadline, log)));
-            core/* info */.pq(`Applied ${applied.applied.length} object(s); rolled out ${applied.rolledOut.join(', ') || 'no workloads'}`);
-        }
-        const workloads = await readWorkloads(kubectl, namespace);
-        report.deploy.workloads = workloads;
-        core/* setOutput */.uH(OUTPUTS.workloads, JSON.stringify(workloads));
-        for (const [key, s] of Object.entries(workloads))
-            core/* info */.pq(`  ${key}: ${s.ready}/${s.desired} ready`);
-        core/* saveState */.LZ(contract_STATE_KEY, JSON.stringify({ ...state, succeeded: true }));
-        const path = await report.finish({ result: 'success', upload: settings.uploadReport });
-        core/* setOutput */.uH(OUTPUTS.reportPath, path);
+        const { version, revision, status, recovered } = result;
+        section.release = {
+            name: settings.release,
+            chart: settings.chart,
+            helm: version.version,
+            revision,
+            status,
+            recovered,
+        };
+        if (recovered)
+            report.warn(recovered);
+        lib_core/* info */.pq(`Release ${settings.release}: revision ${revision} ${status}`);
     }
-    catch (error) {
-        const result = (0,action/* isCancelled */.mm)() ? 'cancelled' : 'failure';
-        let bundle;
-        if (touched && !(0,action/* isCancelled */.mm)() && !(error instanceof errors/* UserInputError */.m2)) {
-            bundle = await core/* group */.Os('Diagnostics', () => collectKubeDiagnostics(kubectl, helm, namespace, helm ? settings.release : null, (0,external_node_path_.join)(dir, 'diagnostics')));
-            core/* setOutput */.uH(OUTPUTS.diagnosticsPath, bundle.dir);
-            report.deploy.workloads = await readWorkloads(kubectl, namespace);
-            core/* setOutput */.uH(OUTPUTS.workloads, JSON.stringify(report.deploy.workloads));
-            if (bundle.excerpt)
-                core/* error */.z3(`Deploy to namespace ${namespace} failed:\n${bundle.excerpt}`, {
-                    title: 'deploy-namespace',
-                });
-        }
-        const path = await report.finish({
-            result,
-            error,
-            upload: settings.uploadReport,
-            ...(bundle ? { bundle } : {}),
-        });
-        core/* setOutput */.uH(OUTPUTS.reportPath, path);
-        throw error;
+    else if (settings.mode !== 'none') {
+        const source = settings.mode === 'kustomize' ? { kustomize: settings.kustomize } : { manifests: settings.manifests };
+        const applied = await report.time('deploy', () => lib_core/* group */.Os(`kubectl apply (${settings.mode})`, () => applyAndRollout(tools.kubectl, run.namespace, source, run.deadline, run.log)));
+        lib_core/* info */.pq(`Applied ${applied.applied.length} object(s); rolled out ${applied.rolledOut.join(', ') || 'no workloads'}`);
     }
+}
+/** Report: the workloads as they are now, in the report and the `workloads` output. */
+async function publishWorkloads(kubectl, namespace, section) {
+    section.workloads = await readWorkloads(kubectl, namespace);
+    lib_core/* setOutput */.uH(OUTPUTS.workloads, JSON.stringify(section.workloads));
+}
+/** Runs deploy-namespace's main. */
+async function deploy(settings = getSettings()) {
+    const run = resolveDeploy(settings);
+    const report = new ActionReport(ACTION, run.environment, run.dir);
+    const section = report.add(new DeploySection(run.namespace));
+    section.mode = settings.mode;
+    const target = kubeTarget(run.kubeconfigPath, settings.context);
+    const tools = {
+        kubectl: new kubectl_Kubectl(target, undefined, settings.kubectl),
+        helm: settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null,
+    };
+    const diagnose = async () => {
+        const bundle = await lib_core/* group */.Os('Diagnostics', () => collectKubeDiagnostics(tools.kubectl, tools.helm, run.namespace, tools.helm ? settings.release : null, (0,external_node_path_.join)(run.dir, 'diagnostics')));
+        lib_core/* setOutput */.uH(OUTPUTS.diagnosticsPath, bundle.dir);
+        await publishWorkloads(tools.kubectl, run.namespace, section);
+        if (bundle.excerpt)
+            lib_core/* error */.z3(`Deploy to namespace ${run.namespace} failed:\n${bundle.excerpt}`, { title: ACTION });
+        return bundle;
+    };
+    const onReportPath = (path) => lib_core/* setOutput */.uH(OUTPUTS.reportPath, path);
+    await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
+        await prepareNamespace(tools.kubectl, run, settings, report);
+        await deployWorkload(tools, run, settings, report, section);
+        await publishWorkloads(tools.kubectl, run.namespace, section);
+        for (const [key, s] of Object.entries(section.workloads ?? {}))
+            lib_core/* info */.pq(`  ${key}: ${s.ready}/${s.desired} ready`);
+        saveState(STATE_KEY, { ...run.state, succeeded: true });
+        return 'success';
+    });
 }
 
 
@@ -30505,666 +31165,18 @@ async function deploy(settings = getSettings()) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37641);
-/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28688);
+/* harmony import */ var _shared_src_runtime_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70369);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99576);
 
 
-await (0,_shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .VN)(() => (0,_deploy_js__WEBPACK_IMPORTED_MODULE_1__/* .deploy */ .g)());
+await (0,_shared_src_runtime_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .VN)(() => (0,_deploy_js__WEBPACK_IMPORTED_MODULE_1__/* .deploy */ .gg)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 37641:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   VN: () => (/* binding */ runMain),
-/* harmony export */   mm: () => (/* binding */ isCancelled)
-/* harmony export */ });
-/* unused harmony exports onCancel, runPost */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
-/* harmony import */ var _artifact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5761);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(11887);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7524);
-/**
- * The frame every main and post runs in: cancellation (the runner sends SIGINT, then SIGTERM 7.5 s later:
- * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation) kills the
- * processes the funnel started before the step exits, so a cancelled `compose up` cannot create containers
- * after post's `down` has run. Errors end as `core.setFailed` (main) or `core.warning` (post).
- */
-
-
-
-
-let cancelled = false;
-const cancelHandlers = [];
-/** True once SIGINT/SIGTERM arrived. */
-function isCancelled() {
-    return cancelled;
-}
-/** Registers work to do on cancellation after child processes are stopped (e.g. write the report). */
-function onCancel(handler) {
-    cancelHandlers.push(handler);
-}
-function installSignalHandlers() {
-    const handle = (signal) => {
-        if (cancelled)
-            return;
-        cancelled = true;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
-        void (async () => {
-            await (0,_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .terminateAll */ .vm)(4000);
-            for (const handler of cancelHandlers) {
-                try {
-                    await handler();
-                }
-                catch (error) {
-                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`cancel handler: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
-                }
-            }
-            process.exit(1);
-        })();
-    };
-    process.on('SIGINT', handle);
-    process.on('SIGTERM', handle);
-}
-/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
-async function runMain(main) {
-    installSignalHandlers();
-    try {
-        await main();
-    }
-    catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserInputError */ .m2) && error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error));
-    }
-    // An abandoned artifact upload keeps retrying in the background; the step's work is done.
-    if ((0,_artifact_js__WEBPACK_IMPORTED_MODULE_1__/* .uploadAbandoned */ .kD)())
-        process.exit();
-}
-/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
-async function runPost(post) {
-    installSignalHandlers();
-    try {
-        await post();
-    }
-    catch (error) {
-        core.warning(`Cleanup did not complete: ${errorMessage(error)}`);
-    }
-    if (uploadAbandoned())
-        process.exit();
-}
-
-
-/***/ }),
-
-/***/ 5761:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ uploadReport),
-/* harmony export */   kD: () => (/* binding */ uploadAbandoned),
-/* harmony export */   rS: () => (/* binding */ UPLOAD_POLICIES)
-/* harmony export */ });
-/* unused harmony exports UPLOAD_TIMEOUT_MS, canUploadArtifacts */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77094);
-/* harmony import */ var _diagnostics_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51826);
-/**
- * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
- * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
- * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
- *
- * An upload is bounded: after {@link UPLOAD_TIMEOUT_MS} it is abandoned with a warning and the step goes on
- * (the report stays on disk). The client retries a failed request 5 times with backoff (about 30 s in
- * all) and takes no timeout or retry option; an artifact service that answers 500 to every request, such
- * as nektos/act's (its CreateArtifact rejects the client's `mime_type` field: nektos/act#6022), would
- * otherwise hold every step, and the teardown after it, for that long. The retries of an abandoned upload
- * would still keep Node's event loop alive, so the run frame ends the process once the step's own work is
- * done ({@link uploadAbandoned}).
- */
-
-
-
-const UPLOAD_POLICIES = ['on-failure', 'always', 'never'];
-/** Longest an upload may take before it is abandoned with a warning, in ms. */
-const UPLOAD_TIMEOUT_MS = 10_000;
-let abandoned = false;
-/** True once an upload was abandoned at its deadline: the step must then end its process itself. */
-function uploadAbandoned() {
-    return abandoned;
-}
-/** True when the artifact service is reachable from this process. */
-function canUploadArtifacts(env = process.env) {
-    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
-}
-/**
- * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
- * Never throws: a failed upload, or one still running after `timeoutMs`, is a warning. Returns the
- * artifact id, or null when skipped, failed or abandoned.
- * @param retentionDays 1–90 (the repository's maximum applies)
- * @param timeoutMs the bound on the whole upload, in ms
- */
-async function uploadReport(policy, failed, name, dir, retentionDays = 7, timeoutMs = UPLOAD_TIMEOUT_MS) {
-    if (policy === 'never' || (policy === 'on-failure' && !failed))
-        return null;
-    if (!canUploadArtifacts()) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .notice */ .lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
-        return null;
-    }
-    let timer;
-    try {
-        // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
-        const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
-        const files = (0,_diagnostics_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(dir).map((f) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, f.path));
-        const client = new DefaultArtifactClient();
-        const upload = client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
-            retentionDays,
-        });
-        upload.catch(() => undefined); // a rejection after the deadline must not become an unhandled one
-        const deadline = new Promise((resolve) => {
-            timer = setTimeout(() => resolve(null), timeoutMs);
-        });
-        const result = await Promise.race([upload, deadline]);
-        if (result === null) {
-            abandoned = true;
-            _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`upload-report: the artifact service did not take the upload within ${timeoutMs / 1000} s; gave up (the report stays at ${dir}).`);
-            return null;
-        }
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`Uploaded the report as artifact "${name}" (id ${result.id}).`);
-        return result.id ?? null;
-    }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .warning */ .$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
-        return null;
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
-
-/***/ }),
-
-/***/ 11887:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  MX: () => (/* binding */ mustSucceed),
-  eF: () => (/* binding */ run),
-  vm: () => (/* binding */ terminateAll)
-});
-
-// UNUSED EXPORTS: liveCount
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./actions/shared/src/errors.ts
-var errors = __nccwpck_require__(7524);
-;// CONCATENATED MODULE: ./actions/shared/src/cli.ts
-/**
- * The exec funnel: the one place the actions start processes. argv arrays only, never a shell string
- * (`shell: false`), so an argument like `; rm -rf /` stays one literal argument.
- *
- * Built on `node:child_process` rather than `@actions/exec` because the toolkit's exec can neither time
- * out nor kill its child (actions/toolkit#1777, #1656), and every external call here needs a deadline and
- * must die with a cancelled step.
- */
-
-
-
-const DEFAULT_TIMEOUT_MS = 300_000;
-const STDERR_KEEP = 64 * 1024;
-const live = new Set();
-/**
- * Runs `argv` and returns its result; never throws for a non-zero exit (see `mustSucceed`).
- * @param argv program and arguments, e.g. `['docker', 'compose', 'ps']`
- */
-function run(argv, options = {}) {
-    const [program, ...args] = argv;
-    if (!program)
-        throw new Error('run(): empty argv');
-    const started = Date.now();
-    const env = { ...process.env };
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-        if (value === undefined)
-            delete env[key];
-        else
-            env[key] = value;
-    }
-    const maxStdout = options.maxStdoutBytes ?? 32 * 1024 * 1024;
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
-            cwd: options.cwd,
-            env,
-            shell: false,
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        live.add(child);
-        const stdoutChunks = [];
-        let stdoutBytes = 0;
-        let stderr = '';
-        let truncated = false;
-        let timedOut = false;
-        let spawnError;
-        let file;
-        let fileBytes = 0;
-        let partial = '';
-        if (options.stdoutFile)
-            file = (0,external_node_fs_.createWriteStream)(options.stdoutFile.path);
-        child.stdout.on('data', (chunk) => {
-            if (options.onLine) {
-                const lines = (partial + chunk.toString('utf8')).split('\n');
-                partial = lines.pop() ?? '';
-                for (const line of lines)
-                    options.onLine(line);
-            }
-            if (file && options.stdoutFile) {
-                const room = options.stdoutFile.maxBytes - fileBytes;
-                if (room > 0) {
-                    const piece = chunk.subarray(0, room);
-                    file.write(piece);
-                    fileBytes += piece.length;
-                }
-                if (chunk.length > room && !truncated) {
-                    truncated = true;
-                    file.write(`\n[truncated at ${options.stdoutFile.maxBytes} bytes]\n`);
-                }
-                return;
-            }
-            if (stdoutBytes + chunk.length > maxStdout) {
-                truncated = true;
-                const room = maxStdout - stdoutBytes;
-                if (room > 0)
-                    stdoutChunks.push(chunk.subarray(0, room));
-                stdoutBytes = maxStdout;
-                return;
-            }
-            stdoutChunks.push(chunk);
-            stdoutBytes += chunk.length;
-        });
-        let partialErr = '';
-        child.stderr.on('data', (chunk) => {
-            const text = chunk.toString('utf8');
-            stderr = (stderr + text).slice(-STDERR_KEEP);
-            if (options.onStderrLine) {
-                const lines = (partialErr + text).split('\n');
-                partialErr = lines.pop() ?? '';
-                for (const line of lines)
-                    options.onStderrLine(line);
-            }
-        });
-        child.stdin.on('error', () => { });
-        child.stdin.end(options.input ?? '');
-        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        let killTimer;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        }, timeoutMs);
-        const finish = (exitCode) => {
-            clearTimeout(timer);
-            if (killTimer)
-                clearTimeout(killTimer);
-            live.delete(child);
-            if (options.onLine && partial)
-                options.onLine(partial);
-            if (options.onStderrLine && partialErr)
-                options.onStderrLine(partialErr);
-            const done = () => resolve({
-                argv: [...argv],
-                exitCode,
-                stdout: Buffer.concat(stdoutChunks).toString('utf8'),
-                stderr,
-                durationMs: Date.now() - started,
-                timedOut,
-                truncated,
-                ...(spawnError ? { spawnError } : {}),
-            });
-            if (file)
-                file.end(done);
-            else
-                done();
-        };
-        child.on('error', (error) => {
-            spawnError = error.code ?? error.message;
-            finish(null);
-        });
-        child.on('close', (code) => {
-            if (spawnError === undefined)
-                finish(code);
-        });
-    });
-}
-/**
- * Throws a `ToolError` unless the command exited 0.
- * @throws ToolError with the argv, exit code and stderr tail (4 KiB)
- */
-function mustSucceed(result) {
-    if (result.exitCode === 0)
-        return result;
-    const reason = result.spawnError
-        ? `could not start: ${result.spawnError}`
-        : result.timedOut
-            ? `timed out after ${result.durationMs} ms`
-            : `exit ${result.exitCode}`;
-    throw new errors/* ToolError */.v4(result.argv, result.exitCode, result.stderr.slice(-4096), reason);
-}
-/**
- * Sends SIGTERM to every process the funnel started that is still running, and resolves once they have
- * exited or `graceMs` passed (then SIGKILL). Used when the step is cancelled.
- */
-async function terminateAll(graceMs = 5000) {
-    const children = [...live];
-    if (children.length === 0)
-        return;
-    const exited = children.map((child) => new Promise((resolve) => child.exitCode !== null ? resolve() : child.once('close', () => resolve())));
-    for (const child of children)
-        child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-        for (const child of children)
-            child.kill('SIGKILL');
-    }, graceMs);
-    await Promise.all(exited);
-    clearTimeout(timer);
-}
-/** Number of processes still running (for tests). */
-function liveCount() {
-    return live.size;
-}
-
-
-/***/ }),
-
-/***/ 51826:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  CS: () => (/* binding */ listFiles)
-});
-
-// UNUSED EXPORTS: DEFAULT_LIMITS, collectComposeDiagnostics
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-// EXTERNAL MODULE: ./actions/shared/src/cli.ts + 1 modules
-var cli = __nccwpck_require__(11887);
-// EXTERNAL MODULE: ./actions/shared/src/errors.ts
-var errors = __nccwpck_require__(7524);
-;// CONCATENATED MODULE: ./actions/shared/src/compose.ts
-/**
- * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
- * Flags as documented at https://docs.docker.com/reference/cli/docker/compose/.
- */
-
-
-const FIX = 'install Compose v2: the docker compose plugin (https://docs.docker.com/compose/install/linux/) or the stand-alone v2 docker-compose binary; Compose v1 was removed from GitHub-hosted runners (actions/runner-images#9692)';
-/** Extracts `2.26.1` from `v2.26.1`, `Docker Compose version v2.26.1` or `docker-compose version 1.29.2, build …`. */
-function parseComposeVersion(text) {
-    const match = /v?(\d+\.\d+\.\d+)/.exec(text);
-    return match ? match[1] : null;
-}
-/**
- * Finds Compose v2: `docker compose version` first, then a stand-alone `docker-compose`.
- * @throws SetupError when only Compose v1 or nothing is found, naming the fix
- */
-async function detectCompose(runner = run) {
-    const candidates = [['docker', 'compose'], ['docker-compose']];
-    let v1 = null;
-    for (const argv of candidates) {
-        const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
-        if (result.exitCode !== 0)
-            continue;
-        const version = parseComposeVersion(result.stdout);
-        if (!version)
-            continue;
-        if (Number(version.split('.')[0]) >= 2)
-            return { argv, version };
-        v1 = version;
-    }
-    if (v1)
-        throw new SetupError(`Only Compose v1 (docker-compose ${v1}) was found; the actions need Compose v2`, FIX);
-    throw new SetupError('Docker Compose was not found (neither "docker compose" nor "docker-compose" answered)', FIX);
-}
-/** True when `version` (x.y.z) is at least `min`. */
-function versionAtLeast(version, min) {
-    const a = version.split('.').map(Number);
-    const b = min.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        if ((a[i] ?? 0) !== (b[i] ?? 0))
-            return (a[i] ?? 0) > (b[i] ?? 0);
-    }
-    return true;
-}
-/** The global options addressing a project: `--project-name`, `--file`…, `--project-directory`, `--profile`…, `--env-file`…. */
-function projectArgs(project) {
-    return [
-        '--project-name',
-        project.name,
-        ...(project.files ?? []).flatMap((file) => ['--file', file]),
-        ...(project.projectDirectory ? ['--project-directory', project.projectDirectory] : []),
-        ...(project.profiles ?? []).flatMap((profile) => ['--profile', profile]),
-        ...(project.envFiles ?? []).flatMap((file) => ['--env-file', file]),
-    ];
-}
-/** `up --detach` arguments. */
-function upArgs(options) {
-    const build = options.build === 'always' ? ['--build'] : options.build === 'never' ? ['--no-build'] : [];
-    return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
-}
-/** `down --volumes --remove-orphans --timeout <s>`; `stopTimeoutS` is the per-container stop grace in seconds. */
-function downArgs(stopTimeoutS) {
-    return ['down', '--volumes', '--remove-orphans', '--timeout', String(stopTimeoutS)];
-}
-/** `config --format json`: the resolved model, interpolated, with profiles applied. */
-function configArgs() {
-    return ['config', '--format', 'json'];
-}
-/** `ps --all --format json`: every container of the project, including exited one-shots. */
-function compose_psArgs() {
-    return ['ps', '--all', '--format', 'json'];
-}
-/** `logs --no-color --timestamps --tail <n> <service>`; the tail bounds the size (compose-action #297). */
-function compose_logsArgs(service, tailLines) {
-    return ['logs', '--no-color', '--timestamps', '--tail', String(tailLines), '--', service];
-}
-/** `exec -T <service> <argv…>`: runs a command in a service's container, no TTY, no shell. */
-function execArgs(service, argv) {
-    return ['exec', '-T', '--', service, ...argv];
-}
-/** A Compose CLI bound to one binary: `compose.run(project, sub)` = `<bin> <project args> <sub…>`. */
-class DockerCompose {
-    binary;
-    runner;
-    constructor(binary, runner = run) {
-        this.binary = binary;
-        this.runner = runner;
-    }
-    /** The full argv for `sub` on `project` (pure). */
-    argv(project, sub) {
-        return [...this.binary.argv, ...projectArgs(project), ...sub];
-    }
-    /** Runs and returns the result, whatever the exit code. */
-    tryRun(project, sub, options) {
-        return this.runner(this.argv(project, sub), options);
-    }
-    /**
-     * Runs and throws unless it exits 0.
-     * @throws ToolError
-     */
-    async run(project, sub, options) {
-        return mustSucceed(await this.tryRun(project, sub, options));
-    }
-}
-
-// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
-var secrets = __nccwpck_require__(62354);
-;// CONCATENATED MODULE: ./actions/shared/src/redact-config.ts
-
-/** Registers the secret-looking environment values of every service (call right after resolving the config). */
-function registerModelSecrets(model) {
-    for (const service of Object.values(model.services ?? {})) {
-        for (const [key, value] of Object.entries(service.environment ?? {})) {
-            if (value && SECRET_NAME.test(key))
-                registerSecret(value);
-            if (value) {
-                const url = /:\/\/[^\s:/@]+:([^\s@/]+)@/.exec(value);
-                if (url?.[1])
-                    registerSecret(url[1]);
-            }
-        }
-    }
-}
-/** A deep copy of `model` with secret values replaced by `***`. */
-function redact_config_redactModel(model) {
-    const copy = structuredClone(model);
-    for (const service of Object.values(copy.services ?? {})) {
-        for (const key of Object.keys(service.environment ?? {})) {
-            const value = service.environment[key];
-            if (value === null || value === undefined)
-                continue;
-            service.environment[key] = SECRET_NAME.test(key) ? '***' : redactUrlPassword(value);
-        }
-    }
-    return JSON.parse(redact(JSON.stringify(copy)));
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/diagnostics.ts
-/**
- * The bounded diagnostics bundle for a Compose environment: `ps`, per-service logs (tail-bounded and
- * streamed to files, never buffered whole: hoverkraft-tech/compose-action#297), healthcheck logs and exit
- * codes from `docker inspect`, and the resolved config with secrets redacted. Returns a short excerpt for
- * the job summary.
- */
-
-
-
-
-
-
-
-
-const DEFAULT_LIMITS = {
-    tailLines: 500,
-    maxFileBytes: 1024 * 1024,
-    excerptLines: 15,
-};
-function tailLines(text, n) {
-    return text.trimEnd().split('\n').slice(-n).join('\n');
-}
-/**
- * Collects the bundle into `dir`. Never throws: a part that cannot be collected is noted in `errors.txt`.
- * @param model the resolved model, when known (dumped redacted)
- */
-async function collectComposeDiagnostics(compose, project, dir, model, limits = DEFAULT_LIMITS) {
-    mkdirSync(join(dir, 'logs'), { recursive: true });
-    const errors = [];
-    const excerpt = [];
-    let services = {};
-    const ps = await compose.tryRun(project, psArgs(), { timeoutMs: 60_000 });
-    writeFileSync(join(dir, 'ps.json'), redact(ps.stdout));
-    const expected = Object.keys(model?.services ?? {});
-    try {
-        const entries = parsePs(ps.stdout);
-        services = summarise(entries, expected);
-        const ids = entries.map((e) => e.Name);
-        if (ids.length > 0) {
-            const inspected = await run(['docker', 'container', 'inspect', ...ids], { timeoutMs: 60_000 });
-            const states = JSON.parse(inspected.stdout || '[]').map((c) => ({
-                name: (c.Name ?? '').replace(/^\//, ''),
-                service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
-                status: c.State?.Status,
-                exitCode: c.State?.ExitCode,
-                error: c.State?.Error,
-                oomKilled: c.State?.OOMKilled,
-                health: c.State?.Health?.Status ?? '',
-                healthLog: (c.State?.Health?.Log ?? [])
-                    .slice(-5)
-                    .map((h) => ({ exitCode: h.ExitCode, output: (h.Output ?? '').slice(-1000) })),
-            }));
-            writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
-            for (const state of states) {
-                const bad = state.health === 'unhealthy' ||
-                    (state.status === 'exited' && state.exitCode !== 0) ||
-                    state.status === 'restarting';
-                if (!bad)
-                    continue;
-                excerpt.push(`● ${state.service} (${state.name}): ${state.status}${state.health ? `, ${state.health}` : ''}, exit ${state.exitCode}`);
-                const lastHealth = state.healthLog.at(-1);
-                if (lastHealth)
-                    excerpt.push(`  healthcheck exit ${lastHealth.exitCode}: ${tailLines(lastHealth.output, 3)}`);
-            }
-        }
-    }
-    catch (error) {
-        errors.push(`ps/inspect: ${String(error)}`);
-    }
-    const names = [...new Set([...expected, ...Object.keys(services)])];
-    for (const service of names) {
-        const file = join(dir, 'logs', `${service.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`);
-        const result = await compose.tryRun(project, logsArgs(service, limits.tailLines), {
-            timeoutMs: 60_000,
-            stdoutFile: { path: file, maxBytes: limits.maxFileBytes },
-        });
-        if (result.exitCode !== 0)
-            errors.push(`logs ${service}: ${result.stderr.trim().slice(-300)}`);
-        const redacted = redact(readFileSync(file, 'utf8'));
-        writeFileSync(file, redacted);
-        const verdict = services[service]?.verdict;
-        if (verdict === 'failed' || verdict === 'pending') {
-            excerpt.push(`--- ${service} (last ${limits.excerptLines} log lines) ---`, tailLines(redacted, limits.excerptLines) || '(no output)');
-        }
-    }
-    if (model)
-        writeFileSync(join(dir, 'config.redacted.yaml'), stringify(redactModel(model), { aliasDuplicateObjects: false, lineWidth: 0 }));
-    if (errors.length > 0)
-        writeFileSync(join(dir, 'errors.txt'), redact(errors.join('\n')));
-    return { dir, files: listFiles(dir), excerpt: excerpt.join('\n'), services };
-}
-/** Every file under `dir` with its size in bytes, paths relative to `dir`. */
-function listFiles(dir) {
-    const out = [];
-    const walk = (current) => {
-        for (const name of readdirSafe(current)) {
-            const full = (0,external_node_path_.join)(current, name);
-            const stat = (0,external_node_fs_.statSync)(full);
-            if (stat.isDirectory())
-                walk(full);
-            else
-                out.push({ path: (0,external_node_path_.relative)(dir, full), bytes: stat.size });
-        }
-    };
-    walk(dir);
-    return out.sort((a, b) => a.path.localeCompare(b.path));
-}
-function readdirSafe(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-
-
-/***/ }),
-
-/***/ 7524:
+/***/ 12029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31253,56 +31265,105 @@ class SetupError extends Error {
 
 /***/ }),
 
-/***/ 62354:
+/***/ 70369:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */   Ao: () => (/* binding */ onCancel),
+/* harmony export */   S3: () => (/* binding */ onCancelStop),
+/* harmony export */   VN: () => (/* binding */ runMain),
+/* harmony export */   l2: () => (/* binding */ exitWhenDone),
+/* harmony export */   mm: () => (/* binding */ isCancelled)
 /* harmony export */ });
-/* unused harmony exports MIN_SECRET_LENGTH, SECRET_NAME, redactUrlPassword, clearSecretsForTests */
+/* unused harmony export runPost */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12029);
 /**
- * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
- * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
- * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
+ * The frame every main and post runs in. Errors end as `core.setFailed` (main) or `core.warning` (post):
+ * main fails, post warns.
+ *
+ * Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation). On the first
+ * signal the registered stoppers run first (the exec funnel kills the processes it started, so a cancelled
+ * `compose up` cannot create containers after post's `down` has run), then the cancel handlers (e.g. write
+ * the report), then the process exits 1. Registration keeps this module free of the rooms that use it.
  */
 
-const secrets = new Set();
-/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
-const MIN_SECRET_LENGTH = 4;
+
+let cancelled = false;
+const stoppers = [];
+const cancelHandlers = [];
+let exitAtEnd = false;
 /**
- * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
- * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
+ * Asks the frame to end the process as soon as the step's own work is done, because something left in the
+ * background would keep Node alive (an artifact upload abandoned at its deadline keeps retrying: see
+ * report/artifact.ts).
  */
-function registerSecret(value) {
-    if (!value || value.length < MIN_SECRET_LENGTH)
-        return;
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of parts) {
-        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
-            continue;
-        secrets.add(part);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(part);
+function exitWhenDone() {
+    exitAtEnd = true;
+}
+/** True once SIGINT/SIGTERM arrived. */
+function isCancelled() {
+    return cancelled;
+}
+/** Registers what stops running work on cancellation (child processes); stoppers run before handlers. */
+function onCancelStop(stop) {
+    stoppers.push(stop);
+}
+/** Registers work to do on cancellation after the stoppers ran (e.g. write the report). */
+function onCancel(handler) {
+    cancelHandlers.push(handler);
+}
+async function runAll(list, what) {
+    for (const fn of list) {
+        try {
+            await fn();
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${what}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+        }
     }
 }
-/** Replaces every registered secret in `text` with `***`, longest first. */
-function redact(text) {
-    let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join('***');
+function installSignalHandlers() {
+    const handle = (signal) => {
+        if (cancelled)
+            return;
+        cancelled = true;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
+        void (async () => {
+            await runAll(stoppers, 'cancel: stopping');
+            await runAll(cancelHandlers, 'cancel handler');
+            process.exit(1);
+        })();
+    };
+    process.on('SIGINT', handle);
+    process.on('SIGTERM', handle);
+}
+/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
+async function runMain(main) {
+    installSignalHandlers();
+    try {
+        await main();
     }
-    return out;
+    catch (error) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserInputError */ .m2) && error instanceof Error && error.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+    }
+    if (exitAtEnd)
+        process.exit();
 }
-/** Environment variable names whose values are treated as secrets in config dumps. */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
-/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
-function redactUrlPassword(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
-}
-/** For tests: forget every registered secret. */
-function clearSecretsForTests() {
-    secrets.clear();
+/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
+async function runPost(post) {
+    installSignalHandlers();
+    try {
+        await post();
+    }
+    catch (error) {
+        core.warning(`Cleanup did not complete: ${errorMessage(error)}`);
+    }
+    if (exitAtEnd)
+        process.exit();
 }
 
 
@@ -43320,18 +43381,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

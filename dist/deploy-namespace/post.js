@@ -28368,66 +28368,63 @@ module.exports = {
 
 /***/ }),
 
-/***/ 11130:
+/***/ 27094:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  tP: () => (/* binding */ cleanup)
+  t: () => (/* binding */ cleanup)
 });
 
-// UNUSED EXPORTS: removeNamespace, shouldClean
+// UNUSED EXPORTS: shouldClean
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ./actions/shared/src/github-context.ts
-/**
- * The facts of the current run that the identity and labels need, read from the runner's environment and
- * the event payload (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables,
- * https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
- * Reads are injectable (`env`, `readFile`) so the logic is unit-tested without a runner.
- */
-
-/**
- * Reads the run context.
- * @param env the environment (default `process.env`)
- * @param readFile reads the event payload file (default fs); a missing or unparsable payload counts as `{}`
- */
-function readRunContext(env = process.env, readFile = (path) => (0,external_node_fs_.readFileSync)(path, 'utf8')) {
-    let payload = {};
-    const path = env.GITHUB_EVENT_PATH ?? '';
-    if (path !== '') {
-        try {
-            payload = JSON.parse(readFile(path));
-        }
-        catch {
-            payload = {};
-        }
-    }
-    const pr = payload.pull_request;
-    const prNumber = typeof pr?.number === 'number' ? pr.number : null;
-    const sha = env.GITHUB_SHA ?? '';
-    return {
-        repository: env.GITHUB_REPOSITORY ?? '',
-        eventName: env.GITHUB_EVENT_NAME ?? '',
-        prNumber,
-        headSha: pr?.head?.sha ?? sha,
-        sha,
-        ref: env.GITHUB_REF ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-        prState: pr?.state ?? '',
-    };
-}
-
+var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./actions/shared/src/errors.ts
-var errors = __nccwpck_require__(7524);
-;// CONCATENATED MODULE: ./actions/shared/src/identity.ts
+// EXTERNAL MODULE: ./actions/shared/src/runtime/errors.ts
+var errors = __nccwpck_require__(12029);
+;// CONCATENATED MODULE: ./actions/shared/src/environment/names.ts
+/**
+ * Kubernetes name rules, in one place: the environment name, namespaces, Services, Helm releases and
+ * object names are all checked here.
+ *
+ * - DNS-1123 label: at most 63 characters of `[a-z0-9-]`, starting and ending alphanumeric
+ *   (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names).
+ * - DNS-1123 subdomain: at most 253 characters of `[a-z0-9-.]`, starting and ending alphanumeric
+ *   (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names).
+ */
+
+/** Maximum length of a DNS-1123 label. */
+const MAX_LABEL_LENGTH = 63;
+/** Maximum length of a DNS-1123 subdomain. */
+const MAX_SUBDOMAIN_LENGTH = 253;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/**
+ * True when `name` is a DNS-1123 label of at most `max` characters.
+ * @param max a tighter limit where one applies (Helm releases: 53)
+ */
+function isDnsLabel(name, max = MAX_LABEL_LENGTH) {
+    return name.length <= Math.min(max, MAX_LABEL_LENGTH) && LABEL.test(name);
+}
+/** True when `name` is a DNS-1123 subdomain (most object names: Deployments, Jobs, Secrets). */
+function isDnsSubdomain(name) {
+    return name.length <= MAX_SUBDOMAIN_LENGTH && SUBDOMAIN.test(name);
+}
+/**
+ * Checks a namespace name (a DNS-1123 label).
+ * @returns the name
+ * @throws UserInputError naming `input`
+ */
+function checkNamespace(input, value) {
+    if (!isDnsLabel(value))
+        throw new UserInputError(input, `"${value}" is not a namespace name`, 'use a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters');
+    return value;
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/environment/identity.ts
 /**
  * The environment identity: one name for the Compose project (and later the Kubernetes namespace), the
  * concurrency key, and the facts behind the labels. Every action and the sweeper derive it here and nowhere
@@ -28441,12 +28438,12 @@ var errors = __nccwpck_require__(7524);
  */
 
 
+
 /** Maximum name length (DNS-1123 label). */
-const MAX_NAME_LENGTH = 63;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_NAME_LENGTH = MAX_LABEL_LENGTH;
 /** True when `name` is a valid environment name (Compose project name and DNS-1123 label). */
 function isValidName(name) {
-    return name.length <= MAX_NAME_LENGTH && DNS_LABEL.test(name);
+    return isDnsLabel(name);
 }
 /** Lowercase, runs of anything outside `[a-z0-9]` become one `-`, no leading/trailing `-`. */
 function slug(text) {
@@ -28526,7 +28523,62 @@ function deriveIdentity(source) {
     };
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/environment.ts
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./actions/shared/src/environment/run-context.ts
+/**
+ * The facts of the current run, read from the runner's environment and the event payload: the one place
+ * that reads `GITHUB_*` and `RUNNER_*` variables
+ * (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables,
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
+ * Reads are injectable (`env`, `readFile`) so the logic is unit-tested without a runner.
+ */
+
+
+function readPayload(env, readFile) {
+    const path = env.GITHUB_EVENT_PATH ?? '';
+    if (path === '')
+        return {};
+    try {
+        return JSON.parse(readFile(path));
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * Reads the run context.
+ * @param env the environment (default `process.env`)
+ * @param readFile reads the event payload file (default fs); a missing or unparsable payload counts as `{}`
+ */
+function readRunContext(env = process.env, readFile = (path) => (0,external_node_fs_.readFileSync)(path, 'utf8')) {
+    const pr = readPayload(env, readFile).pull_request;
+    const sha = env.GITHUB_SHA ?? '';
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    return {
+        repository,
+        eventName: env.GITHUB_EVENT_NAME ?? '',
+        prNumber: typeof pr?.number === 'number' ? pr.number : null,
+        headSha: pr?.head?.sha ?? sha,
+        sha,
+        ref: env.GITHUB_REF ?? '',
+        runId,
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        prState: pr?.state ?? '',
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+        job: env.GITHUB_JOB || 'job',
+        serverUrl,
+        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : '',
+        summaryFile: env.GITHUB_STEP_SUMMARY ?? '',
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/environment/resolve.ts
 /**
  * Resolves the environment identity for an action from its `name` / `pr-number` inputs and the run context.
  * The one entry point every action uses, so they all agree on the name.
@@ -28549,239 +28601,55 @@ function resolveEnvironment(explicitName, prNumber, context = readRunContext()) 
     return { ...identity, context, prNumber: pr };
 }
 
-// EXTERNAL MODULE: ./actions/shared/src/cli.ts + 1 modules
-var cli = __nccwpck_require__(11887);
-;// CONCATENATED MODULE: ./actions/shared/src/kube/kubectl.ts
-/**
- * kubectl through the exec funnel: pure argv builders (table-tested) and a small client bound to one
- * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
- */
-
-/** Exported for later steps: the namespace deploy-namespace deployed to. */
-const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
-/** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
-const ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
-/** Namespaces never created, labelled or deleted by the actions: `default` and every `kube-*`. */
-function kubectl_isProtectedNamespace(name) {
-    return name === 'default' || name.startsWith('kube-');
-}
-/** Global flags for a target: `--kubeconfig <path>`, `--context <name>`. */
-function targetArgs(target) {
-    return [
-        ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
-        ...(target.context ? ['--context', target.context] : []),
-    ];
-}
-/** `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] --filename -` (pure). */
-function applyArgs(namespace) {
-    return [
-        'apply',
-        '--server-side',
-        '--force-conflicts',
-        '--field-manager',
-        'ephemeral',
-        ...(namespace ? ['--namespace', namespace] : []),
-        '--filename',
-        '-',
-    ];
-}
-/** kubectl bound to a target. */
-class kubectl_Kubectl {
-    target;
-    runner;
-    binary;
-    constructor(target = {}, runner = cli/* run */.eF, binary = 'kubectl') {
-        this.target = target;
-        this.runner = runner;
-        this.binary = binary;
-    }
-    /** The full argv (pure). */
-    argv(args) {
-        return [this.binary, ...targetArgs(this.target), ...args];
-    }
-    /** Runs and returns the result, whatever the exit code. */
-    tryRun(args, options) {
-        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
-    }
-    /**
-     * Runs and throws unless it exits 0.
-     * @throws ToolError
-     */
-    async run(args, options) {
-        return (0,cli/* mustSucceed */.MX)(await this.tryRun(args, options));
-    }
-    /**
-     * `kubectl get <args> -o json`, parsed; null when the object is not found.
-     * @throws ToolError for any other failure
-     */
-    async getJson(args) {
-        const result = await this.tryRun(['get', ...args, '--output', 'json']);
-        if (result.exitCode !== 0 && /NotFound|not found/i.test(result.stderr))
-            return null;
-        return JSON.parse((0,cli/* mustSucceed */.MX)(result).stdout);
-    }
-    /** The namespace, or null when it does not exist. */
-    namespace(name) {
-        return this.getJson(['namespace', name]);
-    }
-    /** True when a failed result is an RBAC refusal (HTTP 403, `Forbidden`). */
-    static isForbidden(result) {
-        return result.exitCode !== 0 && /forbidden/i.test(result.stderr);
-    }
-    /**
-     * `kubectl apply --server-side --force-conflicts --field-manager ephemeral -f -` of a manifest (JSON or YAML).
-     * @throws ToolError
-     */
-    apply(manifest, options = {}) {
-        return this.run(applyArgs(options.namespace), { input: manifest });
-    }
-    /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
-    tryApply(manifest, options = {}) {
-        return this.tryRun(applyArgs(options.namespace), { input: manifest });
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/kube/helm.ts
-/**
- * Helm through the exec funnel: version detection (v3 or v4), pure argv builders, and stuck-release
- * facts. Flags per https://helm.sh/docs/helm/helm_upgrade/ (v3: `--atomic`; v4 renamed it
- * `--rollback-on-failure`: https://helm.sh/docs/helm/helm_upgrade/ for 4.x).
- */
-
-
-
-/** Release statuses a cancelled run leaves behind (helm/helm#10599, #7476): a new upgrade refuses them. */
-const STUCK_STATUSES = (/* unused pure expression or super */ null && (['pending-install', 'pending-upgrade', 'pending-rollback']));
-/**
- * Parses `helm version --short` (`v3.19.5+g1234`, `v4.0.5`).
- * @throws SetupError for Helm 2 or unparsable output
- */
-function parseHelmVersion(text) {
-    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
-    const major = match ? Number(match[1]) : 0;
-    if (!match || (major !== 3 && major !== 4)) {
-        throw new errors/* SetupError */.w3(`Helm 3 or 4 is required; "helm version" printed "${text.trim().slice(0, 80)}"`, 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/) or azure/setup-helm');
-    }
-    return { major: major, version: `${match[1]}.${match[2]}.${match[3]}` };
-}
-/** `upgrade --install … --wait --timeout <s>s` for Helm `major` (pure). */
-function upgradeArgs(major, o) {
-    return [
-        'upgrade',
-        '--install',
-        o.release,
-        o.chart,
-        '--namespace',
-        o.namespace,
-        '--wait',
-        '--timeout',
-        `${o.timeoutS}s`,
-        ...(o.rollback ? [major === 3 ? '--atomic' : '--rollback-on-failure'] : []),
-        ...(o.chartVersion ? ['--version', o.chartVersion] : []),
-        ...(o.repo ? ['--repo', o.repo] : []),
-        ...o.valuesFiles.flatMap((file) => ['--values', file]),
-        ...o.set.flatMap((pair) => ['--set', pair]),
-    ];
-}
-/** `rollback <release> <revision> --namespace <ns> --wait --timeout <s>s` (pure). */
-function rollbackArgs(release, revision, namespace, timeoutS) {
-    return [
-        'rollback',
-        release,
-        String(revision),
-        '--namespace',
-        namespace,
-        '--wait',
-        '--timeout',
-        `${timeoutS}s`,
-    ];
-}
-/** `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). */
-function uninstallArgs(release, namespace, timeoutS, wait = true) {
-    return [
-        'uninstall',
-        release,
-        '--namespace',
-        namespace,
-        ...(wait ? ['--wait'] : []),
-        '--timeout',
-        `${timeoutS}s`,
-    ];
-}
-/**
- * Decides how to recover a release a cancelled run left in a pending state (helm/helm#10599, #7476).
- * @param history `helm history` entries (any order)
- */
-function planStuckRecovery(history) {
-    const sorted = [...history].sort((a, b) => a.revision - b.revision);
-    const latest = sorted.at(-1);
-    if (!latest || !STUCK_STATUSES.includes(latest.status))
-        return { action: 'none' };
-    const good = sorted
-        .slice(0, -1)
-        .reverse()
-        .find((r) => r.status === 'deployed' || r.status === 'superseded');
-    return good
-        ? { action: 'rollback', stuck: latest, toRevision: good.revision }
-        : { action: 'uninstall', stuck: latest };
-}
-/** Helm bound to a target. */
-class Helm {
-    target;
-    runner;
-    binary;
-    constructor(target = {}, runner = cli/* run */.eF, binary = 'helm') {
-        this.target = target;
-        this.runner = runner;
-        this.binary = binary;
-    }
-    /** The full argv (pure). Helm takes `--kubeconfig` / `--kube-context`. */
-    argv(args) {
-        const target = targetArgs(this.target).map((a) => (a === '--context' ? '--kube-context' : a));
-        return [this.binary, ...target, ...args];
-    }
-    tryRun(args, options) {
-        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
-    }
-    /** @throws ToolError */
-    async run(args, options) {
-        return (0,cli/* mustSucceed */.MX)(await this.tryRun(args, options));
-    }
-    /** @throws SetupError when helm is missing or not 3/4 */
-    async version() {
-        const result = await this.runner([this.binary, 'version', '--short'], { timeoutMs: 30_000 });
-        if (result.exitCode !== 0) {
-            throw new errors/* SetupError */.w3(`"helm version" failed (${result.spawnError ?? result.stderr.trim().slice(0, 200)})`, 'install Helm 3 or 4 (azure/setup-helm) or put it on PATH');
-        }
-        return parseHelmVersion(result.stdout);
-    }
-    /** The release's history, newest last; [] when the release does not exist. */
-    async history(release, namespace) {
-        const result = await this.tryRun([
-            'history',
-            release,
-            '--namespace',
-            namespace,
-            '--output',
-            'json',
-            '--max',
-            '20',
-        ]);
-        if (result.exitCode !== 0 && /not found/i.test(result.stderr))
-            return [];
-        return JSON.parse((0,cli/* mustSucceed */.MX)(result).stdout || '[]').sort((a, b) => a.revision - b.revision);
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
-var secrets = __nccwpck_require__(62354);
-;// CONCATENATED MODULE: ./actions/shared/src/yaml-input.ts
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/secrets.ts
+/**
+ * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
+ * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
+ * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
+ */
+
+const secrets = new Set();
+/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
+ * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
+ */
+function secrets_registerSecret(value) {
+    if (!value || value.length < MIN_SECRET_LENGTH)
+        return;
+    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
+    for (const part of parts) {
+        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
+            continue;
+        secrets.add(part);
+        core.setSecret(part);
+    }
+}
+/** Replaces every registered secret in `text` with `***`, longest first. */
+function redact(text) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** Environment variable names whose values are treated as secrets in config dumps. */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
+/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
+function redactUrlPassword(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
+}
+/** For tests: forget every registered secret. */
+function clearSecretsForTests() {
+    secrets.clear();
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/yaml-input.ts
 /**
  * YAML given as an action input (wait-ready's `probes` and `expect-json`), parsed with the `yaml` package
  * (https://eemeli.org/yaml/#parsing-documents) so that every error names the input, the line and the
@@ -28840,7 +28708,6 @@ function yaml_input_parseYamlInput(input, text, fix) {
 
 
 
-
 const SECRET_KEYS = new Set([
     'token',
     'password',
@@ -28852,7 +28719,7 @@ const SECRET_KEYS = new Set([
     'client-secret',
 ]);
 /** Registers every secret-looking value in a kubeconfig document (tokens, keys, passwords, auth-provider fields). */
-function maskKubeconfig(content) {
+function kubeconfig_maskKubeconfig(content) {
     let doc;
     try {
         doc = parse(content);
@@ -28891,90 +28758,577 @@ function registerLinesFirst(value) {
     registerSecret(value);
 }
 /**
- * Writes the kubeconfig content to `<RUNNER_TEMP>/ephemeral-kube-XXXX/config` with mode 0600.
+ * Writes the kubeconfig content to `<runnerTemp>/ephemeral-kube-XXXX/config` with mode 0600 (masking its
+ * secrets first).
+ * @param runnerTemp RUNNER_TEMP (`RunContext.runnerTemp`): never the workspace
  * @returns the file path
  * @throws UserInputError naming `kubeconfig` (with line and column for a YAML syntax error) when the content
  *   is not a kubeconfig document
  */
-function writeKubeconfig(content, env = process.env) {
-    maskKubeconfig(content);
+function kubeconfig_writeKubeconfig(content, runnerTemp) {
+    kubeconfig_maskKubeconfig(content);
     const doc = parseYamlInput('kubeconfig', content, 'pass the kubeconfig file content (a secret such as secrets.KUBECONFIG), not a path').value;
     if (!doc || typeof doc !== 'object' || !('clusters' in doc)) {
         throw new UserInputError('kubeconfig', 'is not a kubeconfig (no "clusters")', 'pass the content of a kubeconfig file, not a path or a token');
     }
-    const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'ephemeral-kube-'));
+    const dir = mkdtempSync(join(runnerTemp, 'ephemeral-kube-'));
     const path = join(dir, 'config');
     writeFileSync(path, content, { mode: 0o600 });
     chmodSync(path, 0o600);
     return path;
 }
 /** Removes a kubeconfig written by `writeKubeconfig` (and its folder); missing is fine. */
-function removeKubeconfig(path) {
+function kubeconfig_removeKubeconfig(path) {
     if (!path)
         return;
     (0,external_node_fs_.rmSync)((0,external_node_path_.join)(path, '..'), { recursive: true, force: true });
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/paths.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./actions/shared/src/runtime/run.ts
+var runtime_run = __nccwpck_require__(70369);
+;// CONCATENATED MODULE: ./actions/shared/src/exec/cli.ts
 /**
- * Where an action writes its files: `$RUNNER_TEMP/ephemeral/<environment>/<action>/` holding `report.json`
- * and `diagnostics/`. RUNNER_TEMP is emptied by the runner after each job
- * (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables).
+ * The exec funnel: the one place the actions start processes. argv arrays only, never a shell string
+ * (`shell: false`), so an argument like `; rm -rf /` stays one literal argument.
+ *
+ * Built on `node:child_process` rather than `@actions/exec` because the toolkit's exec can neither time
+ * out nor kill its child (actions/toolkit#1777, #1656), and every external call here needs a deadline and
+ * must die with a cancelled step.
  */
 
 
 
-/** The per-action output directory (created). */
-function actionDir(action, environment, env = process.env) {
-    const root = env.RUNNER_TEMP && env.RUNNER_TEMP !== '' ? env.RUNNER_TEMP : (0,external_node_os_.tmpdir)();
-    const dir = (0,external_node_path_.join)(root, 'ephemeral', environment || 'unnamed', action);
-    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-    return dir;
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+const STDERR_KEEP = 64 * 1024;
+const live = new Set();
+/** Splits a byte stream into lines for a callback; `flush` hands over the last, unterminated one. */
+class Lines {
+    onLine;
+    partial = '';
+    constructor(onLine) {
+        this.onLine = onLine;
+    }
+    push(text) {
+        if (!this.onLine)
+            return;
+        const lines = (this.partial + text).split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.onLine(line);
+    }
+    flush() {
+        if (this.onLine && this.partial)
+            this.onLine(this.partial);
+        this.partial = '';
+    }
+}
+/** Where stdout goes: a capped file (`stdoutFile`), else a capped buffer; lines to `onLine` either way. */
+class StdoutSink {
+    options;
+    chunks = [];
+    bytes = 0;
+    file;
+    lines;
+    truncated = false;
+    constructor(options) {
+        this.options = options;
+        this.lines = new Lines(options.onLine);
+        if (options.stdoutFile)
+            this.file = (0,external_node_fs_.createWriteStream)(options.stdoutFile.path);
+    }
+    write(chunk) {
+        this.lines.push(chunk.toString('utf8'));
+        const cap = this.options.stdoutFile;
+        if (this.file && cap) {
+            const room = cap.maxBytes - this.bytes;
+            if (room > 0) {
+                const piece = chunk.subarray(0, room);
+                this.file.write(piece);
+                this.bytes += piece.length;
+            }
+            if (chunk.length > room && !this.truncated) {
+                this.truncated = true;
+                this.file.write(`\n[truncated at ${cap.maxBytes} bytes]\n`);
+            }
+            return;
+        }
+        const max = this.options.maxStdoutBytes ?? 32 * 1024 * 1024;
+        if (this.bytes + chunk.length > max) {
+            this.truncated = true;
+            const room = max - this.bytes;
+            if (room > 0)
+                this.chunks.push(chunk.subarray(0, room));
+            this.bytes = max;
+            return;
+        }
+        this.chunks.push(chunk);
+        this.bytes += chunk.length;
+    }
+    /** Flushes the last line and closes the file; then `text()` is final. */
+    close(done) {
+        this.lines.flush();
+        if (this.file)
+            this.file.end(done);
+        else
+            done();
+    }
+    /** What was kept in memory ('' when streamed to a file). */
+    text() {
+        return Buffer.concat(this.chunks).toString('utf8');
+    }
+}
+/** SIGTERM after `timeoutMs`, SIGKILL 5 s later; `fired` tells whether it had to. */
+function killAfter(child, timeoutMs) {
+    let killTimer;
+    const state = { fired: false, clear: () => { } };
+    const timer = setTimeout(() => {
+        state.fired = true;
+        child.kill('SIGTERM');
+        killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    }, timeoutMs);
+    state.clear = () => {
+        clearTimeout(timer);
+        if (killTimer)
+            clearTimeout(killTimer);
+    };
+    return state;
+}
+/** `process.env` with `overrides` merged over it; an `undefined` value removes the variable. */
+function childEnv(overrides) {
+    const env = { ...process.env };
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (value === undefined)
+            delete env[key];
+        else
+            env[key] = value;
+    }
+    return env;
+}
+/**
+ * Runs `argv` and returns its result; never throws for a non-zero exit (see `mustSucceed`).
+ * @param argv program and arguments, e.g. `['docker', 'compose', 'ps']`
+ */
+function run(argv, options = {}) {
+    const [program, ...args] = argv;
+    if (!program)
+        throw new Error('run(): empty argv');
+    const started = Date.now();
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+            cwd: options.cwd,
+            env: childEnv(options.env),
+            shell: false,
+            stdio: 'pipe',
+        });
+        live.add(child);
+        const stdout = new StdoutSink(options);
+        const stderrLines = new Lines(options.onStderrLine);
+        let stderr = '';
+        let spawnError;
+        child.stdout.on('data', (chunk) => stdout.write(chunk));
+        child.stderr.on('data', (chunk) => {
+            const text = chunk.toString('utf8');
+            stderr = (stderr + text).slice(-STDERR_KEEP);
+            stderrLines.push(text);
+        });
+        child.stdin.on('error', () => { });
+        child.stdin.end(options.input ?? '');
+        const timeout = killAfter(child, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const finish = (exitCode) => {
+            timeout.clear();
+            live.delete(child);
+            stderrLines.flush();
+            stdout.close(() => resolve({
+                argv: [...argv],
+                exitCode,
+                stdout: stdout.text(),
+                stderr,
+                durationMs: Date.now() - started,
+                timedOut: timeout.fired,
+                truncated: stdout.truncated,
+                ...(spawnError ? { spawnError } : {}),
+            }));
+        };
+        child.on('error', (error) => {
+            spawnError = error.code ?? error.message;
+            finish(null);
+        });
+        child.on('close', (code) => {
+            if (spawnError === undefined)
+                finish(code);
+        });
+    });
+}
+/**
+ * Throws a `ToolError` unless the command exited 0.
+ * @throws ToolError with the argv, exit code and stderr tail (4 KiB)
+ */
+function mustSucceed(result) {
+    if (result.exitCode === 0)
+        return result;
+    const reason = result.spawnError
+        ? `could not start: ${result.spawnError}`
+        : result.timedOut
+            ? `timed out after ${result.durationMs} ms`
+            : `exit ${result.exitCode}`;
+    throw new errors/* ToolError */.v4(result.argv, result.exitCode, result.stderr.slice(-4096), reason);
+}
+/**
+ * Sends SIGTERM to every process the funnel started that is still running, and resolves once they have
+ * exited or `graceMs` passed (then SIGKILL). Used when the step is cancelled.
+ */
+async function terminateAll(graceMs = 5000) {
+    const children = [...live];
+    if (children.length === 0)
+        return;
+    const exited = children.map((child) => new Promise((resolve) => child.exitCode !== null ? resolve() : child.once('close', () => resolve())));
+    for (const child of children)
+        child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+        for (const child of children)
+            child.kill('SIGKILL');
+    }, graceMs);
+    await Promise.all(exited);
+    clearTimeout(timer);
+}
+// A cancelled step stops its children before anything else runs (see runtime/run.ts).
+(0,runtime_run/* onCancelStop */.S3)(() => terminateAll(4000));
+
+;// CONCATENATED MODULE: ./actions/shared/src/kube/kubectl.ts
+/**
+ * kubectl through the exec funnel: pure argv builders (table-tested) and a small client bound to one
+ * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
+ */
+
+/** Global flags for a target: `--kubeconfig <path>`, `--context <name>`. */
+function targetArgs(target) {
+    return [
+        ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+        ...(target.context ? ['--context', target.context] : []),
+    ];
+}
+/**
+ * `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] [--output name] <source>`
+ * (pure): server-side apply takes over fields another manager set, so a redeploy never stops on a conflict
+ * (https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts).
+ */
+function applyArgs(o) {
+    const source = o.source;
+    return [
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '--field-manager',
+        'ephemeral',
+        ...(o.namespace ? ['--namespace', o.namespace] : []),
+        ...(o.listApplied ? ['--output', 'name'] : []),
+        ...('stdin' in source
+            ? ['--filename', '-']
+            : 'kustomize' in source
+                ? ['--kustomize', source.kustomize]
+                : [...source.files.flatMap((p) => ['--filename', p]), ...(source.recursive ? ['--recursive'] : [])]),
+    ];
+}
+/** kubectl bound to a target. */
+class kubectl_Kubectl {
+    target;
+    runner;
+    binary;
+    constructor(target = {}, runner = run, binary = 'kubectl') {
+        this.target = target;
+        this.runner = runner;
+        this.binary = binary;
+    }
+    /** The full argv (pure). */
+    argv(args) {
+        return [this.binary, ...targetArgs(this.target), ...args];
+    }
+    /** Runs and returns the result, whatever the exit code. */
+    tryRun(args, options) {
+        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
+    }
+    /**
+     * Runs and throws unless it exits 0.
+     * @throws ToolError
+     */
+    async run(args, options) {
+        return mustSucceed(await this.tryRun(args, options));
+    }
+    /**
+     * `kubectl get <args> -o json`, parsed; null when the object is not found.
+     * @throws ToolError for any other failure
+     */
+    async getJson(args) {
+        const result = await this.tryRun(['get', ...args, '--output', 'json']);
+        if (result.exitCode !== 0 && /NotFound|not found/i.test(result.stderr))
+            return null;
+        return JSON.parse(mustSucceed(result).stdout);
+    }
+    /** The namespace, or null when it does not exist. */
+    namespace(name) {
+        return this.getJson(['namespace', name]);
+    }
+    /** True when a failed result is an RBAC refusal (HTTP 403, `Forbidden`). */
+    static isForbidden(result) {
+        return result.exitCode !== 0 && /forbidden/i.test(result.stderr);
+    }
+    /**
+     * `kubectl apply --server-side --force-conflicts --field-manager ephemeral -f -` of a manifest (JSON or YAML).
+     * @throws ToolError
+     */
+    apply(manifest, options = {}) {
+        return this.run(applyArgs({ source: { stdin: true }, ...options }), { input: manifest });
+    }
+    /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
+    tryApply(manifest, options = {}) {
+        return this.tryRun(applyArgs({ source: { stdin: true }, ...options }), { input: manifest });
+    }
 }
 
-;// CONCATENATED MODULE: ./actions/deploy-namespace/src/contract.ts
-/** deploy-namespace's input, output and state names; a contract test keeps them equal to action.yml. */
-const INPUTS = {
-    name: 'name',
-    prNumber: 'pr-number',
-    kubeconfig: 'kubeconfig',
-    context: 'context',
-    kubectl: 'kubectl',
-    helm: 'helm',
-    chart: 'chart',
-    chartVersion: 'chart-version',
-    repo: 'repo',
-    release: 'release',
-    values: 'values',
-    set: 'set',
-    manifests: 'manifests',
-    kustomize: 'kustomize',
-    host: 'host',
-    timeout: 'timeout',
-    ttl: 'ttl',
-    janitorAnnotations: 'janitor-annotations',
-    resourceQuota: 'resource-quota',
-    limitRange: 'limit-range',
-    networkPolicy: 'network-policy',
-    imagePullSecrets: 'image-pull-secrets',
-    pullSecretsNamespace: 'pull-secrets-namespace',
-    cleanup: 'cleanup',
-    cleanupTimeout: 'cleanup-timeout',
-    uploadReport: 'upload-report',
-};
-const OUTPUTS = {
-    namespace: 'namespace',
-    environmentName: 'environment-name',
-    release: 'release',
-    url: 'url',
-    workloads: 'workloads',
-    reportPath: 'report-path',
-    diagnosticsPath: 'diagnostics-path',
-};
-/** The `core.saveState` key main writes for post. */
-const STATE_KEY = 'ephemeral-deploy-namespace';
+;// CONCATENATED MODULE: ./actions/shared/src/kube/connection.ts
+/**
+ * Which cluster and namespace a Kubernetes step talks to, shared by wait-ready and teardown.
+ *
+ * - Namespace: an explicit input, else `EPHEMERAL_NAMESPACE` (exported by deploy-namespace), else the
+ *   environment name (`EPHEMERAL_ENVIRONMENT`, or the one derived from the PR): deploy-namespace names the
+ *   namespace after the environment.
+ * - Cluster: the `kubeconfig` input (file *content*, written to a 0600 temp file and removed at the end),
+ *   else the kubeconfig file deploy-namespace wrote earlier in the job (`EPHEMERAL_KUBECONFIG`, when it
+ *   still exists), else whatever kubectl finds itself (`KUBECONFIG`, `~/.kube/config`, in-cluster).
+ */
 
-;// CONCATENATED MODULE: ./actions/shared/src/labels.ts
+
+
+
+/**
+ * The default namespace: `explicit`, else EPHEMERAL_NAMESPACE, else EPHEMERAL_ENVIRONMENT, else `fallback`.
+ * '' when none is known.
+ */
+function defaultNamespace(explicit, env, fallback = '') {
+    return explicit || env[ENV_NAMESPACE] || env[ENV_ENVIRONMENT] || fallback;
+}
+/** Masks the kubeconfig content's secrets as soon as settings read it (before anything could print them). */
+function readConnection(kubeconfig, context) {
+    if (kubeconfig)
+        maskKubeconfig(kubeconfig);
+    return { kubeconfig, context };
+}
+/** The target for a kubeconfig file ('' = kubectl's own lookup) and a context ('' = current) (pure). */
+function kubeTarget(kubeconfigFile, context) {
+    return {
+        ...(kubeconfigFile ? { kubeconfig: kubeconfigFile } : {}),
+        ...(context ? { context } : {}),
+    };
+}
+/**
+ * Runs `fn` with a kubectl bound to the connection; a kubeconfig given as content lives in a 0600 temp
+ * file for exactly that long.
+ * @param runnerTemp where the temporary kubeconfig goes (RUNNER_TEMP)
+ * @throws UserInputError naming `kubeconfig` when the content is not a kubeconfig
+ */
+async function withKubectl(connection, runnerTemp, fn, env = process.env) {
+    const path = connection.kubeconfig ? writeKubeconfig(connection.kubeconfig, runnerTemp) : '';
+    const handedOff = env[ENV_KUBECONFIG] && existsSync(env[ENV_KUBECONFIG]) ? env[ENV_KUBECONFIG] : '';
+    const target = kubeTarget(path || handedOff, connection.context);
+    try {
+        return await fn(new Kubectl(target), target);
+    }
+    finally {
+        removeKubeconfig(path);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/kube/helm.ts
+/**
+ * Helm through the exec funnel: version detection (v3 or v4), pure argv builders, and stuck-release
+ * facts. Flags per https://helm.sh/docs/helm/helm_upgrade/ (v3: `--atomic`; v4 renamed it
+ * `--rollback-on-failure`: https://helm.sh/docs/helm/helm_upgrade/ for 4.x).
+ */
+
+
+
+/** Release statuses a cancelled run leaves behind (helm/helm#10599, #7476): a new upgrade refuses them. */
+const STUCK_STATUSES = (/* unused pure expression or super */ null && (['pending-install', 'pending-upgrade', 'pending-rollback']));
+/**
+ * Parses `helm version --short` (`v3.19.5+g1234`, `v4.0.5`).
+ * @throws SetupError for Helm 2 or unparsable output
+ */
+function parseHelmVersion(text) {
+    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+    const major = match ? Number(match[1]) : 0;
+    if (!match || (major !== 3 && major !== 4)) {
+        throw new errors/* SetupError */.w3(`Helm 3 or 4 is required; "helm version" printed "${text.trim().slice(0, 80)}"`, 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/) or azure/setup-helm');
+    }
+    return { major: major, version: `${match[1]}.${match[2]}.${match[3]}` };
+}
+/** `upgrade --install … --wait --timeout <s>s` for Helm `major` (pure). */
+function upgradeArgs(major, o) {
+    return [
+        'upgrade',
+        '--install',
+        o.release,
+        o.chart,
+        '--namespace',
+        o.namespace,
+        '--wait',
+        '--timeout',
+        `${o.timeoutS}s`,
+        ...(o.rollback ? [major === 3 ? '--atomic' : '--rollback-on-failure'] : []),
+        ...(o.chartVersion ? ['--version', o.chartVersion] : []),
+        ...(o.repo ? ['--repo', o.repo] : []),
+        ...o.valuesFiles.flatMap((file) => ['--values', file]),
+        ...o.set.flatMap((pair) => ['--set', pair]),
+    ];
+}
+/** `rollback <release> <revision> --namespace <ns> --wait --timeout <s>s` (pure). */
+function rollbackArgs(release, revision, namespace, timeoutS) {
+    return [
+        'rollback',
+        release,
+        String(revision),
+        '--namespace',
+        namespace,
+        '--wait',
+        '--timeout',
+        `${timeoutS}s`,
+    ];
+}
+/**
+ * `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). `timeoutS` (rounded, at least 1)
+ * bounds the uninstall hooks, and with `wait` the deletion of the release's resources.
+ */
+function uninstallArgs(release, namespace, timeoutS, options = { wait: true }) {
+    return [
+        'uninstall',
+        release,
+        '--namespace',
+        namespace,
+        ...(options.wait ? ['--wait'] : []),
+        '--timeout',
+        `${Math.max(1, Math.round(timeoutS))}s`,
+    ];
+}
+/**
+ * `list --namespace <ns> [--all] --output json --max 0`: every release of a namespace, whatever its status
+ * (pure). Helm 3 needs `--all` for that; Helm 4 lists every status by default and refuses `--all`
+ * ("unknown flag"): https://helm.sh/docs/helm/helm_list/.
+ */
+function listArgs(namespace, major) {
+    return [
+        'list',
+        '--namespace',
+        namespace,
+        ...(major === 3 ? ['--all'] : []),
+        '--output',
+        'json',
+        '--max',
+        '0',
+    ];
+}
+/**
+ * Decides how to recover a release a cancelled run left in a pending state (helm/helm#10599, #7476).
+ * @param history `helm history` entries (any order)
+ */
+function planStuckRecovery(history) {
+    const sorted = [...history].sort((a, b) => a.revision - b.revision);
+    const latest = sorted.at(-1);
+    if (!latest || !STUCK_STATUSES.includes(latest.status))
+        return { action: 'none' };
+    const good = sorted
+        .slice(0, -1)
+        .reverse()
+        .find((r) => r.status === 'deployed' || r.status === 'superseded');
+    return good
+        ? { action: 'rollback', stuck: latest, toRevision: good.revision }
+        : { action: 'uninstall', stuck: latest };
+}
+/** Helm bound to a target. */
+class Helm {
+    target;
+    runner;
+    binary;
+    constructor(target = {}, runner = run, binary = 'helm') {
+        this.target = target;
+        this.runner = runner;
+        this.binary = binary;
+    }
+    /** The full argv (pure). Helm takes `--kubeconfig` / `--kube-context`. */
+    argv(args) {
+        const target = targetArgs(this.target).map((a) => (a === '--context' ? '--kube-context' : a));
+        return [this.binary, ...target, ...args];
+    }
+    tryRun(args, options) {
+        return this.runner(this.argv(args), { timeoutMs: 120_000, ...options });
+    }
+    /** @throws ToolError */
+    async run(args, options) {
+        return mustSucceed(await this.tryRun(args, options));
+    }
+    /** @throws SetupError when helm is missing or not 3/4 */
+    async version() {
+        const result = await this.runner([this.binary, 'version', '--short'], { timeoutMs: 30_000 });
+        if (result.exitCode !== 0) {
+            throw new errors/* SetupError */.w3(`"helm version" failed (${result.spawnError ?? result.stderr.trim().slice(0, 200)})`, 'install Helm 3 or 4 (azure/setup-helm) or put it on PATH');
+        }
+        return parseHelmVersion(result.stdout);
+    }
+    /** The release's history, newest last; [] when the release does not exist. */
+    async history(release, namespace) {
+        const result = await this.tryRun([
+            'history',
+            release,
+            '--namespace',
+            namespace,
+            '--output',
+            'json',
+            '--max',
+            '20',
+        ]);
+        if (result.exitCode !== 0 && /not found/i.test(result.stderr))
+            return [];
+        return JSON.parse(mustSucceed(result).stdout || '[]').sort((a, b) => a.revision - b.revision);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/clock.ts
+/**
+ * Time for the waiting logic (wait-ready's polling, verify-seed's retries, namespace teardown): a clock and
+ * a sleep that tests replace, and one rule for bounding an attempt in time.
+ */
+/** The real clock: `performance.now()` and `setTimeout`. */
+const realClock = {
+    now: () => performance.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+/**
+ * Runs one attempt bounded in time. The attempt gets an `AbortSignal` that aborts after `timeoutMs` (and
+ * once the attempt settled, so nothing it started outlives it); when the time runs out first, the result is
+ * `onTimeout()` and the attempt's own late result is ignored.
+ * @param timeoutMs the limit in ms
+ * @returns the attempt's result, or `onTimeout()`; rejects only when the attempt rejects in time
+ */
+async function withTimeout(attempt, timeoutMs, onTimeout) {
+    const controller = new AbortController();
+    let timer;
+    const expired = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            resolve(onTimeout());
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([attempt(controller.signal), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+        controller.abort();
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/environment/labels.ts
 /**
  * The one label vocabulary that marks every resource the actions create: Compose containers, networks and
  * volumes now; Kubernetes namespaces and the sweeper later. One prefix, one set of keys.
@@ -28988,7 +29342,7 @@ const STATE_KEY = 'ephemeral-deploy-namespace';
 /** The prefix of every label key the actions write. Change it here and nowhere else. */
 const LABEL_PREFIX = 'ephemeral.dev/';
 /** Label keys (full, prefixed). */
-const labels_LABELS = {
+const LABELS = {
     managedBy: `${LABEL_PREFIX}managed-by`,
     environment: `${LABEL_PREFIX}environment`,
     repository: `${LABEL_PREFIX}repository`,
@@ -29000,7 +29354,7 @@ const labels_LABELS = {
     expiresAt: `${LABEL_PREFIX}expires-at`,
 };
 /** The value of the managed-by label on everything the actions create. */
-const labels_MANAGED_BY = 'ephemeral';
+const MANAGED_BY = 'ephemeral';
 /**
  * Makes `raw` a valid label value: invalid characters become `-`, `/` becomes `_` (GitHub owner names have
  * no `_`, so `owner/repo` stays unambiguous), lowercased, trimmed to start/end alphanumeric, and shortened
@@ -29022,15 +29376,15 @@ function labelValue(raw) {
  * The full label set for a deployed resource (containers, namespaces): identity plus per-deploy facts.
  * `expires-at` = last deploy + TTL, so a redeploy pushes expiry out (hjacobs/kube-janitor#43).
  */
-function labels_deployLabels(facts) {
+function deployLabels(facts) {
     const labels = {
         ...stableLabels(facts),
-        [labels_LABELS.headSha]: labelValue(facts.headSha),
-        [labels_LABELS.runId]: labelValue(facts.runId),
-        [labels_LABELS.lastDeployedAt]: String(Math.floor(facts.deployedAtMs / 1000)),
+        [LABELS.headSha]: labelValue(facts.headSha),
+        [LABELS.runId]: labelValue(facts.runId),
+        [LABELS.lastDeployedAt]: String(Math.floor(facts.deployedAtMs / 1000)),
     };
     if (facts.ttlMs !== null)
-        labels[labels_LABELS.expiresAt] = String(Math.floor((facts.deployedAtMs + facts.ttlMs) / 1000));
+        labels[LABELS.expiresAt] = String(Math.floor((facts.deployedAtMs + facts.ttlMs) / 1000));
     return labels;
 }
 /**
@@ -29039,147 +29393,400 @@ function labels_deployLabels(facts) {
  */
 function stableLabels(facts) {
     const labels = {
-        [labels_LABELS.managedBy]: labels_MANAGED_BY,
-        [labels_LABELS.environment]: facts.environment,
-        [labels_LABELS.repository]: labelValue(facts.repository),
-        [labels_LABELS.createdAt]: String(Math.floor(facts.createdAtMs / 1000)),
+        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.environment]: facts.environment,
+        [LABELS.repository]: labelValue(facts.repository),
+        [LABELS.createdAt]: String(Math.floor(facts.createdAtMs / 1000)),
     };
     if (facts.prNumber !== null)
-        labels[labels_LABELS.pr] = String(facts.prNumber);
+        labels[LABELS.pr] = String(facts.prNumber);
     return labels;
+}
+/**
+ * True when `labels` carry the managed-by label: the actions created the resource (for some environment).
+ * Nothing without it is ever deleted or deployed over.
+ */
+function isManaged(labels) {
+    return labels?.[LABELS.managedBy] === MANAGED_BY;
+}
+/**
+ * True when `labels` mark the resource as `environment`'s: managed-by and the environment label both match.
+ * The rule every removal checks (Compose resources, namespaces).
+ */
+function belongsTo(labels, environment) {
+    return isManaged(labels) && labels?.[LABELS.environment] === environment;
 }
 /** `key=value` filter strings for `docker ... --filter label=...` selecting one environment's resources. */
 function environmentSelector(environment) {
-    return [`${labels_LABELS.managedBy}=${labels_MANAGED_BY}`, `${labels_LABELS.environment}=${environment}`];
+    return [`${LABELS.managedBy}=${MANAGED_BY}`, `${LABELS.environment}=${environment}`];
 }
 
-;// CONCATENATED MODULE: ./actions/deploy-namespace/src/namespace.ts
+;// CONCATENATED MODULE: ./actions/shared/src/kube/namespaces.ts
 /**
- * The namespace: named by the shared identity, refused when protected or not ours, applied server-side
- * (create or update, idempotent) with `deployLabels` and readable annotations. `created-at` is read back
- * from the existing namespace so a redeploy keeps it while `last-deployed-at` and `expires-at` move on
- * (hjacobs/kube-janitor#43).
+ * Which namespaces the actions may touch. One rule for every removal (the teardown action, deploy-namespace's
+ * post step, later the sweeper), checked before anything is touched:
+ * - `default` and `kube-*` never;
+ * - never the namespace of the cluster's own control plane (it holds the kube-controller-manager /
+ *   kube-scheduler leader-election Leases, or `tier=control-plane` pods), nor the namespace this runner runs
+ *   in (in-cluster service account);
+ * - only a namespace labelled `ephemeral.dev/managed-by=ephemeral` AND `ephemeral.dev/environment=<this
+ *   environment>`, as deploy-namespace labels it.
  */
 
 
-
-
-/** Annotation keys (readable forms of the labels; label values cannot hold `/` or `:`). */
-const ANNOTATIONS = {
-    repository: `${LABEL_PREFIX}repository`,
-    pr: `${LABEL_PREFIX}pr`,
-    headSha: `${LABEL_PREFIX}head-sha`,
-    runUrl: `${LABEL_PREFIX}run-url`,
-    createdAt: `${LABEL_PREFIX}created-at`,
-    lastDeployedAt: `${LABEL_PREFIX}last-deployed-at`,
-    expiresAt: `${LABEL_PREFIX}expires-at`,
-    /** kube-janitor: https://codeberg.org/hjacobs/kube-janitor#usage */
-    janitorTtl: 'janitor/ttl',
-    janitorExpires: 'janitor/expires',
-};
-const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-/** Formats a TTL for kube-janitor (`72h`, `90m`; whole minutes). */
-function janitorTtl(ms) {
-    const minutes = Math.max(1, Math.round(ms / 60_000));
-    return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
+/** Leader-election Leases that only the control plane's own namespace holds. */
+const CONTROL_PLANE_LEASES = ['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager'];
+/** Where a pod finds its own namespace (https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/). */
+const IN_CLUSTER_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+/** Namespaces never created, labelled or deleted by the actions: `default` and every `kube-*`. */
+function isProtectedNamespace(name) {
+    return name === 'default' || name.startsWith('kube-');
 }
-/** The Namespace object to apply (pure). */
-function namespaceManifest(name, facts) {
-    const annotations = {
-        [ANNOTATIONS.repository]: facts.repository,
-        [ANNOTATIONS.headSha]: facts.headSha,
-        [ANNOTATIONS.createdAt]: iso(facts.createdAtMs),
-        [ANNOTATIONS.lastDeployedAt]: iso(facts.deployedAtMs),
-    };
-    if (facts.prNumber !== null)
-        annotations[ANNOTATIONS.pr] = `#${facts.prNumber}`;
-    if (facts.runUrl)
-        annotations[ANNOTATIONS.runUrl] = facts.runUrl;
-    if (facts.ttlMs !== null) {
-        annotations[ANNOTATIONS.expiresAt] = iso(facts.deployedAtMs + facts.ttlMs);
-        if (facts.janitor) {
-            annotations[ANNOTATIONS.janitorTtl] = janitorTtl(facts.ttlMs);
-            annotations[ANNOTATIONS.janitorExpires] = iso(facts.deployedAtMs + facts.ttlMs);
+/**
+ * Why `name` must not be removed for `environment`, or null when it may be (pure).
+ * @param ns the namespace as the API returned it (null: not looked up yet, only the name rules apply)
+ * @param controlPlane namespaces of the control plane / this runner
+ */
+function namespaceRefusal(name, ns, environment, controlPlane = []) {
+    if (isProtectedNamespace(name))
+        return `namespace "${name}" is a system namespace (default and kube-* are never removed)`;
+    if (controlPlane.includes(name))
+        return `namespace "${name}" runs the cluster's control plane or this runner; it is never removed`;
+    if (!ns)
+        return null;
+    const labels = ns.metadata.labels ?? {};
+    if (labels[LABELS.managedBy] !== MANAGED_BY)
+        return `namespace "${name}" has no ${LABELS.managedBy}=${MANAGED_BY} label; it was not created by these actions, so nothing was removed`;
+    if (!belongsTo(labels, environment))
+        return `namespace "${name}" belongs to environment "${labels[LABELS.environment] ?? ''}", not "${environment}"; nothing was removed`;
+    return null;
+}
+/**
+ * The namespaces a removal must never touch beyond the name rules: those holding control-plane Leases or
+ * `tier=control-plane` pods (only `namespace` is looked at: two cheap calls), and the runner's own
+ * namespace when it runs in-cluster. Look-ups the runner may not make (RBAC) count as "not control plane".
+ */
+async function controlPlaneNamespaces(kubectl, namespace) {
+    const found = [];
+    if ((0,external_node_fs_.existsSync)(IN_CLUSTER_NAMESPACE_FILE)) {
+        const own = (0,external_node_fs_.readFileSync)(IN_CLUSTER_NAMESPACE_FILE, 'utf8').trim();
+        if (own)
+            found.push(own);
+    }
+    const [leases, pods] = await Promise.all([
+        kubectl.tryRun(['get', 'leases.coordination.k8s.io', '--namespace', namespace, '--output', 'name'], {
+            timeoutMs: 30_000,
+        }),
+        kubectl.tryRun(['get', 'pods', '--namespace', namespace, '--selector=tier=control-plane', '--output', 'name'], { timeoutMs: 30_000 }),
+    ]);
+    const leaseNames = leases.exitCode === 0 ? leases.stdout.split('\n').map((l) => l.trim().replace(/^.*\//, '')) : [];
+    if (leaseNames.some((n) => CONTROL_PLANE_LEASES.includes(n)))
+        found.push(namespace);
+    if (pods.exitCode === 0 && pods.stdout.trim() !== '')
+        found.push(namespace);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/kube/namespace-teardown.ts
+
+
+
+/**
+ * What holds a Terminating namespace (pure): each remaining object with finalizers (`ConfigMap/held
+ * (finalizers: example.com/hold)`), the namespace's own `spec.finalizers` beyond `kubernetes`, and the
+ * True `Namespace*Remaining` / `*Failure` conditions' messages.
+ */
+function namespaceHolders(ns, remaining) {
+    const holders = [];
+    for (const obj of remaining) {
+        const finalizers = obj.metadata?.finalizers ?? [];
+        if (finalizers.length > 0)
+            holders.push(`${obj.kind ?? '?'}/${obj.metadata?.name ?? '?'} (finalizers: ${finalizers.join(', ')})`);
+    }
+    const nsFinalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== 'kubernetes');
+    if (nsFinalizers.length > 0)
+        holders.push(`Namespace/${ns.metadata.name} spec.finalizers: ${nsFinalizers.join(', ')}`);
+    const metaFinalizers = ns.metadata.finalizers ?? [];
+    if (metaFinalizers.length > 0)
+        holders.push(`Namespace/${ns.metadata.name} metadata.finalizers: ${metaFinalizers.join(', ')}`);
+    for (const c of ns.status?.conditions ?? []) {
+        if (c.status === 'True' && /Remaining|Failure/.test(c.type))
+            holders.push(`${c.type}: ${c.message ?? ''}`.trim());
+    }
+    if (holders.length === 0 && remaining.length > 0)
+        holders.push(`remaining: ${remaining
+            .slice(0, 10)
+            .map((o) => `${o.kind ?? '?'}/${o.metadata?.name ?? '?'}`)
+            .join(', ')}`);
+    return holders;
+}
+/** `kubectl delete namespace` arguments: returns at once; the caller waits with a deadline (pure). */
+function deleteNamespaceArgs(namespace) {
+    return ['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found'];
+}
+/** Every namespaced object still in `namespace` (events excluded), best effort, for the holder report. */
+async function remainingObjects(kubectl, namespace) {
+    const types = await kubectl.tryRun(['api-resources', '--verbs=list,delete', '--namespaced', '--output', 'name'], { timeoutMs: 30_000 });
+    const names = types.stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((n) => n && n !== 'events' && !n.startsWith('events.'));
+    if (names.length === 0)
+        return [];
+    const result = await kubectl.tryRun(['get', names.join(','), '--namespace', namespace, '--ignore-not-found', '--output', 'json'], { timeoutMs: 60_000 });
+    try {
+        return JSON.parse(result.stdout || '{}').items ?? [];
+    }
+    catch {
+        return [];
+    }
+}
+/** The releases of `namespace`; [] when helm is absent and the namespace has no Helm release Secrets. */
+async function listReleases(helm, kubectl, namespace, failures) {
+    // No helm (version fails): the list fails too, and the release Secrets decide below.
+    const major = await helm.version().then((v) => v.major, () => 3);
+    const result = await helm.tryRun(listArgs(namespace, major), { timeoutMs: 60_000 });
+    if (result.exitCode === 0) {
+        try {
+            return JSON.parse(result.stdout || '[]');
+        }
+        catch {
+            failures.push(`helm list printed no JSON: ${result.stdout.slice(0, 200)}`);
+            return [];
         }
     }
-    return {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name, labels: deployLabels(facts), annotations },
-    };
+    // Without helm, only a namespace that holds Helm's release Secrets needs it.
+    const secrets = await kubectl.tryRun(['get', 'secrets', '--namespace', namespace, '--selector=owner=helm', '--output', 'name'], { timeoutMs: 30_000 });
+    if (secrets.exitCode === 0 && secrets.stdout.trim() === '')
+        return [];
+    failures.push(`helm list failed (${result.spawnError ? `could not start helm: ${result.spawnError}` : `exit ${result.exitCode}`}): ${result.stderr.trim().slice(-300)}; releases were not uninstalled before the namespace was deleted`);
+    return [];
 }
-/** True when the namespace carries the managed-by label. */
-function isOurs(ns) {
-    return ns?.metadata.labels?.[labels_LABELS.managedBy] === labels_MANAGED_BY;
-}
-/** `created-at` of an existing namespace in ms, or null. */
-function existingCreatedAt(ns) {
-    const seconds = Number(ns?.metadata.labels?.[LABELS.createdAt]);
-    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
-}
-/**
- * Refuses namespaces the action must never touch.
- * @throws UserInputError naming `name` for a protected namespace or one without our managed-by label
- */
-function assertDeployable(name, ns) {
-    if (isProtectedNamespace(name)) {
-        throw new UserInputError('name', `"${name}" is a protected namespace (default or kube-*)`, 'leave "name" empty to derive one from the pull request, or choose another');
+/** Uninstalls every release of the namespace within the deadline; returns the names uninstalled. */
+async function uninstallReleases(helm, kubectl, name, leftMs, log, failures) {
+    const releases = [];
+    for (const release of await listReleases(helm, kubectl, name, failures)) {
+        const leftS = Math.max(1, leftMs() / 1000);
+        log(`helm uninstall ${release.name} (namespace ${name}, status ${release.status ?? '?'})`);
+        const result = await helm.tryRun(uninstallArgs(release.name, name, leftS, { wait: false }), {
+            timeoutMs: leftS * 1000 + 10_000,
+        });
+        if (result.exitCode === 0 || /not found/i.test(result.stderr))
+            releases.push(release.name);
+        else
+            failures.push(`helm uninstall ${release.name} exited ${result.exitCode}: ${result.stderr.trim().slice(-300)}`);
     }
-    if (ns && !isOurs(ns)) {
-        throw new UserInputError('name', `namespace "${name}" exists and was not created by these actions (no ${LABELS.managedBy}=${MANAGED_BY} label)`, 'choose another "name", or delete or label that namespace yourself');
-    }
+    return releases;
 }
-/**
- * Waits (bounded) for a namespace that is still Terminating (a teardown that just ran) to be gone.
- * @throws DeadlineError when it is still there at the deadline
- */
-async function waitUntilNotTerminating(kubectl, name, deadlineMs, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-    const started = Date.now();
+/** Looks at the namespace until it is gone or the deadline passed; returns it, or null once gone. */
+async function awaitGone(kubectl, name, deadline, options, log) {
+    const clock = options.clock ?? realClock;
+    let lastLog = clock.now();
     for (;;) {
-        const ns = await kubectl.namespace(name);
-        if (ns?.status?.phase !== 'Terminating')
-            return ns;
-        if (Date.now() - started > deadlineMs)
-            throw new DeadlineError(`namespace ${name} (Terminating) to be deleted`, deadlineMs, 'it is still Terminating: a finalizer may be stuck');
-        await sleep(1000);
+        const current = await kubectl.namespace(name);
+        if (!current || clock.now() >= deadline)
+            return current;
+        if (clock.now() - lastLog >= 10_000) {
+            log(`… namespace ${name} still ${current.status?.phase ?? 'present'}`);
+            lastLog = clock.now();
+        }
+        await clock.sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - clock.now())));
     }
 }
+function refused(namespace, reason) {
+    return { kind: 'namespace', status: 'refused', namespace, releases: [], holders: [], failures: [], reason };
+}
 /**
- * Creates or updates the namespace.
- * @param facts the label facts; `createdAtMs` is replaced by the existing namespace's when there is one
- * @throws UserInputError (protected, not ours); ToolError when the namespace cannot be created
+ * Tears down namespace `name` of environment `environment`. Never throws for a missing namespace (status
+ * `already-gone`) or a refused one (status `refused`, `reason` set, nothing touched).
+ * @returns status `removed`, or `partial` when something failed or the namespace was still there at the
+ *   deadline (then `holders` and `failures` say why)
+ * @throws ToolError when kubectl cannot read the namespace at all (no cluster, no permission)
  */
-async function ensureNamespace(kubectl, name, facts, deadlineMs) {
-    if (isProtectedNamespace(name))
-        assertDeployable(name, null);
-    const warnings = [];
-    let existing = null;
-    let readable = true;
-    const got = await kubectl.tryRun(['get', 'namespace', name, '--output', 'json']);
-    if (got.exitCode === 0)
-        existing = await waitUntilNotTerminating(kubectl, name, deadlineMs);
-    else if (Kubectl.isForbidden(got))
-        readable = false;
-    else if (!/NotFound|not found/i.test(got.stderr))
-        existing = await kubectl.namespace(name); // throws the real error
-    if (readable)
-        assertDeployable(name, existing);
-    const createdAtMs = existingCreatedAt(existing) ?? facts.createdAtMs;
-    const manifest = namespaceManifest(name, { ...facts, createdAtMs });
-    const applied = await kubectl.tryApply(JSON.stringify(manifest));
-    const labels = manifest.metadata.labels;
-    if (applied.exitCode === 0)
-        return { created: existing === null && readable, labelled: true, createdAtMs, labels, warnings };
-    if (Kubectl.isForbidden(applied) && (existing !== null || !readable)) {
-        // Namespaced rights only (Azure/k8s-deploy#149): deploy into the namespace someone else created.
-        warnings.push(`Could not label namespace ${name} (forbidden: ${applied.stderr.trim().split('\n')[0]}); continuing without labels. Grant "patch" on namespaces (see the ClusterRole in the docs) so the sweeper can find it.`);
-        return { created: false, labelled: false, createdAtMs, labels, warnings };
+async function teardownNamespace(kubectl, helm, name, environment, options) {
+    const log = options.log ?? (() => { });
+    const clock = options.clock ?? realClock;
+    const deadline = clock.now() + options.timeoutMs;
+    const early = namespaceRefusal(name, null, environment);
+    if (early)
+        return refused(name, early);
+    const ns = await kubectl.namespace(name);
+    if (!ns) {
+        log(`Namespace "${name}" is already gone.`);
+        return {
+            kind: 'namespace',
+            status: 'already-gone',
+            namespace: name,
+            releases: [],
+            holders: [],
+            failures: [],
+        };
     }
-    mustSucceed(applied);
-    return { created: false, labelled: false, createdAtMs, labels, warnings };
+    const controlPlane = options.controlPlane ?? (await controlPlaneNamespaces(kubectl, name));
+    const refusal = namespaceRefusal(name, ns, environment, controlPlane);
+    if (refusal)
+        return refused(name, refusal);
+    const failures = [];
+    const releases = await uninstallReleases(helm, kubectl, name, () => deadline - clock.now(), log, failures);
+    if (ns.status?.phase !== 'Terminating') {
+        log(`kubectl delete namespace ${name}`);
+        const deleted = await kubectl.tryRun(deleteNamespaceArgs(name), { timeoutMs: 60_000 });
+        if (deleted.exitCode !== 0)
+            failures.push(`kubectl delete namespace exited ${deleted.exitCode}: ${deleted.stderr.trim().slice(-300)}`);
+    }
+    else
+        log(`Namespace "${name}" is already Terminating; waiting for it to go.`);
+    const current = await awaitGone(kubectl, name, deadline, options, log);
+    const base = { kind: 'namespace', namespace: name, releases };
+    if (!current) {
+        log(`Namespace ${name} deleted.`);
+        return { ...base, status: failures.length > 0 ? 'partial' : 'removed', holders: [], failures };
+    }
+    const holders = namespaceHolders(current, await remainingObjects(kubectl, name));
+    failures.push(`namespace ${name} is still ${current.status?.phase ?? 'present'} after ${Math.round(options.timeoutMs / 1000)} s${holders.length ? `; held by: ${holders.join('; ')}` : ''}`);
+    return { ...base, status: 'partial', holders, failures };
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/duration.ts
+;// CONCATENATED MODULE: ./actions/shared/src/report/files.ts
+/**
+ * Where an action writes its files, and what is there: `<RUNNER_TEMP>/ephemeral/<environment>/<action>/`
+ * holding `report.json` and `diagnostics/`. RUNNER_TEMP is emptied by the runner after each job
+ * (https://docs.github.com/en/actions/reference/variables-reference#default-environment-variables).
+ */
+
+
+
+/**
+ * The per-action output directory (created).
+ * @param runnerTemp RUNNER_TEMP (`RunContext.runnerTemp`)
+ */
+function actionDir(runnerTemp, action, environment) {
+    const dir = (0,external_node_path_.join)(runnerTemp, 'ephemeral', environment || 'unnamed', action);
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    return dir;
+}
+/** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
+function writeReport(dir, report) {
+    const path = (0,external_node_path_.join)(dir, 'report.json');
+    (0,external_node_fs_.writeFileSync)(path, `${redact(JSON.stringify(report, null, 2))}\n`);
+    return path;
+}
+/** Every file under `dir` with its size in bytes, paths relative to `dir`, sorted; [] when `dir` is missing. */
+function listFiles(dir) {
+    const out = [];
+    const walk = (current) => {
+        for (const name of readdirSafe(current)) {
+            const full = (0,external_node_path_.join)(current, name);
+            const stat = (0,external_node_fs_.statSync)(full);
+            if (stat.isDirectory())
+                walk(full);
+            else
+                out.push({ path: (0,external_node_path_.relative)(dir, full), bytes: stat.size });
+        }
+    };
+    walk(dir);
+    return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+function readdirSafe(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/artifact.ts
+/**
+ * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
+ * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
+ * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
+ *
+ * An upload is bounded: after {@link UPLOAD_TIMEOUT_MS} it is abandoned with a warning and the step goes on
+ * (the report stays on disk). The client retries a failed request 5 times with backoff (about 30 s in
+ * all) and takes no timeout or retry option; an artifact service that answers 500 to every request, such
+ * as nektos/act's (its CreateArtifact rejects the client's `mime_type` field: nektos/act#6022), would
+ * otherwise hold every step, and the teardown after it, for that long. The retries of an abandoned upload
+ * would still keep Node's event loop alive, so the run frame ends the process once the step's own work is
+ * done (`exitWhenDone` in runtime/run.ts).
+ */
+
+
+
+
+const UPLOAD_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
+/** Longest an upload may take before it is abandoned with a warning, in ms. */
+const UPLOAD_TIMEOUT_MS = 10_000;
+let abandoned = false;
+/** True once an upload was abandoned at its deadline: the step must then end its process itself. */
+function uploadAbandoned() {
+    return abandoned;
+}
+/** True when the artifact service is reachable from this process (ACTIONS_* variables the runner sets). */
+function canUploadArtifacts(env = process.env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+/**
+ * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
+ * Never throws: a failed upload, or one still running after `timeoutMs`, is a warning. Returns the
+ * artifact id, or null when skipped, failed or abandoned.
+ * @param retentionDays 1–90 (the repository's maximum applies)
+ * @param timeoutMs the bound on the whole upload, in ms
+ */
+async function uploadReport(policy, failed, name, dir, retentionDays = 7, timeoutMs = UPLOAD_TIMEOUT_MS) {
+    if (policy === 'never' || (policy === 'on-failure' && !failed))
+        return null;
+    if (!canUploadArtifacts()) {
+        lib_core/* notice */.lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
+        return null;
+    }
+    let timer;
+    try {
+        // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
+        const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
+        const files = listFiles(dir).map((f) => (0,external_node_path_.join)(dir, f.path));
+        const client = new DefaultArtifactClient();
+        const upload = client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
+            retentionDays,
+        });
+        upload.catch(() => undefined); // a rejection after the deadline must not become an unhandled one
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(null), timeoutMs);
+        });
+        const result = await Promise.race([upload, deadline]);
+        if (result === null) {
+            abandoned = true;
+            (0,runtime_run/* exitWhenDone */.l2)();
+            lib_core/* warning */.$e(`upload-report: the artifact service did not take the upload within ${timeoutMs / 1000} s; gave up (the report stays at ${dir}).`);
+            return null;
+        }
+        lib_core/* info */.pq(`Uploaded the report as artifact "${name}" (id ${result.id}).`);
+        return result.id ?? null;
+    }
+    catch (error) {
+        lib_core/* warning */.$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/model.ts
+/** Schema identifier written in every report. */
+const REPORT_SCHEMA = 'ephemeral-report/v1';
+/** The report's `environment` object for a resolved environment. */
+function environmentFacts(environment) {
+    return {
+        name: environment.name,
+        repository: environment.context.repository,
+        pr: environment.prNumber,
+        headSha: environment.context.headSha,
+        runId: environment.context.runId,
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/duration.ts
 /**
  * Durations as users write them in action inputs: `90` (seconds), `90s`, `500ms`, `5m`, `1h30m`, `2d`.
  * Returned in milliseconds. The unit set follows Go's time.ParseDuration (https://pkg.go.dev/time#ParseDuration),
@@ -29225,171 +29832,105 @@ function formatMs(ms) {
     return `${m} m ${String(s).padStart(2, '0')} s`;
 }
 
-;// CONCATENATED MODULE: ./actions/shared/src/report-checks.ts
+;// CONCATENATED MODULE: ./actions/shared/src/report/summary.ts
 /**
- * The `checks` part of the report (verify-seed): one entry per data check with what was expected, what was
- * found and whether it passed, plus its job-summary table. Strings are bounded here so a huge query result
- * can never bloat the JSON report or the job summary (the runner caps a step summary at 1 MiB).
+ * The job-summary section of a report (Markdown, GITHUB_STEP_SUMMARY): the facts table, then each section's
+ * lines, then timings, warnings, the error, the diagnostics excerpt. Every text passes through `redact`;
+ * the runner caps a step summary at 1 MiB
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary).
  */
 
 
-/** Bound for every text in a check report. */
-const MAX_TEXT = 2048;
+
+const ICON = { success: '✅', failure: '❌', cancelled: '⚪' };
 /** `text` cut to `max` characters with an ellipsis. */
-function bounded(text, max = MAX_TEXT) {
+function bounded(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
-function cell(text, max) {
-    return bounded((0,secrets/* redact */.E$)(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** A Markdown table cell: redacted, at most `max` characters, pipes escaped, on one line. */
+function cell(text, max = Number.POSITIVE_INFINITY) {
+    return bounded(redact(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 /**
- * The job-summary table, one row per check: name, kind, expected, actual, result and time (pure).
- * Failing checks get their reason under the table.
- */
-function renderChecks(checks) {
-    if (checks.length === 0)
-        return [];
-    const passed = checks.filter((c) => c.passed).length;
-    const lines = [
-        `**Checks:** ${passed} of ${checks.length} passed.`,
-        '',
-        '| Check | Kind | Expected | Actual | Result | Time |',
-        '|---|---|---|---|---|---|',
-    ];
-    for (const c of checks) {
-        lines.push(`| ${cell(c.name, 80)} | ${c.kind} | ${cell(c.expected, 300)} | ${cell(c.actual, 300)} | ${c.passed ? '✅ pass' : '❌ fail'} | ${formatMs(c.durationMs)}${c.attempts > 1 ? ` (${c.attempts} attempts)` : ''} |`);
-    }
-    lines.push('');
-    const failing = checks.filter((c) => !c.passed);
-    if (failing.length > 0) {
-        for (const c of failing) {
-            const where = c.source ? ` (${c.source.file}:${c.source.line})` : '';
-            lines.push(`- ❌ **${cell(c.name, 80)}**${cell(where, 200)}: ${cell(c.error ?? 'failed', 600)}`);
-        }
-        lines.push('');
-    }
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/report.ts
-/**
- * The report every action writes: a JSON file (schema `ephemeral-report/v1`, documented in
- * docs/report-schema.md and checked by actions/shared/report.schema.json) and a job-summary section.
- * Everything written passes through `redact`, so registered secrets never reach the file.
- */
-
-
-
-
-
-
-/** Schema identifier written in every report. */
-const REPORT_SCHEMA = 'ephemeral-report/v1';
-/** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
-function writeReport(dir, report) {
-    const path = (0,external_node_path_.join)(dir, 'report.json');
-    (0,external_node_fs_.writeFileSync)(path, `${(0,secrets/* redact */.E$)(JSON.stringify(report, null, 2))}\n`);
-    return path;
-}
-const ICON = { success: '✅', failure: '❌', cancelled: '⚪' };
-function report_cell(text) {
-    return (0,secrets/* redact */.E$)(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-/**
- * Renders the job-summary section as Markdown (pure; see `writeSummary`).
+ * Renders the summary section (pure; see `writeSummary`).
+ * @param sections the sections' lines, in order
  * @param excerpt a short failure excerpt (already bounded), shown in a collapsed block
  */
-function renderSummary(report, excerpt = '') {
-    const lines = [];
-    lines.push(`### ${ICON[report.result]} ephemeral · ${report.action} · \`${report.environment.name}\``, '');
+function renderSummary(report, sections = [], excerpt = '') {
+    const env = report.environment;
+    const lines = [`### ${ICON[report.result]} ephemeral · ${report.action} · \`${env.name}\``, ''];
     const facts = [
         ['Result', report.result],
-        ['Environment', `\`${report.environment.name}\``],
-        ['Repository', report.environment.repository || '—'],
-        ['Pull request', report.environment.pr === null ? '—' : `#${report.environment.pr}`],
-        ['Head SHA', report.environment.headSha ? `\`${report.environment.headSha.slice(0, 12)}\`` : '—'],
+        ['Environment', `\`${env.name}\``],
+        ['Repository', env.repository || '—'],
+        ['Pull request', env.pr === null ? '—' : `#${env.pr}`],
+        ['Head SHA', env.headSha ? `\`${env.headSha.slice(0, 12)}\`` : '—'],
         ['Duration', formatMs(report.durationMs)],
     ];
-    lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${report_cell(v)} |`), '');
-    if (report.services && Object.keys(report.services).length > 0) {
-        lines.push('| Service | State | Health | Ports |', '|---|---|---|---|');
-        for (const [name, s] of Object.entries(report.services)) {
-            const ports = Object.entries(s.ports)
-                .map(([k, v]) => `${k} → \`${v}\``)
-                .join('<br>');
-            const state = s.exitCode !== null ? `${s.state} (exit ${s.exitCode})` : s.state;
-            lines.push(`| ${report_cell(name)} | ${report_cell(state)} | ${report_cell(s.health || '—')} | ${ports || '—'} |`);
-        }
-        lines.push('');
-    }
-    if (report.probes && report.probes.length > 0) {
-        lines.push('| Probe | Target | Ready | Attempts | Time to ready | Last |', '|---|---|---|---|---|---|');
-        for (const p of report.probes) {
-            const time = p.timeToReadyMs === null ? '—' : formatMs(p.timeToReadyMs);
-            lines.push(`| ${report_cell(p.name)} | ${report_cell(p.target)} | ${p.ready ? '✅' : '❌'} | ${p.attempts} | ${time} | ${report_cell(p.last.slice(0, 120))} |`);
-        }
-        lines.push('');
-    }
-    if (report.checks)
-        lines.push(...renderChecks(report.checks));
-    if (report.removed) {
-        const r = report.removed;
-        lines.push(r.namespace !== undefined
-            ? `**Teardown:** ${r.status} — namespace \`${report_cell(r.namespace)}\`, ${r.releases?.length ?? 0} Helm release(s) uninstalled${r.releases?.length ? ` (${report_cell(r.releases.join(', '))})` : ''}.`
-            : `**Teardown:** ${r.status} — ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s) removed.`, '');
-        if (r.failures.length > 0)
-            lines.push(...r.failures.map((f) => `- ⚠️ ${report_cell(f)}`), '');
-    }
+    lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+    lines.push(...sections);
     const timings = Object.entries(report.timings);
     if (timings.length > 0)
         lines.push(`**Timings:** ${timings.map(([k, v]) => `${k} ${formatMs(v)}`).join(' · ')}`, '');
     if (report.warnings.length > 0)
-        lines.push(...report.warnings.map((w) => `- ⚠️ ${report_cell(w)}`), '');
+        lines.push(...report.warnings.map((w) => `- ⚠️ ${cell(w)}`), '');
     if (report.error)
-        lines.push(`**Error:** ${report_cell(report.error.message)}`, '');
+        lines.push(`**Error:** ${cell(report.error.message)}`, '');
     if (excerpt) {
-        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', (0,secrets/* redact */.E$)(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
+        lines.push('<details><summary>Diagnostics excerpt</summary>', '', '```text', redact(excerpt).replace(/```/g, "'''"), '```', '</details>', '');
     }
     if (report.diagnostics) {
         lines.push(`Diagnostics bundle: \`${report.diagnostics.dir}\` (${report.diagnostics.files.length} files).`, '');
     }
     return lines.join('\n');
 }
-/** Appends the summary section to the job summary (GITHUB_STEP_SUMMARY); a no-op outside a runner. */
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core/* info */.pq(markdown);
+/**
+ * Appends Markdown to the job summary; outside a runner it goes to the log.
+ * @param summaryFile GITHUB_STEP_SUMMARY (`RunContext.summaryFile`), '' when there is none
+ */
+async function writeSummary(markdown, summaryFile) {
+    if (!summaryFile) {
+        lib_core/* info */.pq(markdown);
         return;
     }
-    await core/* summary */.z.addRaw(markdown, true).write();
+    await lib_core/* summary */.z.addRaw(markdown, true).write();
 }
 
-// EXTERNAL MODULE: ./actions/shared/src/artifact.ts + 3 modules
-var artifact = __nccwpck_require__(69509);
-;// CONCATENATED MODULE: ./actions/shared/src/reporting.ts
+;// CONCATENATED MODULE: ./actions/shared/src/report/action-report.ts
 /**
- * One action run's report, built up as the run goes: phase timings, warnings, services/probes/removals,
- * then `finish` writes the JSON report, the job-summary section and (per policy) the artifact.
+ * One action run's report, built up as the run goes: phase timings, warnings and the action's sections; then
+ * `finish` writes the JSON report, the job-summary section and (per policy) the artifact, once.
  */
 
 
 
+
+
+
+/** A report under construction. */
 class ActionReport {
     action;
     environment;
     dir;
     timings = {};
     warnings = [];
-    data = {};
+    sections = [];
     started = Date.now();
+    finished;
     /**
      * @param action the action's name, e.g. `provision-compose`
+     * @param environment the resolved environment (name and run facts)
      * @param dir the per-action directory (see `actionDir`)
      */
     constructor(action, environment, dir) {
         this.action = action;
         this.environment = environment;
         this.dir = dir;
+    }
+    /** Adds a section and returns it, so the action fills it in (typed) as it runs. */
+    add(section) {
+        this.sections.push(section);
+        return section;
     }
     /** Runs `fn` and records its duration (ms) under `phase`, also when it throws. */
     async time(phase, fn) {
@@ -29403,110 +29944,295 @@ class ActionReport {
     }
     /** Logs a warning annotation and keeps it for the report. */
     warn(message) {
-        core/* warning */.$e(message);
+        lib_core/* warning */.$e(message);
         this.warnings.push(message);
     }
     /** Builds the report object (pure apart from the clock). */
     build(options) {
         const finished = Date.now();
-        const env = this.environment;
         const report = {
             schema: REPORT_SCHEMA,
             action: this.action,
             result: options.result,
-            environment: {
-                name: env.name,
-                repository: env.context.repository,
-                pr: env.prNumber,
-                headSha: env.context.headSha,
-                runId: env.context.runId,
-            },
+            environment: environmentFacts(this.environment),
             startedAt: new Date(this.started).toISOString(),
             finishedAt: new Date(finished).toISOString(),
             durationMs: finished - this.started,
             timings: { ...this.timings },
-            ...this.data,
             warnings: [...this.warnings],
         };
+        for (const section of this.sections)
+            for (const [key, value] of Object.entries(section.fields()))
+                if (value !== undefined)
+                    report[key] = value;
         if (options.error !== undefined) {
             const error = options.error;
-            report.error = {
-                kind: error instanceof Error ? error.name : 'Error',
-                message: error instanceof Error ? error.message : String(error),
-            };
+            report.error = { kind: error instanceof Error ? error.name : 'Error', message: (0,errors/* errorMessage */.gJ)(error) };
         }
         if (options.diagnostics)
             report.diagnostics = options.diagnostics;
         return report;
     }
-    /** Writes report.json, the summary section and the artifact; returns the report path. Never throws. */
-    async finish(options) {
+    /** The job-summary section for a built report (pure). */
+    summary(report, excerpt = '') {
+        return renderSummary(report, this.sections.flatMap((s) => s.summary()), excerpt);
+    }
+    /**
+     * Writes report.json, the summary section and the artifact; returns the report path ('' when it could not
+     * be written). Never throws. Runs once: a later call (a cancellation racing the failure path) gets the
+     * first call's path.
+     */
+    finish(options) {
+        this.finished ??= this.write(options);
+        return this.finished;
+    }
+    async write(options) {
         const bundle = options.bundle;
         const report = this.build({
             ...options,
             ...(bundle ? { diagnostics: { dir: bundle.dir, files: bundle.files } } : {}),
         });
+        const context = this.environment.context;
         let path = '';
         try {
             path = writeReport(this.dir, report);
-            core/* info */.pq(`Report: ${path}`);
-            await writeSummary(renderSummary(report, bundle?.excerpt ?? ''));
+            lib_core/* info */.pq(`Report: ${path}`);
+            await writeSummary(this.summary(report, bundle?.excerpt ?? ''), context.summaryFile);
         }
         catch (error) {
-            core/* warning */.$e(`Could not write the report: ${error instanceof Error ? error.message : String(error)}`);
+            lib_core/* warning */.$e(`Could not write the report: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
-        const attempt = this.environment.context.runAttempt || '1';
-        const job = process.env.GITHUB_JOB ?? 'job';
-        await (0,artifact/* uploadReport */.a3)(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${job}-${attempt}`, this.dir);
+        await uploadReport(options.upload, options.result !== 'success', `ephemeral-${this.action}-${this.environment.name}-${context.job}-${context.runAttempt || '1'}`, this.dir);
         return path;
     }
 }
 
-;// CONCATENATED MODULE: ./actions/deploy-namespace/src/report.ts
+;// CONCATENATED MODULE: ./actions/shared/src/report/removed.ts
+
+/** True when nothing of the environment is left: `removed` or `already-gone`. */
+function removalSucceeded(removal) {
+    return removal.status === 'removed' || removal.status === 'already-gone';
+}
+/** The report's `removed` object (pure). */
+function removedJson(removal) {
+    if (removal.kind === 'compose') {
+        const { status, containers, networks, volumes, failures } = removal;
+        return { status, containers, networks, volumes, failures };
+    }
+    const { status, failures, namespace, releases } = removal;
+    return { status, containers: [], networks: [], volumes: [], failures, namespace, releases };
+}
+/** One sentence for the log and the summary: `removed — 2 container(s), 1 network(s), 0 volume(s) removed`. */
+function describeRemoval(removal) {
+    if (removal.kind === 'compose')
+        return `${removal.status} — ${removal.containers.length} container(s), ${removal.networks.length} network(s), ${removal.volumes.length} volume(s) removed`;
+    const releases = removal.releases.length ? ` (${removal.releases.join(', ')})` : '';
+    return `${removal.status} — namespace \`${removal.namespace}\`, ${removal.releases.length} Helm release(s) uninstalled${releases}`;
+}
+/** The `removed` section: filled in once the teardown has run (`set`). */
+class RemovedSection {
+    removal;
+    /** Records the removal. */
+    set(removal) {
+        this.removal = removal;
+    }
+    fields() {
+        return this.removal ? { removed: removedJson(this.removal) } : {};
+    }
+    summary() {
+        const r = this.removal;
+        if (!r)
+            return [];
+        const lines = [`**Teardown:** ${cell(describeRemoval(r))}.`, ''];
+        if (r.failures.length > 0)
+            lines.push(...r.failures.map((f) => `- ⚠️ ${cell(f)}`), '');
+        return lines;
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/report/run-with-report.ts
 /**
- * deploy-namespace's report: the shared `ActionReport` plus the fields this action adds to the JSON
- * report (`namespace`, `release`, `workloads`; documented in docs/report-schema.md) and a workloads table
- * in the job summary.
+ * The frame around every action's work: whatever happens, the report is finished exactly once and its path
+ * handed out, then a failure propagates so the step fails (main) or warns (post).
+ *
+ * - the body returns: `success`, or the result it returns (a post step reports `failure` without throwing);
+ * - the body throws: `failure` with the error, after the diagnostics bundle (not for a bad input, whose
+ *   message says it all, and not after a cancellation, when the runner allows only seconds);
+ * - the step is cancelled: `cancelled`, written by the cancel handler even if the body never returns.
  */
 
 
-
-class DeployReport extends ActionReport {
-    deploy = {};
-    build(options) {
-        return { ...super.build(options), ...this.deploy };
+/**
+ * Runs `body` inside the frame.
+ * @returns when the body returned (the report is written)
+ * @throws whatever the body threw, after the report is written
+ */
+async function runWithReport(run, body) {
+    const finish = async (options) => {
+        const path = await run.report.finish({ ...options, upload: run.upload });
+        run.onReportPath?.(path);
+    };
+    (0,runtime_run/* onCancel */.Ao)(() => finish({ result: 'cancelled' }));
+    let result;
+    try {
+        result = (await body()) ?? 'success';
     }
-    /** Writes the report and summary, then a workloads table (summary only). */
-    async finish(options) {
-        const path = await super.finish(options);
+    catch (error) {
+        const cancelled = (0,runtime_run/* isCancelled */.mm)();
+        let bundle;
+        if (!cancelled && !(error instanceof errors/* UserInputError */.m2) && run.diagnose) {
+            try {
+                bundle = await run.diagnose(error);
+            }
+            catch (failure) {
+                run.report.warn(`Diagnostics could not be collected: ${(0,errors/* errorMessage */.gJ)(failure)}`);
+            }
+        }
+        await finish({ result: cancelled ? 'cancelled' : 'failure', error, ...(bundle ? { bundle } : {}) });
+        throw error;
+    }
+    await finish({ result });
+}
+
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/state.ts
+/**
+ * State from main to post: private to one action instance, written with `core.saveState` (GITHUB_STATE) and
+ * read back by the post step as `STATE_<key>`
+ * (https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#runspost).
+ * Each action shapes its state in its contract.ts; main saves it before it creates anything.
+ */
+
+/** Saves `state` (JSON) under `key`; a later save replaces it. */
+function saveState(key, state) {
+    core.saveState(key, JSON.stringify(state));
+}
+/**
+ * The state main saved under `key`, or null when it saved none (it failed before naming the environment):
+ * then a warning says so and post has nothing to clean up.
+ * @param action the action's name, for the warning
+ * @param what what main names first (`environment`, `namespace`)
+ */
+function loadState(key, action, what) {
+    const raw = lib_core/* getState */.Gu(key);
+    if (raw)
+        return JSON.parse(raw);
+    lib_core/* warning */.$e(`${action} post: main saved no state (it failed before naming the ${what}); nothing to clean up.`);
+    return null;
+}
+
+;// CONCATENATED MODULE: ./actions/deploy-namespace/src/contract.ts
+/** deploy-namespace's input names with their action.yml defaults, output and state names; a contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml. */
+const INPUTS = {
+    name: 'name',
+    prNumber: 'pr-number',
+    kubeconfig: 'kubeconfig',
+    context: 'context',
+    kubectl: 'kubectl',
+    helm: 'helm',
+    chart: 'chart',
+    chartVersion: 'chart-version',
+    repo: 'repo',
+    release: 'release',
+    values: 'values',
+    set: 'set',
+    manifests: 'manifests',
+    kustomize: 'kustomize',
+    host: 'host',
+    timeout: 'timeout',
+    ttl: 'ttl',
+    janitorAnnotations: 'janitor-annotations',
+    resourceQuota: 'resource-quota',
+    limitRange: 'limit-range',
+    networkPolicy: 'network-policy',
+    imagePullSecrets: 'image-pull-secrets',
+    pullSecretsNamespace: 'pull-secrets-namespace',
+    cleanup: 'cleanup',
+    cleanupTimeout: 'cleanup-timeout',
+    uploadReport: 'upload-report',
+};
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+const DEFAULTS = {
+    name: '',
+    'pr-number': '',
+    kubeconfig: '',
+    context: '',
+    kubectl: 'kubectl',
+    helm: 'helm',
+    chart: '',
+    'chart-version': '',
+    repo: '',
+    release: 'preview',
+    values: '',
+    set: '',
+    manifests: '',
+    kustomize: '',
+    host: '',
+    timeout: '5m',
+    ttl: '72h',
+    'janitor-annotations': 'false',
+    'resource-quota': '',
+    'limit-range': '',
+    'network-policy': 'none',
+    'image-pull-secrets': '',
+    'pull-secrets-namespace': '',
+    cleanup: 'always',
+    'cleanup-timeout': '3m',
+    'upload-report': 'on-failure',
+};
+const OUTPUTS = {
+    namespace: 'namespace',
+    environmentName: 'environment-name',
+    release: 'release',
+    url: 'url',
+    workloads: 'workloads',
+    reportPath: 'report-path',
+    diagnosticsPath: 'diagnostics-path',
+};
+/** The `core.saveState` key main writes for post. */
+const STATE_KEY = 'ephemeral-deploy-namespace';
+
+;// CONCATENATED MODULE: ./actions/deploy-namespace/src/report.ts
+
+/** What deploy-namespace (and its post step, with `namespace` alone) reports. */
+class DeploySection {
+    namespace;
+    mode;
+    release;
+    workloads;
+    /** @param namespace the namespace deployed to */
+    constructor(namespace) {
+        this.namespace = namespace;
+    }
+    fields() {
+        return { namespace: this.namespace, mode: this.mode, release: this.release, workloads: this.workloads };
+    }
+    summary() {
         const lines = [];
-        if (this.deploy.release?.recovered)
-            lines.push(`**Stuck release recovered:** ${this.deploy.release.recovered}`, '');
-        const workloads = Object.entries(this.deploy.workloads ?? {});
+        if (this.release?.recovered)
+            lines.push(`**Stuck release recovered:** ${cell(this.release.recovered)}`, '');
+        const workloads = Object.entries(this.workloads ?? {});
         if (workloads.length > 0) {
-            lines.push(`**Namespace \`${this.deploy.namespace}\`** workloads:`, '', '| Workload | Ready |', '|---|---|');
+            lines.push(`**Namespace \`${cell(this.namespace)}\`** workloads:`, '', '| Workload | Ready |', '|---|---|');
             for (const [key, s] of workloads)
-                lines.push(`| ${key} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
+                lines.push(`| ${cell(key)} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
             lines.push('');
         }
-        if (lines.length > 0) {
-            try {
-                await writeSummary((0,secrets/* redact */.E$)(lines.join('\n')));
-            }
-            catch {
-                // the report itself was written; the summary is a convenience
-            }
-        }
-        return path;
+        return lines;
     }
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-namespace/src/cleanup.ts
 /**
- * deploy-namespace post: per the `cleanup` policy, `helm uninstall` the release and delete the namespace
- * (only when it carries our managed-by label; never a protected one), waiting a bounded time; then remove
- * the kubeconfig file main wrote. Runs after failures and cancellations; idempotent; warns, never fails.
+ * deploy-namespace post: per the `cleanup` policy, remove the namespace with the one namespace removal
+ * (shared/src/kube/namespace-teardown.ts: Helm releases uninstalled, namespace deleted, waited for; refused
+ * unless it is this environment's), then remove the kubeconfig file main wrote. Runs after failures and
+ * cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON report
+ * (action `deploy-namespace-post`).
  */
+
+
+
+
 
 
 
@@ -29522,106 +30248,45 @@ const ACTION = 'deploy-namespace-post';
 function shouldClean(policy, succeeded) {
     return policy === 'always' || (policy === 'on-failure' && !succeeded);
 }
-/**
- * Deletes the release and namespace. Returns what happened; never throws for cluster errors.
- * @param timeoutMs bound for uninstall + namespace deletion together
- */
-async function removeNamespace(kubectl, helm, namespace, release, timeoutMs, log) {
-    const removed = {
-        status: 'removed',
-        containers: [],
-        networks: [],
-        volumes: [],
-        failures: [],
-    };
-    const deadline = Date.now() + timeoutMs;
-    const got = await kubectl.tryRun(['get', 'namespace', namespace, '--output', 'json'], {
-        timeoutMs: 30_000,
+/** Removes the namespace main deployed to, with the kubectl and helm main used; reports the result. */
+async function removeNamespace(state) {
+    const environment = resolveEnvironment(state.environment, null);
+    const report = new ActionReport(ACTION, environment, actionDir(environment.context.runnerTemp, ACTION, state.environment));
+    report.add(new DeploySection(state.namespace));
+    const removed = report.add(new RemovedSection());
+    const target = kubeTarget(state.kubeconfigPath, state.context);
+    const kubectl = new kubectl_Kubectl(target, undefined, state.kubectl || 'kubectl');
+    const helm = new Helm(target, undefined, state.helm || 'helm');
+    const upload = state.uploadPolicy === 'always' ? 'always' : 'never';
+    await runWithReport({ report, upload }, async () => {
+        const result = await report.time('teardown', () => lib_core/* group */.Os(`Remove namespace ${state.namespace}`, () => teardownNamespace(kubectl, helm, state.namespace, state.environment, {
+            timeoutMs: state.cleanupTimeoutMs,
+            log: (line) => lib_core/* info */.pq(line),
+        })));
+        removed.set(result);
+        if (result.status === 'refused')
+            report.warn(`${result.reason ?? 'refused'}: left in place`);
+        for (const failure of result.failures)
+            report.warn(failure);
+        lib_core/* info */.pq(`Cleanup: ${describeRemoval(result)}`);
+        return removalSucceeded(result) ? 'success' : 'failure';
     });
-    if (got.exitCode !== 0) {
-        if (/NotFound|not found/i.test(got.stderr))
-            return { ...removed, status: 'already-gone' };
-        return {
-            ...removed,
-            status: 'partial',
-            failures: [`could not read namespace ${namespace}: ${got.stderr.trim().slice(-300)}`],
-        };
-    }
-    const ns = JSON.parse(got.stdout);
-    if (kubectl_isProtectedNamespace(namespace) || !isOurs(ns)) {
-        return {
-            ...removed,
-            status: 'refused',
-            failures: [
-                `namespace ${namespace} is ${kubectl_isProtectedNamespace(namespace) ? 'protected' : 'not labelled as ours'}: left in place`,
-            ],
-        };
-    }
-    if (helm && release && ns.status?.phase !== 'Terminating') {
-        const seconds = Math.max(Math.ceil((deadline - Date.now()) / 2000), 5);
-        const result = await helm.tryRun(uninstallArgs(release, namespace, seconds, false), {
-            timeoutMs: seconds * 1000 + 15_000,
-        });
-        if (result.exitCode === 0)
-            log(`helm uninstall ${release}: done`);
-        else if (!/not found/i.test(result.stderr))
-            removed.failures.push(`helm uninstall ${release}: ${result.stderr.trim().slice(-300)}`);
-    }
-    const seconds = Math.max(Math.ceil((deadline - Date.now()) / 1000), 5);
-    const deleted = await kubectl.tryRun(['delete', 'namespace', namespace, '--ignore-not-found', '--wait', `--timeout=${seconds}s`], { timeoutMs: seconds * 1000 + 15_000 });
-    const after = await kubectl.namespace(namespace).catch(() => ns);
-    if (after === null) {
-        log(`Namespace ${namespace} deleted`);
-        return removed;
-    }
-    removed.status = 'partial';
-    removed.failures.push(`namespace ${namespace} is still ${after.status?.phase ?? 'there'} after ${seconds}s${deleted.exitCode !== 0 ? `: ${deleted.stderr.trim().slice(-300)}` : ''}; it will go when its finalizers finish (or delete it by hand)`);
-    return removed;
 }
 /** Runs the post step. */
 async function cleanup() {
-    const raw = core/* getState */.Gu(STATE_KEY);
-    if (!raw) {
-        core/* warning */.$e('deploy-namespace post: main saved no state (it failed before naming the namespace); nothing to clean up.');
+    const state = loadState(STATE_KEY, 'deploy-namespace', 'namespace');
+    if (!state)
         return;
-    }
-    const state = JSON.parse(raw);
     try {
-        if (!shouldClean(state.cleanup, state.succeeded)) {
-            core/* notice */.lm(`cleanup: ${state.cleanup} — namespace ${state.namespace} is left in place. Remove it with the teardown action (or kubectl delete namespace ${state.namespace}).`);
-            return;
-        }
-        const environment = resolveEnvironment(state.environment, null);
-        const report = new DeployReport(ACTION, environment, actionDir(ACTION, state.environment));
-        report.deploy.namespace = state.namespace;
-        const upload = (state.uploadPolicy === 'always' ? 'always' : 'never');
-        const target = {
-            ...(state.kubeconfigPath ? { kubeconfig: state.kubeconfigPath } : {}),
-            ...(state.context ? { context: state.context } : {}),
-        };
-        const kubectl = new kubectl_Kubectl(target, undefined, state.kubectl || 'kubectl');
-        const helm = state.release ? new Helm(target, undefined, state.helm || 'helm') : null;
-        try {
-            const removed = await report.time('teardown', () => core/* group */.Os(`Remove namespace ${state.namespace}`, () => removeNamespace(kubectl, helm, state.namespace, state.release, state.cleanupTimeoutMs, (l) => core/* info */.pq(l))));
-            report.data.removed = removed;
-            for (const failure of removed.failures)
-                report.warn(failure);
-            core/* info */.pq(`Cleanup: ${removed.status}`);
-            await report.finish({
-                result: removed.status === 'removed' || removed.status === 'already-gone' ? 'success' : 'failure',
-                upload,
-            });
-        }
-        catch (error) {
-            report.warn(`cleanup: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            await report.finish({ result: 'failure', error, upload });
-            throw error;
-        }
+        if (shouldClean(state.cleanup, state.succeeded))
+            await removeNamespace(state);
+        else
+            lib_core/* notice */.lm(`cleanup: ${state.cleanup} — namespace ${state.namespace} is left in place. Remove it with the teardown action (or kubectl delete namespace ${state.namespace}).`);
     }
     finally {
         if (state.kubeconfigPath) {
-            removeKubeconfig(state.kubeconfigPath);
-            core/* info */.pq('Removed the kubeconfig file main wrote.');
+            kubeconfig_removeKubeconfig(state.kubeconfigPath);
+            lib_core/* info */.pq('Removed the kubeconfig file main wrote.');
         }
     }
 }
@@ -29633,653 +30298,18 @@ async function cleanup() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37641);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11130);
+/* harmony import */ var _shared_src_runtime_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70369);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(27094);
 
 
-await (0,_shared_src_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)(() => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanup */ .tP)());
+await (0,_shared_src_runtime_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)(() => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .cleanup */ .t)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 37641:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a2: () => (/* binding */ runPost)
-/* harmony export */ });
-/* unused harmony exports isCancelled, onCancel, runMain */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
-/* harmony import */ var _artifact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(69509);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(11887);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7524);
-/**
- * The frame every main and post runs in: cancellation (the runner sends SIGINT, then SIGTERM 7.5 s later:
- * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation) kills the
- * processes the funnel started before the step exits, so a cancelled `compose up` cannot create containers
- * after post's `down` has run. Errors end as `core.setFailed` (main) or `core.warning` (post).
- */
-
-
-
-
-let cancelled = false;
-const cancelHandlers = [];
-/** True once SIGINT/SIGTERM arrived. */
-function isCancelled() {
-    return cancelled;
-}
-/** Registers work to do on cancellation after child processes are stopped (e.g. write the report). */
-function onCancel(handler) {
-    cancelHandlers.push(handler);
-}
-function installSignalHandlers() {
-    const handle = (signal) => {
-        if (cancelled)
-            return;
-        cancelled = true;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
-        void (async () => {
-            await (0,_cli_js__WEBPACK_IMPORTED_MODULE_2__/* .terminateAll */ .vm)(4000);
-            for (const handler of cancelHandlers) {
-                try {
-                    await handler();
-                }
-                catch (error) {
-                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`cancel handler: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
-                }
-            }
-            process.exit(1);
-        })();
-    };
-    process.on('SIGINT', handle);
-    process.on('SIGTERM', handle);
-}
-/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
-async function runMain(main) {
-    installSignalHandlers();
-    try {
-        await main();
-    }
-    catch (error) {
-        if (!(error instanceof UserInputError) && error instanceof Error && error.stack)
-            core.debug(error.stack);
-        core.setFailed(errorMessage(error));
-    }
-    // An abandoned artifact upload keeps retrying in the background; the step's work is done.
-    if (uploadAbandoned())
-        process.exit();
-}
-/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
-async function runPost(post) {
-    installSignalHandlers();
-    try {
-        await post();
-    }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup did not complete: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
-    }
-    if ((0,_artifact_js__WEBPACK_IMPORTED_MODULE_1__/* .uploadAbandoned */ .kD)())
-        process.exit();
-}
-
-
-/***/ }),
-
-/***/ 69509:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  kD: () => (/* binding */ uploadAbandoned),
-  a3: () => (/* binding */ uploadReport)
-});
-
-// UNUSED EXPORTS: UPLOAD_POLICIES, UPLOAD_TIMEOUT_MS, canUploadArtifacts
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-// EXTERNAL MODULE: ./actions/shared/src/cli.ts + 1 modules
-var cli = __nccwpck_require__(11887);
-// EXTERNAL MODULE: ./actions/shared/src/errors.ts
-var errors = __nccwpck_require__(7524);
-;// CONCATENATED MODULE: ./actions/shared/src/compose.ts
-/**
- * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
- * Flags as documented at https://docs.docker.com/reference/cli/docker/compose/.
- */
-
-
-const FIX = 'install Compose v2: the docker compose plugin (https://docs.docker.com/compose/install/linux/) or the stand-alone v2 docker-compose binary; Compose v1 was removed from GitHub-hosted runners (actions/runner-images#9692)';
-/** Extracts `2.26.1` from `v2.26.1`, `Docker Compose version v2.26.1` or `docker-compose version 1.29.2, build …`. */
-function parseComposeVersion(text) {
-    const match = /v?(\d+\.\d+\.\d+)/.exec(text);
-    return match ? match[1] : null;
-}
-/**
- * Finds Compose v2: `docker compose version` first, then a stand-alone `docker-compose`.
- * @throws SetupError when only Compose v1 or nothing is found, naming the fix
- */
-async function detectCompose(runner = run) {
-    const candidates = [['docker', 'compose'], ['docker-compose']];
-    let v1 = null;
-    for (const argv of candidates) {
-        const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
-        if (result.exitCode !== 0)
-            continue;
-        const version = parseComposeVersion(result.stdout);
-        if (!version)
-            continue;
-        if (Number(version.split('.')[0]) >= 2)
-            return { argv, version };
-        v1 = version;
-    }
-    if (v1)
-        throw new SetupError(`Only Compose v1 (docker-compose ${v1}) was found; the actions need Compose v2`, FIX);
-    throw new SetupError('Docker Compose was not found (neither "docker compose" nor "docker-compose" answered)', FIX);
-}
-/** True when `version` (x.y.z) is at least `min`. */
-function versionAtLeast(version, min) {
-    const a = version.split('.').map(Number);
-    const b = min.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        if ((a[i] ?? 0) !== (b[i] ?? 0))
-            return (a[i] ?? 0) > (b[i] ?? 0);
-    }
-    return true;
-}
-/** The global options addressing a project: `--project-name`, `--file`…, `--project-directory`, `--profile`…, `--env-file`…. */
-function projectArgs(project) {
-    return [
-        '--project-name',
-        project.name,
-        ...(project.files ?? []).flatMap((file) => ['--file', file]),
-        ...(project.projectDirectory ? ['--project-directory', project.projectDirectory] : []),
-        ...(project.profiles ?? []).flatMap((profile) => ['--profile', profile]),
-        ...(project.envFiles ?? []).flatMap((file) => ['--env-file', file]),
-    ];
-}
-/** `up --detach` arguments. */
-function upArgs(options) {
-    const build = options.build === 'always' ? ['--build'] : options.build === 'never' ? ['--no-build'] : [];
-    return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
-}
-/** `down --volumes --remove-orphans --timeout <s>`; `stopTimeoutS` is the per-container stop grace in seconds. */
-function downArgs(stopTimeoutS) {
-    return ['down', '--volumes', '--remove-orphans', '--timeout', String(stopTimeoutS)];
-}
-/** `config --format json`: the resolved model, interpolated, with profiles applied. */
-function configArgs() {
-    return ['config', '--format', 'json'];
-}
-/** `ps --all --format json`: every container of the project, including exited one-shots. */
-function compose_psArgs() {
-    return ['ps', '--all', '--format', 'json'];
-}
-/** `logs --no-color --timestamps --tail <n> <service>`; the tail bounds the size (compose-action #297). */
-function compose_logsArgs(service, tailLines) {
-    return ['logs', '--no-color', '--timestamps', '--tail', String(tailLines), '--', service];
-}
-/** `exec -T <service> <argv…>`: runs a command in a service's container, no TTY, no shell. */
-function execArgs(service, argv) {
-    return ['exec', '-T', '--', service, ...argv];
-}
-/** A Compose CLI bound to one binary: `compose.run(project, sub)` = `<bin> <project args> <sub…>`. */
-class DockerCompose {
-    binary;
-    runner;
-    constructor(binary, runner = run) {
-        this.binary = binary;
-        this.runner = runner;
-    }
-    /** The full argv for `sub` on `project` (pure). */
-    argv(project, sub) {
-        return [...this.binary.argv, ...projectArgs(project), ...sub];
-    }
-    /** Runs and returns the result, whatever the exit code. */
-    tryRun(project, sub, options) {
-        return this.runner(this.argv(project, sub), options);
-    }
-    /**
-     * Runs and throws unless it exits 0.
-     * @throws ToolError
-     */
-    async run(project, sub, options) {
-        return mustSucceed(await this.tryRun(project, sub, options));
-    }
-}
-
-// EXTERNAL MODULE: ./actions/shared/src/secrets.ts
-var secrets = __nccwpck_require__(62354);
-;// CONCATENATED MODULE: ./actions/shared/src/redact-config.ts
-
-/** Registers the secret-looking environment values of every service (call right after resolving the config). */
-function registerModelSecrets(model) {
-    for (const service of Object.values(model.services ?? {})) {
-        for (const [key, value] of Object.entries(service.environment ?? {})) {
-            if (value && SECRET_NAME.test(key))
-                registerSecret(value);
-            if (value) {
-                const url = /:\/\/[^\s:/@]+:([^\s@/]+)@/.exec(value);
-                if (url?.[1])
-                    registerSecret(url[1]);
-            }
-        }
-    }
-}
-/** A deep copy of `model` with secret values replaced by `***`. */
-function redact_config_redactModel(model) {
-    const copy = structuredClone(model);
-    for (const service of Object.values(copy.services ?? {})) {
-        for (const key of Object.keys(service.environment ?? {})) {
-            const value = service.environment[key];
-            if (value === null || value === undefined)
-                continue;
-            service.environment[key] = SECRET_NAME.test(key) ? '***' : redactUrlPassword(value);
-        }
-    }
-    return JSON.parse(redact(JSON.stringify(copy)));
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/diagnostics.ts
-/**
- * The bounded diagnostics bundle for a Compose environment: `ps`, per-service logs (tail-bounded and
- * streamed to files, never buffered whole: hoverkraft-tech/compose-action#297), healthcheck logs and exit
- * codes from `docker inspect`, and the resolved config with secrets redacted. Returns a short excerpt for
- * the job summary.
- */
-
-
-
-
-
-
-
-
-const DEFAULT_LIMITS = {
-    tailLines: 500,
-    maxFileBytes: 1024 * 1024,
-    excerptLines: 15,
-};
-function tailLines(text, n) {
-    return text.trimEnd().split('\n').slice(-n).join('\n');
-}
-/**
- * Collects the bundle into `dir`. Never throws: a part that cannot be collected is noted in `errors.txt`.
- * @param model the resolved model, when known (dumped redacted)
- */
-async function collectComposeDiagnostics(compose, project, dir, model, limits = DEFAULT_LIMITS) {
-    mkdirSync(join(dir, 'logs'), { recursive: true });
-    const errors = [];
-    const excerpt = [];
-    let services = {};
-    const ps = await compose.tryRun(project, psArgs(), { timeoutMs: 60_000 });
-    writeFileSync(join(dir, 'ps.json'), redact(ps.stdout));
-    const expected = Object.keys(model?.services ?? {});
-    try {
-        const entries = parsePs(ps.stdout);
-        services = summarise(entries, expected);
-        const ids = entries.map((e) => e.Name);
-        if (ids.length > 0) {
-            const inspected = await run(['docker', 'container', 'inspect', ...ids], { timeoutMs: 60_000 });
-            const states = JSON.parse(inspected.stdout || '[]').map((c) => ({
-                name: (c.Name ?? '').replace(/^\//, ''),
-                service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
-                status: c.State?.Status,
-                exitCode: c.State?.ExitCode,
-                error: c.State?.Error,
-                oomKilled: c.State?.OOMKilled,
-                health: c.State?.Health?.Status ?? '',
-                healthLog: (c.State?.Health?.Log ?? [])
-                    .slice(-5)
-                    .map((h) => ({ exitCode: h.ExitCode, output: (h.Output ?? '').slice(-1000) })),
-            }));
-            writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
-            for (const state of states) {
-                const bad = state.health === 'unhealthy' ||
-                    (state.status === 'exited' && state.exitCode !== 0) ||
-                    state.status === 'restarting';
-                if (!bad)
-                    continue;
-                excerpt.push(`● ${state.service} (${state.name}): ${state.status}${state.health ? `, ${state.health}` : ''}, exit ${state.exitCode}`);
-                const lastHealth = state.healthLog.at(-1);
-                if (lastHealth)
-                    excerpt.push(`  healthcheck exit ${lastHealth.exitCode}: ${tailLines(lastHealth.output, 3)}`);
-            }
-        }
-    }
-    catch (error) {
-        errors.push(`ps/inspect: ${String(error)}`);
-    }
-    const names = [...new Set([...expected, ...Object.keys(services)])];
-    for (const service of names) {
-        const file = join(dir, 'logs', `${service.replace(/[^A-Za-z0-9_.-]/g, '_')}.log`);
-        const result = await compose.tryRun(project, logsArgs(service, limits.tailLines), {
-            timeoutMs: 60_000,
-            stdoutFile: { path: file, maxBytes: limits.maxFileBytes },
-        });
-        if (result.exitCode !== 0)
-            errors.push(`logs ${service}: ${result.stderr.trim().slice(-300)}`);
-        const redacted = redact(readFileSync(file, 'utf8'));
-        writeFileSync(file, redacted);
-        const verdict = services[service]?.verdict;
-        if (verdict === 'failed' || verdict === 'pending') {
-            excerpt.push(`--- ${service} (last ${limits.excerptLines} log lines) ---`, tailLines(redacted, limits.excerptLines) || '(no output)');
-        }
-    }
-    if (model)
-        writeFileSync(join(dir, 'config.redacted.yaml'), stringify(redactModel(model), { aliasDuplicateObjects: false, lineWidth: 0 }));
-    if (errors.length > 0)
-        writeFileSync(join(dir, 'errors.txt'), redact(errors.join('\n')));
-    return { dir, files: listFiles(dir), excerpt: excerpt.join('\n'), services };
-}
-/** Every file under `dir` with its size in bytes, paths relative to `dir`. */
-function listFiles(dir) {
-    const out = [];
-    const walk = (current) => {
-        for (const name of readdirSafe(current)) {
-            const full = (0,external_node_path_.join)(current, name);
-            const stat = (0,external_node_fs_.statSync)(full);
-            if (stat.isDirectory())
-                walk(full);
-            else
-                out.push({ path: (0,external_node_path_.relative)(dir, full), bytes: stat.size });
-        }
-    };
-    walk(dir);
-    return out.sort((a, b) => a.path.localeCompare(b.path));
-}
-function readdirSafe(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./actions/shared/src/artifact.ts
-/**
- * Uploads the report and diagnostics as one workflow artifact with @actions/artifact
- * (https://github.com/actions/toolkit/tree/main/packages/artifact). Outside GitHub's runner (no
- * ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL, as in the local harness) it skips with a notice.
- *
- * An upload is bounded: after {@link UPLOAD_TIMEOUT_MS} it is abandoned with a warning and the step goes on
- * (the report stays on disk). The client retries a failed request 5 times with backoff (about 30 s in
- * all) and takes no timeout or retry option; an artifact service that answers 500 to every request, such
- * as nektos/act's (its CreateArtifact rejects the client's `mime_type` field: nektos/act#6022), would
- * otherwise hold every step, and the teardown after it, for that long. The retries of an abandoned upload
- * would still keep Node's event loop alive, so the run frame ends the process once the step's own work is
- * done ({@link uploadAbandoned}).
- */
-
-
-
-const UPLOAD_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
-/** Longest an upload may take before it is abandoned with a warning, in ms. */
-const UPLOAD_TIMEOUT_MS = 10_000;
-let abandoned = false;
-/** True once an upload was abandoned at its deadline: the step must then end its process itself. */
-function uploadAbandoned() {
-    return abandoned;
-}
-/** True when the artifact service is reachable from this process. */
-function canUploadArtifacts(env = process.env) {
-    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
-}
-/**
- * Uploads every file under `dir` as artifact `name`, per `policy` and the action's result.
- * Never throws: a failed upload, or one still running after `timeoutMs`, is a warning. Returns the
- * artifact id, or null when skipped, failed or abandoned.
- * @param retentionDays 1–90 (the repository's maximum applies)
- * @param timeoutMs the bound on the whole upload, in ms
- */
-async function uploadReport(policy, failed, name, dir, retentionDays = 7, timeoutMs = UPLOAD_TIMEOUT_MS) {
-    if (policy === 'never' || (policy === 'on-failure' && !failed))
-        return null;
-    if (!canUploadArtifacts()) {
-        core/* notice */.lm(`upload-report: not on a GitHub-hosted or self-hosted runner with the artifact service; the report stays at ${dir}.`);
-        return null;
-    }
-    let timer;
-    try {
-        // Loaded only when an upload happens: the client is most of the bundle's size and start-up time.
-        const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 495).then(__nccwpck_require__.bind(__nccwpck_require__, 65495));
-        const files = listFiles(dir).map((f) => (0,external_node_path_.join)(dir, f.path));
-        const client = new DefaultArtifactClient();
-        const upload = client.uploadArtifact(name.replace(/[^A-Za-z0-9._-]/g, '-'), files, dir, {
-            retentionDays,
-        });
-        upload.catch(() => undefined); // a rejection after the deadline must not become an unhandled one
-        const deadline = new Promise((resolve) => {
-            timer = setTimeout(() => resolve(null), timeoutMs);
-        });
-        const result = await Promise.race([upload, deadline]);
-        if (result === null) {
-            abandoned = true;
-            core/* warning */.$e(`upload-report: the artifact service did not take the upload within ${timeoutMs / 1000} s; gave up (the report stays at ${dir}).`);
-            return null;
-        }
-        core/* info */.pq(`Uploaded the report as artifact "${name}" (id ${result.id}).`);
-        return result.id ?? null;
-    }
-    catch (error) {
-        core/* warning */.$e(`upload-report: the upload failed: ${error instanceof Error ? error.message : String(error)}`);
-        return null;
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
-
-/***/ }),
-
-/***/ 11887:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  MX: () => (/* binding */ mustSucceed),
-  eF: () => (/* binding */ run),
-  vm: () => (/* binding */ terminateAll)
-});
-
-// UNUSED EXPORTS: liveCount
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./actions/shared/src/errors.ts
-var errors = __nccwpck_require__(7524);
-;// CONCATENATED MODULE: ./actions/shared/src/cli.ts
-/**
- * The exec funnel: the one place the actions start processes. argv arrays only, never a shell string
- * (`shell: false`), so an argument like `; rm -rf /` stays one literal argument.
- *
- * Built on `node:child_process` rather than `@actions/exec` because the toolkit's exec can neither time
- * out nor kill its child (actions/toolkit#1777, #1656), and every external call here needs a deadline and
- * must die with a cancelled step.
- */
-
-
-
-const DEFAULT_TIMEOUT_MS = 300_000;
-const STDERR_KEEP = 64 * 1024;
-const live = new Set();
-/**
- * Runs `argv` and returns its result; never throws for a non-zero exit (see `mustSucceed`).
- * @param argv program and arguments, e.g. `['docker', 'compose', 'ps']`
- */
-function run(argv, options = {}) {
-    const [program, ...args] = argv;
-    if (!program)
-        throw new Error('run(): empty argv');
-    const started = Date.now();
-    const env = { ...process.env };
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-        if (value === undefined)
-            delete env[key];
-        else
-            env[key] = value;
-    }
-    const maxStdout = options.maxStdoutBytes ?? 32 * 1024 * 1024;
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
-            cwd: options.cwd,
-            env,
-            shell: false,
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        live.add(child);
-        const stdoutChunks = [];
-        let stdoutBytes = 0;
-        let stderr = '';
-        let truncated = false;
-        let timedOut = false;
-        let spawnError;
-        let file;
-        let fileBytes = 0;
-        let partial = '';
-        if (options.stdoutFile)
-            file = (0,external_node_fs_.createWriteStream)(options.stdoutFile.path);
-        child.stdout.on('data', (chunk) => {
-            if (options.onLine) {
-                const lines = (partial + chunk.toString('utf8')).split('\n');
-                partial = lines.pop() ?? '';
-                for (const line of lines)
-                    options.onLine(line);
-            }
-            if (file && options.stdoutFile) {
-                const room = options.stdoutFile.maxBytes - fileBytes;
-                if (room > 0) {
-                    const piece = chunk.subarray(0, room);
-                    file.write(piece);
-                    fileBytes += piece.length;
-                }
-                if (chunk.length > room && !truncated) {
-                    truncated = true;
-                    file.write(`\n[truncated at ${options.stdoutFile.maxBytes} bytes]\n`);
-                }
-                return;
-            }
-            if (stdoutBytes + chunk.length > maxStdout) {
-                truncated = true;
-                const room = maxStdout - stdoutBytes;
-                if (room > 0)
-                    stdoutChunks.push(chunk.subarray(0, room));
-                stdoutBytes = maxStdout;
-                return;
-            }
-            stdoutChunks.push(chunk);
-            stdoutBytes += chunk.length;
-        });
-        let partialErr = '';
-        child.stderr.on('data', (chunk) => {
-            const text = chunk.toString('utf8');
-            stderr = (stderr + text).slice(-STDERR_KEEP);
-            if (options.onStderrLine) {
-                const lines = (partialErr + text).split('\n');
-                partialErr = lines.pop() ?? '';
-                for (const line of lines)
-                    options.onStderrLine(line);
-            }
-        });
-        child.stdin.on('error', () => { });
-        child.stdin.end(options.input ?? '');
-        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        let killTimer;
-        const timer = setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        }, timeoutMs);
-        const finish = (exitCode) => {
-            clearTimeout(timer);
-            if (killTimer)
-                clearTimeout(killTimer);
-            live.delete(child);
-            if (options.onLine && partial)
-                options.onLine(partial);
-            if (options.onStderrLine && partialErr)
-                options.onStderrLine(partialErr);
-            const done = () => resolve({
-                argv: [...argv],
-                exitCode,
-                stdout: Buffer.concat(stdoutChunks).toString('utf8'),
-                stderr,
-                durationMs: Date.now() - started,
-                timedOut,
-                truncated,
-                ...(spawnError ? { spawnError } : {}),
-            });
-            if (file)
-                file.end(done);
-            else
-                done();
-        };
-        child.on('error', (error) => {
-            spawnError = error.code ?? error.message;
-            finish(null);
-        });
-        child.on('close', (code) => {
-            if (spawnError === undefined)
-                finish(code);
-        });
-    });
-}
-/**
- * Throws a `ToolError` unless the command exited 0.
- * @throws ToolError with the argv, exit code and stderr tail (4 KiB)
- */
-function mustSucceed(result) {
-    if (result.exitCode === 0)
-        return result;
-    const reason = result.spawnError
-        ? `could not start: ${result.spawnError}`
-        : result.timedOut
-            ? `timed out after ${result.durationMs} ms`
-            : `exit ${result.exitCode}`;
-    throw new errors/* ToolError */.v4(result.argv, result.exitCode, result.stderr.slice(-4096), reason);
-}
-/**
- * Sends SIGTERM to every process the funnel started that is still running, and resolves once they have
- * exited or `graceMs` passed (then SIGKILL). Used when the step is cancelled.
- */
-async function terminateAll(graceMs = 5000) {
-    const children = [...live];
-    if (children.length === 0)
-        return;
-    const exited = children.map((child) => new Promise((resolve) => child.exitCode !== null ? resolve() : child.once('close', () => resolve())));
-    for (const child of children)
-        child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-        for (const child of children)
-            child.kill('SIGKILL');
-    }, graceMs);
-    await Promise.all(exited);
-    clearTimeout(timer);
-}
-/** Number of processes still running (for tests). */
-function liveCount() {
-    return live.size;
-}
-
-
-/***/ }),
-
-/***/ 7524:
+/***/ 12029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30368,55 +30398,105 @@ class SetupError extends Error {
 
 /***/ }),
 
-/***/ 62354:
+/***/ 70369:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact)
+/* harmony export */   Ao: () => (/* binding */ onCancel),
+/* harmony export */   S3: () => (/* binding */ onCancelStop),
+/* harmony export */   a2: () => (/* binding */ runPost),
+/* harmony export */   l2: () => (/* binding */ exitWhenDone),
+/* harmony export */   mm: () => (/* binding */ isCancelled)
 /* harmony export */ });
-/* unused harmony exports MIN_SECRET_LENGTH, registerSecret, SECRET_NAME, redactUrlPassword, clearSecretsForTests */
+/* unused harmony export runMain */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12029);
 /**
- * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
- * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
- * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
+ * The frame every main and post runs in. Errors end as `core.setFailed` (main) or `core.warning` (post):
+ * main fails, post warns.
+ *
+ * Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation). On the first
+ * signal the registered stoppers run first (the exec funnel kills the processes it started, so a cancelled
+ * `compose up` cannot create containers after post's `down` has run), then the cancel handlers (e.g. write
+ * the report), then the process exits 1. Registration keeps this module free of the rooms that use it.
  */
 
-const secrets = new Set();
-/** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
-const MIN_SECRET_LENGTH = 4;
+
+let cancelled = false;
+const stoppers = [];
+const cancelHandlers = [];
+let exitAtEnd = false;
 /**
- * Masks `value` in the log and records it for `redact`. Multi-line values are registered line by line
- * as well, since the runner matches masks per line (cardinalby/export-env-action#5).
+ * Asks the frame to end the process as soon as the step's own work is done, because something left in the
+ * background would keep Node alive (an artifact upload abandoned at its deadline keeps retrying: see
+ * report/artifact.ts).
  */
-function registerSecret(value) {
-    if (!value || value.length < MIN_SECRET_LENGTH)
-        return;
-    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())];
-    for (const part of parts) {
-        if (part.length < MIN_SECRET_LENGTH || secrets.has(part))
-            continue;
-        secrets.add(part);
-        core.setSecret(part);
+function exitWhenDone() {
+    exitAtEnd = true;
+}
+/** True once SIGINT/SIGTERM arrived. */
+function isCancelled() {
+    return cancelled;
+}
+/** Registers what stops running work on cancellation (child processes); stoppers run before handlers. */
+function onCancelStop(stop) {
+    stoppers.push(stop);
+}
+/** Registers work to do on cancellation after the stoppers ran (e.g. write the report). */
+function onCancel(handler) {
+    cancelHandlers.push(handler);
+}
+async function runAll(list, what) {
+    for (const fn of list) {
+        try {
+            await fn();
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${what}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+        }
     }
 }
-/** Replaces every registered secret in `text` with `***`, longest first. */
-function redact(text) {
-    let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join('***');
+function installSignalHandlers() {
+    const handle = (signal) => {
+        if (cancelled)
+            return;
+        cancelled = true;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Received ${signal}: the step was cancelled; stopping child processes.`);
+        void (async () => {
+            await runAll(stoppers, 'cancel: stopping');
+            await runAll(cancelHandlers, 'cancel handler');
+            process.exit(1);
+        })();
+    };
+    process.on('SIGINT', handle);
+    process.on('SIGTERM', handle);
+}
+/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
+async function runMain(main) {
+    installSignalHandlers();
+    try {
+        await main();
     }
-    return out;
+    catch (error) {
+        if (!(error instanceof UserInputError) && error instanceof Error && error.stack)
+            core.debug(error.stack);
+        core.setFailed(errorMessage(error));
+    }
+    if (exitAtEnd)
+        process.exit();
 }
-/** Environment variable names whose values are treated as secrets in config dumps. */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
-/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
-function redactUrlPassword(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
-}
-/** For tests: forget every registered secret. */
-function clearSecretsForTests() {
-    secrets.clear();
+/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
+async function runPost(post) {
+    installSignalHandlers();
+    try {
+        await post();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleanup did not complete: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+    }
+    if (exitAtEnd)
+        process.exit();
 }
 
 
@@ -42493,7 +42573,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	// This function allow to reference async chunks
 /******/ 	__nccwpck_require__.u = (chunkId) => {
 /******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
+/******/ 		return "" + chunkId + ".post.js";
 /******/ 	};
 /******/ })();
 /******/ 

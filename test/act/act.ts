@@ -31,7 +31,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from '../harness/runner.js';
+import { repoRoot } from '../harness/env.js';
 
 /** Remote actions the documented workflows use, mapped to local stand-ins (repo-relative folders). */
 export const STAND_INS: Record<string, string> = {

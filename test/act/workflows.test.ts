@@ -19,9 +19,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deriveIdentity } from '../../actions/shared/src/identity.js';
+import { deriveIdentity } from '../../actions/shared/src/environment/identity.js';
 import { markdownWorkflows } from '../harness/documented-workflows.js';
-import { runJob } from '../harness/runner.js';
+import { runJob } from '../harness/job.js';
 import { forceRemove, leftovers, prEvent, repoRoot, sha } from '../integration/helpers.js';
 import { type ActRun, actionsRepository, runAct } from './act.js';
 

@@ -21,7 +21,7 @@ import {
   markdownWorkflows,
   where,
 } from '../harness/documented-workflows.js';
-import { repoRoot } from '../harness/runner.js';
+import { repoRoot } from '../harness/env.js';
 
 const MANIFESTS = [
   'action.yml',

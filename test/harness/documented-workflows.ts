@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './runner.js';
+import { repoRoot } from './env.js';
 
 /** One workflow, or one list of steps, as written. */
 export interface DocumentedWorkflow {

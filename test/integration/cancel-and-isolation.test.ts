@@ -3,7 +3,7 @@
  * fixed-port compose file run side by side; tearing one down leaves the other untouched.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJob } from '../harness/runner.js';
+import { runJob } from '../harness/job.js';
 import { dump, forceRemove, leftovers, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const repository = 'acme/isolation';

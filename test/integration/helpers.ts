@@ -1,7 +1,7 @@
 /** Shared helpers for the integration tests: PR events, and what Docker still holds for an environment. */
 import { execFileSync } from 'node:child_process';
+import { repoRoot } from '../harness/env.js';
 import { pullRequestEvent } from '../harness/events.js';
-import { repoRoot } from '../harness/runner.js';
 
 export { repoRoot };
 

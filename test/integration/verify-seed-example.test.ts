@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import schema from '../../actions/shared/report.schema.json' with { type: 'json' };
-import { type JobResult, type JobSpec, runJob } from '../harness/runner.js';
+import schema from '../../actions/shared/src/report/report.schema.json' with { type: 'json' };
+import { type JobResult, type JobSpec, runJob } from '../harness/job.js';
 import { dump, forceRemove, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobResult, type JobSpec, runJob } from '../harness/runner.js';
+import { type JobResult, type JobSpec, runJob } from '../harness/job.js';
 import { dump, forceRemove, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const repository = 'acme/seedexec';

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobResult, runJob } from '../harness/runner.js';
+import { type JobResult, runJob } from '../harness/job.js';
 import { dump, repoRoot } from './helpers.js';
 
 const jobs: JobResult[] = [];

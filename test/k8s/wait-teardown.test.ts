@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deriveIdentity } from '../../actions/shared/src/identity.js';
-import { runJob } from '../harness/runner.js';
+import { deriveIdentity } from '../../actions/shared/src/environment/identity.js';
+import { runJob } from '../harness/job.js';
 import { dump, prEvent, repoRoot, sha } from '../integration/helpers.js';
 
 const repository = 'acme/kwait';

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../harness/runner.js';
+import { repoRoot } from '../harness/env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'release-test-'));
 const env = {

@@ -4,33 +4,26 @@
  * DaemonSet applied, each bounded by what is left of the timeout.
  */
 import { existsSync, statSync } from 'node:fs';
-import { DeadlineError, ToolError } from '../../shared/src/errors.js';
-import type { Kubectl } from '../../shared/src/kube/kubectl.js';
+import { type ApplySource, applyArgs, type Kubectl } from '../../shared/src/kube/kubectl.js';
+import { DeadlineError, ToolError } from '../../shared/src/runtime/errors.js';
 
-/** The `kubectl apply` argv for manifests (paths) or a kustomization (pure). `-o name` lists what was applied. */
-export function applyArgs(
+/** Where the workload comes from: manifest files or directories, or a kustomization directory. */
+export type WorkloadFiles = { manifests: string[] } | { kustomize: string };
+
+/**
+ * The `kubectl apply` argv for manifests (paths; `--recursive` when one is a directory) or a kustomization
+ * (pure apart from `isDirectory`). `--output name` lists what was applied.
+ */
+export function manifestApplyArgs(
   namespace: string,
-  source: { manifests: string[] } | { kustomize: string },
+  source: WorkloadFiles,
   isDirectory: (p: string) => boolean = (p) => existsSync(p) && statSync(p).isDirectory(),
 ): string[] {
-  const args = [
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    '--field-manager',
-    'ephemeral',
-    '--namespace',
-    namespace,
-    '--output',
-    'name',
-  ];
-  if ('kustomize' in source) return [...args, '--kustomize', source.kustomize];
-  const recursive = source.manifests.some(isDirectory);
-  return [
-    ...args,
-    ...source.manifests.flatMap((p) => ['--filename', p]),
-    ...(recursive ? ['--recursive'] : []),
-  ];
+  const from: ApplySource =
+    'kustomize' in source
+      ? { kustomize: source.kustomize }
+      : { files: source.manifests, recursive: source.manifests.some(isDirectory) };
+  return applyArgs({ source: from, namespace, listApplied: true });
 }
 
 /** The rollout targets among `kubectl apply -o name` lines: `deployment.apps/web` etc. (pure). */
@@ -57,12 +50,12 @@ export interface ApplyResult {
 export async function applyAndRollout(
   kubectl: Kubectl,
   namespace: string,
-  source: { manifests: string[] } | { kustomize: string },
+  source: WorkloadFiles,
   deadline: number,
   log: (line: string) => void,
 ): Promise<ApplyResult> {
   const totalMs = Math.max(deadline - Date.now(), 1000);
-  const result = await kubectl.run(applyArgs(namespace, source), { timeoutMs: totalMs });
+  const result = await kubectl.run(manifestApplyArgs(namespace, source), { timeoutMs: totalMs });
   const applied = result.stdout
     .split('\n')
     .map((l) => l.trim())

@@ -1,20 +1,25 @@
 /**
- * deploy-namespace post: per the `cleanup` policy, `helm uninstall` the release and delete the namespace
- * (only when it carries our managed-by label; never a protected one), waiting a bounded time; then remove
- * the kubeconfig file main wrote. Runs after failures and cancellations; idempotent; warns, never fails.
+ * deploy-namespace post: per the `cleanup` policy, remove the namespace with the one namespace removal
+ * (shared/src/kube/namespace-teardown.ts: Helm releases uninstalled, namespace deleted, waited for; refused
+ * unless it is this environment's), then remove the kubeconfig file main wrote. Runs after failures and
+ * cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON report
+ * (action `deploy-namespace-post`).
  */
 import * as core from '@actions/core';
-import type { UploadPolicy } from '../../shared/src/artifact.js';
-import { resolveEnvironment } from '../../shared/src/environment.js';
-import { errorMessage } from '../../shared/src/errors.js';
-import { Helm, uninstallArgs } from '../../shared/src/kube/helm.js';
+import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { kubeTarget } from '../../shared/src/kube/connection.js';
+import { Helm } from '../../shared/src/kube/helm.js';
 import { removeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
-import { isProtectedNamespace, Kubectl, type KubeTarget } from '../../shared/src/kube/kubectl.js';
-import { actionDir } from '../../shared/src/paths.js';
-import type { RemovedReport } from '../../shared/src/report.js';
+import { Kubectl } from '../../shared/src/kube/kubectl.js';
+import { teardownNamespace } from '../../shared/src/kube/namespace-teardown.js';
+import { ActionReport } from '../../shared/src/report/action-report.js';
+import type { UploadPolicy } from '../../shared/src/report/artifact.js';
+import { actionDir } from '../../shared/src/report/files.js';
+import { describeRemoval, RemovedSection, removalSucceeded } from '../../shared/src/report/removed.js';
+import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { loadState } from '../../shared/src/runtime/state.js';
 import { type DeployState, STATE_KEY } from './contract.js';
-import { isOurs } from './namespace.js';
-import { DeployReport } from './report.js';
+import { DeploySection } from './report.js';
 
 const ACTION = 'deploy-namespace-post';
 
@@ -23,120 +28,47 @@ export function shouldClean(policy: DeployState['cleanup'], succeeded: boolean):
   return policy === 'always' || (policy === 'on-failure' && !succeeded);
 }
 
-/**
- * Deletes the release and namespace. Returns what happened; never throws for cluster errors.
- * @param timeoutMs bound for uninstall + namespace deletion together
- */
-export async function removeNamespace(
-  kubectl: Kubectl,
-  helm: Helm | null,
-  namespace: string,
-  release: string,
-  timeoutMs: number,
-  log: (line: string) => void,
-): Promise<RemovedReport> {
-  const removed: RemovedReport = {
-    status: 'removed',
-    containers: [],
-    networks: [],
-    volumes: [],
-    failures: [],
-  };
-  const deadline = Date.now() + timeoutMs;
-  const got = await kubectl.tryRun(['get', 'namespace', namespace, '--output', 'json'], {
-    timeoutMs: 30_000,
+/** Removes the namespace main deployed to, with the kubectl and helm main used; reports the result. */
+async function removeNamespace(state: DeployState): Promise<void> {
+  const environment = resolveEnvironment(state.environment, null);
+  const report = new ActionReport(
+    ACTION,
+    environment,
+    actionDir(environment.context.runnerTemp, ACTION, state.environment),
+  );
+  report.add(new DeploySection(state.namespace));
+  const removed = report.add(new RemovedSection());
+  const target = kubeTarget(state.kubeconfigPath, state.context);
+  const kubectl = new Kubectl(target, undefined, state.kubectl || 'kubectl');
+  const helm = new Helm(target, undefined, state.helm || 'helm');
+  const upload: UploadPolicy = state.uploadPolicy === 'always' ? 'always' : 'never';
+  await runWithReport({ report, upload }, async () => {
+    const result = await report.time('teardown', () =>
+      core.group(`Remove namespace ${state.namespace}`, () =>
+        teardownNamespace(kubectl, helm, state.namespace, state.environment, {
+          timeoutMs: state.cleanupTimeoutMs,
+          log: (line) => core.info(line),
+        }),
+      ),
+    );
+    removed.set(result);
+    if (result.status === 'refused') report.warn(`${result.reason ?? 'refused'}: left in place`);
+    for (const failure of result.failures) report.warn(failure);
+    core.info(`Cleanup: ${describeRemoval(result)}`);
+    return removalSucceeded(result) ? 'success' : 'failure';
   });
-  if (got.exitCode !== 0) {
-    if (/NotFound|not found/i.test(got.stderr)) return { ...removed, status: 'already-gone' };
-    return {
-      ...removed,
-      status: 'partial',
-      failures: [`could not read namespace ${namespace}: ${got.stderr.trim().slice(-300)}`],
-    };
-  }
-  const ns = JSON.parse(got.stdout);
-  if (isProtectedNamespace(namespace) || !isOurs(ns)) {
-    return {
-      ...removed,
-      status: 'refused',
-      failures: [
-        `namespace ${namespace} is ${isProtectedNamespace(namespace) ? 'protected' : 'not labelled as ours'}: left in place`,
-      ],
-    };
-  }
-  if (helm && release && ns.status?.phase !== 'Terminating') {
-    const seconds = Math.max(Math.ceil((deadline - Date.now()) / 2000), 5);
-    const result = await helm.tryRun(uninstallArgs(release, namespace, seconds, false), {
-      timeoutMs: seconds * 1000 + 15_000,
-    });
-    if (result.exitCode === 0) log(`helm uninstall ${release}: done`);
-    else if (!/not found/i.test(result.stderr))
-      removed.failures.push(`helm uninstall ${release}: ${result.stderr.trim().slice(-300)}`);
-  }
-  const seconds = Math.max(Math.ceil((deadline - Date.now()) / 1000), 5);
-  const deleted = await kubectl.tryRun(
-    ['delete', 'namespace', namespace, '--ignore-not-found', '--wait', `--timeout=${seconds}s`],
-    { timeoutMs: seconds * 1000 + 15_000 },
-  );
-  const after = await kubectl.namespace(namespace).catch(() => ns);
-  if (after === null) {
-    log(`Namespace ${namespace} deleted`);
-    return removed;
-  }
-  removed.status = 'partial';
-  removed.failures.push(
-    `namespace ${namespace} is still ${after.status?.phase ?? 'there'} after ${seconds}s${deleted.exitCode !== 0 ? `: ${deleted.stderr.trim().slice(-300)}` : ''}; it will go when its finalizers finish (or delete it by hand)`,
-  );
-  return removed;
 }
 
 /** Runs the post step. */
 export async function cleanup(): Promise<void> {
-  const raw = core.getState(STATE_KEY);
-  if (!raw) {
-    core.warning(
-      'deploy-namespace post: main saved no state (it failed before naming the namespace); nothing to clean up.',
-    );
-    return;
-  }
-  const state = JSON.parse(raw) as DeployState;
+  const state = loadState<DeployState>(STATE_KEY, 'deploy-namespace', 'namespace');
+  if (!state) return;
   try {
-    if (!shouldClean(state.cleanup, state.succeeded)) {
+    if (shouldClean(state.cleanup, state.succeeded)) await removeNamespace(state);
+    else
       core.notice(
         `cleanup: ${state.cleanup} — namespace ${state.namespace} is left in place. Remove it with the teardown action (or kubectl delete namespace ${state.namespace}).`,
       );
-      return;
-    }
-    const environment = resolveEnvironment(state.environment, null);
-    const report = new DeployReport(ACTION, environment, actionDir(ACTION, state.environment));
-    report.deploy.namespace = state.namespace;
-    const upload = (state.uploadPolicy === 'always' ? 'always' : 'never') as UploadPolicy;
-    const target: KubeTarget = {
-      ...(state.kubeconfigPath ? { kubeconfig: state.kubeconfigPath } : {}),
-      ...(state.context ? { context: state.context } : {}),
-    };
-    const kubectl = new Kubectl(target, undefined, state.kubectl || 'kubectl');
-    const helm = state.release ? new Helm(target, undefined, state.helm || 'helm') : null;
-    try {
-      const removed = await report.time('teardown', () =>
-        core.group(`Remove namespace ${state.namespace}`, () =>
-          removeNamespace(kubectl, helm, state.namespace, state.release, state.cleanupTimeoutMs, (l) =>
-            core.info(l),
-          ),
-        ),
-      );
-      report.data.removed = removed;
-      for (const failure of removed.failures) report.warn(failure);
-      core.info(`Cleanup: ${removed.status}`);
-      await report.finish({
-        result: removed.status === 'removed' || removed.status === 'already-gone' ? 'success' : 'failure',
-        upload,
-      });
-    } catch (error) {
-      report.warn(`cleanup: ${errorMessage(error)}`);
-      await report.finish({ result: 'failure', error, upload });
-      throw error;
-    }
   } finally {
     if (state.kubeconfigPath) {
       removeKubeconfig(state.kubeconfigPath);

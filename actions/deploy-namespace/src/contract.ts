@@ -1,4 +1,4 @@
-/** deploy-namespace's input, output and state names; a contract test keeps them equal to action.yml. */
+/** deploy-namespace's input names with their action.yml defaults, output and state names; a contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml. */
 export const INPUTS = {
   name: 'name',
   prNumber: 'pr-number',
@@ -27,6 +27,36 @@ export const INPUTS = {
   cleanupTimeout: 'cleanup-timeout',
   uploadReport: 'upload-report',
 } as const;
+
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
+  name: '',
+  'pr-number': '',
+  kubeconfig: '',
+  context: '',
+  kubectl: 'kubectl',
+  helm: 'helm',
+  chart: '',
+  'chart-version': '',
+  repo: '',
+  release: 'preview',
+  values: '',
+  set: '',
+  manifests: '',
+  kustomize: '',
+  host: '',
+  timeout: '5m',
+  ttl: '72h',
+  'janitor-annotations': 'false',
+  'resource-quota': '',
+  'limit-range': '',
+  'network-policy': 'none',
+  'image-pull-secrets': '',
+  'pull-secrets-namespace': '',
+  cleanup: 'always',
+  'cleanup-timeout': '3m',
+  'upload-report': 'on-failure',
+};
 
 export const OUTPUTS = {
   namespace: 'namespace',

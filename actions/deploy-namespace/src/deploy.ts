@@ -1,52 +1,71 @@
 /**
- * deploy-namespace main: name the namespace from the shared identity, create or update it with the
- * environment's labels, add the guardrails, deploy (Helm chart, manifests or kustomization), wait for the
- * workloads, and report. On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
+ * deploy-namespace main, in phases: resolve (the namespace from the shared identity, the kubeconfig, the
+ * state post needs, the outputs) → prepare (the namespace with the environment's labels, then the
+ * guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout) → report (the
+ * workloads). On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { isCancelled } from '../../shared/src/action.js';
-import type { Diagnostics } from '../../shared/src/diagnostics.js';
-import { resolveEnvironment } from '../../shared/src/environment.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import { ENV_ENVIRONMENT } from '../../shared/src/handoff.js';
+import { stableLabels } from '../../shared/src/environment/labels.js';
+import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { kubeTarget } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { writeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
+import { Kubectl } from '../../shared/src/kube/kubectl.js';
+import { ActionReport } from '../../shared/src/report/action-report.js';
+import { actionDir } from '../../shared/src/report/files.js';
+import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import {
+  ENV_ENVIRONMENT,
   ENV_KUBECONFIG,
+  ENV_KUBECONFIG_STANDARD,
   ENV_NAMESPACE,
-  isProtectedNamespace,
-  Kubectl,
-  type KubeTarget,
-} from '../../shared/src/kube/kubectl.js';
-import { stableLabels } from '../../shared/src/labels.js';
-import { actionDir } from '../../shared/src/paths.js';
+} from '../../shared/src/runtime/handoff.js';
+import { saveState } from '../../shared/src/runtime/state.js';
 import { applyAndRollout } from './apply.js';
 import { type DeployState, OUTPUTS, STATE_KEY } from './contract.js';
 import { collectKubeDiagnostics } from './diagnostics.js';
 import { applyGuardrails } from './guardrails.js';
 import { deployChart } from './helm-deploy.js';
-import { ensureNamespace } from './namespace.js';
-import { DeployReport } from './report.js';
+import { assertDeployable, ensureNamespace, type NamespaceFacts } from './namespace.js';
+import { DeploySection } from './report.js';
 import { type DeploySettings, getSettings } from './settings.js';
 import { renderTemplate, type TemplateVars } from './templates.js';
 import { readWorkloads } from './workloads.js';
 
 export const ACTION = 'deploy-namespace';
 
-/** Runs deploy-namespace's main. */
-export async function deploy(settings: DeploySettings = getSettings()): Promise<void> {
+/** The tools a deploy uses, bound to the cluster. */
+export interface DeployTools {
+  kubectl: Kubectl;
+  /** null unless the mode is `helm`. */
+  helm: Helm | null;
+}
+
+/** What the resolve phase settles: names, files, the template variables and the deadline (epoch ms). */
+export interface DeployRun {
+  environment: ResolvedEnvironment;
+  namespace: string;
+  dir: string;
+  kubeconfigPath: string;
+  vars: TemplateVars;
+  /** What post needs (saved as state already; saved again with `succeeded` at the end). */
+  state: DeployState;
+  deadline: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Resolve: the namespace (refused when protected, before anything is written), the kubeconfig file (its
+ * secrets masked first), the state post needs (saved before anything touches the cluster), the hand-off.
+ * @throws UserInputError for a protected namespace or an unknown template variable in `host`
+ */
+export function resolveDeploy(settings: DeploySettings): DeployRun {
   const environment = resolveEnvironment(settings.name, settings.prNumber);
   const namespace = environment.name;
-  if (isProtectedNamespace(namespace)) {
-    throw new UserInputError(
-      'name',
-      `"${namespace}" is a protected namespace (default or kube-*)`,
-      'choose another "name", or leave it empty to derive one from the pull request',
-    );
-  }
-  // Masks the kubeconfig's secrets before anything else could print them.
-  const kubeconfigPath = settings.kubeconfig ? writeKubeconfig(settings.kubeconfig) : '';
+  assertDeployable(namespace, null);
+  const context = environment.context;
+  const kubeconfigPath = settings.kubeconfig ? writeKubeconfig(settings.kubeconfig, context.runnerTemp) : '';
   const state: DeployState = {
     environment: namespace,
     namespace,
@@ -60,30 +79,18 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     uploadPolicy: settings.uploadReport,
     succeeded: false,
   };
-  // Saved first: whatever happens next, post knows what to clean (and which kubeconfig file to remove).
-  core.saveState(STATE_KEY, JSON.stringify(state));
-  const dir = actionDir(ACTION, namespace);
-  const report = new DeployReport(ACTION, environment, dir);
-  report.deploy.namespace = namespace;
-  report.deploy.mode = settings.mode;
+  saveState(STATE_KEY, state);
   core.setOutput(OUTPUTS.namespace, namespace);
   core.setOutput(OUTPUTS.environmentName, namespace);
   core.exportVariable(ENV_ENVIRONMENT, namespace);
   core.exportVariable(ENV_NAMESPACE, namespace);
   if (kubeconfigPath) {
-    core.exportVariable('KUBECONFIG', kubeconfigPath);
+    core.exportVariable(ENV_KUBECONFIG_STANDARD, kubeconfigPath);
     core.exportVariable(ENV_KUBECONFIG, kubeconfigPath);
   }
-  const ctx = environment.context;
-  const base: TemplateVars = {
-    namespace,
-    pr: environment.prNumber === null ? '' : String(environment.prNumber),
-    sha: ctx.headSha,
-    environment: namespace,
-    host: '',
-  };
+  const pr = environment.prNumber === null ? '' : String(environment.prNumber);
+  const base: TemplateVars = { namespace, pr, sha: context.headSha, environment: namespace, host: '' };
   const host = settings.host ? renderTemplate('host', settings.host, base) : '';
-  const vars: TemplateVars = { ...base, host };
   if (host) core.setOutput(OUTPUTS.url, `https://${host}`);
   if (settings.mode === 'helm') core.setOutput(OUTPUTS.release, settings.release);
   core.info(
@@ -92,137 +99,157 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
   core.debug(
     `Settings: ${JSON.stringify({ ...settings, kubeconfig: settings.kubeconfig ? '(set, masked)' : '' })}`,
   );
-
-  const target: KubeTarget = {
-    ...(kubeconfigPath ? { kubeconfig: kubeconfigPath } : {}),
-    ...(settings.context ? { context: settings.context } : {}),
+  return {
+    environment,
+    namespace,
+    dir: actionDir(context.runnerTemp, ACTION, namespace),
+    kubeconfigPath,
+    vars: { ...base, host },
+    state,
+    deadline: Date.now() + settings.timeoutMs,
+    log: (line) => core.info(line),
   };
-  const kubectl = new Kubectl(target, undefined, settings.kubectl);
-  const helm = settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null;
-  const deadline = Date.now() + settings.timeoutMs;
-  const log = (line: string) => core.info(line);
-  let touched = false;
-  try {
-    const now = Date.now();
-    const facts = {
-      environment: namespace,
-      repository: ctx.repository,
-      prNumber: environment.prNumber,
-      headSha: ctx.headSha,
-      runId: ctx.runId,
-      createdAtMs: now,
-      deployedAtMs: now,
-      ttlMs: settings.ttlMs,
-      runUrl:
-        ctx.repository && ctx.runId
-          ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${ctx.repository}/actions/runs/${ctx.runId}`
-          : '',
-      janitor: settings.janitorAnnotations,
-    };
-    touched = true;
-    const ns = await report.time('namespace', () =>
-      core.group(`Namespace ${namespace}`, () =>
-        ensureNamespace(kubectl, namespace, facts, settings.timeoutMs),
-      ),
-    );
-    for (const warning of ns.warnings) report.warn(warning);
-    core.info(
-      `Namespace ${namespace} ${ns.created ? 'created' : 'updated'}${
-        ns.labelled
-          ? ` with labels ${Object.entries(ns.labels)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(', ')}`
-          : ''
-      }`,
-    );
-    await report.time('guardrails', () =>
-      core.group('Guardrails', () =>
-        applyGuardrails(kubectl, namespace, {
-          quota: settings.resourceQuota,
-          limits: settings.limitRange,
-          networkPolicy: settings.networkPolicy,
-          pullSecrets: settings.imagePullSecrets,
-          pullSecretsNamespace: settings.pullSecretsNamespace,
-          labels: stableLabels({ ...facts, createdAtMs: ns.createdAtMs }),
-          log,
+}
+
+/** Prepare: the namespace (created or updated, labelled), then the guardrails inside it. */
+export async function prepareNamespace(
+  kubectl: Kubectl,
+  run: DeployRun,
+  settings: DeploySettings,
+  report: ActionReport,
+): Promise<void> {
+  const now = Date.now();
+  const ctx = run.environment.context;
+  const facts: NamespaceFacts = {
+    environment: run.namespace,
+    repository: ctx.repository,
+    prNumber: run.environment.prNumber,
+    headSha: ctx.headSha,
+    runId: ctx.runId,
+    createdAtMs: now,
+    deployedAtMs: now,
+    ttlMs: settings.ttlMs,
+    runUrl: ctx.runUrl,
+    janitor: settings.janitorAnnotations,
+  };
+  const ns = await report.time('namespace', () =>
+    core.group(`Namespace ${run.namespace}`, () =>
+      ensureNamespace(kubectl, run.namespace, facts, settings.timeoutMs),
+    ),
+  );
+  for (const warning of ns.warnings) report.warn(warning);
+  const labels = Object.entries(ns.labels).map(([k, v]) => `${k}=${v}`);
+  core.info(
+    `Namespace ${run.namespace} ${ns.created ? 'created' : 'updated'}${ns.labelled ? ` with labels ${labels.join(', ')}` : ''}`,
+  );
+  await report.time('guardrails', () =>
+    core.group('Guardrails', () =>
+      applyGuardrails(kubectl, run.namespace, {
+        quota: settings.resourceQuota,
+        limits: settings.limitRange,
+        networkPolicy: settings.networkPolicy,
+        pullSecrets: settings.imagePullSecrets,
+        pullSecretsNamespace: settings.pullSecretsNamespace,
+        labels: stableLabels({ ...facts, createdAtMs: ns.createdAtMs }),
+        log: run.log,
+      }),
+    ),
+  );
+}
+
+/** Deploy: the chart (`helm upgrade --install --wait`), or `kubectl apply` and every rollout. */
+export async function deployWorkload(
+  tools: DeployTools,
+  run: DeployRun,
+  settings: DeploySettings,
+  report: ActionReport,
+  section: DeploySection,
+): Promise<void> {
+  const helm = tools.helm;
+  if (helm) {
+    const result = await report.time('deploy', () =>
+      core.group(`helm upgrade --install ${settings.release}`, () =>
+        deployChart(helm, {
+          release: settings.release,
+          chart: settings.chart,
+          chartVersion: settings.chartVersion,
+          repo: settings.repo,
+          namespace: run.namespace,
+          values: settings.values,
+          set: settings.set,
+          vars: run.vars,
+          deadline: run.deadline,
+          workDir: join(run.dir, 'values'),
+          log: run.log,
         }),
       ),
     );
-    if (helm) {
-      const result = await report.time('deploy', () =>
-        core.group(`helm upgrade --install ${settings.release}`, () =>
-          deployChart(helm, {
-            release: settings.release,
-            chart: settings.chart,
-            chartVersion: settings.chartVersion,
-            repo: settings.repo,
-            namespace,
-            values: settings.values,
-            set: settings.set,
-            vars,
-            deadline,
-            workDir: join(dir, 'values'),
-            log,
-          }),
-        ),
-      );
-      report.deploy.release = {
-        name: settings.release,
-        chart: settings.chart,
-        helm: result.version.version,
-        revision: result.revision,
-        status: result.status,
-        recovered: result.recovered,
-      };
-      if (result.recovered) report.warn(result.recovered);
-      core.info(`Release ${settings.release}: revision ${result.revision} ${result.status}`);
-    } else if (settings.mode !== 'none') {
-      const source =
-        settings.mode === 'kustomize' ? { kustomize: settings.kustomize } : { manifests: settings.manifests };
-      const applied = await report.time('deploy', () =>
-        core.group(`kubectl apply (${settings.mode})`, () =>
-          applyAndRollout(kubectl, namespace, source, deadline, log),
-        ),
-      );
-      core.info(
-        `Applied ${applied.applied.length} object(s); rolled out ${applied.rolledOut.join(', ') || 'no workloads'}`,
-      );
-    }
-    const workloads = await readWorkloads(kubectl, namespace);
-    report.deploy.workloads = workloads;
-    core.setOutput(OUTPUTS.workloads, JSON.stringify(workloads));
-    for (const [key, s] of Object.entries(workloads)) core.info(`  ${key}: ${s.ready}/${s.desired} ready`);
-    core.saveState(STATE_KEY, JSON.stringify({ ...state, succeeded: true }));
-    const path = await report.finish({ result: 'success', upload: settings.uploadReport });
-    core.setOutput(OUTPUTS.reportPath, path);
-  } catch (error) {
-    const result = isCancelled() ? 'cancelled' : 'failure';
-    let bundle: Diagnostics | undefined;
-    if (touched && !isCancelled() && !(error instanceof UserInputError)) {
-      bundle = await core.group('Diagnostics', () =>
-        collectKubeDiagnostics(
-          kubectl,
-          helm,
-          namespace,
-          helm ? settings.release : null,
-          join(dir, 'diagnostics'),
-        ),
-      );
-      core.setOutput(OUTPUTS.diagnosticsPath, bundle.dir);
-      report.deploy.workloads = await readWorkloads(kubectl, namespace);
-      core.setOutput(OUTPUTS.workloads, JSON.stringify(report.deploy.workloads));
-      if (bundle.excerpt)
-        core.error(`Deploy to namespace ${namespace} failed:\n${bundle.excerpt}`, {
-          title: 'deploy-namespace',
-        });
-    }
-    const path = await report.finish({
-      result,
-      error,
-      upload: settings.uploadReport,
-      ...(bundle ? { bundle } : {}),
-    });
-    core.setOutput(OUTPUTS.reportPath, path);
-    throw error;
+    const { version, revision, status, recovered } = result;
+    section.release = {
+      name: settings.release,
+      chart: settings.chart,
+      helm: version.version,
+      revision,
+      status,
+      recovered,
+    };
+    if (recovered) report.warn(recovered);
+    core.info(`Release ${settings.release}: revision ${revision} ${status}`);
+  } else if (settings.mode !== 'none') {
+    const source =
+      settings.mode === 'kustomize' ? { kustomize: settings.kustomize } : { manifests: settings.manifests };
+    const applied = await report.time('deploy', () =>
+      core.group(`kubectl apply (${settings.mode})`, () =>
+        applyAndRollout(tools.kubectl, run.namespace, source, run.deadline, run.log),
+      ),
+    );
+    core.info(
+      `Applied ${applied.applied.length} object(s); rolled out ${applied.rolledOut.join(', ') || 'no workloads'}`,
+    );
   }
+}
+
+/** Report: the workloads as they are now, in the report and the `workloads` output. */
+async function publishWorkloads(kubectl: Kubectl, namespace: string, section: DeploySection): Promise<void> {
+  section.workloads = await readWorkloads(kubectl, namespace);
+  core.setOutput(OUTPUTS.workloads, JSON.stringify(section.workloads));
+}
+
+/** Runs deploy-namespace's main. */
+export async function deploy(settings: DeploySettings = getSettings()): Promise<void> {
+  const run = resolveDeploy(settings);
+  const report = new ActionReport(ACTION, run.environment, run.dir);
+  const section = report.add(new DeploySection(run.namespace));
+  section.mode = settings.mode;
+  const target = kubeTarget(run.kubeconfigPath, settings.context);
+  const tools: DeployTools = {
+    kubectl: new Kubectl(target, undefined, settings.kubectl),
+    helm: settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null,
+  };
+  const diagnose = async () => {
+    const bundle = await core.group('Diagnostics', () =>
+      collectKubeDiagnostics(
+        tools.kubectl,
+        tools.helm,
+        run.namespace,
+        tools.helm ? settings.release : null,
+        join(run.dir, 'diagnostics'),
+      ),
+    );
+    core.setOutput(OUTPUTS.diagnosticsPath, bundle.dir);
+    await publishWorkloads(tools.kubectl, run.namespace, section);
+    if (bundle.excerpt)
+      core.error(`Deploy to namespace ${run.namespace} failed:\n${bundle.excerpt}`, { title: ACTION });
+    return bundle;
+  };
+  const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
+  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
+    await prepareNamespace(tools.kubectl, run, settings, report);
+    await deployWorkload(tools, run, settings, report, section);
+    await publishWorkloads(tools.kubectl, run.namespace, section);
+    for (const [key, s] of Object.entries(section.workloads ?? {}))
+      core.info(`  ${key}: ${s.ready}/${s.desired} ready`);
+    saveState<DeployState>(STATE_KEY, { ...run.state, succeeded: true });
+    return 'success';
+  });
 }

@@ -6,10 +6,12 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Diagnostics, listFiles } from '../../shared/src/diagnostics.js';
+import type { RunResult } from '../../shared/src/exec/cli.js';
 import type { Helm } from '../../shared/src/kube/helm.js';
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
-import { redact } from '../../shared/src/secrets.js';
+import { listFiles } from '../../shared/src/report/files.js';
+import type { DiagnosticsBundle } from '../../shared/src/report/model.js';
+import { redact } from '../../shared/src/runtime/secrets.js';
 import { notReady, readWorkloads } from './workloads.js';
 
 /** Bounds of the bundle. */
@@ -47,6 +49,139 @@ interface EventList {
 
 const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
+/** Streams a command's output to a file of the bundle (capped, then redacted); notes failures. */
+class Bundle {
+  readonly errors: string[] = [];
+  readonly excerpt: string[] = [];
+
+  constructor(
+    readonly dir: string,
+    private readonly limits: KubeDiagnosticsLimits,
+  ) {
+    mkdirSync(join(dir, 'describe'), { recursive: true });
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+  }
+
+  async capture(file: string, argv: string[], tool: Kubectl | Helm): Promise<RunResult> {
+    const path = join(this.dir, file);
+    const result = await tool.tryRun(argv, {
+      timeoutMs: 30_000,
+      stdoutFile: { path, maxBytes: this.limits.maxFileBytes },
+    });
+    writeFileSync(path, redact(readFileSync(path, 'utf8')));
+    if (result.exitCode !== 0)
+      this.errors.push(
+        `${file}: ${result.stderr.trim().slice(-300) || result.spawnError || `exit ${result.exitCode}`}`,
+      );
+    return result;
+  }
+}
+
+/** The namespace's Warning events, for the excerpt. */
+async function warningEvents(
+  kubectl: Kubectl,
+  namespace: string,
+  bundle: Bundle,
+  max: number,
+): Promise<void> {
+  try {
+    const events = await kubectl.tryRun(
+      ['get', 'events', '--namespace', namespace, '--field-selector', 'type=Warning', '--output', 'json'],
+      { timeoutMs: 30_000 },
+    );
+    const warnings = (JSON.parse(events.stdout || '{"items":[]}') as EventList).items.slice(-max);
+    if (warnings.length === 0) return;
+    bundle.excerpt.push('Warning events:');
+    for (const e of warnings)
+      bundle.excerpt.push(
+        `  ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.reason}: ${(e.message ?? '').slice(0, 300)}`,
+      );
+  } catch (error) {
+    bundle.errors.push(`warning events: ${String(error)}`);
+  }
+}
+
+/** Pods that are neither Ready nor Succeeded, at most `max`. */
+async function troubledPods(
+  kubectl: Kubectl,
+  namespace: string,
+  bundle: Bundle,
+  max: number,
+): Promise<string[]> {
+  const pods = await kubectl.tryRun(['get', 'pods', '--namespace', namespace, '--output', 'json'], {
+    timeoutMs: 30_000,
+  });
+  try {
+    return (JSON.parse(pods.stdout || '{"items":[]}') as PodList).items
+      .filter(
+        (p) =>
+          p.status?.phase !== 'Succeeded' &&
+          !(p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+      )
+      .map((p) => p.metadata.name)
+      .slice(0, max);
+  } catch (error) {
+    bundle.errors.push(`pods: ${String(error)}`);
+    return [];
+  }
+}
+
+/** `describe` and the log tail of each troubled pod; a note when the cluster gives no logs (kwok). */
+async function describePods(
+  kubectl: Kubectl,
+  namespace: string,
+  bundle: Bundle,
+  limits: KubeDiagnosticsLimits,
+) {
+  let logsUnavailable = '';
+  for (const pod of await troubledPods(kubectl, namespace, bundle, limits.maxPods)) {
+    await bundle.capture(
+      join('describe', `Pod_${safe(pod)}.txt`),
+      ['describe', 'pod', pod, '--namespace', namespace],
+      kubectl,
+    );
+    const logs = await bundle.capture(
+      join('logs', `${safe(pod)}.log`),
+      [
+        'logs',
+        pod,
+        '--namespace',
+        namespace,
+        '--all-containers',
+        '--prefix',
+        '--tail',
+        String(limits.tailLines),
+      ],
+      kubectl,
+    );
+    if (logs.exitCode !== 0) logsUnavailable = logs.stderr.trim().split('\n')[0] ?? '';
+  }
+  if (logsUnavailable) {
+    // kwok and other simulated nodes run no containers: there are no logs to give.
+    writeFileSync(
+      join(bundle.dir, 'logs', 'NOTE.txt'),
+      `Pod logs could not be read (${redact(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`,
+    );
+  }
+}
+
+/** Helm status and history of the release; the last history lines go in the excerpt. */
+async function helmState(helm: Helm, release: string, namespace: string, bundle: Bundle): Promise<void> {
+  await bundle.capture(
+    'helm-status.txt',
+    ['status', release, '--namespace', namespace, '--show-resources'],
+    helm,
+  );
+  const history = await bundle.capture(
+    'helm-history.txt',
+    ['history', release, '--namespace', namespace, '--max', '10'],
+    helm,
+  );
+  const lines = readFileSync(join(bundle.dir, 'helm-history.txt'), 'utf8').trim().split('\n');
+  if (history.exitCode === 0 && lines.length > 1)
+    bundle.excerpt.push('Helm history:', ...lines.slice(-4).map((l) => `  ${l}`));
+}
+
 /**
  * Collects the bundle into `dir`.
  * @param release the Helm release, or null when not a Helm deploy
@@ -58,129 +193,34 @@ export async function collectKubeDiagnostics(
   release: string | null,
   dir: string,
   limits = KUBE_DIAGNOSTICS_LIMITS,
-): Promise<Diagnostics> {
-  mkdirSync(join(dir, 'describe'), { recursive: true });
-  mkdirSync(join(dir, 'logs'), { recursive: true });
-  const errors: string[] = [];
-  const excerpt: string[] = [];
-  const capture = async (file: string, argv: string[], tool: Kubectl | Helm = kubectl) => {
-    const path = join(dir, file);
-    const result = await tool.tryRun(argv, {
-      timeoutMs: 30_000,
-      stdoutFile: { path, maxBytes: limits.maxFileBytes },
-    });
-    writeFileSync(path, redact(readFileSync(path, 'utf8')));
-    if (result.exitCode !== 0)
-      errors.push(
-        `${file}: ${result.stderr.trim().slice(-300) || result.spawnError || `exit ${result.exitCode}`}`,
-      );
-    return result;
-  };
-  await capture('events.txt', [
-    'get',
-    'events',
-    '--namespace',
-    namespace,
-    '--sort-by',
-    '.lastTimestamp',
-    '--output',
-    'wide',
-  ]);
-  await capture('get-all.txt', [
-    'get',
-    'all,configmaps,ingresses,resourcequotas,limitranges,networkpolicies',
-    '--namespace',
-    namespace,
-    '--output',
-    'wide',
-  ]);
-  try {
-    const events = await kubectl.tryRun(
-      ['get', 'events', '--namespace', namespace, '--field-selector', 'type=Warning', '--output', 'json'],
-      { timeoutMs: 30_000 },
-    );
-    const warnings = (JSON.parse(events.stdout || '{"items":[]}') as EventList).items.slice(
-      -limits.excerptEvents,
-    );
-    if (warnings.length > 0) {
-      excerpt.push('Warning events:');
-      for (const e of warnings)
-        excerpt.push(
-          `  ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.reason}: ${(e.message ?? '').slice(0, 300)}`,
-        );
-    }
-  } catch (error) {
-    errors.push(`warning events: ${String(error)}`);
-  }
+): Promise<DiagnosticsBundle> {
+  const bundle = new Bundle(dir, limits);
+  const ns = ['--namespace', namespace];
+  await bundle.capture(
+    'events.txt',
+    ['get', 'events', ...ns, '--sort-by', '.lastTimestamp', '--output', 'wide'],
+    kubectl,
+  );
+  await bundle.capture(
+    'get-all.txt',
+    ['get', 'all,configmaps,ingresses,resourcequotas,limitranges,networkpolicies', ...ns, '--output', 'wide'],
+    kubectl,
+  );
+  await warningEvents(kubectl, namespace, bundle, limits.excerptEvents);
   const workloads = await readWorkloads(kubectl, namespace);
   const pending = notReady(workloads);
   if (pending.length > 0)
-    excerpt.push(
+    bundle.excerpt.push(
       `Not ready: ${pending.map((k) => `${k} (${workloads[k]!.ready}/${workloads[k]!.desired})`).join(', ')}`,
     );
   for (const workload of pending)
-    await capture(join('describe', `${safe(workload)}.txt`), [
-      'describe',
-      workload.toLowerCase(),
-      '--namespace',
-      namespace,
-    ]);
-  const pods = await kubectl.tryRun(['get', 'pods', '--namespace', namespace, '--output', 'json'], {
-    timeoutMs: 30_000,
-  });
-  let podNames: string[] = [];
-  try {
-    const items = (JSON.parse(pods.stdout || '{"items":[]}') as PodList).items;
-    podNames = items
-      .filter(
-        (p) =>
-          p.status?.phase !== 'Succeeded' &&
-          !(p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-      )
-      .map((p) => p.metadata.name)
-      .slice(0, limits.maxPods);
-  } catch (error) {
-    errors.push(`pods: ${String(error)}`);
-  }
-  let logsUnavailable = '';
-  for (const pod of podNames) {
-    await capture(join('describe', `Pod_${safe(pod)}.txt`), [
-      'describe',
-      'pod',
-      pod,
-      '--namespace',
-      namespace,
-    ]);
-    const logs = await capture(join('logs', `${safe(pod)}.log`), [
-      'logs',
-      pod,
-      '--namespace',
-      namespace,
-      '--all-containers',
-      '--prefix',
-      '--tail',
-      String(limits.tailLines),
-    ]);
-    if (logs.exitCode !== 0) logsUnavailable = logs.stderr.trim().split('\n')[0] ?? '';
-  }
-  if (logsUnavailable) {
-    // kwok and other simulated nodes run no containers: there are no logs to give.
-    writeFileSync(
-      join(dir, 'logs', 'NOTE.txt'),
-      `Pod logs could not be read (${redact(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`,
+    await bundle.capture(
+      join('describe', `${safe(workload)}.txt`),
+      ['describe', workload.toLowerCase(), ...ns],
+      kubectl,
     );
-  }
-  if (helm && release) {
-    await capture('helm-status.txt', ['status', release, '--namespace', namespace, '--show-resources'], helm);
-    const history = await capture(
-      'helm-history.txt',
-      ['history', release, '--namespace', namespace, '--max', '10'],
-      helm,
-    );
-    const lines = readFileSync(join(dir, 'helm-history.txt'), 'utf8').trim().split('\n');
-    if (history.exitCode === 0 && lines.length > 1)
-      excerpt.push('Helm history:', ...lines.slice(-4).map((l) => `  ${l}`));
-  }
-  if (errors.length > 0) writeFileSync(join(dir, 'errors.txt'), redact(errors.join('\n')));
-  return { dir, files: listFiles(dir), excerpt: redact(excerpt.join('\n')), services: {} };
+  await describePods(kubectl, namespace, bundle, limits);
+  if (helm && release) await helmState(helm, release, namespace, bundle);
+  if (bundle.errors.length > 0) writeFileSync(join(dir, 'errors.txt'), redact(bundle.errors.join('\n')));
+  return { dir, files: listFiles(dir), excerpt: redact(bundle.excerpt.join('\n')) };
 }

@@ -4,9 +4,10 @@
  * optional default-deny NetworkPolicy, and image-pull Secrets copied from a source namespace and added to
  * the `default` ServiceAccount. All need namespaced rights only.
  */
-import { UserInputError } from '../../shared/src/errors.js';
+
+import type { LabelSet } from '../../shared/src/environment/labels.js';
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
-import type { LabelSet } from '../../shared/src/labels.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
 import type { NetworkPolicyMode } from './settings.js';
 
 /** Object names of the guardrails. */

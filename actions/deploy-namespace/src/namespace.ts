@@ -4,10 +4,19 @@
  * from the existing namespace so a redeploy keeps it while `last-deployed-at` and `expires-at` move on
  * (hjacobs/kube-janitor#43).
  */
-import { mustSucceed } from '../../shared/src/cli.js';
-import { DeadlineError, UserInputError } from '../../shared/src/errors.js';
-import { isProtectedNamespace, Kubectl, type NamespaceObject } from '../../shared/src/kube/kubectl.js';
-import { deployLabels, LABEL_PREFIX, LABELS, type LabelFacts, MANAGED_BY } from '../../shared/src/labels.js';
+import {
+  deployLabels,
+  isManaged,
+  LABEL_PREFIX,
+  LABELS,
+  type LabelFacts,
+  MANAGED_BY,
+} from '../../shared/src/environment/labels.js';
+import { mustSucceed } from '../../shared/src/exec/cli.js';
+import { Kubectl, type NamespaceObject } from '../../shared/src/kube/kubectl.js';
+import { isProtectedNamespace } from '../../shared/src/kube/namespaces.js';
+import { type Clock, realClock } from '../../shared/src/runtime/clock.js';
+import { DeadlineError, UserInputError } from '../../shared/src/runtime/errors.js';
 
 /** Annotation keys (readable forms of the labels; label values cannot hold `/` or `:`). */
 export const ANNOTATIONS = {
@@ -62,11 +71,6 @@ export function namespaceManifest(name: string, facts: NamespaceFacts): Record<s
   };
 }
 
-/** True when the namespace carries the managed-by label. */
-export function isOurs(ns: NamespaceObject | null): boolean {
-  return ns?.metadata.labels?.[LABELS.managedBy] === MANAGED_BY;
-}
-
 /** `created-at` of an existing namespace in ms, or null. */
 export function existingCreatedAt(ns: NamespaceObject | null): number | null {
   const seconds = Number(ns?.metadata.labels?.[LABELS.createdAt]);
@@ -74,7 +78,9 @@ export function existingCreatedAt(ns: NamespaceObject | null): number | null {
 }
 
 /**
- * Refuses namespaces the action must never touch.
+ * Refuses namespaces the action must never deploy into: `default` and `kube-*` (the removal rule's
+ * protected names, kube/namespaces.ts), and an existing namespace without our managed-by label.
+ * @param ns the existing namespace, or null (not there, or not readable)
  * @throws UserInputError naming `name` for a protected namespace or one without our managed-by label
  */
 export function assertDeployable(name: string, ns: NamespaceObject | null): void {
@@ -85,7 +91,7 @@ export function assertDeployable(name: string, ns: NamespaceObject | null): void
       'leave "name" empty to derive one from the pull request, or choose another',
     );
   }
-  if (ns && !isOurs(ns)) {
+  if (ns && !isManaged(ns.metadata.labels)) {
     throw new UserInputError(
       'name',
       `namespace "${name}" exists and was not created by these actions (no ${LABELS.managedBy}=${MANAGED_BY} label)`,
@@ -112,19 +118,19 @@ export async function waitUntilNotTerminating(
   kubectl: Kubectl,
   name: string,
   deadlineMs: number,
-  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  clock: Clock = realClock,
 ): Promise<NamespaceObject | null> {
-  const started = Date.now();
+  const started = clock.now();
   for (;;) {
     const ns = await kubectl.namespace(name);
     if (ns?.status?.phase !== 'Terminating') return ns;
-    if (Date.now() - started > deadlineMs)
+    if (clock.now() - started > deadlineMs)
       throw new DeadlineError(
         `namespace ${name} (Terminating) to be deleted`,
         deadlineMs,
         'it is still Terminating: a finalizer may be stuck',
       );
-    await sleep(1000);
+    await clock.sleep(1000);
   }
 }
 
@@ -139,7 +145,7 @@ export async function ensureNamespace(
   facts: NamespaceFacts,
   deadlineMs: number,
 ): Promise<NamespaceResult> {
-  if (isProtectedNamespace(name)) assertDeployable(name, null);
+  assertDeployable(name, null);
   const warnings: string[] = [];
   let existing: NamespaceObject | null = null;
   let readable = true;

@@ -1,4 +1,4 @@
-import { runPost } from '../../shared/src/action.js';
+import { runPost } from '../../shared/src/runtime/run.js';
 import { cleanup } from './cleanup.js';
 
 await runPost(() => cleanup());

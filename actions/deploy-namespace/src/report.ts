@@ -1,13 +1,11 @@
 /**
- * deploy-namespace's report: the shared `ActionReport` plus the fields this action adds to the JSON
- * report (`namespace`, `release`, `workloads`; documented in docs/report-schema.md) and a workloads table
- * in the job summary.
+ * deploy-namespace's section of the report: the fields this action adds to the JSON report (`namespace`,
+ * `mode`, `release`, `workloads`; declared in report.schema.json, documented in docs/report-schema.md) and,
+ * in the job summary, a recovered stuck release and the workloads table.
  */
-
-import type { Report } from '../../shared/src/report.js';
-import { writeSummary } from '../../shared/src/report.js';
-import { ActionReport, type FinishOptions } from '../../shared/src/reporting.js';
-import { redact } from '../../shared/src/secrets.js';
+import type { ReportSection } from '../../shared/src/report/model.js';
+import { cell } from '../../shared/src/report/summary.js';
+import type { DeployMode } from './settings.js';
 import type { WorkloadMap } from './workloads.js';
 
 /** The Helm release facts in the report. */
@@ -22,46 +20,35 @@ export interface ReleaseReport {
   recovered: string;
 }
 
-/** The fields deploy-namespace adds. */
-export interface DeployReportData {
-  namespace?: string;
-  mode?: string;
+/** What deploy-namespace (and its post step, with `namespace` alone) reports. */
+export class DeploySection implements ReportSection {
+  mode?: DeployMode;
   release?: ReleaseReport;
   workloads?: WorkloadMap;
-}
 
-export class DeployReport extends ActionReport {
-  readonly deploy: DeployReportData = {};
+  /** @param namespace the namespace deployed to */
+  constructor(readonly namespace: string) {}
 
-  override build(options: Parameters<ActionReport['build']>[0]): Report {
-    return { ...super.build(options), ...this.deploy } as Report;
+  fields(): Record<string, unknown> {
+    return { namespace: this.namespace, mode: this.mode, release: this.release, workloads: this.workloads };
   }
 
-  /** Writes the report and summary, then a workloads table (summary only). */
-  override async finish(options: FinishOptions): Promise<string> {
-    const path = await super.finish(options);
+  summary(): string[] {
     const lines: string[] = [];
-    if (this.deploy.release?.recovered)
-      lines.push(`**Stuck release recovered:** ${this.deploy.release.recovered}`, '');
-    const workloads = Object.entries(this.deploy.workloads ?? {});
+    if (this.release?.recovered)
+      lines.push(`**Stuck release recovered:** ${cell(this.release.recovered)}`, '');
+    const workloads = Object.entries(this.workloads ?? {});
     if (workloads.length > 0) {
       lines.push(
-        `**Namespace \`${this.deploy.namespace}\`** workloads:`,
+        `**Namespace \`${cell(this.namespace)}\`** workloads:`,
         '',
         '| Workload | Ready |',
         '|---|---|',
       );
       for (const [key, s] of workloads)
-        lines.push(`| ${key} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
+        lines.push(`| ${cell(key)} | ${s.ready < s.desired ? '❌' : '✅'} ${s.ready}/${s.desired} |`);
       lines.push('');
     }
-    if (lines.length > 0) {
-      try {
-        await writeSummary(redact(lines.join('\n')));
-      } catch {
-        // the report itself was written; the summary is a convenience
-      }
-    }
-    return path;
+    return lines;
   }
 }

@@ -4,10 +4,16 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import { Inputs } from '../../shared/src/inputs.js';
-import { INPUTS } from './contract.js';
+import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
+import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { DEFAULTS, INPUTS } from './contract.js';
+import { parseLimits, parseQuota } from './quota.js';
+
+/** Helm release names: DNS-1123 labels of at most 53 characters (https://helm.sh/docs/chart_best_practices/conventions/). */
+const MAX_RELEASE_LENGTH = 53;
 
 /** How the workload is deployed. */
 export type DeployMode = 'helm' | 'manifests' | 'kustomize' | 'none';
@@ -57,90 +63,6 @@ export interface DeploySettings {
   uploadReport: UploadPolicy;
 }
 
-/** Default ResourceQuota `spec.hard` (a PR preview: a few pods, no LoadBalancer or NodePort Services). */
-export const DEFAULT_QUOTA: Readonly<Record<string, string>> = {
-  'requests.cpu': '4',
-  'requests.memory': '8Gi',
-  'limits.cpu': '8',
-  'limits.memory': '16Gi',
-  pods: '50',
-  'services.loadbalancers': '0',
-  'services.nodeports': '0',
-  persistentvolumeclaims: '10',
-};
-
-/** Default LimitRange for containers: requests/limits for pods that set none (the quota needs them). */
-export const DEFAULT_LIMITS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  default: { cpu: '500m', memory: '512Mi' },
-  defaultRequest: { cpu: '100m', memory: '128Mi' },
-  max: { cpu: '2', memory: '4Gi' },
-};
-
-const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei|e\d+)?$/;
-const QUOTA_KEY = /^([a-z0-9]+([.-][a-z0-9]+)*\/)?[a-z0-9]+([./-][a-z0-9]+)*$/i;
-const LIMIT_SECTIONS = ['default', 'defaultRequest', 'max', 'min'];
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const OFF = ['none', 'off', 'false'];
-
-/** Splits `key=value` items; `key=` removes a default. */
-function pairs(input: string, items: string[], fix: string): Array<[string, string]> {
-  return items.map((item) => {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UserInputError(input, `"${item}" is not key=value`, fix);
-    return [item.slice(0, eq).trim(), item.slice(eq + 1).trim()];
-  });
-}
-
-/**
- * The quota from the input merged over `DEFAULT_QUOTA` (`none` = no quota; `key=` drops a default).
- * @throws UserInputError naming `resource-quota`
- */
-export function parseQuota(
-  raw: string[],
-  input: string = INPUTS.resourceQuota,
-): Record<string, string> | null {
-  if (raw.length === 1 && OFF.includes(raw[0]!.toLowerCase())) return null;
-  const fix = 'use key=quantity pairs such as requests.cpu=2, limits.memory=4Gi, pods=20 (or none)';
-  const hard: Record<string, string> = { ...DEFAULT_QUOTA };
-  for (const [key, value] of pairs(input, raw, fix)) {
-    if (!QUOTA_KEY.test(key)) throw new UserInputError(input, `"${key}" is not a resource name`, fix);
-    if (value === '') delete hard[key];
-    else if (!QUANTITY.test(value))
-      throw new UserInputError(input, `"${value}" (for ${key}) is not a quantity`, fix);
-    else hard[key] = value;
-  }
-  return hard;
-}
-
-/**
- * The LimitRange from the input (`section.resource=quantity`) merged over `DEFAULT_LIMITS`.
- * @throws UserInputError naming `limit-range`
- */
-export function parseLimits(
-  raw: string[],
-  input: string = INPUTS.limitRange,
-): Record<string, Record<string, string>> | null {
-  if (raw.length === 1 && OFF.includes(raw[0]!.toLowerCase())) return null;
-  const fix = `use section.resource=quantity with section one of ${LIMIT_SECTIONS.join(', ')}, e.g. default.memory=256Mi (or none)`;
-  const limits: Record<string, Record<string, string>> = Object.fromEntries(
-    Object.entries(DEFAULT_LIMITS).map(([k, v]) => [k, { ...v }]),
-  );
-  for (const [key, value] of pairs(input, raw, fix)) {
-    const dot = key.indexOf('.');
-    const section = key.slice(0, dot);
-    const resource = key.slice(dot + 1);
-    if (dot <= 0 || !LIMIT_SECTIONS.includes(section) || !QUOTA_KEY.test(resource))
-      throw new UserInputError(input, `"${key}" is not section.resource`, fix);
-    if (value === '') delete limits[section]?.[resource];
-    else if (!QUANTITY.test(value))
-      throw new UserInputError(input, `"${value}" (for ${key}) is not a quantity`, fix);
-    else limits[section] = { ...limits[section], [resource]: value };
-  }
-  for (const [section, values] of Object.entries(limits))
-    if (Object.keys(values).length === 0) delete limits[section];
-  return limits;
-}
-
 function existing(input: string, workspace: string, path: string, what: string): string {
   const absolute = isAbsolute(path) ? path : resolve(workspace, path);
   if (!existsSync(absolute))
@@ -179,23 +101,19 @@ export function resolveChart(chart: string, repo: string, workspace: string): st
   );
 }
 
-/**
- * Reads and validates the inputs.
- * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
- * @throws UserInputError for any bad input, naming it
- */
-export function getSettings(
-  inputs = new Inputs(),
-  workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(),
-): DeploySettings {
-  const chartInput = inputs.string(INPUTS.chart);
-  const manifestInputs = inputs.list(INPUTS.manifests);
-  const kustomizeInput = inputs.string(INPUTS.kustomize);
+/** The workload to deploy: the mode and its inputs, validated (paths absolute). */
+type WorkloadSource = Pick<
+  DeploySettings,
+  'mode' | 'chart' | 'chartVersion' | 'repo' | 'release' | 'values' | 'set' | 'manifests' | 'kustomize'
+>;
+
+/** Exactly one of chart, manifests or kustomize (or none), and the Helm inputs only with a chart. */
+function readMode(inputs: Inputs): DeployMode {
   const given = [
-    chartInput !== '' && INPUTS.chart,
-    manifestInputs.length > 0 && INPUTS.manifests,
-    kustomizeInput !== '' && INPUTS.kustomize,
-  ].filter(Boolean);
+    inputs.string(INPUTS.chart) !== '' && INPUTS.chart,
+    inputs.list(INPUTS.manifests).length > 0 && INPUTS.manifests,
+    inputs.string(INPUTS.kustomize) !== '' && INPUTS.kustomize,
+  ].filter((g) => g !== false);
   if (given.length > 1) {
     throw new UserInputError(
       given.join('/'),
@@ -203,13 +121,18 @@ export function getSettings(
       'set exactly one of chart, manifests or kustomize (or none for a namespace with guardrails only)',
     );
   }
-  const mode: DeployMode = chartInput
+  const first = given[0];
+  return first === INPUTS.chart
     ? 'helm'
-    : manifestInputs.length > 0
+    : first === INPUTS.manifests
       ? 'manifests'
-      : kustomizeInput
+      : first
         ? 'kustomize'
         : 'none';
+}
+
+/** The Helm inputs: repository URL, release name, `--set` pairs; refused without a chart. */
+function readHelm(inputs: Inputs, mode: DeployMode): Pick<WorkloadSource, 'repo' | 'release' | 'set'> {
   const repo = inputs.string(INPUTS.repo);
   if (repo && !/^(https?|oci):\/\//.test(repo))
     throw new UserInputError(
@@ -217,8 +140,8 @@ export function getSettings(
       `"${repo}" is not a chart repository URL`,
       'use https://charts.example.com (or leave it empty for a local or oci:// chart)',
     );
-  const release = inputs.string(INPUTS.release, 'preview');
-  if (release.length > 53 || !DNS_LABEL.test(release)) {
+  const release = inputs.string(INPUTS.release);
+  if (!isDnsLabel(release, MAX_RELEASE_LENGTH)) {
     throw new UserInputError(
       INPUTS.release,
       `"${release}" is not a valid Helm release name`,
@@ -243,11 +166,14 @@ export function getSettings(
         );
     }
   }
-  const ttlMs = inputs.ttlMs(INPUTS.ttl, '72h');
-  const prNumber = inputs.prNumber(INPUTS.prNumber);
+  return { repo, release, set };
+}
+
+/** The image pull secrets and the namespace they are copied from. */
+function readPullSecrets(inputs: Inputs): Pick<DeploySettings, 'imagePullSecrets' | 'pullSecretsNamespace'> {
   const pullSecrets = inputs.list(INPUTS.imagePullSecrets);
   for (const secret of pullSecrets) {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret) || secret.length > 253)
+    if (!isDnsSubdomain(secret))
       throw new UserInputError(
         INPUTS.imagePullSecrets,
         `"${secret}" is not a Secret name`,
@@ -261,12 +187,12 @@ export function getSettings(
       'is empty but image-pull-secrets are listed',
       'name the namespace to copy the pull secrets from',
     );
-  if (pullSecretsNamespace !== '' && !DNS_LABEL.test(pullSecretsNamespace))
-    throw new UserInputError(
-      INPUTS.pullSecretsNamespace,
-      `"${pullSecretsNamespace}" is not a namespace name`,
-      'use a DNS-1123 label',
-    );
+  if (pullSecretsNamespace !== '') checkNamespace(INPUTS.pullSecretsNamespace, pullSecretsNamespace);
+  return { imagePullSecrets: pullSecrets, pullSecretsNamespace };
+}
+
+/** The host name template, or ''. */
+function readHost(inputs: Inputs): string {
   const host = inputs.string(INPUTS.host);
   if (host && !/^[A-Za-z0-9{}._ -]+$/.test(host))
     throw new UserInputError(
@@ -274,35 +200,60 @@ export function getSettings(
       `"${host}" is not a host name template`,
       'use a host such as {{environment}}.preview.example.test (no scheme, no path)',
     );
+  return host;
+}
+
+/** The files the workload comes from, each checked to exist (absolute). */
+function readFiles(inputs: Inputs, mode: DeployMode, repo: string, workspace: string) {
+  const kustomize = inputs.string(INPUTS.kustomize);
+  return {
+    chart: mode === 'helm' ? resolveChart(inputs.string(INPUTS.chart), repo, workspace) : '',
+    values: inputs.list(INPUTS.values).map((f) => existing(INPUTS.values, workspace, f, 'values file')),
+    manifests: inputs
+      .list(INPUTS.manifests)
+      .map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
+    kustomize: kustomize ? existing(INPUTS.kustomize, workspace, kustomize, 'kustomization directory') : '',
+  };
+}
+
+/**
+ * Reads and validates the inputs.
+ * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
+ * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
+ * @throws UserInputError for any bad input, naming it
+ */
+export function getSettings(
+  source: InputSource = actionInputs,
+  workspace = readRunContext().workspace,
+): DeploySettings {
+  const inputs = new Inputs(source, DEFAULTS);
+  const mode = readMode(inputs);
+  const helm = readHelm(inputs, mode);
+  const ttlMs = inputs.ttlMs(INPUTS.ttl);
+  const prNumber = inputs.prNumber(INPUTS.prNumber);
+  const pullSecrets = readPullSecrets(inputs);
+  const host = readHost(inputs);
   return Object.freeze({
     name: inputs.string(INPUTS.name),
     prNumber,
     kubeconfig: inputs.string(INPUTS.kubeconfig),
     context: inputs.string(INPUTS.context),
-    kubectl: inputs.string(INPUTS.kubectl, 'kubectl'),
-    helm: inputs.string(INPUTS.helm, 'helm'),
+    kubectl: inputs.string(INPUTS.kubectl),
+    helm: inputs.string(INPUTS.helm),
     mode,
-    chart: mode === 'helm' ? resolveChart(chartInput, repo, workspace) : '',
+    ...helm,
     chartVersion: inputs.string(INPUTS.chartVersion),
-    repo,
-    release,
-    values: inputs.list(INPUTS.values).map((f) => existing(INPUTS.values, workspace, f, 'values file')),
-    set,
-    manifests: manifestInputs.map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
-    kustomize: kustomizeInput
-      ? existing(INPUTS.kustomize, workspace, kustomizeInput, 'kustomization directory')
-      : '',
+    ...readFiles(inputs, mode, helm.repo, workspace),
     host,
-    timeoutMs: inputs.durationMs(INPUTS.timeout, 300_000, 5_000, 6 * 3_600_000),
+    timeoutMs: inputs.durationMs(INPUTS.timeout, 5_000, 6 * 3_600_000),
     ttlMs,
-    janitorAnnotations: inputs.boolean(INPUTS.janitorAnnotations, false),
+    janitorAnnotations: inputs.boolean(INPUTS.janitorAnnotations),
     resourceQuota: parseQuota(inputs.list(INPUTS.resourceQuota)),
     limitRange: parseLimits(inputs.list(INPUTS.limitRange)),
-    networkPolicy: inputs.choice(INPUTS.networkPolicy, ['none', 'deny-ingress', 'deny-all'] as const, 'none'),
-    imagePullSecrets: pullSecrets,
-    pullSecretsNamespace,
-    cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never'] as const, 'always'),
-    cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 180_000, 5_000, 3_600_000),
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    networkPolicy: inputs.choice(INPUTS.networkPolicy, ['none', 'deny-ingress', 'deny-all'] as const),
+    ...pullSecrets,
+    cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never'] as const),
+    cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 5_000, 3_600_000),
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
   });
 }

@@ -3,7 +3,7 @@
  * inputs, replaced with this deploy's facts, so one values file serves every PR
  * (`ingress.host={{environment}}.preview.example.test`).
  */
-import { UserInputError } from '../../shared/src/errors.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
 
 /** The template variables and their values for one deploy. */
 export interface TemplateVars {

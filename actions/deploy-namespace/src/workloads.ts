@@ -3,6 +3,7 @@
  * {ready, desired}` (the `workloads` output), read from `kubectl get -o json`.
  */
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
+import type { WorkloadObject } from '../../shared/src/kube/readiness.js';
 
 /** Ready and desired pod counts of one workload. */
 export interface WorkloadStatus {
@@ -13,22 +14,12 @@ export interface WorkloadStatus {
 /** `Kind/name` → status, e.g. `{ "Deployment/web": { "ready": 2, "desired": 2 } }`. */
 export type WorkloadMap = Record<string, WorkloadStatus>;
 
-interface WorkloadObject {
-  kind: string;
-  metadata: { name: string };
-  spec?: { replicas?: number };
-  status?: { readyReplicas?: number; numberReady?: number; desiredNumberScheduled?: number };
-}
-
-/** The kinds `kubectl rollout status` understands (and the `workloads` output lists). */
-export const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
-
 /** Parses a `kubectl get deployments,statefulsets,daemonsets -o json` List (pure). */
 export function parseWorkloads(json: string): WorkloadMap {
   const list = JSON.parse(json || '{"items":[]}') as { items?: WorkloadObject[] };
   const out: WorkloadMap = {};
   for (const item of list.items ?? []) {
-    const key = `${item.kind}/${item.metadata.name}`;
+    const key = `${item.kind ?? '?'}/${item.metadata?.name ?? '?'}`;
     out[key] =
       item.kind === 'DaemonSet'
         ? { ready: item.status?.numberReady ?? 0, desired: item.status?.desiredNumberScheduled ?? 0 }

@@ -1,39 +1,31 @@
 /**
- * provision-compose post: tear the environment down (`down --volumes --remove-orphans`, then leftovers by
- * label). Runs after failures and cancellations; idempotent; warns, never fails. Its result joins the job
- * summary and a JSON report (action `provision-compose-post`).
+ * provision-compose post: tear the environment down with the shared Compose removal (`down --volumes
+ * --remove-orphans`, then leftovers by label; refused unless the project is this environment's). Runs after
+ * failures and cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON
+ * report (action `provision-compose-post`).
  */
 import * as core from '@actions/core';
-import type { UploadPolicy } from '../../shared/src/artifact.js';
-import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
-import { removedReport, teardownCompose } from '../../shared/src/compose-teardown.js';
-import { resolveEnvironment } from '../../shared/src/environment.js';
-import { type ComposeState, STATE_KEY } from '../../shared/src/handoff.js';
-import { actionDir } from '../../shared/src/paths.js';
-import { ActionReport } from '../../shared/src/reporting.js';
+import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
+import { teardownCompose } from '../../shared/src/compose/teardown.js';
+import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { ActionReport } from '../../shared/src/report/action-report.js';
+import type { UploadPolicy } from '../../shared/src/report/artifact.js';
+import { actionDir } from '../../shared/src/report/files.js';
+import { describeRemoval, RemovedSection, removalSucceeded } from '../../shared/src/report/removed.js';
+import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { loadState } from '../../shared/src/runtime/state.js';
+import { type ComposeState, STATE_KEY } from './contract.js';
 
 const ACTION = 'provision-compose-post';
 
-/** Runs the post step. */
-export async function cleanup(): Promise<void> {
-  const raw = core.getState(STATE_KEY);
-  if (!raw) {
-    core.warning(
-      'provision-compose post: main saved no state (it failed before naming the environment); nothing to clean up.',
-    );
-    return;
-  }
-  const state = JSON.parse(raw) as ComposeState;
-  if (state.keep) {
-    core.notice(
-      `keep: true — environment ${state.environment} is left running. Remove it with the teardown action.`,
-    );
-    return;
-  }
+/** Tears down the environment main saved, reporting the result (post has no outputs). */
+async function removeEnvironment(state: ComposeState): Promise<void> {
   const environment = resolveEnvironment(state.environment, null);
-  const report = new ActionReport(ACTION, environment, actionDir(ACTION, state.environment));
-  const upload = (state.uploadPolicy === 'always' ? 'always' : 'never') as UploadPolicy;
-  try {
+  const dir = actionDir(environment.context.runnerTemp, ACTION, state.environment);
+  const report = new ActionReport(ACTION, environment, dir);
+  const removed = report.add(new RemovedSection());
+  const upload: UploadPolicy = state.uploadPolicy === 'always' ? 'always' : 'never';
+  await runWithReport({ report, upload }, async () => {
     const compose = new DockerCompose(await detectCompose());
     const result = await report.time('teardown', () =>
       core.group(`Tear down ${state.environment}`, () =>
@@ -43,20 +35,24 @@ export async function cleanup(): Promise<void> {
         }),
       ),
     );
-    report.data.removed = removedReport(result);
+    removed.set(result);
     if (result.status === 'refused') report.warn(result.reason ?? 'teardown refused');
     for (const failure of result.failures) report.warn(failure);
-    if (result.status === 'removed' || result.status === 'partial') {
-      core.info(
-        `Teardown ${result.status}: ${result.containers.length} container(s), ${result.networks.length} network(s), ${result.volumes.length} volume(s) removed.`,
-      );
-    }
-    await report.finish({
-      result: result.status === 'removed' || result.status === 'already-gone' ? 'success' : 'failure',
-      upload,
-    });
-  } catch (error) {
-    await report.finish({ result: 'failure', error, upload });
-    throw error;
+    if (result.status === 'removed' || result.status === 'partial')
+      core.info(`Teardown: ${describeRemoval(result)}.`);
+    return removalSucceeded(result) ? 'success' : 'failure';
+  });
+}
+
+/** Runs the post step. */
+export async function cleanup(): Promise<void> {
+  const state = loadState<ComposeState>(STATE_KEY, 'provision-compose', 'environment');
+  if (!state) return;
+  if (state.keep) {
+    core.notice(
+      `keep: true — environment ${state.environment} is left running. Remove it with the teardown action.`,
+    );
+    return;
   }
+  await removeEnvironment(state);
 }

@@ -1,4 +1,7 @@
-/** provision-compose's input and output names; a contract test keeps them equal to action.yml. */
+/**
+ * provision-compose's names: inputs with their action.yml defaults, outputs, and the state main saves for
+ * post. A contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml.
+ */
 export const INPUTS = {
   composeFiles: 'compose-files',
   workingDirectory: 'working-directory',
@@ -20,6 +23,28 @@ export const INPUTS = {
   uploadReport: 'upload-report',
 } as const;
 
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
+  'compose-files': '',
+  'working-directory': '.',
+  services: '',
+  profiles: '',
+  'env-files': '',
+  build: 'auto',
+  pull: 'missing',
+  wait: 'true',
+  'wait-timeout': '5m',
+  'up-timeout': '15m',
+  ttl: '72h',
+  name: '',
+  'pr-number': '',
+  keep: 'false',
+  'allow-fixed-ports': 'false',
+  'down-timeout': '3m',
+  'log-lines': '500',
+  'upload-report': 'on-failure',
+};
+
 export const OUTPUTS = {
   environmentName: 'environment-name',
   projectName: 'project-name',
@@ -28,3 +53,19 @@ export const OUTPUTS = {
   reportPath: 'report-path',
   diagnosticsPath: 'diagnostics-path',
 } as const;
+
+/** The `core.saveState` key main writes for post. */
+export const STATE_KEY = 'ephemeral-compose';
+
+/** What main saves for post (private to this action instance). Durations in ms. */
+export interface ComposeState {
+  environment: string;
+  files: string[];
+  projectDirectory: string;
+  profiles: string[];
+  envFiles: string[];
+  keep: boolean;
+  downTimeoutMs: number;
+  uploadPolicy: string;
+  startedAt: string;
+}

@@ -1,4 +1,4 @@
-import { runMain } from '../../shared/src/action.js';
+import { runMain } from '../../shared/src/runtime/run.js';
 import { provision } from './provision.js';
 
 await runMain(() => provision());

@@ -1,89 +1,68 @@
 /**
- * provision-compose main: derive the environment, resolve and guard the Compose model, `up`, wait for
- * services, and report. On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
+ * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
+ * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → up → wait (every
+ * service ready or done) → report (the `services` output). On failure: the bounded diagnostics bundle, then
+ * the step fails (post cleans up).
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { isCancelled } from '../../shared/src/action.js';
+import { DockerCompose, detectCompose, type ProjectRef, upArgs } from '../../shared/src/compose/compose.js';
 import {
-  configArgs,
-  DockerCompose,
-  detectCompose,
-  type ProjectRef,
-  upArgs,
-  versionAtLeast,
-} from '../../shared/src/compose.js';
-import type { ServiceMap } from '../../shared/src/compose-status.js';
-import { describe } from '../../shared/src/compose-status.js';
-import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose-wait.js';
-import { collectComposeDiagnostics, DEFAULT_LIMITS } from '../../shared/src/diagnostics.js';
-import { Docker } from '../../shared/src/docker.js';
-import { formatMs } from '../../shared/src/duration.js';
-import { resolveEnvironment } from '../../shared/src/environment.js';
-import { SetupError, UserInputError } from '../../shared/src/errors.js';
+  COMPOSE_DIAGNOSTICS_LIMITS,
+  collectComposeDiagnostics,
+} from '../../shared/src/compose/diagnostics.js';
+import { Docker } from '../../shared/src/compose/docker.js';
+import type { ComposeModel } from '../../shared/src/compose/model.js';
+import { ServicesSection } from '../../shared/src/compose/report.js';
+import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
+import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose/wait.js';
+import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { ActionReport } from '../../shared/src/report/action-report.js';
+import { actionDir } from '../../shared/src/report/files.js';
+import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { formatMs } from '../../shared/src/runtime/duration.js';
 import {
-  type ComposeState,
   ENV_COMPOSE_DIRECTORY,
   ENV_COMPOSE_FILES,
   ENV_COMPOSE_PROJECT,
   ENV_ENVIRONMENT,
   ENV_KEEP,
   ENV_SERVICES,
-  STATE_KEY,
-} from '../../shared/src/handoff.js';
-import { type ComposeModel, planIsolation } from '../../shared/src/isolation.js';
-import { deployLabels, LABELS, MANAGED_BY, stableLabels } from '../../shared/src/labels.js';
-import { actionDir } from '../../shared/src/paths.js';
-import { registerModelSecrets } from '../../shared/src/redact-config.js';
-import { ActionReport } from '../../shared/src/reporting.js';
-import { OUTPUTS } from './contract.js';
+} from '../../shared/src/runtime/handoff.js';
+import { saveState } from '../../shared/src/runtime/state.js';
+import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
+import {
+  assertNotForeign,
+  checkServices,
+  existingCreatedAt,
+  resolveModel,
+  writeOverride,
+} from './prepare.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
 
 const ACTION = 'provision-compose';
-/** `!override` in Compose files needs Compose ≥ 2.24.4 (https://docs.docker.com/reference/compose-file/merge/). */
-const OVERRIDE_TAG_MIN = '2.24.4';
 
-/** Public ports of services as `service → [url]` for logs: `api → http://127.0.0.1:49153 (8080/tcp)`. */
-export function serviceUrls(services: ServiceMap): string[] {
-  return Object.entries(services).flatMap(([name, s]) =>
-    Object.entries(s.ports).map(([target, hostPort]) => `${name}: ${hostPort} (container ${target})`),
-  );
+/** The tools a provision uses. */
+export interface ProvisionTools {
+  compose: DockerCompose;
+  docker: Docker;
 }
 
-/** The earliest `created-at` among the environment's existing containers (a redeploy keeps it), in ms. */
-async function existingCreatedAt(docker: Docker, name: string): Promise<number | null> {
-  const containers = await docker.list('container', [
-    `${LABELS.managedBy}=${MANAGED_BY}`,
-    `${LABELS.environment}=${name}`,
-  ]);
-  const times = containers
-    .map((c) => Number(c.labels[LABELS.createdAt]) * 1000)
-    .filter((t) => Number.isFinite(t) && t > 0);
-  return times.length > 0 ? Math.min(...times) : null;
+/** What the resolve phase settles. */
+export interface ProvisionRun {
+  environment: ResolvedEnvironment;
+  name: string;
+  dir: string;
+  /** The project as `up` addresses it; the override joins `files` in the prepare phase. */
+  project: ProjectRef;
+  overridePath: string;
 }
 
-/** Refuses to deploy over a Compose project of the same name that these actions did not create. */
-async function assertNotForeign(docker: Docker, name: string): Promise<void> {
-  const containers = await docker.list('container', [`com.docker.compose.project=${name}`]);
-  const foreign = containers.filter(
-    (c) => c.labels[LABELS.managedBy] !== MANAGED_BY || c.labels[LABELS.environment] !== name,
-  );
-  if (foreign.length > 0) {
-    throw new UserInputError(
-      'name',
-      `a Compose project named "${name}" already runs containers these actions did not create (${foreign.map((c) => c.name).join(', ')})`,
-      'set a different "name", or remove that project yourself (docker compose -p <name> down)',
-    );
-  }
-}
-
-/** Runs provision-compose's main. */
-export async function provision(settings: ProvisionSettings = getSettings()): Promise<void> {
+/** Resolve: the environment, its outputs and hand-off, and the state post needs (saved first). */
+export function resolveProvision(settings: ProvisionSettings): ProvisionRun {
   const environment = resolveEnvironment(settings.name, settings.prNumber);
   const name = environment.name;
-  const dir = actionDir(ACTION, name);
-  const report = new ActionReport(ACTION, environment, dir);
+  const dir = actionDir(environment.context.runnerTemp, ACTION, name);
   core.setOutput(OUTPUTS.environmentName, name);
   core.setOutput(OUTPUTS.projectName, name);
   core.setOutput(OUTPUTS.concurrencyKey, environment.concurrencyKey);
@@ -91,13 +70,6 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   core.exportVariable(ENV_COMPOSE_PROJECT, name);
   if (settings.keep) core.exportVariable(ENV_KEEP, 'true');
   const overridePath = join(dir, 'compose.ephemeral.yaml');
-  const project: ProjectRef = {
-    name,
-    files: settings.files,
-    projectDirectory: settings.projectDirectory,
-    profiles: settings.profiles,
-    envFiles: settings.envFiles,
-  };
   const state: ComposeState = {
     environment: name,
     files: [...settings.files, overridePath],
@@ -110,137 +82,142 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     startedAt: new Date().toISOString(),
   };
   // Saved first: whatever happens next, post knows what to clean.
-  core.saveState(STATE_KEY, JSON.stringify(state));
+  saveState(STATE_KEY, state);
   core.info(`Environment: ${name} (${environment.source}); concurrency key: ${environment.concurrencyKey}`);
+  const project: ProjectRef = {
+    name,
+    files: settings.files,
+    projectDirectory: settings.projectDirectory,
+    profiles: settings.profiles,
+    envFiles: settings.envFiles,
+  };
+  return { environment, name, dir, project, overridePath };
+}
 
-  let compose: DockerCompose | null = null;
-  let model: ComposeModel | null = null;
-  let services: ServiceMap = {};
-  let created = false;
-  try {
-    compose = new DockerCompose(await detectCompose());
-    const docker = new Docker();
-    core.info(`Compose ${compose.binary.version} (${compose.binary.argv.join(' ')})`);
-    const ready = compose;
-    model = await report.time('config', () =>
-      core.group('Resolve the Compose configuration', async () => {
-        const result = await ready.tryRun(project, configArgs(), { timeoutMs: 60_000 });
-        if (result.exitCode !== 0) {
-          throw new UserInputError(
-            'compose-files',
-            `docker compose config rejected the configuration: ${result.stderr.trim().slice(-1500)}`,
-            'fix the compose file(s) so that `docker compose config` succeeds',
-          );
-        }
-        return JSON.parse(result.stdout) as ComposeModel;
-      }),
-    );
-    registerModelSecrets(model);
-    const known = Object.keys(model.services ?? {});
-    const unknown = settings.services.filter((s) => !known.includes(s));
-    if (unknown.length > 0) {
-      throw new UserInputError(
-        'services',
-        `unknown service(s) ${unknown.join(', ')}`,
-        `use services from the compose file(s): ${known.join(', ')}`,
-      );
-    }
-    await assertNotForeign(docker, name);
-    const now = Date.now();
-    const createdAtMs = (await existingCreatedAt(docker, name)) ?? now;
-    const facts = {
-      environment: name,
-      repository: environment.context.repository,
-      prNumber: environment.prNumber,
-      headSha: environment.context.headSha,
-      runId: environment.context.runId,
-      createdAtMs,
+/** Prepare: the model, the guards and the override; hands the files on. Returns the model. */
+export async function prepare(
+  tools: ProvisionTools,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  report: ActionReport,
+): Promise<ComposeModel> {
+  const model = await report.time('config', () =>
+    core.group('Resolve the Compose configuration', () => resolveModel(tools.compose, run.project)),
+  );
+  checkServices(model, settings.services);
+  await assertNotForeign(tools.docker, run.name);
+  const now = Date.now();
+  const context = run.environment.context;
+  writeOverride({
+    model,
+    facts: {
+      environment: run.name,
+      repository: context.repository,
+      prNumber: run.environment.prNumber,
+      headSha: context.headSha,
+      runId: context.runId,
+      createdAtMs: (await existingCreatedAt(tools.docker, run.name)) ?? now,
       deployedAtMs: now,
       ttlMs: settings.ttlMs,
-    };
-    const plan = planIsolation(model, {
-      allowFixedPorts: settings.allowFixedPorts,
-      containerLabels: deployLabels(facts),
-      resourceLabels: stableLabels(facts),
-    });
-    if (plan.rewrites.length > 0 && !versionAtLeast(compose.binary.version, OVERRIDE_TAG_MIN)) {
-      throw new SetupError(
-        `Compose ${compose.binary.version} cannot replace fixed host ports (the override needs Compose ≥ ${OVERRIDE_TAG_MIN})`,
-        'upgrade Compose, or set allow-fixed-ports: true (then two environments on one host collide on those ports)',
-      );
-    }
-    for (const warning of plan.warnings) report.warn(warning);
-    for (const r of plan.rewrites)
-      core.info(
-        `Isolation: ${r.service} host port ${r.published} → ephemeral (container ${r.target}/${r.protocol})`,
-      );
-    writeFileSync(overridePath, plan.overrideYaml);
-    project.files = [...settings.files, overridePath];
-    core.exportVariable(ENV_COMPOSE_FILES, project.files.join('\n'));
-    core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
+    },
+    allowFixedPorts: settings.allowFixedPorts,
+    binary: tools.compose.binary,
+    path: run.overridePath,
+    warn: (message) => report.warn(message),
+    log: (line) => core.info(line),
+  });
+  run.project.files = [...settings.files, run.overridePath];
+  core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
+  core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
+  return model;
+}
 
-    created = true;
-    await report.time('up', () =>
-      core.group(`docker compose up (build: ${settings.build}, pull: ${settings.pull})`, () =>
-        ready.run(
-          project,
-          upArgs({ build: settings.build, pull: settings.pull, services: settings.services }),
-          {
-            timeoutMs: settings.upTimeoutMs,
-            onLine: (line) => core.info(line),
-            onStderrLine: (line) => core.info(line),
-          },
-        ),
+/** Up: `docker compose up --detach`, its progress streamed to the log. */
+export async function up(
+  compose: DockerCompose,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  report: ActionReport,
+) {
+  await report.time('up', () =>
+    core.group(`docker compose up (build: ${settings.build}, pull: ${settings.pull})`, () =>
+      compose.run(
+        run.project,
+        upArgs({ build: settings.build, pull: settings.pull, services: settings.services }),
+        {
+          timeoutMs: settings.upTimeoutMs,
+          onLine: (line) => core.info(line),
+          onStderrLine: (line) => core.info(line),
+        },
       ),
+    ),
+  );
+}
+
+/** Wait: every expected service ready (or done), unless `wait: false`; returns the services as they are. */
+export async function waitReady(
+  compose: DockerCompose,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  known: string[],
+  report: ActionReport,
+): Promise<ServiceMap> {
+  if (!settings.wait) return readServices(compose, run.project, known);
+  return report.time('wait', () =>
+    waitForServices(compose, run.project, known, {
+      only: settings.services.length > 0 ? settings.services : known,
+      deadlineMs: settings.waitTimeoutMs,
+      intervalMs: 500,
+      onChange: (lines) => core.info(`Services: ${lines.join(' | ')}`),
+    }),
+  );
+}
+
+/** Report: the services in the report, the `services` output and the hand-off. */
+function publishServices(section: ServicesSection, services: ServiceMap, handOff: boolean): void {
+  section.services = services;
+  const json = JSON.stringify(services);
+  core.setOutput(OUTPUTS.services, json);
+  if (handOff) core.exportVariable(ENV_SERVICES, json);
+}
+
+/** Runs provision-compose's main. */
+export async function provision(settings: ProvisionSettings = getSettings()): Promise<void> {
+  const run = resolveProvision(settings);
+  const report = new ActionReport(ACTION, run.environment, run.dir);
+  const section = report.add(new ServicesSection());
+  let tools: ProvisionTools | null = null;
+  let model: ComposeModel | null = null;
+  let started = false;
+  const diagnose = async (error: unknown) => {
+    if (error instanceof ServiceFailedError) section.services = error.services;
+    if (!tools || !started) return undefined;
+    const compose = tools.compose;
+    const bundle = await core.group('Diagnostics', () =>
+      collectComposeDiagnostics(compose, run.project, join(run.dir, 'diagnostics'), model, {
+        ...COMPOSE_DIAGNOSTICS_LIMITS,
+        tailLines: settings.logLines,
+      }),
     );
-    const expected = settings.services.length > 0 ? settings.services : known;
-    if (settings.wait) {
-      services = await report.time('wait', () =>
-        waitForServices(ready, project, known, {
-          only: expected,
-          deadlineMs: settings.waitTimeoutMs,
-          intervalMs: 500,
-          onChange: (lines) => core.info(`Services: ${lines.join(' | ')}`),
-        }),
-      );
-    } else {
-      services = await readServices(ready, project, known);
-    }
-    report.data.services = services;
-    const json = JSON.stringify(services);
-    core.setOutput(OUTPUTS.services, json);
-    core.exportVariable(ENV_SERVICES, json);
-    core.info(`Environment ${name} is up in ${formatMs(report.timings.up! + (report.timings.wait ?? 0))}:`);
+    core.setOutput(OUTPUTS.diagnosticsPath, bundle.dir);
+    if (bundle.excerpt) core.error(`Environment ${run.name} failed:\n${bundle.excerpt}`, { title: ACTION });
+    const services = Object.keys(bundle.services).length > 0 ? bundle.services : section.services;
+    if (Object.keys(services).length > 0) publishServices(section, services, false);
+    return bundle;
+  };
+  const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
+  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
+    tools = { compose: new DockerCompose(await detectCompose()), docker: new Docker() };
+    core.info(`Compose ${tools.compose.binary.version} (${tools.compose.binary.argv.join(' ')})`);
+    model = await prepare(tools, run, settings, report);
+    started = true;
+    await up(tools.compose, run, settings, report);
+    const services = await waitReady(tools.compose, run, settings, Object.keys(model.services ?? {}), report);
+    publishServices(section, services, true);
+    core.info(
+      `Environment ${run.name} is up in ${formatMs((report.timings.up ?? 0) + (report.timings.wait ?? 0))}:`,
+    );
     for (const line of describe(services)) core.info(`  ${line}`);
-    const path = await report.finish({ result: 'success', upload: settings.uploadReport });
-    core.setOutput(OUTPUTS.reportPath, path);
-  } catch (error) {
-    if (error instanceof ServiceFailedError) services = error.services;
-    const result = isCancelled() ? 'cancelled' : 'failure';
-    let diagnostics: Awaited<ReturnType<typeof collectComposeDiagnostics>> | undefined;
-    if (compose && created) {
-      diagnostics = await core.group('Diagnostics', () =>
-        collectComposeDiagnostics(compose!, project, join(dir, 'diagnostics'), model, {
-          ...DEFAULT_LIMITS,
-          tailLines: settings.logLines,
-        }),
-      );
-      services = Object.keys(diagnostics.services).length > 0 ? diagnostics.services : services;
-      core.setOutput(OUTPUTS.diagnosticsPath, diagnostics.dir);
-      if (diagnostics.excerpt)
-        core.error(`Environment ${name} failed:\n${diagnostics.excerpt}`, { title: 'provision-compose' });
-    }
-    if (Object.keys(services).length > 0) {
-      report.data.services = services;
-      core.setOutput(OUTPUTS.services, JSON.stringify(services));
-    }
-    const path = await report.finish({
-      result,
-      error,
-      upload: settings.uploadReport,
-      ...(diagnostics ? { bundle: diagnostics } : {}),
-    });
-    core.setOutput(OUTPUTS.reportPath, path);
-    throw error;
-  }
+    return 'success';
+  });
 }

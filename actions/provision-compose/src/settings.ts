@@ -4,11 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
-import type { BuildPolicy, PullPolicy } from '../../shared/src/compose.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import { Inputs } from '../../shared/src/inputs.js';
-import { INPUTS } from './contract.js';
+import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.js';
+import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { DEFAULTS, INPUTS } from './contract.js';
 
 /** Typed settings. Durations in ms. Paths absolute. */
 export interface ProvisionSettings {
@@ -51,14 +52,16 @@ export function defaultFiles(dir: string): string[] {
 
 /**
  * Reads and validates the inputs.
+ * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
  * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
  * @throws UserInputError for any bad input, naming it
  */
 export function getSettings(
-  inputs = new Inputs(),
-  workspace = process.env.GITHUB_WORKSPACE ?? process.cwd(),
+  source: InputSource = actionInputs,
+  workspace = readRunContext().workspace,
 ): ProvisionSettings {
-  const projectDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory, '.'));
+  const inputs = new Inputs(source, DEFAULTS);
+  const projectDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory));
   if (!existsSync(projectDirectory)) {
     throw new UserInputError(
       INPUTS.workingDirectory,
@@ -93,7 +96,7 @@ export function getSettings(
     if (!existsSync(file))
       throw new UserInputError(INPUTS.envFiles, `file "${file}" does not exist`, 'fix the path or remove it');
   }
-  const ttlMs = inputs.ttlMs(INPUTS.ttl, '72h');
+  const ttlMs = inputs.ttlMs(INPUTS.ttl);
   const prNumber = inputs.prNumber(INPUTS.prNumber);
   return Object.freeze({
     files,
@@ -101,18 +104,18 @@ export function getSettings(
     services: inputs.list(INPUTS.services),
     profiles: inputs.list(INPUTS.profiles),
     envFiles,
-    build: inputs.choice(INPUTS.build, ['auto', 'always', 'never'] as const, 'auto'),
-    pull: inputs.choice(INPUTS.pull, ['missing', 'always', 'never'] as const, 'missing'),
-    wait: inputs.boolean(INPUTS.wait, true),
-    waitTimeoutMs: inputs.durationMs(INPUTS.waitTimeout, 300_000, 1000, 6 * 3_600_000),
-    upTimeoutMs: inputs.durationMs(INPUTS.upTimeout, 900_000, 1000, 6 * 3_600_000),
+    build: inputs.choice(INPUTS.build, ['auto', 'always', 'never'] as const),
+    pull: inputs.choice(INPUTS.pull, ['missing', 'always', 'never'] as const),
+    wait: inputs.boolean(INPUTS.wait),
+    waitTimeoutMs: inputs.durationMs(INPUTS.waitTimeout, 1000, 6 * 3_600_000),
+    upTimeoutMs: inputs.durationMs(INPUTS.upTimeout, 1000, 6 * 3_600_000),
     ttlMs,
     name: inputs.string(INPUTS.name),
     prNumber,
-    keep: inputs.boolean(INPUTS.keep, false),
-    allowFixedPorts: inputs.boolean(INPUTS.allowFixedPorts, false),
-    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000),
-    logLines: inputs.integer(INPUTS.logLines, 500, 1, 100_000),
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    keep: inputs.boolean(INPUTS.keep),
+    allowFixedPorts: inputs.boolean(INPUTS.allowFixedPorts),
+    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000),
+    logLines: inputs.integer(INPUTS.logLines, 1, 100_000),
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
   });
 }

@@ -1,4 +1,4 @@
-/** teardown's input and output names; a contract test keeps them equal to action.yml. */
+/** teardown's input names with their action.yml defaults, and output names; a contract test keeps them equal to action.yml. */
 export const INPUTS = {
   name: 'name',
   prNumber: 'pr-number',
@@ -10,6 +10,18 @@ export const INPUTS = {
   uploadReport: 'upload-report',
 } as const;
 
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
+  name: '',
+  'pr-number': '',
+  mode: 'compose',
+  namespace: '',
+  kubeconfig: '',
+  context: '',
+  'down-timeout': '3m',
+  'upload-report': 'on-failure',
+};
+
 export const OUTPUTS = {
   environmentName: 'environment-name',
   status: 'status',
@@ -20,4 +32,3 @@ export const OUTPUTS = {
 
 /** Teardown modes: Compose project (default), Kubernetes namespace, or auto (see `resolveMode`). */
 export const MODES = ['compose', 'namespace', 'auto'] as const;
-export type Mode = (typeof MODES)[number];

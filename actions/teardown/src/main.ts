@@ -1,4 +1,4 @@
-import { runMain } from '../../shared/src/action.js';
+import { runMain } from '../../shared/src/runtime/run.js';
 import { teardown } from './teardown.js';
 
 await runMain(() => teardown());

@@ -1,13 +1,11 @@
 /** teardown settings: inputs read once, validated, frozen. */
-import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
-import { Inputs } from '../../shared/src/inputs.js';
-import {
-  checkNamespace,
-  ENV_NAMESPACE,
-  type KubeConnection,
-  readConnection,
-} from '../../shared/src/kube/target.js';
-import { INPUTS, MODES } from './contract.js';
+
+import { checkNamespace } from '../../shared/src/environment/names.js';
+import { type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
+import { ENV_NAMESPACE } from '../../shared/src/runtime/handoff.js';
+import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { DEFAULTS, INPUTS, MODES } from './contract.js';
 
 export interface TeardownSettings {
   /** Explicit environment name, or '' to derive it from the PR / ref exactly as provision-compose does. */
@@ -39,13 +37,20 @@ export function resolveMode(
 }
 
 /**
+ * Reads and validates the inputs.
+ * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
+ * @param env the environment, for what earlier steps handed off
  * @throws UserInputError for any bad input, naming it
  */
-export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): TeardownSettings {
+export function getSettings(
+  source: InputSource = actionInputs,
+  env: NodeJS.ProcessEnv = process.env,
+): TeardownSettings {
+  const inputs = new Inputs(source, DEFAULTS);
   const kube = readConnection(inputs.string(INPUTS.kubeconfig), inputs.string(INPUTS.context));
   const explicit = inputs.string(INPUTS.namespace);
   if (explicit) checkNamespace(INPUTS.namespace, explicit);
-  const mode = resolveMode(inputs.choice(INPUTS.mode, MODES, 'compose'), explicit, kube.kubeconfig, env);
+  const mode = resolveMode(inputs.choice(INPUTS.mode, MODES), explicit, kube.kubeconfig, env);
   const handedOff = env[ENV_NAMESPACE] ?? '';
   if (mode === 'namespace' && !explicit && handedOff)
     checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
@@ -55,7 +60,7 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
     mode,
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,
-    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000),
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000),
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
   });
 }

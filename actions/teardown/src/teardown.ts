@@ -1,137 +1,118 @@
 /**
- * teardown main: derive the environment as provision-compose / deploy-namespace do (so it works
- * stand-alone in a closed-PR workflow), refuse anything without our managed-by label, remove the rest
- * idempotently. Compose mode removes the Compose project; namespace mode uninstalls the namespace's Helm
- * releases and deletes the namespace (see shared/src/kube/namespace-teardown.ts).
+ * teardown main: derive the environment as provision-compose / deploy-namespace do (so it works stand-alone
+ * in a closed-PR workflow), then remove it with the shared removal of its kind, which refuses anything that
+ * is not this environment's: Compose mode removes the Compose project (shared/src/compose/teardown.ts),
+ * namespace mode uninstalls the namespace's Helm releases and deletes the namespace
+ * (shared/src/kube/namespace-teardown.ts). A refused or partial removal fails the step.
  */
 import * as core from '@actions/core';
-import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
-import { removedReport, teardownCompose } from '../../shared/src/compose-teardown.js';
-import { resolveEnvironment } from '../../shared/src/environment.js';
-import { UserInputError } from '../../shared/src/errors.js';
+import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
+import { teardownCompose } from '../../shared/src/compose/teardown.js';
+import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { withKubectl } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { teardownNamespace } from '../../shared/src/kube/namespace-teardown.js';
-import { withKubectl } from '../../shared/src/kube/target.js';
-import { actionDir } from '../../shared/src/paths.js';
-import type { RemovedReport } from '../../shared/src/report.js';
-import { ActionReport } from '../../shared/src/reporting.js';
+import { ActionReport } from '../../shared/src/report/action-report.js';
+import { actionDir } from '../../shared/src/report/files.js';
+import { describeRemoval, type Removal, RemovedSection } from '../../shared/src/report/removed.js';
+import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { OUTPUTS } from './contract.js';
 import { getSettings, type TeardownSettings } from './settings.js';
 
 const ACTION = 'teardown';
+
+/** Compose mode: the Compose project named after the environment. */
+async function removeComposeProject(settings: TeardownSettings, name: string): Promise<Removal> {
+  const compose = new DockerCompose(await detectCompose());
+  return core.group(`Tear down ${name}`, () =>
+    teardownCompose(compose, name, { downTimeoutMs: settings.downTimeoutMs, log: (l) => core.info(l) }),
+  );
+}
+
+/** Namespace mode: the namespace (default: the environment name) with its Helm releases. */
+async function removeNamespace(
+  settings: TeardownSettings,
+  environment: ResolvedEnvironment,
+): Promise<Removal> {
+  const namespace = settings.namespace || environment.name;
+  core.setOutput(OUTPUTS.namespace, namespace);
+  return withKubectl(settings.kube, environment.context.runnerTemp, (kubectl, target) =>
+    core.group(`Tear down namespace ${namespace}`, () =>
+      teardownNamespace(kubectl, new Helm(target), namespace, environment.name, {
+        timeoutMs: settings.downTimeoutMs,
+        log: (l) => core.info(l),
+      }),
+    ),
+  );
+}
+
+/** The `removed` output: what was removed, by kind (the namespace only when it was actually removed). */
+export function removedOutput(removal: Removal): Record<string, unknown> {
+  if (removal.kind === 'compose')
+    return { containers: removal.containers, networks: removal.networks, volumes: removal.volumes };
+  const gone = removal.status === 'removed' || removal.status === 'partial';
+  return {
+    containers: [],
+    networks: [],
+    volumes: [],
+    namespace: gone ? removal.namespace : '',
+    releases: removal.releases,
+  };
+}
+
+/**
+ * Fails the step for a refused or partial removal.
+ * @throws UserInputError (refused: the input that named it); Error (partial: the failures)
+ */
+function judge(removal: Removal, settings: TeardownSettings, name: string): void {
+  if (removal.status === 'refused') {
+    if (removal.kind === 'compose')
+      throw new UserInputError(
+        'name',
+        removal.reason ?? 'the project is not managed by ephemeral',
+        'tear it down yourself, or pass the name of an environment these actions created',
+      );
+    throw new UserInputError(
+      settings.namespace ? 'namespace' : 'name',
+      removal.reason ?? `namespace ${removal.namespace} is not managed by ephemeral`,
+      'remove it yourself, or pass the namespace of an environment these actions created (labelled ephemeral.dev/managed-by=ephemeral and ephemeral.dev/environment=<name>)',
+    );
+  }
+  if (removal.status !== 'partial') return;
+  const what =
+    removal.kind === 'compose'
+      ? `Some resources of ${name} could not be removed`
+      : `Namespace ${removal.namespace} was not fully removed`;
+  throw new Error(`${what}: ${removal.failures.join('; ')}`);
+}
 
 /** Runs teardown's main. */
 export async function teardown(settings: TeardownSettings = getSettings()): Promise<void> {
   const environment = resolveEnvironment(settings.name, settings.prNumber);
   const name = environment.name;
   core.setOutput(OUTPUTS.environmentName, name);
-  const report = new ActionReport(ACTION, environment, actionDir(ACTION, name));
-  if (settings.mode === 'namespace') return teardownNamespaceMode(settings, name, report);
-  try {
-    const compose = new DockerCompose(await detectCompose());
-    const result = await report.time('teardown', () =>
-      core.group(`Tear down ${name}`, () =>
-        teardownCompose(compose, name, { downTimeoutMs: settings.downTimeoutMs, log: (l) => core.info(l) }),
-      ),
+  const report = new ActionReport(
+    ACTION,
+    environment,
+    actionDir(environment.context.runnerTemp, ACTION, name),
+  );
+  const removed = report.add(new RemovedSection());
+  const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
+  await runWithReport({ report, upload: settings.uploadReport, onReportPath }, async () => {
+    const removal = await report.time('teardown', () =>
+      settings.mode === 'namespace'
+        ? removeNamespace(settings, environment)
+        : removeComposeProject(settings, name),
     );
-    report.data.removed = removedReport(result);
-    core.setOutput(OUTPUTS.status, result.status);
-    core.setOutput(
-      OUTPUTS.removed,
-      JSON.stringify({ containers: result.containers, networks: result.networks, volumes: result.volumes }),
-    );
-    if (result.status === 'refused') {
-      throw new UserInputError(
-        'name',
-        result.reason ?? 'the project is not managed by ephemeral',
-        'tear it down yourself, or pass the name of an environment these actions created',
-      );
-    }
-    if (result.status === 'already-gone') core.info(`Environment ${name}: already gone.`);
-    else
-      core.info(
-        `Environment ${name}: ${result.status} — ${result.containers.length} container(s), ${result.networks.length} network(s), ${result.volumes.length} volume(s).`,
-      );
-    for (const failure of result.failures) report.warn(failure);
-    if (result.status === 'partial')
-      throw new Error(`Some resources of ${name} could not be removed: ${result.failures.join('; ')}`);
-    core.setOutput(
-      OUTPUTS.reportPath,
-      await report.finish({ result: 'success', upload: settings.uploadReport }),
-    );
-  } catch (error) {
-    core.setOutput(
-      OUTPUTS.reportPath,
-      await report.finish({ result: 'failure', error, upload: settings.uploadReport }),
-    );
-    throw error;
-  }
-}
-
-/** Namespace mode: the namespace (default: the environment name) with its Helm releases. */
-async function teardownNamespaceMode(
-  settings: TeardownSettings,
-  name: string,
-  report: ActionReport,
-): Promise<void> {
-  const namespace = settings.namespace || name;
-  core.setOutput(OUTPUTS.namespace, namespace);
-  try {
-    const result = await withKubectl(settings.kube, (kubectl, target) =>
-      report.time('teardown', () =>
-        core.group(`Tear down namespace ${namespace}`, () =>
-          teardownNamespace(kubectl, new Helm(target), namespace, name, {
-            timeoutMs: settings.downTimeoutMs,
-            log: (l) => core.info(l),
-          }),
-        ),
-      ),
-    );
-    const removed: RemovedReport = {
-      status: result.status,
-      containers: [],
-      networks: [],
-      volumes: [],
-      failures: result.failures,
-      namespace,
-      releases: result.releases,
-    };
-    report.data.removed = removed;
-    core.setOutput(OUTPUTS.status, result.status);
-    core.setOutput(
-      OUTPUTS.removed,
-      JSON.stringify({
-        containers: [],
-        networks: [],
-        volumes: [],
-        namespace: result.status === 'removed' || result.status === 'partial' ? namespace : '',
-        releases: result.releases,
-      }),
-    );
-    if (result.status === 'refused') {
-      throw new UserInputError(
-        settings.namespace ? 'namespace' : 'name',
-        result.reason ?? `namespace ${namespace} is not managed by ephemeral`,
-        'remove it yourself, or pass the namespace of an environment these actions created (labelled ephemeral.dev/managed-by=ephemeral and ephemeral.dev/environment=<name>)',
-      );
-    }
-    if (result.status === 'already-gone') core.info(`Namespace ${namespace}: already gone.`);
-    else
-      core.info(
-        `Namespace ${namespace}: ${result.status} — ${result.releases.length} Helm release(s) uninstalled${result.releases.length ? ` (${result.releases.join(', ')})` : ''}.`,
-      );
-    for (const failure of result.failures) report.warn(failure);
-    if (result.status === 'partial')
-      throw new Error(`Namespace ${namespace} was not fully removed: ${result.failures.join('; ')}`);
-    core.setOutput(
-      OUTPUTS.reportPath,
-      await report.finish({ result: 'success', upload: settings.uploadReport }),
-    );
-  } catch (error) {
-    core.setOutput(
-      OUTPUTS.reportPath,
-      await report.finish({ result: 'failure', error, upload: settings.uploadReport }),
-    );
-    throw error;
-  }
+    removed.set(removal);
+    core.setOutput(OUTPUTS.status, removal.status);
+    core.setOutput(OUTPUTS.removed, JSON.stringify(removedOutput(removal)));
+    const subject = removal.kind === 'compose' ? `Environment ${name}` : `Namespace ${removal.namespace}`;
+    if (removal.status === 'already-gone') core.info(`${subject}: already gone.`);
+    else if (removal.status !== 'refused') core.info(`Teardown: ${describeRemoval(removal)}.`);
+    for (const failure of removal.failures) report.warn(failure);
+    judge(removal, settings, name);
+    return 'success';
+  });
 }

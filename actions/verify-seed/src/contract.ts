@@ -1,4 +1,4 @@
-/** verify-seed's input and output names; a contract test keeps them equal to action.yml. */
+/** verify-seed's input names with their action.yml defaults, and output names; a contract test keeps them equal to action.yml. */
 export const INPUTS = {
   spec: 'spec',
   checks: 'checks',
@@ -12,6 +12,21 @@ export const INPUTS = {
   project: 'project',
   uploadReport: 'upload-report',
 } as const;
+
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
+  spec: '',
+  checks: '',
+  'working-directory': '.',
+  'seed-command': '',
+  'seed-timeout': '5m',
+  retries: '0',
+  'retry-interval': '2s',
+  'check-timeout': '30s',
+  timeout: '5m',
+  project: '',
+  'upload-report': 'on-failure',
+};
 
 export const OUTPUTS = {
   passed: 'passed',

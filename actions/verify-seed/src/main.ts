@@ -1,4 +1,4 @@
-import { runMain } from '../../shared/src/action.js';
+import { runMain } from '../../shared/src/runtime/run.js';
 import { verifySeed } from './verify.js';
 
 await runMain(() => verifySeed());

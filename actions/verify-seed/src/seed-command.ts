@@ -11,9 +11,9 @@
 import { delimiter } from 'node:path';
 import * as core from '@actions/core';
 import { parse as parseYaml } from 'yaml';
-import { type RunResult, run } from '../../shared/src/cli.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import { redact } from '../../shared/src/secrets.js';
+import { type RunResult, run } from '../../shared/src/exec/cli.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { redact } from '../../shared/src/runtime/secrets.js';
 
 /**
  * Parses the `seed-command` input; [] when empty.

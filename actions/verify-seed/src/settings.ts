@@ -4,21 +4,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import {
-  ENV_COMPOSE_DIRECTORY,
-  ENV_COMPOSE_FILES,
-  ENV_COMPOSE_PROJECT,
-  ENV_ENVIRONMENT,
-  ENV_SERVICES,
-} from '../../shared/src/handoff.js';
-import { Inputs } from '../../shared/src/inputs.js';
-import { servicesFromEnv } from '../../shared/src/placeholders.js';
+import { handedOffProject } from '../../shared/src/compose/handed-off.js';
+import { servicesFromEnv } from '../../shared/src/compose/placeholders.js';
+import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { ENV_SERVICES } from '../../shared/src/runtime/handoff.js';
+import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
 import type { Timing } from './checks/schedule.js';
 import { needsServiceExec } from './connections/open.js';
 import { type ResolvedSpec, resolveSpec } from './connections/resolve.js';
-import { INPUTS } from './contract.js';
+import { DEFAULTS, INPUTS } from './contract.js';
 import { parseSeedCommand } from './seed-command.js';
 import { parseSpec } from './spec/parse.js';
 
@@ -41,16 +37,19 @@ export interface VerifySettings {
 
 /**
  * Reads and validates the inputs and the spec.
+ * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
+ * @param env the environment: the spec's `${VAR}`s and what earlier steps handed off
  * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
  * @throws UserInputError for a bad input (naming it and the fix); SpecError (a UserInputError) for a bad
  *   spec, listing every problem with file, line and column
  */
 export function getSettings(
-  inputs = new Inputs(),
+  source: InputSource = actionInputs,
   env: NodeJS.ProcessEnv = process.env,
-  workspace = env.GITHUB_WORKSPACE || process.cwd(),
+  workspace = readRunContext(env).workspace,
 ): VerifySettings {
-  const workingDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory, '.'));
+  const inputs = new Inputs(source, DEFAULTS);
+  const workingDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory));
   if (!existsSync(workingDirectory))
     throw new UserInputError(
       INPUTS.workingDirectory,
@@ -88,7 +87,8 @@ export function getSettings(
     env,
   });
   const spec = resolveSpec(parsed, env, servicesFromEnv(env[ENV_SERVICES]), specInput);
-  const project = inputs.string(INPUTS.project, env[ENV_ENVIRONMENT] || env[ENV_COMPOSE_PROJECT] || '');
+  const compose = handedOffProject(inputs.string(INPUTS.project), env);
+  const project = compose.project;
   if (project === '' && needsServiceExec(Object.values(spec.resolved))) {
     const names = Object.values(spec.resolved)
       .filter((c) => c.exec)
@@ -99,23 +99,20 @@ export function getSettings(
       'run provision-compose earlier in this job, or set "project"',
     );
   }
-  const files = (env[ENV_COMPOSE_FILES] ?? '').split('\n').filter(Boolean);
-  const deadlineMs = inputs.durationMs(INPUTS.timeout, 300_000, 1000, 6 * 3_600_000);
+  const deadlineMs = inputs.durationMs(INPUTS.timeout, 1000, 6 * 3_600_000);
   return Object.freeze({
     spec,
     specInput,
     workingDirectory,
     seedCommand: parseSeedCommand(INPUTS.seedCommand, inputs.string(INPUTS.seedCommand)),
-    seedTimeoutMs: inputs.durationMs(INPUTS.seedTimeout, 300_000, 1000, 6 * 3_600_000),
+    seedTimeoutMs: inputs.durationMs(INPUTS.seedTimeout, 1000, 6 * 3_600_000),
     timing: {
       deadlineMs,
-      checkTimeoutMs: inputs.durationMs(INPUTS.checkTimeout, 30_000, 100, 3_600_000),
-      retries: inputs.integer(INPUTS.retries, 0, 0, 1000),
-      retryIntervalMs: inputs.durationMs(INPUTS.retryInterval, 2000, 0, 600_000),
+      checkTimeoutMs: inputs.durationMs(INPUTS.checkTimeout, 100, 3_600_000),
+      retries: inputs.integer(INPUTS.retries, 0, 1000),
+      retryIntervalMs: inputs.durationMs(INPUTS.retryInterval, 0, 600_000),
     },
-    project,
-    composeFiles: project === (env[ENV_ENVIRONMENT] ?? '') ? files : [],
-    composeDirectory: env[ENV_COMPOSE_DIRECTORY] ?? '',
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    ...compose,
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
   });
 }

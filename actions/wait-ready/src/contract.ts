@@ -1,4 +1,4 @@
-/** wait-ready's input and output names; a contract test keeps them equal to action.yml. */
+/** wait-ready's input names with their action.yml defaults, and output names; a contract test keeps them equal to action.yml. */
 export const INPUTS = {
   url: 'url',
   expectStatus: 'expect-status',
@@ -22,6 +22,31 @@ export const INPUTS = {
   consecutive: 'consecutive',
   uploadReport: 'upload-report',
 } as const;
+
+/** Every input's default, as action.yml declares it (the code has no other fallback). */
+export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
+  url: '',
+  'expect-status': '200-399',
+  'expect-json': '',
+  'expect-commit': '',
+  headers: '',
+  'insecure-tls': 'false',
+  tcp: '',
+  'compose-services': '',
+  rollout: '',
+  probes: '',
+  project: '',
+  namespace: '',
+  kubeconfig: '',
+  context: '',
+  timeout: '5m',
+  'attempt-timeout': '5s',
+  interval: '1s',
+  'max-interval': '5s',
+  backoff: '1.5',
+  consecutive: '1',
+  'upload-report': 'on-failure',
+};
 
 export const OUTPUTS = {
   ready: 'ready',

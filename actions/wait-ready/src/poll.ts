@@ -3,10 +3,11 @@
  * a row, or the global deadline passes. No blind sleeps: the next attempt starts `interval` after the
  * previous one started (or at once if it took longer), so a service is seen ready at most one interval
  * (plus the attempt's own latency) after it became ready. After each failure the interval grows by
- * `backoff`, capped at `maxInterval`. The clock and sleep are injectable for unit tests.
+ * `backoff`, capped at `maxInterval`. The clock is injectable for unit tests.
  */
-
-import type { ProbeReport } from '../../shared/src/report.js';
+import { type Clock, realClock, withTimeout } from '../../shared/src/runtime/clock.js';
+import { errorMessage } from '../../shared/src/runtime/errors.js';
+import type { ProbeReport } from './report.js';
 
 /** One attempt's outcome. `detail` is the last response or error, for the report (bounded by the probe). */
 export interface AttemptResult {
@@ -37,17 +38,6 @@ export interface Timing {
 /** One probe's outcome: the report's probe entry (times in ms). */
 export type ProbeOutcome = ProbeReport;
 
-/** The clock and sleep used by the engine. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
-
 /** The delay before attempt n+1 after `failures` failures in a row: interval × backoff^failures, capped. */
 export function nextInterval(
   timing: Pick<Timing, 'intervalMs' | 'maxIntervalMs' | 'backoff'>,
@@ -59,22 +49,16 @@ export function nextInterval(
   );
 }
 
+/** One attempt, bounded by `timeoutMs`; a thrown error is a failed attempt. */
 async function attemptWithTimeout(probe: Probe, timeoutMs: number): Promise<AttemptResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    return await Promise.race([
-      probe.attempt(controller.signal),
-      new Promise<AttemptResult>((resolve) =>
-        controller.signal.addEventListener('abort', () =>
-          resolve({ ok: false, detail: `attempt timed out after ${timeoutMs} ms` }),
-        ),
-      ),
-    ]);
+    return await withTimeout<AttemptResult>(
+      (signal) => probe.attempt(signal),
+      timeoutMs,
+      () => ({ ok: false, detail: `attempt timed out after ${timeoutMs} ms` }),
+    );
   } catch (error) {
-    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
+    return { ok: false, detail: errorMessage(error) };
   }
 }
 

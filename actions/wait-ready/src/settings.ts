@@ -1,20 +1,18 @@
 /** wait-ready settings: inputs read once, validated, frozen; probes parsed before the first attempt. */
-import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import {
-  ENV_COMPOSE_DIRECTORY,
-  ENV_COMPOSE_FILES,
-  ENV_COMPOSE_PROJECT,
-  ENV_ENVIRONMENT,
-  ENV_SERVICES,
-} from '../../shared/src/handoff.js';
-import { Inputs } from '../../shared/src/inputs.js';
-import { defaultNamespace, type KubeConnection, readConnection } from '../../shared/src/kube/target.js';
-import { servicesFromEnv } from '../../shared/src/placeholders.js';
-import { INPUTS } from './contract.js';
+
+import { handedOffProject } from '../../shared/src/compose/handed-off.js';
+import { servicesFromEnv } from '../../shared/src/compose/placeholders.js';
+import { checkNamespace } from '../../shared/src/environment/names.js';
+import { defaultNamespace, type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
+import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { ENV_SERVICES } from '../../shared/src/runtime/handoff.js';
+import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { DEFAULTS, INPUTS } from './contract.js';
 import type { Timing } from './poll.js';
-import { type ProbeSpec, parseProbesYaml, parseSimpleInputs } from './spec.js';
-import { checkNamespace, isKubeSpec, parseRolloutInput } from './spec-kube.js';
+import { type ProbeSpec, parseSimpleInputs } from './spec.js';
+import { isKubeSpec, parseRolloutInput } from './spec-kube.js';
+import { parseProbesYaml } from './spec-yaml.js';
 
 /** Typed settings. */
 export interface WaitSettings {
@@ -32,11 +30,8 @@ export interface WaitSettings {
   kube: KubeConnection;
 }
 
-/**
- * Reads and validates the inputs.
- * @throws UserInputError for any bad input, naming it; also when no probe is configured
- */
-export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): WaitSettings {
+/** Every probe from the simple inputs, `rollout` and `probes`. @throws UserInputError when there is none */
+function readProbes(inputs: Inputs, env: NodeJS.ProcessEnv): ProbeSpec[] {
   const services = servicesFromEnv(env[ENV_SERVICES]);
   const probes = [
     ...parseSimpleInputs(
@@ -46,7 +41,7 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
         expectJson: inputs.string(INPUTS.expectJson),
         expectCommit: inputs.string(INPUTS.expectCommit),
         headers: inputs.string(INPUTS.headers),
-        insecureTls: inputs.boolean(INPUTS.insecureTls, false),
+        insecureTls: inputs.boolean(INPUTS.insecureTls),
         tcp: inputs.list(INPUTS.tcp),
         composeServices: inputs.list(INPUTS.composeServices),
       },
@@ -62,11 +57,15 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
       'set at least one of url, tcp, compose-services, rollout or probes',
     );
   }
-  const kube = readConnection(inputs.string(INPUTS.kubeconfig), inputs.string(INPUTS.context));
-  const explicitNamespace = inputs.string(INPUTS.namespace);
-  if (explicitNamespace) checkNamespace(INPUTS.namespace, explicitNamespace);
+  return probes;
+}
+
+/** The default namespace of the Kubernetes probes ('' without any). @throws UserInputError when none is known */
+function readNamespace(inputs: Inputs, probes: ProbeSpec[], env: NodeJS.ProcessEnv): string {
+  const explicit = inputs.string(INPUTS.namespace);
+  if (explicit) checkNamespace(INPUTS.namespace, explicit);
   const kubeProbes = probes.filter(isKubeSpec);
-  const namespace = kubeProbes.length > 0 ? defaultNamespace(explicitNamespace, env) : '';
+  const namespace = kubeProbes.length > 0 ? defaultNamespace(explicit, env) : '';
   if (kubeProbes.some((p) => p.namespace === '') && namespace === '') {
     throw new UserInputError(
       INPUTS.namespace,
@@ -74,9 +73,14 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
       'run deploy-namespace earlier in this job (it exports EPHEMERAL_NAMESPACE), or set "namespace"',
     );
   }
-  if (kubeProbes.length > 0 && !explicitNamespace && namespace)
+  if (kubeProbes.length > 0 && !explicit && namespace)
     checkNamespace(`${INPUTS.namespace} (from the environment)`, namespace);
-  const project = inputs.string(INPUTS.project, env[ENV_ENVIRONMENT] || env[ENV_COMPOSE_PROJECT] || '');
+  return namespace;
+}
+
+/** The Compose project of the compose/exec/log probes. @throws UserInputError when they need one and none is known */
+function readProject(inputs: Inputs, probes: ProbeSpec[], env: NodeJS.ProcessEnv): string {
+  const { project } = handedOffProject(inputs.string(INPUTS.project), env);
   if (project === '' && probes.some((p) => p.kind === 'compose' || p.kind === 'exec' || p.kind === 'log')) {
     throw new UserInputError(
       'project',
@@ -84,8 +88,13 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
       'run provision-compose earlier in this job, or set "project"',
     );
   }
-  const intervalMs = inputs.durationMs(INPUTS.interval, 1000, 50, 600_000);
-  const backoff = Number(inputs.string(INPUTS.backoff, '1.5'));
+  return project;
+}
+
+/** The deadline, attempt timeout, interval, backoff and streak. */
+function readTiming(inputs: Inputs): Timing {
+  const intervalMs = inputs.durationMs(INPUTS.interval, 50, 600_000);
+  const backoff = Number(inputs.string(INPUTS.backoff));
   if (!Number.isFinite(backoff) || backoff < 1 || backoff > 10) {
     throw new UserInputError(
       INPUTS.backoff,
@@ -93,21 +102,38 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
       'use e.g. 1 (no backoff) or 1.5',
     );
   }
-  const files = (env[ENV_COMPOSE_FILES] ?? '').split('\n').filter(Boolean);
+  return {
+    deadlineMs: inputs.durationMs(INPUTS.timeout, 100, 6 * 3_600_000),
+    attemptTimeoutMs: inputs.durationMs(INPUTS.attemptTimeout, 50, 600_000),
+    intervalMs,
+    // A cap below the interval means the interval never grows (nextInterval reads it so too).
+    maxIntervalMs: Math.max(inputs.durationMs(INPUTS.maxInterval, 0, 3_600_000), intervalMs),
+    backoff,
+    consecutive: inputs.integer(INPUTS.consecutive, 1, 100),
+  };
+}
+
+/**
+ * Reads and validates the inputs.
+ * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
+ * @param env the environment, for what earlier steps handed off
+ * @throws UserInputError for any bad input, naming it; also when no probe is configured
+ */
+export function getSettings(
+  source: InputSource = actionInputs,
+  env: NodeJS.ProcessEnv = process.env,
+): WaitSettings {
+  const inputs = new Inputs(source, DEFAULTS);
+  const probes = readProbes(inputs, env);
+  const kube = readConnection(inputs.string(INPUTS.kubeconfig), inputs.string(INPUTS.context));
+  const namespace = readNamespace(inputs, probes, env);
+  const compose = handedOffProject(readProject(inputs, probes, env), env);
+  const timing = readTiming(inputs);
   return Object.freeze({
     probes,
-    timing: {
-      deadlineMs: inputs.durationMs(INPUTS.timeout, 300_000, 100, 6 * 3_600_000),
-      attemptTimeoutMs: inputs.durationMs(INPUTS.attemptTimeout, 5000, 50, 600_000),
-      intervalMs,
-      maxIntervalMs: inputs.durationMs(INPUTS.maxInterval, 10_000, intervalMs, 3_600_000),
-      backoff,
-      consecutive: inputs.integer(INPUTS.consecutive, 1, 1, 100),
-    },
-    project,
-    composeFiles: project === (env[ENV_ENVIRONMENT] ?? '') ? files : [],
-    composeDirectory: env[ENV_COMPOSE_DIRECTORY] ?? '',
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    timing,
+    ...compose,
+    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
     namespace,
     kube,
   });

@@ -11,11 +11,9 @@
  *   namespace: tools             # any of them: default the environment's namespace
  * ```
  */
-import { UserInputError } from '../../shared/src/errors.js';
-import { ROLLOUT_KINDS } from '../../shared/src/kube/readiness.js';
-import { checkNamespace } from '../../shared/src/kube/target.js';
-
-export { checkNamespace };
+import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
+import { ROLLOUT_KIND_ALIASES } from '../../shared/src/kube/readiness.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
 
 export const KUBE_KINDS = ['rollout', 'pods', 'endpoints', 'job'] as const;
 export type KubeKind = (typeof KUBE_KINDS)[number];
@@ -33,19 +31,14 @@ export interface KubeSpec {
   min: number;
 }
 
-/** DNS-1123 subdomain (object names): lowercase alphanumerics, `-` and `.`, at most 253. */
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** DNS-1123 label (Service names): at most 63. */
-const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * Parses `kind/name` of a rollout (`deployment/api`, `sts/db`).
  * @throws UserInputError naming `input`
  */
 export function parseWorkload(input: string, text: string): { workload: KubeSpec['workload']; name: string } {
   const [kind, name, extra] = text.trim().split('/');
-  const workload = ROLLOUT_KINDS[(kind ?? '').toLowerCase()];
-  if (!workload || !name || extra !== undefined || !SUBDOMAIN.test(name)) {
+  const workload = ROLLOUT_KIND_ALIASES[(kind ?? '').toLowerCase()];
+  if (!workload || !name || extra !== undefined || !isDnsSubdomain(name)) {
     throw new UserInputError(
       input,
       `"${text}" is not a workload`,
@@ -111,7 +104,8 @@ export function parseKubeItem(
     case 'endpoints':
     case 'job': {
       const target = value.trim();
-      if (!(kind === 'endpoints' ? LABEL : SUBDOMAIN).test(target))
+      // Service names are DNS-1123 labels; Job names subdomains.
+      if (!(kind === 'endpoints' ? isDnsLabel(target) : isDnsSubdomain(target)))
         throw new UserInputError(
           where,
           `"${target}" is not a ${kind === 'job' ? 'Job' : 'Service'} name`,

@@ -25,12 +25,12 @@
  *   namespace: tools                # optional on any Kubernetes probe
  * ```
  */
-import type { ServiceMap } from '../../shared/src/compose-status.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import { expandPlaceholders } from '../../shared/src/placeholders.js';
-import { parseYamlInput, type YamlInput } from '../../shared/src/yaml-input.js';
-import { KUBE_KINDS, type KubeSpec, parseKubeItem } from './spec-kube.js';
-import { parseStatus, type StatusMatcher } from './status.js';
+import { expandPlaceholders } from '../../shared/src/compose/placeholders.js';
+import type { ServiceMap } from '../../shared/src/compose/status.js';
+import { parseStatus, type StatusMatcher } from '../../shared/src/expect/http-status.js';
+import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { parseYamlInput, type YamlInput } from '../../shared/src/runtime/yaml-input.js';
+import { KUBE_KINDS, type KubeSpec } from './spec-kube.js';
 
 export type { KubeSpec } from './spec-kube.js';
 
@@ -72,8 +72,10 @@ export interface LogSpec {
 }
 export type ProbeSpec = HttpSpec | TcpSpec | ComposeSpec | ExecSpec | LogSpec | KubeSpec;
 
-const KINDS = ['http', 'tcp', 'compose', 'exec', 'log', ...KUBE_KINDS] as const;
-const DEFAULT_STATUS = '200-399';
+/** Every probe kind. */
+export const KINDS = ['http', 'tcp', 'compose', 'exec', 'log', ...KUBE_KINDS] as const;
+/** The status set an HTTP probe expects unless told otherwise. */
+export const DEFAULT_STATUS = '200-399';
 
 /**
  * Parses `host:port` (`[::1]:80` for IPv6).
@@ -135,191 +137,12 @@ export function parseHeaderLines(input: string, text: string): Record<string, st
   return headers;
 }
 
-function parseJsonOrYaml(input: string, text: string): YamlInput {
-  return parseYamlInput(input, text, 'give a JSON/YAML object, e.g. {"status": "ok"}');
-}
-
-function asRecord(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
-}
-
-function str(where: string, value: unknown, what: string): string {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number') return String(value);
-  throw new UserInputError(where, `must be ${what}`, `set ${where} to ${what}`);
-}
-
 /**
- * The `probes` YAML list. `services` resolves `{service:port}` placeholders.
- * @throws UserInputError naming `probes:line:column` and the probe's path
+ * JSON or YAML text (JSON is YAML), for an expectation or the probes list, with the positions of its nodes.
+ * @throws UserInputError naming `input:line:column` when the text does not parse
  */
-export function parseProbesYaml(text: string, services: ServiceMap): ProbeSpec[] {
-  const doc = parseJsonOrYaml('probes', text);
-  if (doc.value === null) return [];
-  if (!Array.isArray(doc.value))
-    throw new UserInputError(
-      doc.where([]),
-      'must be a YAML list',
-      'write one "- http: …" / "- tcp: …" item per probe',
-    );
-  return doc.value.map((item, index) => {
-    try {
-      return parseProbeItem(item, index, services);
-    } catch (error) {
-      throw located(error, doc);
-    }
-  });
-}
-
-/** A probe item's error (`probes[2].http`) with the line and column of that node added. */
-function located(error: unknown, doc: YamlInput): unknown {
-  const path = error instanceof UserInputError ? /^probes\[(\d+)\]((?:\.[^.]+)*)$/.exec(error.input) : null;
-  if (!path) return error;
-  const keys = (path[2] ?? '').split('.').filter(Boolean);
-  const at = `${doc.where([Number(path[1]), ...keys])} (${(error as UserInputError).input})`;
-  return new UserInputError(at, (error as UserInputError).problem, (error as UserInputError).fix);
-}
-
-function parseProbeItem(item: unknown, index: number, services: ServiceMap): ProbeSpec {
-  const at = `probes[${index}]`;
-  const record = asRecord(item);
-  if (!record)
-    throw new UserInputError(at, 'must be a mapping', 'write e.g. "- http: http://{api:8080}/health"');
-  const kinds = KINDS.filter((kind) => kind in record);
-  if (kinds.length !== 1) {
-    const unknown = Object.keys(record).filter(
-      (k) =>
-        ![
-          'name',
-          'status',
-          'json',
-          'jmespath',
-          'commit',
-          'commit-path',
-          'headers',
-          'insecure-tls',
-          'namespace',
-          'min',
-        ].includes(k),
-    );
-    throw new UserInputError(
-      at,
-      kinds.length === 0
-        ? `has no probe kind${unknown.length ? ` (unknown keys: ${unknown.join(', ')})` : ''}`
-        : `has several kinds (${kinds.join(', ')})`,
-      `give exactly one of: ${KINDS.join(', ')}`,
-    );
-  }
-  const kind = kinds[0]!;
-  const value = record[kind];
-  const name =
-    typeof record.name === 'string' && record.name.trim() ? record.name.trim() : `${kind}#${index + 1}`;
-  switch (kind) {
-    case 'rollout':
-    case 'pods':
-    case 'endpoints':
-    case 'job':
-      return parseKubeItem(kind, name, value, record, at);
-    case 'http': {
-      const url = parseUrl(
-        `${at}.http`,
-        expandPlaceholders(`${at}.http`, str(`${at}.http`, value, 'a URL'), services),
-      );
-      const headers: Record<string, string> = {};
-      const rawHeaders = record.headers === undefined ? {} : asRecord(record.headers);
-      if (!rawHeaders)
-        throw new UserInputError(
-          `${at}.headers`,
-          'must be a mapping of header names to values',
-          'write e.g. {Authorization: "Bearer x"}',
-        );
-      for (const [k, v] of Object.entries(rawHeaders)) headers[k] = String(v);
-      const jm = record.jmespath === undefined ? undefined : asRecord(record.jmespath);
-      if (record.jmespath !== undefined && (!jm || typeof jm.expression !== 'string')) {
-        throw new UserInputError(
-          `${at}.jmespath`,
-          'must be a mapping with "expression" (and optionally "equals")',
-          'write e.g. {expression: "db", equals: "up"}',
-        );
-      }
-      return {
-        kind,
-        name,
-        url,
-        status: parseStatus(
-          `${at}.status`,
-          record.status === undefined ? DEFAULT_STATUS : String(record.status),
-        ),
-        ...(record.json !== undefined ? { json: record.json } : {}),
-        ...(jm
-          ? {
-              jmespath: {
-                expression: jm.expression as string,
-                ...('equals' in jm ? { equals: jm.equals } : {}),
-              },
-            }
-          : {}),
-        ...(record.commit !== undefined && String(record.commit).trim() !== ''
-          ? { commit: String(record.commit).trim() }
-          : {}),
-        ...(typeof record['commit-path'] === 'string' ? { commitPath: record['commit-path'] } : {}),
-        headers,
-        insecureTls: record['insecure-tls'] === true,
-      };
-    }
-    case 'tcp': {
-      const where = `${at}.tcp`;
-      return {
-        kind,
-        name,
-        ...parseAddress(where, expandPlaceholders(where, str(where, value, 'host:port'), services)),
-      };
-    }
-    case 'compose': {
-      const list =
-        value === 'all' || value === null
-          ? []
-          : Array.isArray(value)
-            ? value.map(String)
-            : [str(`${at}.compose`, value, 'a service list or "all"')];
-      return { kind, name, services: list };
-    }
-    case 'exec': {
-      const spec = asRecord(value);
-      const command = spec?.command;
-      if (!spec || typeof spec.service !== 'string' || !Array.isArray(command) || command.length === 0) {
-        throw new UserInputError(
-          `${at}.exec`,
-          'must have "service" and a non-empty "command" list (argv, no shell)',
-          'write e.g. {service: db, command: [pg_isready, -U, app]}',
-        );
-      }
-      return { kind, name, service: spec.service, command: command.map(String) };
-    }
-    case 'log': {
-      const spec = asRecord(value);
-      if (!spec || typeof spec.service !== 'string' || typeof spec.pattern !== 'string') {
-        throw new UserInputError(
-          `${at}.log`,
-          'must have "service" and "pattern"',
-          'write e.g. {service: api, pattern: "listening on"}',
-        );
-      }
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(spec.pattern);
-      } catch (error) {
-        throw new UserInputError(
-          `${at}.log.pattern`,
-          `is not a valid regular expression (${(error as Error).message})`,
-          'fix the pattern',
-        );
-      }
-      return { kind, name, service: spec.service, pattern };
-    }
-  }
+export function parseJsonOrYaml(input: string, text: string): YamlInput {
+  return parseYamlInput(input, text, 'give a JSON/YAML object, e.g. {"status": "ok"}');
 }
 
 /** The simple inputs, in the order url, tcp…, compose-services. */

@@ -3,9 +3,8 @@
  * facts. Flags per https://helm.sh/docs/helm/helm_upgrade/ (v3: `--atomic`; v4 renamed it
  * `--rollback-on-failure`: https://helm.sh/docs/helm/helm_upgrade/ for 4.x).
  */
-import { mustSucceed, type RunOptions, type RunResult, run } from '../cli.js';
-import type { Runner } from '../compose.js';
-import { SetupError } from '../errors.js';
+import { mustSucceed, type Runner, type RunOptions, type RunResult, run } from '../exec/cli.js';
+import { SetupError } from '../runtime/errors.js';
 import { type KubeTarget, targetArgs } from './kubectl.js';
 
 /** Release statuses a cancelled run leaves behind (helm/helm#10599, #7476): a new upgrade refuses them. */
@@ -91,16 +90,42 @@ export function rollbackArgs(
   ];
 }
 
-/** `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). */
-export function uninstallArgs(release: string, namespace: string, timeoutS: number, wait = true): string[] {
+/**
+ * `uninstall <release> --namespace <ns> [--wait] --timeout <s>s` (pure). `timeoutS` (rounded, at least 1)
+ * bounds the uninstall hooks, and with `wait` the deletion of the release's resources.
+ */
+export function uninstallArgs(
+  release: string,
+  namespace: string,
+  timeoutS: number,
+  options: { wait: boolean } = { wait: true },
+): string[] {
   return [
     'uninstall',
     release,
     '--namespace',
     namespace,
-    ...(wait ? ['--wait'] : []),
+    ...(options.wait ? ['--wait'] : []),
     '--timeout',
-    `${timeoutS}s`,
+    `${Math.max(1, Math.round(timeoutS))}s`,
+  ];
+}
+
+/**
+ * `list --namespace <ns> [--all] --output json --max 0`: every release of a namespace, whatever its status
+ * (pure). Helm 3 needs `--all` for that; Helm 4 lists every status by default and refuses `--all`
+ * ("unknown flag"): https://helm.sh/docs/helm/helm_list/.
+ */
+export function listArgs(namespace: string, major: 3 | 4): string[] {
+  return [
+    'list',
+    '--namespace',
+    namespace,
+    ...(major === 3 ? ['--all'] : []),
+    '--output',
+    'json',
+    '--max',
+    '0',
   ];
 }
 

@@ -4,12 +4,11 @@
  * Field names per https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/.
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { UserInputError } from '../errors.js';
-import { registerSecret } from '../secrets.js';
-import { parseYamlInput } from '../yaml-input.js';
+import { UserInputError } from '../runtime/errors.js';
+import { registerSecret } from '../runtime/secrets.js';
+import { parseYamlInput } from '../runtime/yaml-input.js';
 
 const SECRET_KEYS = new Set([
   'token',
@@ -58,12 +57,14 @@ function registerLinesFirst(value: string): void {
 }
 
 /**
- * Writes the kubeconfig content to `<RUNNER_TEMP>/ephemeral-kube-XXXX/config` with mode 0600.
+ * Writes the kubeconfig content to `<runnerTemp>/ephemeral-kube-XXXX/config` with mode 0600 (masking its
+ * secrets first).
+ * @param runnerTemp RUNNER_TEMP (`RunContext.runnerTemp`): never the workspace
  * @returns the file path
  * @throws UserInputError naming `kubeconfig` (with line and column for a YAML syntax error) when the content
  *   is not a kubeconfig document
  */
-export function writeKubeconfig(content: string, env: NodeJS.ProcessEnv = process.env): string {
+export function writeKubeconfig(content: string, runnerTemp: string): string {
   maskKubeconfig(content);
   const doc = parseYamlInput(
     'kubeconfig',
@@ -77,7 +78,7 @@ export function writeKubeconfig(content: string, env: NodeJS.ProcessEnv = proces
       'pass the content of a kubeconfig file, not a path or a token',
     );
   }
-  const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), 'ephemeral-kube-'));
+  const dir = mkdtempSync(join(runnerTemp, 'ephemeral-kube-'));
   const path = join(dir, 'config');
   writeFileSync(path, content, { mode: 0o600 });
   chmodSync(path, 0o600);

@@ -2,23 +2,12 @@
  * kubectl through the exec funnel: pure argv builders (table-tested) and a small client bound to one
  * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
  */
-import { mustSucceed, type RunOptions, type RunResult, run } from '../cli.js';
-import type { Runner } from '../compose.js';
-
-/** Exported for later steps: the namespace deploy-namespace deployed to. */
-export const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
-/** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
-export const ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
+import { mustSucceed, type Runner, type RunOptions, type RunResult, run } from '../exec/cli.js';
 
 /** Which cluster: a kubeconfig file (else KUBECONFIG / ~/.kube/config) and an optional context. */
 export interface KubeTarget {
   kubeconfig?: string;
   context?: string;
-}
-
-/** Namespaces never created, labelled or deleted by the actions: `default` and every `kube-*`. */
-export function isProtectedNamespace(name: string): boolean {
-  return name === 'default' || name.startsWith('kube-');
 }
 
 /** Global flags for a target: `--kubeconfig <path>`, `--context <name>`. */
@@ -29,17 +18,40 @@ export function targetArgs(target: KubeTarget): string[] {
   ];
 }
 
-/** `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] --filename -` (pure). */
-export function applyArgs(namespace?: string): string[] {
+/** What `kubectl apply` reads: a manifest on stdin, files or directories, or a kustomization directory. */
+export type ApplySource =
+  | { stdin: true }
+  | { files: readonly string[]; recursive: boolean }
+  | { kustomize: string };
+
+/** What `applyArgs` takes. */
+export interface ApplyOptions {
+  source: ApplySource;
+  namespace?: string;
+  /** `--output name`: one `kind.group/name` line per object applied. */
+  listApplied?: boolean;
+}
+
+/**
+ * `apply --server-side --force-conflicts --field-manager ephemeral [--namespace ns] [--output name] <source>`
+ * (pure): server-side apply takes over fields another manager set, so a redeploy never stops on a conflict
+ * (https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts).
+ */
+export function applyArgs(o: ApplyOptions): string[] {
+  const source = o.source;
   return [
     'apply',
     '--server-side',
     '--force-conflicts',
     '--field-manager',
     'ephemeral',
-    ...(namespace ? ['--namespace', namespace] : []),
-    '--filename',
-    '-',
+    ...(o.namespace ? ['--namespace', o.namespace] : []),
+    ...(o.listApplied ? ['--output', 'name'] : []),
+    ...('stdin' in source
+      ? ['--filename', '-']
+      : 'kustomize' in source
+        ? ['--kustomize', source.kustomize]
+        : [...source.files.flatMap((p) => ['--filename', p]), ...(source.recursive ? ['--recursive'] : [])]),
   ];
 }
 
@@ -105,11 +117,11 @@ export class Kubectl {
    * @throws ToolError
    */
   apply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
-    return this.run(applyArgs(options.namespace), { input: manifest });
+    return this.run(applyArgs({ source: { stdin: true }, ...options }), { input: manifest });
   }
 
   /** Like `apply`, but returns the result whatever the exit code (to tell Forbidden apart). */
   tryApply(manifest: string, options: { namespace?: string } = {}): Promise<RunResult> {
-    return this.tryRun(applyArgs(options.namespace), { input: manifest });
+    return this.tryRun(applyArgs({ source: { stdin: true }, ...options }), { input: manifest });
   }
 }

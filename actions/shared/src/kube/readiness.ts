@@ -18,8 +18,8 @@ export interface Judgement {
   final?: boolean;
 }
 
-/** Workload kinds a `rollout` probe accepts, by every name kubectl accepts for them. */
-export const ROLLOUT_KINDS: Record<string, 'deployment' | 'statefulset' | 'daemonset'> = {
+/** Every name kubectl accepts for a workload kind with a rollout → the kind (a `rollout` probe takes them all). */
+export const ROLLOUT_KIND_ALIASES: Record<string, 'deployment' | 'statefulset' | 'daemonset'> = {
   deployment: 'deployment',
   deployments: 'deployment',
   deploy: 'deployment',

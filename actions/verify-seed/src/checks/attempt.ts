@@ -3,10 +3,11 @@
  * names the check's connection and, for SQL, the query and the server's message. Errors never escape: a
  * bad check is a failed check, and every other check still runs.
  */
-import type { AssertionReport } from '../../../shared/src/report-checks.js';
+
 import { type Connection, ConnectionError, RedisCommandError, SqlError } from '../connections/types.js';
 import { describeHttpExpect, evaluateHttp } from '../expect/http.js';
 import { describeSqlExpect, evaluateSql } from '../expect/sql.js';
+import type { AssertionReport } from '../report.js';
 import type { Check } from '../spec/types.js';
 import {
   describeDeclared,

@@ -2,9 +2,9 @@
  * fixture-version and isolation: whether the data is the version the repository declares, and whether it
  * belongs to this environment. Pure comparisons of what checks/source.ts read.
  */
-import { commitMatches } from '../../../shared/src/expect.js';
-import type { AssertionReport } from '../../../shared/src/report-checks.js';
+import { commitMatches } from '../../../shared/src/expect/json.js';
 import { matches, show, textOf } from '../expect/values.js';
+import type { AssertionReport } from '../report.js';
 import type { DeclaredVersion, IsolationCheck } from '../spec/types.js';
 import type { SourceValue } from './source.js';
 

@@ -2,9 +2,10 @@
  * A redis check: one key (exists, type, value, members, size) or a key pattern (how many keys match).
  * Without expectations, a key must exist and a pattern must match at least one key.
  */
-import type { AssertionReport } from '../../../shared/src/report-checks.js';
+
 import type { RedisSession } from '../connections/types.js';
 import { checkNumber, checkValue, describeNumber, describeValue, show } from '../expect/values.js';
+import type { AssertionReport } from '../report.js';
 import type { RedisCheck, RedisExpect } from '../spec/types.js';
 import { RedisReader } from './redis-reader.js';
 

@@ -3,9 +3,10 @@
  * (data may arrive asynchronously), `retryInterval` apart; each attempt is bounded by the check's timeout
  * and by what is left of the deadline. Checks run `MAX_PARALLEL` at a time, in spec order; one failing or
  * hanging check never stops the others. A check the deadline leaves no time for is reported as not run.
- * The clock and sleep are injectable for unit tests.
+ * The clock is injectable for unit tests.
  */
-import { bounded, type CheckReport } from '../../../shared/src/report-checks.js';
+import { type Clock, realClock, withTimeout } from '../../../shared/src/runtime/clock.js';
+import { bounded, type CheckReport } from '../report.js';
 import { type Evaluation, evaluationPassed, type RunnableCheck } from './attempt.js';
 
 /** Checks that run at the same time. */
@@ -20,41 +21,19 @@ export interface Timing {
   retryIntervalMs: number;
 }
 
-/** Clock and sleep (ms). */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
-
 /** Time the connection gets less than the attempt, so its own timeout error (more precise) comes first. */
 const DRIVER_MARGIN_MS = 200;
 
-async function attemptWithTimeout(runnable: RunnableCheck, timeoutMs: number): Promise<Evaluation> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<Evaluation>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({
-        assertions: [],
-        error: `no answer from connection "${runnable.check.connection}" (${runnable.target}) within ${Math.round(timeoutMs)} ms (the check's timeout, or what was left of the deadline)`,
-      });
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      runnable.attempt(controller.signal, Math.max(100, timeoutMs - DRIVER_MARGIN_MS)),
-      expired,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
+/** One attempt bounded by `timeoutMs` (a runnable check never throws: errors are evaluations). */
+function attemptWithTimeout(runnable: RunnableCheck, timeoutMs: number): Promise<Evaluation> {
+  return withTimeout<Evaluation>(
+    (signal) => runnable.attempt(signal, Math.max(100, timeoutMs - DRIVER_MARGIN_MS)),
+    timeoutMs,
+    () => ({
+      assertions: [],
+      error: `no answer from connection "${runnable.check.connection}" (${runnable.target}) within ${Math.round(timeoutMs)} ms (the check's timeout, or what was left of the deadline)`,
+    }),
+  );
 }
 
 function join(parts: string[]): string {

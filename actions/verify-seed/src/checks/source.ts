@@ -3,7 +3,7 @@
  * a query's first column of the first row (and every cell), a Redis key's value (or the keys matching a
  * pattern), or an HTTP response's JSON field (`jmespath`) or whole body. Queries run read-only.
  */
-import { allStrings, jmespath } from '../../../shared/src/expect.js';
+import { allStrings, jmespath } from '../../../shared/src/expect/json.js';
 import { type Connection, ConnectionError } from '../connections/types.js';
 import { parseJsonBody } from '../expect/http.js';
 import { normalise, textOf } from '../expect/values.js';

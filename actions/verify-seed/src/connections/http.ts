@@ -1,10 +1,11 @@
 /**
- * An HTTP API under a base URL, with Node's `fetch` (undici; `localhost` tries IPv4 and IPv6 by Happy
- * Eyeballs, https://nodejs.org/api/net.html#netsetdefaultautoselectfamilyvalue). A check's `path` is
- * appended to the base URL's path: base `http://127.0.0.1:49153/v1` + `/users?active=1` →
- * `http://127.0.0.1:49153/v1/users?active=1`. Bodies are read up to 1 MiB; redirects are not followed
- * (a 30x is what the check sees).
+ * An HTTP API under a base URL, with Node's `fetch` (undici), at the host's addresses by the shared
+ * localhost rule (shared/src/net/localhost.ts: `localhost` is 127.0.0.1, then ::1, whatever the resolver
+ * lists), as wait-ready's probes reach it. A check's `path` is appended to the base URL's path: base
+ * `http://127.0.0.1:49153/v1` + `/users?active=1` → `http://127.0.0.1:49153/v1/users?active=1`. Bodies are
+ * read up to 1 MiB; redirects are not followed (a 30x is what the check sees).
  */
+import { atAddress, firstReachable, UnreachableError } from '../../../shared/src/net/localhost.js';
 import {
   ConnectionError,
   displayUrl,
@@ -47,6 +48,13 @@ async function readBounded(response: Response): Promise<{ body: string; truncate
   return { body: Buffer.concat(chunks).toString('utf8'), truncated };
 }
 
+/** Why one fetch failed: its message and the socket error's code, e.g. `fetch failed (ECONNREFUSED)`. */
+function fetchReason(error: unknown): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message ?? '';
+  return `${e.message}${cause ? ` (${cause})` : ''}`;
+}
+
 /** An HTTP API through fetch. */
 export class FetchHttpConnection implements HttpConnection {
   readonly target: string;
@@ -80,22 +88,24 @@ export class FetchHttpConnection implements HttpConnection {
       )
         headers['content-type'] = 'application/json';
     }
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const send = (address: string) =>
+      fetch(atAddress(url, address), {
         method: request.method,
         headers,
         ...(body !== undefined ? { body } : {}),
         redirect: 'manual',
         signal,
       });
+    let response: Response;
+    try {
+      response = await firstReachable(url.hostname, send, fetchReason);
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } };
-      const cause = e.cause?.code ?? e.cause?.message ?? '';
+      const failures = error instanceof UnreachableError ? error.failures : [];
+      const why = failures.length === 1 ? failures[0]!.reason : fetchReason(error);
       throw new ConnectionError(
         signal.aborted
           ? `${request.method} ${shown}: no answer before the check's timeout`
-          : `${request.method} ${shown}: ${e.message}${cause ? ` (${cause})` : ''}`,
+          : `${request.method} ${shown}: ${failures.length > 1 ? (error as Error).message : why}`,
       );
     }
     const { body: text, truncated } = await readBounded(response);

@@ -7,10 +7,11 @@
  * (actions/runner#475: masking covers only the log). A URL that carries a password is registered whole too.
  * Check-level texts (SQL params, HTTP headers) are interpolated the same way.
  */
-import type { ServiceMap } from '../../../shared/src/compose-status.js';
-import { UserInputError } from '../../../shared/src/errors.js';
-import { expandPlaceholders } from '../../../shared/src/placeholders.js';
-import { registerSecret, SECRET_NAME } from '../../../shared/src/secrets.js';
+
+import { expandPlaceholders } from '../../../shared/src/compose/placeholders.js';
+import type { ServiceMap } from '../../../shared/src/compose/status.js';
+import { UserInputError } from '../../../shared/src/runtime/errors.js';
+import { registerSecret, SECRET_NAME } from '../../../shared/src/runtime/secrets.js';
 import { SpecError, type SpecIssue } from '../spec/document.js';
 import { interpolate, UnsetVariableError } from '../spec/interpolate.js';
 import type { Check, ConnectionSpec, ExecTarget, SourceLocation, Spec } from '../spec/types.js';

@@ -8,7 +8,7 @@
  * Every operation is bounded: `signal` aborts it (the caller's per-attempt timeout and the global deadline),
  * and an implementation closes what it opened when aborted or finished.
  */
-import { redactUrlPassword } from '../../../shared/src/secrets.js';
+import { redactUrlPassword } from '../../../shared/src/runtime/secrets.js';
 
 /** A query result: column names in order, rows as arrays in the same order. */
 export interface SqlResult {

@@ -4,10 +4,11 @@
  * comparators on its value (expect/values.ts), and the body's length (items of a JSON array, keys of an
  * object). A body that must be JSON and is not fails with its content type and first bytes.
  */
-import { jmespath, subsetMismatch } from '../../../shared/src/expect.js';
-import { parseStatus } from '../../../shared/src/http-status.js';
-import type { AssertionReport } from '../../../shared/src/report-checks.js';
+
+import { parseStatus } from '../../../shared/src/expect/http-status.js';
+import { jmespath, subsetMismatch } from '../../../shared/src/expect/json.js';
 import type { HttpResponse } from '../connections/types.js';
+import type { AssertionReport } from '../report.js';
 import type { HttpExpect } from '../spec/types.js';
 import { checkNumber, checkValue, describeNumber, describeValue, lengthOf, show } from './values.js';
 

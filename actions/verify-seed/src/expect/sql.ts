@@ -4,8 +4,9 @@
  * lists compare every column by position. `ordered: false` (the default) compares the tables as multisets —
  * SQL promises no order without ORDER BY — with a maximum matching, so a row can only stand for one row.
  */
-import type { AssertionReport } from '../../../shared/src/report-checks.js';
+
 import type { SqlResult } from '../connections/types.js';
+import type { AssertionReport } from '../report.js';
 import type { SqlExpect } from '../spec/types.js';
 import { checkNumber, checkValue, describeNumber, describeValue, mismatch, show } from './values.js';
 

@@ -18,7 +18,7 @@
  * 7. `min`/`max` need a number or numeric text; `regex` tests the text form; `length` counts list items,
  *    text characters or mapping keys.
  */
-import type { AssertionReport } from '../../../shared/src/report-checks.js';
+import type { AssertionReport } from '../report.js';
 import type { NumberExpect, ValueExpect } from '../spec/types.js';
 
 /** Rule 1: driver values to plain JSON-like values. */

@@ -5,7 +5,7 @@
  * `on`/`off`/`yes` stay strings (Redis flag values) and duplicate keys are errors.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { UserInputError } from '../../../shared/src/errors.js';
+import { UserInputError } from '../../../shared/src/runtime/errors.js';
 import type { SourceLocation } from './types.js';
 
 /** One problem found in a spec, located. */

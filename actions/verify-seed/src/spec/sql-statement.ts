@@ -48,6 +48,29 @@ const MYSQL_CLIENT_COMMANDS = new Set([
 export type StatementCheck = { ok: true; statement: string } | { ok: false; reason: string };
 
 /**
+ * The index after the quoted text opening at `start` (`'`, `"`, or a MySQL backtick), or -1 when it is not
+ * closed. A doubled quote stands for itself; in MySQL a backslash escapes the next character (not in
+ * backticks).
+ */
+function skipQuoted(text: string, start: number, mysql: boolean): number {
+  const q = text[start]!;
+  let i = start + 1;
+  while (i < text.length) {
+    if (mysql && text[i] === '\\' && q !== '`') {
+      i += 2;
+      continue;
+    }
+    if (text[i] === q) {
+      if (text[i + 1] !== q) return i + 1;
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/**
  * Checks that `sql` is one statement and carries no client command.
  * @returns the statement with its trailing semicolon(s) removed, or why it is refused
  */
@@ -93,23 +116,9 @@ export function singleStatement(sql: string, dialect: Dialect): StatementCheck {
           'it holds several statements; a check runs exactly one, so it can be held in a read-only transaction',
       };
     if (c === "'" || c === '"' || (mysql && c === '`')) {
-      i++;
-      while (i < text.length) {
-        if (mysql && text[i] === '\\' && c !== '`') {
-          i += 2;
-          continue;
-        }
-        if (text[i] === c) {
-          if (text[i + 1] === c) {
-            i += 2;
-            continue;
-          }
-          break;
-        }
-        i++;
-      }
-      if (i >= text.length) return { ok: false, reason: `an unterminated ${c} quote` };
-      i++;
+      const after = skipQuoted(text, i, mysql);
+      if (after < 0) return { ok: false, reason: `an unterminated ${c} quote` };
+      i = after;
       continue;
     }
     if (!mysql && c === '$') {

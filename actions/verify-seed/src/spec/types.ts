@@ -5,7 +5,7 @@
  * Environment variables (`${VAR}`) and `{service:port}` placeholders are resolved later, in
  * connections/resolve.ts, still before anything connects.
  */
-import type { CheckKind } from '../../../shared/src/report-checks.js';
+import type { CheckKind } from '../report.js';
 
 /** Where a node of the spec starts: `file` is repository-relative (or `input "checks"`), line/column 1-based. */
 export interface SourceLocation {

@@ -2,9 +2,14 @@
  * Compose probes: service health (one-shots that exited 0 count as done), a command run in a service
  * (`exec -T`, argv, no shell), and a log line matching a pattern (`logs --tail`, bounded).
  */
-import { type DockerCompose, execArgs, logsArgs, type ProjectRef } from '../../../shared/src/compose.js';
-import { describe, overall } from '../../../shared/src/compose-status.js';
-import { readServices } from '../../../shared/src/compose-wait.js';
+import {
+  type DockerCompose,
+  execArgs,
+  logsArgs,
+  type ProjectRef,
+} from '../../../shared/src/compose/compose.js';
+import { describe, overall } from '../../../shared/src/compose/status.js';
+import { readServices } from '../../../shared/src/compose/wait.js';
 import type { AttemptResult, Probe } from '../poll.js';
 import type { ComposeSpec, ExecSpec, LogSpec } from '../spec.js';
 
@@ -37,7 +42,7 @@ export function execProbe(spec: ExecSpec, compose: DockerCompose, project: Proje
     kind: 'exec',
     target: `${spec.service}: ${spec.command.join(' ')}`,
     async attempt(signal): Promise<AttemptResult> {
-      const result = await compose.tryRun(project, execArgs(spec.service, spec.command), {
+      const result = await compose.tryRun(project, execArgs({ service: spec.service, argv: spec.command }), {
         timeoutMs: 60_000,
         maxStdoutBytes: 64 * 1024,
       });

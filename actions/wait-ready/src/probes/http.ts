@@ -1,13 +1,15 @@
 /**
- * HTTP(S) probe: one request per attempt (per address for `localhost`); checks the status set, a JSON
- * subset, a JMESPath expectation and the expected commit SHA. Bodies are read up to 1 MiB.
+ * HTTP(S) probe: one request per attempt, at the host's addresses by the shared localhost rule
+ * (shared/src/net/localhost.ts: `localhost` is 127.0.0.1, then ::1), keeping the Host header and TLS server
+ * name of the URL; checks the status set, a JSON subset, a JMESPath expectation and the expected commit SHA.
+ * Bodies are read up to 1 MiB.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { allStrings, commitMatches, jmespath, subsetMismatch } from '../../../shared/src/expect.js';
+import { allStrings, commitMatches, jmespath, subsetMismatch } from '../../../shared/src/expect/json.js';
+import { firstReachable, socketReason } from '../../../shared/src/net/localhost.js';
 import type { AttemptResult, Probe } from '../poll.js';
 import type { HttpSpec } from '../spec.js';
-import { candidateAddresses } from './addresses.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -128,22 +130,21 @@ export function httpProbe(spec: HttpSpec): Probe {
     kind: 'http',
     target: spec.url,
     async attempt(signal: AbortSignal): Promise<AttemptResult> {
-      const errors: string[] = [];
-      for (const address of candidateAddresses(url.hostname)) {
-        let response: HttpResponse;
-        try {
-          response = await request(url, address, spec.headers, spec.insecureTls, signal);
-        } catch (error) {
-          errors.push(`${address}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-          continue;
-        }
-        const problem = checkResponse(spec, response);
-        const body = response.body.slice(0, 300).replace(/\s+/g, ' ');
-        return problem
-          ? { ok: false, detail: `${problem} — body: ${body}` }
-          : { ok: true, detail: `${response.status} ${body}` };
+      let response: HttpResponse;
+      try {
+        response = await firstReachable(
+          url.hostname,
+          (address) => request(url, address, spec.headers, spec.insecureTls, signal),
+          socketReason,
+        );
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.message : String(error) };
       }
-      return { ok: false, detail: errors.join('; ') };
+      const problem = checkResponse(spec, response);
+      const body = response.body.slice(0, 300).replace(/\s+/g, ' ');
+      return problem
+        ? { ok: false, detail: `${problem} — body: ${body}` }
+        : { ok: true, detail: `${response.status} ${body}` };
     },
   };
 }

@@ -1,8 +1,8 @@
-/** TCP probe: a connection that opens counts as ready (`localhost` tries 127.0.0.1 and ::1). */
+/** TCP probe: a connection that opens counts as ready (the shared localhost rule: 127.0.0.1, then ::1). */
 import net from 'node:net';
+import { firstReachable, socketReason } from '../../../shared/src/net/localhost.js';
 import type { AttemptResult, Probe } from '../poll.js';
 import type { TcpSpec } from '../spec.js';
-import { candidateAddresses } from './addresses.js';
 
 function connect(host: string, port: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -31,16 +31,19 @@ export function tcpProbe(spec: TcpSpec): Probe {
     kind: 'tcp',
     target: `${spec.host}:${spec.port}`,
     async attempt(signal): Promise<AttemptResult> {
-      const errors: string[] = [];
-      for (const address of candidateAddresses(spec.host)) {
-        try {
-          await connect(address, spec.port, signal);
-          return { ok: true, detail: `connected to ${address}:${spec.port}` };
-        } catch (error) {
-          errors.push(`${address}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-        }
+      try {
+        const address = await firstReachable(
+          spec.host,
+          async (a) => {
+            await connect(a, spec.port, signal);
+            return a;
+          },
+          socketReason,
+        );
+        return { ok: true, detail: `connected to ${address}:${spec.port}` };
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.message : String(error) };
       }
-      return { ok: false, detail: errors.join('; ') };
     },
   };
 }

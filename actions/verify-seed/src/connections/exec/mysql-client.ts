@@ -11,6 +11,7 @@
  * which the tab-separated batch format cannot tell from the text "NULL"; it does not name the columns of
  * an empty result, so `columns` is unknown then. Values are text.
  */
+import type { ExecTarget } from '../../spec/types.js';
 import {
   ConnectionError,
   type QueryOptions,
@@ -18,19 +19,16 @@ import {
   SqlError,
   type SqlResult,
 } from '../types.js';
-import { execFailure, isReachFailure, type ServiceExec } from './service-exec.js';
+import {
+  execFailure,
+  isReachFailure,
+  MAX_RESULT_BYTES,
+  parsedResult,
+  type ServiceExec,
+} from './service-exec.js';
 
-/** Where the client connects inside the service. */
-export interface MysqlClientTarget {
-  service: string;
-  /** `mysql` (MySQL images) or `mariadb` (MariaDB 11 images have no `mysql`). */
-  client: string;
-  user?: string;
-  password?: string;
-  database?: string;
-  host?: string;
-  port?: number;
-}
+/** Where the client connects inside the service; `client` is `mysql` (MySQL images) or `mariadb` (MariaDB 11 images have no `mysql`). */
+type MysqlClientTarget = ExecTarget & { client: string };
 
 function decode(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (whole, entity: string) => {
@@ -119,13 +117,9 @@ export class MysqlClientExecConnection implements SqlConnection {
     const result = await this.exec.run(this.spec.service, argv, {
       env,
       timeoutMs,
-      maxStdoutBytes: 16 * 1024 * 1024,
+      maxStdoutBytes: MAX_RESULT_BYTES,
     });
-    if (result.exitCode === 0) {
-      if (result.truncated)
-        throw new SqlError('the result is larger than 16 MiB; select fewer rows or columns');
-      return parseMysqlXml(result.stdout);
-    }
+    if (result.exitCode === 0) return parsedResult(result, parseMysqlXml);
     const message = execFailure(result)
       .replace(/-{5,}[\s\S]*?-{5,}/g, '')
       .replace(/\s+/g, ' ')

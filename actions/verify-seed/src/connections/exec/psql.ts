@@ -11,6 +11,7 @@
  * RFC 4180 rows; NULL is printed as a sentinel no real value carries, so NULL and '' stay apart. Values are
  * text: expect/values.ts compares them by the coercion rules. Exit 2 means psql could not connect.
  */
+import type { ExecTarget } from '../../spec/types.js';
 import {
   ConnectionError,
   type QueryOptions,
@@ -18,21 +19,16 @@ import {
   SqlError,
   type SqlResult,
 } from '../types.js';
-import { execFailure, isReachFailure, type ServiceExec } from './service-exec.js';
+import {
+  execFailure,
+  isReachFailure,
+  MAX_RESULT_BYTES,
+  parsedResult,
+  type ServiceExec,
+} from './service-exec.js';
 
 /** How NULL is printed (`\pset null`): a text no query returns by accident. */
 export const NULL_SENTINEL = '\u2400ephemeral-null\u2400';
-
-/** Where psql connects inside the service. */
-export interface PsqlTarget {
-  service: string;
-  client?: string;
-  user?: string;
-  password?: string;
-  database?: string;
-  host?: string;
-  port?: number;
-}
 
 /** Splits RFC 4180 CSV into records (quoted fields may hold commas, quotes and newlines). */
 export function parseCsv(text: string): Array<Array<{ value: string; quoted: boolean }>> {
@@ -93,7 +89,7 @@ export function parsePsqlCsv(text: string): SqlResult {
 }
 
 /** The argv psql runs with (pure, for tests). */
-export function psqlArgv(target: PsqlTarget, sql: string, readOnly: boolean): string[] {
+export function psqlArgv(target: ExecTarget, sql: string, readOnly: boolean): string[] {
   return [
     target.client ?? 'psql',
     '-X',
@@ -121,7 +117,7 @@ export class PsqlExecConnection implements SqlConnection {
 
   constructor(
     private readonly exec: ServiceExec,
-    private readonly spec: PsqlTarget,
+    private readonly spec: ExecTarget,
   ) {
     this.target = `${spec.client ?? 'psql'} in ${exec.describe(spec.service)}`;
   }
@@ -138,13 +134,9 @@ export class PsqlExecConnection implements SqlConnection {
     const result = await this.exec.run(this.spec.service, psqlArgv(this.spec, sql, options.readOnly), {
       env,
       timeoutMs,
-      maxStdoutBytes: 16 * 1024 * 1024,
+      maxStdoutBytes: MAX_RESULT_BYTES,
     });
-    if (result.exitCode === 0) {
-      if (result.truncated)
-        throw new SqlError('the result is larger than 16 MiB; select fewer rows or columns');
-      return parsePsqlCsv(result.stdout);
-    }
+    if (result.exitCode === 0) return parsedResult(result, parsePsqlCsv);
     const message = execFailure(result).replace(/\s+/g, ' ');
     if (result.exitCode === 2 || isReachFailure(result))
       throw new ConnectionError(`${this.target}: ${message}`);

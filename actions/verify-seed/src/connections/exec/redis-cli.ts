@@ -5,6 +5,7 @@
  * REDISCLI_AUTH through the exec's environment, never `-a`. An error reply prints `error:"…"` (or
  * `(error) …`) with exit 0; a failed connection prints "Could not connect…" with exit 1.
  */
+import type { ExecTarget } from '../../spec/types.js';
 import {
   ConnectionError,
   RedisCommandError,
@@ -14,19 +15,8 @@ import {
 } from '../types.js';
 import { execFailure, type ServiceExec } from './service-exec.js';
 
-/** Where redis-cli connects inside the service. */
-export interface RedisCliTarget {
-  service: string;
-  client?: string;
-  user?: string;
-  password?: string;
-  database?: string;
-  host?: string;
-  port?: number;
-}
-
 /** The argv of one command (pure, for tests). */
-export function redisCliArgv(target: RedisCliTarget, args: readonly string[]): string[] {
+export function redisCliArgv(target: ExecTarget, args: readonly string[]): string[] {
   return [
     target.client ?? 'redis-cli',
     '--json',
@@ -68,7 +58,7 @@ export class RedisCliExecConnection implements RedisConnection {
 
   constructor(
     private readonly exec: ServiceExec,
-    private readonly spec: RedisCliTarget,
+    private readonly spec: ExecTarget,
   ) {
     this.target = `${spec.client ?? 'redis-cli'} in ${exec.describe(spec.service)}`;
   }

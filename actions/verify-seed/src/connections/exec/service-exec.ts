@@ -4,9 +4,10 @@
  * `docker compose exec -T` on the shared `DockerCompose` wrapper (the exec funnel: argv, no shell, a
  * timeout); a Kubernetes implementation would use `kubectl exec` and leave the clients unchanged.
  */
-import type { RunResult } from '../../../../shared/src/cli.js';
-import type { DockerCompose, ProjectRef } from '../../../../shared/src/compose.js';
-import { execInServiceArgs } from '../../../../shared/src/compose-exec.js';
+
+import { type DockerCompose, execArgs, type ProjectRef } from '../../../../shared/src/compose/compose.js';
+import type { RunResult } from '../../../../shared/src/exec/cli.js';
+import { SqlError } from '../types.js';
 
 /** Options of one command in a service. */
 export interface ServiceExecOptions {
@@ -43,10 +44,22 @@ export class ComposeServiceExec implements ServiceExec {
   run(service: string, argv: readonly string[], options: ServiceExecOptions): Promise<RunResult> {
     return this.compose.tryRun(
       this.project,
-      execInServiceArgs({ service, argv, envNames: Object.keys(options.env) }),
+      execArgs({ service, argv, envNames: Object.keys(options.env) }),
       { env: options.env, timeoutMs: options.timeoutMs, maxStdoutBytes: options.maxStdoutBytes },
     );
   }
+}
+
+/** The most stdout a client's result may hold, in bytes. */
+export const MAX_RESULT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The parsed result of a client that exited 0.
+ * @throws SqlError when the output reached `MAX_RESULT_BYTES` (the result would be cut)
+ */
+export function parsedResult<T>(result: RunResult, parse: (stdout: string) => T): T {
+  if (result.truncated) throw new SqlError('the result is larger than 16 MiB; select fewer rows or columns');
+  return parse(result.stdout);
 }
 
 /** The error text of a failed exec: the program's stderr (last lines), or why it did not run. */

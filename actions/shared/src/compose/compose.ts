@@ -1,0 +1,171 @@
+/**
+ * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
+ * Flags as documented at https://docs.docker.com/reference/cli/docker/compose/.
+ */
+import { mustSucceed, type Runner, type RunOptions, type RunResult, run } from '../exec/cli.js';
+import { SetupError } from '../runtime/errors.js';
+
+/** How to invoke Compose v2: the CLI plugin (`docker compose`) or the stand-alone v2 binary (`docker-compose`). */
+export interface ComposeBinary {
+  /** argv prefix, e.g. `['docker', 'compose']`. */
+  argv: string[];
+  /** e.g. `2.26.1`. */
+  version: string;
+}
+
+/** Which Compose project a command addresses. Only `name` is needed for `down`, `ps` and `logs`. */
+export interface ProjectRef {
+  /** The Compose project name (`--project-name`). */
+  name: string;
+  /** `--file` arguments, in order; later files override earlier ones. */
+  files?: string[];
+  /** `--project-directory`; relative paths in the files resolve against it. */
+  projectDirectory?: string;
+  profiles?: string[];
+  /** `--env-file` arguments. */
+  envFiles?: string[];
+}
+
+const FIX =
+  'install Compose v2: the docker compose plugin (https://docs.docker.com/compose/install/linux/) or the stand-alone v2 docker-compose binary; Compose v1 was removed from GitHub-hosted runners (actions/runner-images#9692)';
+
+/** Extracts `2.26.1` from `v2.26.1`, `Docker Compose version v2.26.1` or `docker-compose version 1.29.2, build …`. */
+export function parseComposeVersion(text: string): string | null {
+  const match = /v?(\d+\.\d+\.\d+)/.exec(text);
+  return match ? match[1]! : null;
+}
+
+/**
+ * Finds Compose v2: `docker compose version` first, then a stand-alone `docker-compose`.
+ * @throws SetupError when only Compose v1 or nothing is found, naming the fix
+ */
+export async function detectCompose(runner: Runner = run): Promise<ComposeBinary> {
+  const candidates = [['docker', 'compose'], ['docker-compose']];
+  let v1: string | null = null;
+  for (const argv of candidates) {
+    const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
+    if (result.exitCode !== 0) continue;
+    const version = parseComposeVersion(result.stdout);
+    if (!version) continue;
+    if (Number(version.split('.')[0]) >= 2) return { argv, version };
+    v1 = version;
+  }
+  if (v1)
+    throw new SetupError(
+      `Only Compose v1 (docker-compose ${v1}) was found; the actions need Compose v2`,
+      FIX,
+    );
+  throw new SetupError(
+    'Docker Compose was not found (neither "docker compose" nor "docker-compose" answered)',
+    FIX,
+  );
+}
+
+/** True when `version` (x.y.z) is at least `min`. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}
+
+/** The global options addressing a project: `--project-name`, `--file`…, `--project-directory`, `--profile`…, `--env-file`…. */
+export function projectArgs(project: ProjectRef): string[] {
+  return [
+    '--project-name',
+    project.name,
+    ...(project.files ?? []).flatMap((file) => ['--file', file]),
+    ...(project.projectDirectory ? ['--project-directory', project.projectDirectory] : []),
+    ...(project.profiles ?? []).flatMap((profile) => ['--profile', profile]),
+    ...(project.envFiles ?? []).flatMap((file) => ['--env-file', file]),
+  ];
+}
+
+/** `build` input: build images before starting (`always`), never (`never`), or only missing ones (`auto`). */
+export type BuildPolicy = 'auto' | 'always' | 'never';
+/** `pull` input, passed as `up --pull`: `missing` (default), `always`, `never`. */
+export type PullPolicy = 'missing' | 'always' | 'never';
+
+/** `up --detach` arguments. */
+export function upArgs(options: { build: BuildPolicy; pull: PullPolicy; services: string[] }): string[] {
+  const build = options.build === 'always' ? ['--build'] : options.build === 'never' ? ['--no-build'] : [];
+  return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
+}
+
+/** `down --volumes --remove-orphans --timeout <s>`; `stopTimeoutS` is the per-container stop grace in seconds. */
+export function downArgs(stopTimeoutS: number): string[] {
+  return ['down', '--volumes', '--remove-orphans', '--timeout', String(stopTimeoutS)];
+}
+
+/** `config --format json`: the resolved model, interpolated, with profiles applied. */
+export function configArgs(): string[] {
+  return ['config', '--format', 'json'];
+}
+
+/** `ps --all --format json`: every container of the project, including exited one-shots. */
+export function psArgs(): string[] {
+  return ['ps', '--all', '--format', 'json'];
+}
+
+/** `logs --no-color --timestamps --tail <n> <service>`; the tail bounds the size (compose-action #297). */
+export function logsArgs(service: string, tailLines: number): string[] {
+  return ['logs', '--no-color', '--timestamps', '--tail', String(tailLines), '--', service];
+}
+
+/**
+ * What to run in a service's container. Variables are passed by name only: `exec -e NAME` (no `=value`)
+ * copies NAME from the calling process's environment into the container
+ * (https://docs.docker.com/reference/cli/docker/compose/exec/), so a password set in the child's env never
+ * appears in an argv: not in `ps`, not in a `ToolError` message, not in a log line.
+ */
+export interface ExecInService {
+  /** The Compose service, e.g. `db`. */
+  service: string;
+  /** Program and arguments inside the container (no shell), e.g. `['psql', '-X', '-c', 'SELECT 1']`. */
+  argv: readonly string[];
+  /** Names of variables to copy from the caller's environment into the container (values stay out of argv). */
+  envNames?: readonly string[];
+  /** `--user` inside the container, e.g. `postgres`. */
+  user?: string;
+}
+
+/** `exec -T [-e NAME]… [--user U] -- <service> <argv…>`: a command in a service's container, no TTY, no shell. */
+export function execArgs(spec: ExecInService): string[] {
+  return [
+    'exec',
+    '-T',
+    ...(spec.envNames ?? []).flatMap((name) => ['-e', name]),
+    ...(spec.user ? ['--user', spec.user] : []),
+    '--',
+    spec.service,
+    ...spec.argv,
+  ];
+}
+
+/** A Compose CLI bound to one binary: `compose.run(project, sub)` = `<bin> <project args> <sub…>`. */
+export class DockerCompose {
+  constructor(
+    readonly binary: ComposeBinary,
+    private readonly runner: Runner = run,
+  ) {}
+
+  /** The full argv for `sub` on `project` (pure). */
+  argv(project: ProjectRef, sub: string[]): string[] {
+    return [...this.binary.argv, ...projectArgs(project), ...sub];
+  }
+
+  /** Runs and returns the result, whatever the exit code. */
+  tryRun(project: ProjectRef, sub: string[], options?: RunOptions): Promise<RunResult> {
+    return this.runner(this.argv(project, sub), options);
+  }
+
+  /**
+   * Runs and throws unless it exits 0.
+   * @throws ToolError
+   */
+  async run(project: ProjectRef, sub: string[], options?: RunOptions): Promise<RunResult> {
+    return mustSucceed(await this.tryRun(project, sub, options));
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Expected HTTP status sets: `200`, `2xx`, `200-299`, or a comma/space-separated list of those. Shared by
+ * wait-ready (probes) and verify-seed (http checks).
+ */
+import { UserInputError } from '../runtime/errors.js';
+
+/** A predicate on a status code, with its source text. */
+export interface StatusMatcher {
+  text: string;
+  matches(status: number): boolean;
+}
+
+/**
+ * Parses a status set.
+ * @throws UserInputError naming `input` for anything else
+ */
+export function parseStatus(input: string, text: string): StatusMatcher {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0)
+    throw new UserInputError(input, 'is empty', 'use e.g. 200, 2xx, 200-299 or "200, 204"');
+  const ranges = parts.map((part) => {
+    let match = /^([1-5])xx$/i.exec(part);
+    if (match) return [Number(match[1]) * 100, Number(match[1]) * 100 + 99] as const;
+    match = /^(\d{3})-(\d{3})$/.exec(part);
+    if (match && Number(match[1]) <= Number(match[2])) return [Number(match[1]), Number(match[2])] as const;
+    match = /^(\d{3})$/.exec(part);
+    if (match) return [Number(match[1]), Number(match[1])] as const;
+    throw new UserInputError(
+      input,
+      `"${part}" is not a status code, class or range`,
+      'use e.g. 200, 2xx, 200-299 or "200, 204"',
+    );
+  });
+  return { text, matches: (status) => ranges.some(([lo, hi]) => status >= lo && status <= hi) };
+}

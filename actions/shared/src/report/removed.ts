@@ -1,0 +1,101 @@
+/**
+ * What a teardown removed, for every kind of environment: a Compose project (containers, networks, volumes)
+ * or a Kubernetes namespace (with its Helm releases). Compose's and Kubernetes' teardowns return these;
+ * teardown, provision-compose's post and deploy-namespace's post report them through `RemovedSection`.
+ *
+ * The JSON (`removed` in ephemeral-report/v1) keeps the v1 shape: `containers`, `networks` and `volumes`
+ * are always present (empty for a namespace), a namespace adds `namespace` and `releases`.
+ */
+import type { ReportSection } from './model.js';
+import { cell } from './summary.js';
+
+/**
+ * `removed`: everything is gone; `already-gone`: nothing was there; `refused`: not ours, nothing touched;
+ * `partial`: something failed or remains (see `failures`).
+ */
+export type RemovalStatus = 'removed' | 'already-gone' | 'refused' | 'partial';
+
+/** A Compose project's removal. Names sorted. */
+export interface ComposeRemoval {
+  kind: 'compose';
+  status: RemovalStatus;
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+  failures: string[];
+  /** Why it was refused (status `refused`). */
+  reason?: string;
+}
+
+/** A namespace's removal. */
+export interface NamespaceRemoval {
+  kind: 'namespace';
+  status: RemovalStatus;
+  namespace: string;
+  /** Helm releases uninstalled. */
+  releases: string[];
+  /** What still holds a namespace stuck in Terminating (empty otherwise). */
+  holders: string[];
+  failures: string[];
+  /** Why it was refused (status `refused`). */
+  reason?: string;
+}
+
+/** Either removal; `kind` tells which. */
+export type Removal = ComposeRemoval | NamespaceRemoval;
+
+/** The `removed` object of ephemeral-report/v1. */
+export interface RemovedJson {
+  status: RemovalStatus;
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+  failures: string[];
+  namespace?: string;
+  releases?: string[];
+}
+
+/** True when nothing of the environment is left: `removed` or `already-gone`. */
+export function removalSucceeded(removal: Removal): boolean {
+  return removal.status === 'removed' || removal.status === 'already-gone';
+}
+
+/** The report's `removed` object (pure). */
+export function removedJson(removal: Removal): RemovedJson {
+  if (removal.kind === 'compose') {
+    const { status, containers, networks, volumes, failures } = removal;
+    return { status, containers, networks, volumes, failures };
+  }
+  const { status, failures, namespace, releases } = removal;
+  return { status, containers: [], networks: [], volumes: [], failures, namespace, releases };
+}
+
+/** One sentence for the log and the summary: `removed — 2 container(s), 1 network(s), 0 volume(s) removed`. */
+export function describeRemoval(removal: Removal): string {
+  if (removal.kind === 'compose')
+    return `${removal.status} — ${removal.containers.length} container(s), ${removal.networks.length} network(s), ${removal.volumes.length} volume(s) removed`;
+  const releases = removal.releases.length ? ` (${removal.releases.join(', ')})` : '';
+  return `${removal.status} — namespace \`${removal.namespace}\`, ${removal.releases.length} Helm release(s) uninstalled${releases}`;
+}
+
+/** The `removed` section: filled in once the teardown has run (`set`). */
+export class RemovedSection implements ReportSection {
+  private removal: Removal | undefined;
+
+  /** Records the removal. */
+  set(removal: Removal): void {
+    this.removal = removal;
+  }
+
+  fields(): Record<string, unknown> {
+    return this.removal ? { removed: removedJson(this.removal) } : {};
+  }
+
+  summary(): string[] {
+    const r = this.removal;
+    if (!r) return [];
+    const lines = [`**Teardown:** ${cell(describeRemoval(r))}.`, ''];
+    if (r.failures.length > 0) lines.push(...r.failures.map((f) => `- ⚠️ ${cell(f)}`), '');
+    return lines;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Names shared between actions and steps: every `EPHEMERAL_*` variable is defined here and nowhere else.
+ * State (`core.saveState`) is private to one action instance (main → post, see each action's contract.ts);
+ * one action hands off to the next through outputs and these exported variables
+ * (https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#runspost).
+ */
+
+/** Exported for later steps: the environment name (provision-compose, deploy-namespace). */
+export const ENV_ENVIRONMENT = 'EPHEMERAL_ENVIRONMENT';
+/** Exported as `true` by `keep: true`; the post step's `post-if` skips cleanup on it. */
+export const ENV_KEEP = 'EPHEMERAL_KEEP';
+/** Exported for later steps: the `services` output as JSON (provision-compose). */
+export const ENV_SERVICES = 'EPHEMERAL_SERVICES';
+/** Exported: the Compose files (newline-separated, absolute) including the generated override. */
+export const ENV_COMPOSE_FILES = 'EPHEMERAL_COMPOSE_FILES';
+/** Exported: the Compose project directory. */
+export const ENV_COMPOSE_DIRECTORY = 'EPHEMERAL_COMPOSE_DIRECTORY';
+/** Exported for later steps: the namespace deploy-namespace deployed to. */
+export const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
+/** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
+export const ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
+
+/** Exported: the Compose project name; Compose itself reads it, so later `docker compose` commands address the environment. */
+export const ENV_COMPOSE_PROJECT = 'COMPOSE_PROJECT_NAME';
+/** Exported: the kubeconfig deploy-namespace wrote; kubectl and helm read it in later steps. */
+export const ENV_KUBECONFIG_STANDARD = 'KUBECONFIG';

@@ -1,0 +1,90 @@
+/**
+ * The frame every main and post runs in. Errors end as `core.setFailed` (main) or `core.warning` (post):
+ * main fails, post warns.
+ *
+ * Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-cancellation). On the first
+ * signal the registered stoppers run first (the exec funnel kills the processes it started, so a cancelled
+ * `compose up` cannot create containers after post's `down` has run), then the cancel handlers (e.g. write
+ * the report), then the process exits 1. Registration keeps this module free of the rooms that use it.
+ */
+import * as core from '@actions/core';
+import { errorMessage, UserInputError } from './errors.js';
+
+let cancelled = false;
+const stoppers: Array<() => Promise<void>> = [];
+const cancelHandlers: Array<() => Promise<void>> = [];
+
+let exitAtEnd = false;
+
+/**
+ * Asks the frame to end the process as soon as the step's own work is done, because something left in the
+ * background would keep Node alive (an artifact upload abandoned at its deadline keeps retrying: see
+ * report/artifact.ts).
+ */
+export function exitWhenDone(): void {
+  exitAtEnd = true;
+}
+
+/** True once SIGINT/SIGTERM arrived. */
+export function isCancelled(): boolean {
+  return cancelled;
+}
+
+/** Registers what stops running work on cancellation (child processes); stoppers run before handlers. */
+export function onCancelStop(stop: () => Promise<void>): void {
+  stoppers.push(stop);
+}
+
+/** Registers work to do on cancellation after the stoppers ran (e.g. write the report). */
+export function onCancel(handler: () => Promise<void>): void {
+  cancelHandlers.push(handler);
+}
+
+async function runAll(list: Array<() => Promise<void>>, what: string): Promise<void> {
+  for (const fn of list) {
+    try {
+      await fn();
+    } catch (error) {
+      core.warning(`${what}: ${errorMessage(error)}`);
+    }
+  }
+}
+
+function installSignalHandlers(): void {
+  const handle = (signal: NodeJS.Signals) => {
+    if (cancelled) return;
+    cancelled = true;
+    core.warning(`Received ${signal}: the step was cancelled; stopping child processes.`);
+    void (async () => {
+      await runAll(stoppers, 'cancel: stopping');
+      await runAll(cancelHandlers, 'cancel handler');
+      process.exit(1);
+    })();
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}
+
+/** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  installSignalHandlers();
+  try {
+    await main();
+  } catch (error) {
+    if (!(error instanceof UserInputError) && error instanceof Error && error.stack) core.debug(error.stack);
+    core.setFailed(errorMessage(error));
+  }
+  if (exitAtEnd) process.exit();
+}
+
+/** Runs a post step: it never fails the job; errors become warnings (main fails, post warns). */
+export async function runPost(post: () => Promise<void>): Promise<void> {
+  installSignalHandlers();
+  try {
+    await post();
+  } catch (error) {
+    core.warning(`Cleanup did not complete: ${errorMessage(error)}`);
+  }
+  if (exitAtEnd) process.exit();
+}

@@ -1,0 +1,136 @@
+/** Compose through the funnel: argv builders (table-tested), literal arguments, and detection of Compose v2. */
+import { describe, expect, it } from 'vitest';
+import {
+  DockerCompose,
+  detectCompose,
+  downArgs,
+  execArgs,
+  logsArgs,
+  parseComposeVersion,
+  projectArgs,
+  upArgs,
+  versionAtLeast,
+} from '../../../../actions/shared/src/compose/compose.js';
+import { listArgs, removeArgs } from '../../../../actions/shared/src/compose/docker.js';
+import type { RunResult } from '../../../../actions/shared/src/exec/cli.js';
+
+const INJECTION = ['; rm -rf /', '$(id)', '`whoami`', 'a && b', "'quoted'", '--help', '|cat', '\n'];
+
+describe('compose argv builders', () => {
+  it.each([
+    [{ name: 'p' }, ['--project-name', 'p']],
+    [
+      { name: 'p', files: ['a.yml', 'b.yml'], projectDirectory: '/w', profiles: ['x'], envFiles: ['.env'] },
+      [
+        '--project-name',
+        'p',
+        '--file',
+        'a.yml',
+        '--file',
+        'b.yml',
+        '--project-directory',
+        '/w',
+        '--profile',
+        'x',
+        '--env-file',
+        '.env',
+      ],
+    ],
+  ])('projectArgs(%j)', (project, expected) => {
+    expect(projectArgs(project)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      { build: 'auto', pull: 'missing', services: [] },
+      ['up', '--detach', '--remove-orphans', '--pull', 'missing', '--'],
+    ],
+    [
+      { build: 'always', pull: 'never', services: ['api'] },
+      ['up', '--detach', '--remove-orphans', '--pull', 'never', '--build', '--', 'api'],
+    ],
+    [
+      { build: 'never', pull: 'always', services: ['a', 'b'] },
+      ['up', '--detach', '--remove-orphans', '--pull', 'always', '--no-build', '--', 'a', 'b'],
+    ],
+  ] as const)('upArgs(%j)', (options, expected) => {
+    expect(upArgs({ ...options, services: [...options.services] })).toEqual(expected);
+  });
+
+  it('down, logs and exec', () => {
+    expect(downArgs(10)).toEqual(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+    expect(logsArgs('db', 500)).toEqual(['logs', '--no-color', '--timestamps', '--tail', '500', '--', 'db']);
+    expect(execArgs({ service: 'db', argv: ['pg_isready', '-U', 'app'] })).toEqual([
+      'exec',
+      '-T',
+      '--',
+      'db',
+      'pg_isready',
+      '-U',
+      'app',
+    ]);
+  });
+
+  it.each(INJECTION)('keeps %j one literal argument everywhere', (evil) => {
+    const compose = new DockerCompose({ argv: ['docker', 'compose'], version: '2.26.1' });
+    const argv = compose.argv({ name: evil, files: [evil] }, [
+      ...upArgs({ build: 'auto', pull: 'missing', services: [evil] }),
+      ...execArgs({ service: evil, argv: [evil] }),
+    ]);
+    expect(argv.filter((a) => a === evil)).toHaveLength(5);
+    expect(listArgs('container', [`k=${evil}`])).toContain(`label=k=${evil}`);
+    expect(removeArgs('volume', [evil])).toEqual(['docker', 'volume', 'rm', evil]);
+  });
+});
+
+describe('Compose detection', () => {
+  const fake =
+    (answers: Record<string, string | null>) =>
+    async (argv: readonly string[]): Promise<RunResult> => {
+      const key = argv.slice(0, -2).join(' ');
+      const out = answers[key];
+      return {
+        argv: [...argv],
+        exitCode: out === null || out === undefined ? 1 : 0,
+        stdout: out ?? '',
+        stderr: '',
+        durationMs: 1,
+        timedOut: false,
+        truncated: false,
+      };
+    };
+
+  it.each([
+    ['v2.26.1', '2.26.1'],
+    ['Docker Compose version v2.29.7', '2.29.7'],
+    ['2.26.1-4', '2.26.1'],
+    ['docker-compose version 1.29.2, build unknown', '1.29.2'],
+    ['nonsense', null],
+  ])('parses %j', (text, version) => {
+    expect(parseComposeVersion(text)).toBe(version);
+  });
+
+  it('prefers the plugin, falls back to the stand-alone v2 binary', async () => {
+    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }))).argv).toEqual(['docker', 'compose']);
+    expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }))).argv).toEqual(['docker-compose']);
+  });
+
+  it('fails on v1 only, naming v1 and the fix', async () => {
+    await expect(detectCompose(fake({ 'docker-compose': '1.29.2' }))).rejects.toThrow(
+      /Only Compose v1 \(docker-compose 1\.29\.2\).*Fix: install Compose v2/,
+    );
+  });
+
+  it('fails when there is no Compose at all', async () => {
+    await expect(detectCompose(fake({}))).rejects.toThrow(/Docker Compose was not found.*Fix:/);
+  });
+
+  it.each([
+    ['2.26.1', '2.24.4', true],
+    ['2.24.4', '2.24.4', true],
+    ['2.24.3', '2.24.4', false],
+    ['3.0.0', '2.24.4', true],
+  ])('versionAtLeast(%s, %s) = %s', (v, min, expected) => {
+    expect(versionAtLeast(v, min)).toBe(expected);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * report.schema.json is the source of truth for ephemeral-report/v1: every top-level field it declares is
+ * written by the common model or by one section, and every section writes only fields it declares.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { DeploySection } from '../../../../actions/deploy-namespace/src/report.js';
+import { ServicesSection } from '../../../../actions/shared/src/compose/report.js';
+import { ActionReport } from '../../../../actions/shared/src/report/action-report.js';
+import { RemovedSection } from '../../../../actions/shared/src/report/removed.js';
+import schema from '../../../../actions/shared/src/report/report.schema.json' with { type: 'json' };
+import { ChecksSection } from '../../../../actions/verify-seed/src/report.js';
+import { ProbesSection } from '../../../../actions/wait-ready/src/report.js';
+import { testEnvironment } from '../../helpers.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+const validate = ajv.compile(schema);
+
+/** A report with every section filled in, as no single action writes it. */
+function everything() {
+  const report = new ActionReport(
+    'deploy-namespace',
+    testEnvironment('app-pr-7-abc123', 'acme/app', 7),
+    mkdtempSync(join(tmpdir(), 'schema-')),
+  );
+  report.add(new ServicesSection()).services = {
+    api: { state: 'running', health: '', exitCode: null, verdict: 'ready', ports: {}, containers: ['a'] },
+  };
+  report.add(new ProbesSection()).probes = [
+    {
+      name: 'url',
+      kind: 'http',
+      target: 'http://x',
+      ready: true,
+      attempts: 1,
+      timeToReadyMs: 5,
+      last: '200',
+    },
+  ];
+  report.add(new ChecksSection()).checks = [
+    {
+      name: 'c',
+      kind: 'sql',
+      connection: 'db',
+      target: 'db',
+      passed: true,
+      expected: 'e',
+      actual: 'a',
+      attempts: 1,
+      durationMs: 1,
+      assertions: [],
+    },
+  ];
+  report.add(new RemovedSection()).set({
+    kind: 'namespace',
+    status: 'removed',
+    namespace: 'app-pr-7-abc123',
+    releases: [],
+    holders: [],
+    failures: [],
+  });
+  const deploy = report.add(new DeploySection('app-pr-7-abc123'));
+  deploy.mode = 'helm';
+  deploy.release = {
+    name: 'preview',
+    chart: '/c',
+    helm: '3.19.0',
+    revision: 1,
+    status: 'deployed',
+    recovered: '',
+  };
+  deploy.workloads = { 'Deployment/web': { ready: 1, desired: 1 } };
+  return report.build({
+    result: 'failure',
+    error: new Error('x'),
+    diagnostics: { dir: '/d', files: [] },
+  });
+}
+
+describe('report.schema.json is the source of truth', () => {
+  it('every declared top-level field is written by the model or a section, and nothing else is', () => {
+    const built = everything();
+    expect(validate(built), JSON.stringify(validate.errors)).toBe(true);
+    expect(Object.keys(built).sort()).toEqual(Object.keys(schema.properties).sort());
+  });
+
+  it('the schema refuses a field no section declares (additionalProperties: false)', () => {
+    expect(validate({ ...everything(), surprise: true })).toBe(false);
+  });
+});

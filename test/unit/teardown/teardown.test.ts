@@ -1,0 +1,36 @@
+/** teardown's `removed` output: by kind, the namespace only when it was actually removed. */
+import { describe, expect, it } from 'vitest';
+import { removedOutput } from '../../../actions/teardown/src/teardown.js';
+
+describe('removedOutput', () => {
+  it('Compose: the names removed', () => {
+    expect(
+      removedOutput({
+        kind: 'compose',
+        status: 'removed',
+        containers: ['a-db-1'],
+        networks: ['a_default'],
+        volumes: ['a_data'],
+        failures: [],
+      }),
+    ).toEqual({ containers: ['a-db-1'], networks: ['a_default'], volumes: ['a_data'] });
+  });
+
+  it.each([
+    ['removed', 'ns'],
+    ['partial', 'ns'],
+    ['already-gone', ''],
+    ['refused', ''],
+  ] as const)('namespace %s → namespace %j', (status, namespace) => {
+    expect(
+      removedOutput({
+        kind: 'namespace',
+        status,
+        namespace: 'ns',
+        releases: ['shop'],
+        holders: [],
+        failures: [],
+      }),
+    ).toEqual({ containers: [], networks: [], volumes: [], namespace, releases: ['shop'] });
+  });
+});

@@ -1,0 +1,38 @@
+/** The seed command: argv, refused shell syntax, the Compose hand-off. */
+import { describe, expect, it } from 'vitest';
+import { parseSeedCommand, seedEnv } from '../../../actions/verify-seed/src/seed-command.js';
+
+describe('seed-command', () => {
+  it.each([
+    ['docker compose run --rm seed', ['docker', 'compose', 'run', '--rm', 'seed']],
+    ['[psql, -c, "SELECT 1; SELECT 2"]', ['psql', '-c', 'SELECT 1; SELECT 2']],
+    ['- redis-cli\n- SET\n- k\n- "a b"', ['redis-cli', 'SET', 'k', 'a b']],
+    ['  ', []],
+  ])('%j → argv', (text, argv) => {
+    expect(parseSeedCommand('seed-command', text)).toEqual(argv);
+  });
+
+  it.each([
+    ['psql -c "SELECT 1"', 'holds quotes or shell syntax'],
+    ['seed.sh | tee log', 'holds quotes or shell syntax'],
+    ['echo $(id)', 'holds quotes or shell syntax'],
+    ['[]', 'must be a non-empty list of strings'],
+    ['[a, {b: c}]', 'must be a non-empty list of strings'],
+    ['[a, b', 'is not a valid YAML list'],
+  ])('%j is refused', (text, problem) => {
+    expect(() => parseSeedCommand('seed-command', text)).toThrow(problem);
+  });
+
+  it('points docker compose at the environment unless the step did', () => {
+    expect(seedEnv({ project: 'p', composeFiles: ['/a/compose.yaml', '/a/override.yaml'] }, {})).toEqual({
+      COMPOSE_PROJECT_NAME: 'p',
+      COMPOSE_FILE: '/a/compose.yaml:/a/override.yaml',
+    });
+    expect(
+      seedEnv(
+        { project: 'p', composeFiles: ['/a/c.yaml'] },
+        { COMPOSE_PROJECT_NAME: 'mine', COMPOSE_FILE: 'x' },
+      ),
+    ).toEqual({});
+  });
+});
