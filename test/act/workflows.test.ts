@@ -134,7 +134,8 @@ describe('act runs the shipped and documented workflows', () => {
     expect(result.output).toMatch(/Ready in \d+ ms: url/);
     // act's artifact server refuses the upload (nektos/act#6022): a warning at the bound, never a failure.
     expect(result.output).toMatch(/upload-report: the artifact service did not take the upload within 10 s/);
-    expect(result.output).toContain(`Environment ${name}: removed`);
+    expect(result.output).toContain(`Tear down ${name}`);
+    expect(result.output).toMatch(/Teardown: removed — \d+ container\(s\)/);
     expect(left(name)).toEqual([]);
   });
 
@@ -177,7 +178,8 @@ describe('act runs the shipped and documented workflows', () => {
     expect(leftovers(name).containers.length).toBeGreaterThan(0);
     const { result } = await run(text(), pr, 'closed');
     expectSucceeded(result);
-    expect(result.output).toContain(`Environment ${name}: removed`);
+    expect(result.output).toContain(`Tear down ${name}`);
+    expect(result.output).toMatch(/Teardown: removed — \d+ container\(s\)/);
     expect(left(name)).toEqual([]);
   });
 

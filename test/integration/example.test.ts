@@ -67,8 +67,8 @@ describe('examples/compose-app', () => {
     // the seed and migration ran with the password, so it was really in play
     const diagnostics = job.outputs('env')['diagnostics-path']!;
     const config = readFileSync(join(diagnostics, 'config.redacted.yaml'), 'utf8');
-    expect(config).toMatch(/POSTGRES_PASSWORD: '\*\*\*'/);
-    expect(config).toMatch(/PGPASSWORD: '\*\*\*'/);
+    expect(config).toMatch(/POSTGRES_PASSWORD: "\*\*\*"/);
+    expect(config).toMatch(/PGPASSWORD: "\*\*\*"/);
     expect(readFileSync(join(diagnostics, 'logs/api.log'), 'utf8').length).toBeGreaterThan(0);
     expect(
       JSON.parse(readFileSync(join(diagnostics, 'containers.json'), 'utf8'))
