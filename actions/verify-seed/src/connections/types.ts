@@ -33,7 +33,7 @@ export interface SqlConnection {
   /** Where it connects, with no password: `postgres://app:***@127.0.0.1:49153/app`, `psql in service db`. */
   readonly target: string;
   /**
-   * Runs one statement (checked by spec/sql-statement.ts) with positional parameters.
+   * Runs one statement (checked by spec/sql/read-only.ts) with positional parameters.
    * @throws SqlError for an error the server reported; ConnectionError when it cannot connect
    */
   query(sql: string, params: readonly unknown[], options: QueryOptions): Promise<SqlResult>;
