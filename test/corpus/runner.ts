@@ -38,7 +38,7 @@ export interface CaseRun {
   row: CorpusRow;
   job: JobResult;
   main: StepResult;
-  /** The error annotations of the main step, as the log shows them. */
+  /** The error annotations of the main step, each `file:line: message` when it points into a file. */
   errors: string[];
   /** Marker files found (an injection ran). */
   injected: string[];
@@ -104,7 +104,12 @@ export class CorpusRun {
       stepTimeoutMs: 300_000,
     });
     const main = job.steps.find((s) => s.id === 'step' && s.phase === 'main')!;
-    const errors = main.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+    // As GitHub shows an annotation: its file and line (when it has them), then the message.
+    const errors = main.annotations
+      .filter((a) => a.level === 'error')
+      .map((a) =>
+        a.properties.file ? `${a.properties.file}:${a.properties.line ?? ''}: ${a.message}` : a.message,
+      );
     const injected = existsSync(this.markers) ? readdirSync(this.markers) : [];
     const left = needsOf(row) === 'cluster' ? this.leftInCluster() : this.leftOnEngine();
     rmSync(workspace, { recursive: true, force: true });

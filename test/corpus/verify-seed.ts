@@ -29,7 +29,7 @@ const PG = 'connections:\n  db: { kind: postgres, url: "postgres://u:p@127.0.0.1
 
 export const VERIFY_SEED: CorpusRow[] = [
   ...rows('spec', ['missing.yaml', `x${MARK}.yaml`], { timeout: '5s' }),
-  spec('invalid-yaml', `${HTTP}checks:\n  - name: x\n    kind: http: bad\n`, /bad\.yaml:4/),
+  spec('invalid-yaml', `${HTTP}checks:\n  - name: x\n    kind: http: bad\n`, /bad\.yaml:5/),
   spec('empty', '', /bad\.yaml/),
   spec('a-list', '- a\n- b\n', /bad\.yaml:1/),
   spec('unknown-kind', `${HTTP}checks:\n  - { kind: mongo, connection: api }\n`, /bad\.yaml:4/),

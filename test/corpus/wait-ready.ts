@@ -26,7 +26,11 @@ export const WAIT_READY: CorpusRow[] = [
   ...rows('headers', ['NoColon', 'Bad Name: x', ': no-name', `X-A: ${MARK}\nbroken`]),
   ...rows('insecure-tls', BAD_BOOLEANS),
   ...rows('tcp', ['nohostport', '127.0.0.1:99999', '127.0.0.1:abc', `127.0.0.1:${MARK}`], { timeout: '3s' }),
-  ...rows('compose-services', ['web', `web${MARK}`], { timeout: '3s' }),
+  ...rows('compose-services', ['Bad Service!', `web${MARK}`], { project: 'corpus-none', timeout: '3s' }),
+  bad(A, 'compose-services', 'web', {
+    id: `${A}/compose-services=without-project`,
+    names: 'Input "project"',
+  }),
   ...rows('rollout', ['bogus/x', 'deployment/', 'deployment/Bad_Name', `deployment/x${MARK}`], {
     timeout: '3s',
     namespace: 'corpus-ns',

@@ -156,7 +156,7 @@ describe('no canary secret reaches any file the actions write', () => {
           with: {
             url: `http://ci:${C.urlPassword.value}@{app:80}/missing`,
             headers: `Authorization: Bearer ${C.header.value}`,
-            probes: `- http: { url: "http://{app:80}/also-missing", headers: { X-Api-Key: "${C.probeHeader.value}" } }`,
+            probes: `- http: "http://{app:80}/also-missing"\n  headers: { X-Api-Key: "${C.probeHeader.value}" }`,
             timeout: '4s',
           },
         },
@@ -204,8 +204,11 @@ describe('no canary secret reaches any file the actions write', () => {
     // Every secret-carrying input of these actions got a canary.
     expect([...new Set(ALL.flatMap((c) => c.inputs))].sort()).toEqual([...ENGINE_CANARY_INPUTS].sort());
     // Each action really ran and wrote its report.
-    for (const id of ['env', 'ready', 'seed', 'inline', 'down'])
-      expect(stack.outputs(id)['report-path'], id).toBeTruthy();
+    for (const id of ['env', 'ready', 'seed', 'inline', 'down']) {
+      const main = stack.steps.find((s) => s.id === id && s.phase === 'main')!;
+      const errors = main.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+      expect(main.outputs['report-path'], `${id}: ${errors.join(' | ')}`).toBeTruthy();
+    }
     expect(findings).toEqual([]);
     for (const n of names) expect(leftovers(n)).toEqual({ containers: [], networks: [], volumes: [] });
   });
