@@ -8,11 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { JobResult } from '../harness/job.js';
 
 /** One canary: where it went, and its value. */
 export interface Canary {
-  /** The input (or file, or variable) that carried it, e.g. `deploy-namespace set`. */
+  /** What carried it, e.g. `a set value with an escaped comma`. */
   carrier: string;
+  /** The action inputs it went through, as `<action> <input>` (test/corpus/secret-inputs.ts). */
+  inputs: string[];
   value: string;
 }
 
@@ -24,15 +27,15 @@ export interface Finding {
 }
 
 /**
- * A new canary for `carrier`: `Cny` + 20 random alphanumerics, then `tail` (e.g. `,after-comma` to test
- * Helm's comma escaping). Alphanumeric core, so it survives every quoting and still stands out.
+ * A new canary for `carrier` through `inputs`: `Cny` + 20 random alphanumerics, then `tail` (e.g.
+ * `,after-comma` to test Helm's comma escaping). Alphanumeric core, so it survives every quoting.
  */
-export function makeCanary(carrier: string, tail = ''): Canary {
+export function makeCanary(carrier: string, inputs: string[], tail = ''): Canary {
   const core = randomBytes(15)
     .toString('base64')
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 20);
-  return { carrier, value: `Cny${core.padEnd(20, 'q')}${tail}` };
+  return { carrier, inputs, value: `Cny${core.padEnd(20, 'q')}${tail}` };
 }
 
 /** base64 of `value` as it appears inside any larger base64 text (alignment-independent middles). */
@@ -117,4 +120,24 @@ export function findCanaries(
     }
   }
   return findings;
+}
+
+/** The `<action> <input>` pairs the canaries went through. */
+export function inputsCovered(canaries: readonly Canary[]): string[] {
+  return [...new Set(canaries.flatMap((c) => c.inputs))].sort();
+}
+
+/**
+ * Searches everything `job` wrote — RUNNER_TEMP (reports, diagnostics, summary, outputs, env and state
+ * files, the artifact folders) and the files of `workspace` new or changed since `before` — and its log
+ * and summary as GitHub shows them.
+ */
+export function scanJob(
+  job: JobResult,
+  canaries: readonly Canary[],
+  workspace: string,
+  before: Map<string, string>,
+): Finding[] {
+  const files = [...filesUnder(job.runnerTemp), ...writtenSince(workspace, before)];
+  return findCanaries(canaries, files, { 'job log': job.logText(), summary: job.summary }, job.runnerTemp);
 }

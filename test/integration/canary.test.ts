@@ -12,15 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type Canary,
-  type Finding,
-  filesUnder,
-  findCanaries,
-  makeCanary,
-  snapshot,
-  writtenSince,
-} from '../corpus/canary.js';
+import { type Finding, inputsCovered, makeCanary, scanJob, snapshot } from '../corpus/canary.js';
 import { ENGINE_CANARY_INPUTS } from '../corpus/secret-inputs.js';
 import { type JobResult, type JobSpec, runJob } from '../harness/job.js';
 import { forceRemove, leftovers, prEvent, sha } from './helpers.js';
@@ -30,24 +22,24 @@ const workspace = mkdtempSync(join(tmpdir(), 'canary-ws-'));
 const names: string[] = [];
 const jobs: JobResult[] = [];
 
-/** A canary and the action inputs it went through. */
-function canary(carrier: string, inputs: string[], tail = ''): Canary & { inputs: string[] } {
-  return { ...makeCanary(carrier, tail), inputs };
-}
-
 const C = {
-  signing: canary('SIGNING_KEY (step env → compose file)', ['provision-compose compose-files']),
-  redis: canary('redis://:pw@ in the compose file', ['provision-compose compose-files']),
-  dsn: canary('DATABASE_DSN literal in the compose file', ['provision-compose compose-files']),
-  requirepass: canary('redis-server --requirepass on a command line', ['provision-compose compose-files']),
-  pgPassword: canary('POSTGRES_PASSWORD (step env)', ['provision-compose compose-files', 'verify-seed spec']),
-  envFile: canary('an env file', ['provision-compose env-files']),
-  urlPassword: canary('wait-ready url password', ['wait-ready url']),
-  header: canary('wait-ready headers', ['wait-ready headers']),
-  probeHeader: canary('wait-ready probes header', ['wait-ready probes']),
-  specHeader: canary('verify-seed spec http header', ['verify-seed spec']),
-  inline: canary('verify-seed inline checks', ['verify-seed checks']),
-  seedArg: canary('verify-seed seed-command --password', ['verify-seed seed-command']),
+  signing: makeCanary('SIGNING_KEY (step env → compose file)', ['provision-compose compose-files']),
+  redis: makeCanary('redis://:pw@ in the compose file', ['provision-compose compose-files']),
+  dsn: makeCanary('DATABASE_DSN literal in the compose file', ['provision-compose compose-files']),
+  requirepass: makeCanary('redis-server --requirepass on a command line', [
+    'provision-compose compose-files',
+  ]),
+  pgPassword: makeCanary('POSTGRES_PASSWORD (step env)', [
+    'provision-compose compose-files',
+    'verify-seed spec',
+  ]),
+  envFile: makeCanary('an env file', ['provision-compose env-files']),
+  urlPassword: makeCanary('wait-ready url password', ['wait-ready url']),
+  header: makeCanary('wait-ready headers', ['wait-ready headers']),
+  probeHeader: makeCanary('wait-ready probes header', ['wait-ready probes']),
+  specHeader: makeCanary('verify-seed spec http header', ['verify-seed spec']),
+  inline: makeCanary('verify-seed inline checks', ['verify-seed checks']),
+  seedArg: makeCanary('verify-seed seed-command --password', ['verify-seed seed-command']),
 };
 const ALL = Object.values(C);
 
@@ -129,12 +121,7 @@ describe('no canary secret reaches any file the actions write', () => {
   it('provision, wait-ready, verify-seed and teardown, all failing after using every secret', async () => {
     const before = snapshot(workspace);
     const findings: Finding[] = [];
-    const scan = (j: JobResult) => {
-      const files = [...filesUnder(j.runnerTemp), ...writtenSince(workspace, before)];
-      findings.push(
-        ...findCanaries(ALL, files, { 'job log': j.logText(), summary: j.summary }, j.runnerTemp),
-      );
-    };
+    const scan = (j: JobResult) => findings.push(...scanJob(j, ALL, workspace, before));
 
     const stack = await job({
       event: prEvent(11, sha('canary-stack')),
@@ -202,7 +189,7 @@ describe('no canary secret reaches any file the actions write', () => {
     scan(crash);
 
     // Every secret-carrying input of these actions got a canary.
-    expect([...new Set(ALL.flatMap((c) => c.inputs))].sort()).toEqual([...ENGINE_CANARY_INPUTS].sort());
+    expect(inputsCovered(ALL)).toEqual([...ENGINE_CANARY_INPUTS].sort());
     // Each action really ran and wrote its report.
     for (const id of ['env', 'ready', 'seed', 'inline', 'down']) {
       const main = stack.steps.find((s) => s.id === id && s.phase === 'main')!;

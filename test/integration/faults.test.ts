@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type JobResult, runJob } from '../harness/runner.js';
-import { dump, forceRemove, leftovers, prEvent, sha } from './helpers.js';
+import { type JobResult, runJob } from '../harness/job.js';
+import { dump, errorText, forceRemove, leftovers, prEvent, sha } from './helpers.js';
 
 const repository = `acme/faults${process.pid}`;
 const workspace = mkdtempSync(join(tmpdir(), 'faults-ws-'));
@@ -67,10 +67,7 @@ describe('faults on the engine', () => {
     expect(main.outcome).toBe('failure');
     expect(main.outputs.status).toBe('error');
     expect(result.logText()).not.toMatch(/already gone/i);
-    const error = main.annotations
-      .filter((a) => a.level === 'error')
-      .map((a) => a.message)
-      .join('\n');
+    const error = errorText(main);
     expect(error).toMatch(/ephemeral-faults\.sock|Cannot connect to the Docker daemon/);
     expect(existsSync(main.outputs['report-path'] ?? '')).toBe(true);
   });
@@ -111,10 +108,7 @@ describe('faults on the engine', () => {
       ]);
       const main = result.steps.find((s) => s.id === 'env' && s.phase === 'main')!;
       expect(main.outcome).toBe('failure');
-      const error = main.annotations
-        .filter((a) => a.level === 'error')
-        .map((a) => a.message)
-        .join('\n');
+      const error = errorText(main);
       expect(error).toContain(`${kind} "${object}"`);
       expect(error).toMatch(/Fix: /);
       expect(result.logText()).not.toMatch(/Container .* (Created|Started)/);

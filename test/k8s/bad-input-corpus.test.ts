@@ -5,35 +5,9 @@
  * namespace of this run exists afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { CORPUS } from '../corpus/index.js';
-import { needsOf } from '../corpus/rows.js';
-import { CorpusRun } from '../corpus/runner.js';
-import { problems } from '../corpus/verdict.js';
+import { corpusSuite } from '../corpus/suite.js';
 
-const run = new CorpusRun(`k${process.pid}`);
-/** Row id → its problems, written to .cache/bad-input-corpus-cluster.json for the record. */
-const findings: Record<string, string[]> = {};
-const rows = CORPUS.map((row, index) => ({ row, index })).filter(({ row }) => needsOf(row) === 'cluster');
-
-afterAll(() => {
-  mkdirSync('.cache', { recursive: true });
-  writeFileSync('.cache/bad-input-corpus-cluster.json', `${JSON.stringify(findings, null, 2)}\n`);
+corpusSuite('cluster', `k${process.pid}`, (run) => {
   for (const ns of run.leftInCluster())
     execFileSync('kubectl', ['delete', ns, '--wait=false', '--ignore-not-found'], { stdio: 'ignore' });
-  run.close();
-});
-
-describe('bad-input corpus on the test cluster', () => {
-  it.each(rows.map(({ row, index }) => [row.id, row, index] as const))('%s', async (_id, row, index) => {
-    const result = await run.run(row, index);
-    try {
-      const found = problems(result);
-      findings[row.id] = found;
-      expect(found, `${found.join('\n')}\n--- log ---\n${result.job.logText().slice(-3000)}`).toEqual([]);
-    } finally {
-      await result.job.cleanup();
-    }
-  });
 });

@@ -10,15 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type Canary,
-  type Finding,
-  filesUnder,
-  findCanaries,
-  makeCanary,
-  snapshot,
-  writtenSince,
-} from '../corpus/canary.js';
+import { inputsCovered, makeCanary, scanJob, snapshot } from '../corpus/canary.js';
 import { CLUSTER_CANARY_INPUTS } from '../corpus/secret-inputs.js';
 import { type JobResult, runJob } from '../harness/job.js';
 import { forceDelete, getNamespace, HELM3, prEvent, repoRoot, sha } from './fixtures/helpers.js';
@@ -28,22 +20,18 @@ const workspace = mkdtempSync(join(tmpdir(), 'kcanary-ws-'));
 const namespaces: string[] = [];
 const jobs: JobResult[] = [];
 
-function canary(carrier: string, inputs: string[], tail = ''): Canary & { inputs: string[] } {
-  return { ...makeCanary(carrier, tail), inputs };
-}
-
 const C = {
-  token: canary('a token in the kubeconfig input', [
+  token: makeCanary('a token in the kubeconfig input', [
     'deploy-namespace kubeconfig',
     'wait-ready kubeconfig',
     'teardown kubeconfig',
   ]),
-  repo: canary('a chart repository URL password', ['deploy-namespace repo']),
-  values: canary('a values file', ['deploy-namespace values']),
-  set: canary('a set value', ['deploy-namespace set']),
-  setComma: canary('a set value with an escaped comma', ['deploy-namespace set'], ',afterTheComma01'),
-  secret: canary('a Secret manifest', ['deploy-namespace manifests']),
-  generator: canary('a kustomize secretGenerator literal', ['deploy-namespace kustomize']),
+  repo: makeCanary('a chart repository URL password', ['deploy-namespace repo']),
+  values: makeCanary('a values file', ['deploy-namespace values']),
+  set: makeCanary('a set value', ['deploy-namespace set']),
+  setComma: makeCanary('a set value with an escaped comma', ['deploy-namespace set'], ',afterTheComma01'),
+  secret: makeCanary('a Secret manifest', ['deploy-namespace manifests']),
+  generator: makeCanary('a kustomize secretGenerator literal', ['deploy-namespace kustomize']),
 };
 const ALL = Object.values(C);
 
@@ -177,14 +165,8 @@ describe('no canary secret reaches any file the actions write (Kubernetes)', () 
     for (const id of ['helm', 'repo', 'manifests', 'kustomize', 'ready', 'down'])
       expect(job.outputs(id)['report-path'], id).toBeTruthy();
 
-    const files = [...filesUnder(job.runnerTemp), ...writtenSince(workspace, before)];
-    const findings: Finding[] = findCanaries(
-      ALL,
-      files,
-      { 'job log': job.logText(), summary: job.summary },
-      job.runnerTemp,
-    );
-    expect([...new Set(ALL.flatMap((c) => c.inputs))].sort()).toEqual([...CLUSTER_CANARY_INPUTS].sort());
+    const findings = scanJob(job, ALL, workspace, before);
+    expect(inputsCovered(ALL)).toEqual([...CLUSTER_CANARY_INPUTS].sort());
     expect(findings).toEqual([]);
     expect(getNamespace(ns)).toBeNull();
   });

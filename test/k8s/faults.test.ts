@@ -8,23 +8,22 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump as dumpYaml, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobResult, runJob } from '../harness/runner.js';
-import { dump, forceDelete, getNamespace, kubectl, prEvent, sha } from './fixtures/helpers.js';
+import { closedPort, type SilentServer, silentServer } from '../harness/loopback.js';
+import { type JobResult, runJob } from '../harness/job.js';
+import { dump, errorText, forceDelete, getNamespace, kubectl, prEvent, sha } from './fixtures/helpers.js';
 
 const repository = `acme/kfaults${process.pid}`;
 const label = `acme_kfaults${process.pid}`;
 const workspace = mkdtempSync(join(tmpdir(), 'kfaults-ws-'));
 const jobs: JobResult[] = [];
 const namespaces: string[] = [];
-let silent: net.Server;
-const sockets = new Set<net.Socket>();
+let silent: SilentServer;
 let silentPort = 0;
-let closedPort = 0;
+let stoppedPort = 0;
 
 /** The test cluster's kubeconfig with its server replaced. */
 function kubeconfigTo(server: string): string {
@@ -77,21 +76,13 @@ async function teardown(pr: number, inputs: Record<string, string>): Promise<Job
 }
 
 beforeAll(async () => {
-  silent = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  silentPort = (silent.address() as AddressInfo).port;
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  silent = await silentServer();
+  silentPort = silent.port;
+  stoppedPort = await closedPort();
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => silent.close(() => resolve()));
+  await silent.close();
   forceDelete(namespaces);
   try {
     kubectl('delete', 'serviceaccount', `kfaults-${process.pid}`, '-n', 'default', '--ignore-not-found');
@@ -111,7 +102,7 @@ describe('defect 3: only NotFound for that namespace means "already gone"', () =
     ],
     [
       'an unreachable server',
-      () => ({ kubeconfig: kubeconfigTo(`https://127.0.0.1:${closedPort}`) }),
+      () => ({ kubeconfig: kubeconfigTo(`https://127.0.0.1:${stoppedPort}`) }),
       /refused|127\.0\.0\.1/,
     ],
     ['a forbidden user', () => ({ kubeconfig: forbiddenKubeconfig() }), /forbidden/i],
@@ -133,10 +124,7 @@ describe('defect 3: only NotFound for that namespace means "already gone"', () =
       expect(main.outcome, dump(result.logText())).toBe('failure');
       expect(main.outputs.status).toBe('error');
       expect(result.logText()).not.toMatch(/already gone/i);
-      const error = main.annotations
-        .filter((a) => a.level === 'error')
-        .map((a) => a.message)
-        .join('\n');
+      const error = errorText(main);
       expect(error).toMatch(said);
       expect(existsSync(main.outputs['report-path'] ?? '')).toBe(true);
       expect(JSON.parse(readFileSync(main.outputs['report-path']!, 'utf8')).removed?.status).toBe('error');
@@ -157,7 +145,7 @@ describe('defect 3: only NotFound for that namespace means "already gone"', () =
 
 describe('defect 5: status and report-path on every path, the API server stopped or frozen', () => {
   it.each([
-    ['stopped', () => `https://127.0.0.1:${closedPort}`],
+    ['stopped', () => `https://127.0.0.1:${stoppedPort}`],
     ['frozen', () => `https://127.0.0.1:${silentPort}`],
   ])(
     '%s: deploy-namespace, wait-ready and teardown each set status=error and report-path',

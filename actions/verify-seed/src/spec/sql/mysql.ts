@@ -17,8 +17,7 @@ import mariadbGrammar from 'node-sql-parser/build/mariadb.js';
 import mysqlGrammar from 'node-sql-parser/build/mysql.js';
 import { ALLOWED_READS, refusedFunction, refusedSleep, SLEEP_FUNCTION } from './functions.js';
 import { type StatementCheck, singleMysqlStatement } from './lexical.js';
-
-type Node = Record<string, unknown>;
+import { firstProblem, type TreeNode } from './tree.js';
 
 interface Grammar {
   name: string;
@@ -89,7 +88,7 @@ export function mysqlRead(sql: string, timeoutMs: number, preferMariadb = false)
         reason:
           'it holds several statements; a check runs exactly one, so it can be held in a read-only transaction',
       };
-    const problem = topLevel(statements[0] as Node, timeoutMs);
+    const problem = topLevel(statements[0] as TreeNode, timeoutMs);
     if (problem) return { ok: false, reason: problem };
     accepted++;
   }
@@ -107,39 +106,20 @@ function parseError(grammar: string, error: unknown, sql: string): string {
 }
 
 /** Why the top-level statement is refused, or null. */
-function topLevel(stmt: Node, timeoutMs: number): string | null {
+function topLevel(stmt: TreeNode, timeoutMs: number): string | null {
   const type = String(stmt.type ?? '');
   if (!TOP_LEVEL.has(type))
     return `${WRITES[type] ?? type.toUpperCase()} is not a read; ${ALLOWED_READS.mysql}`;
   if (type === 'explain') {
-    const inner = stmt.expr as Node | undefined;
+    const inner = stmt.expr as TreeNode | undefined;
     if (String(inner?.type ?? '') !== 'select')
       return `EXPLAIN of anything but a SELECT is not allowed; ${ALLOWED_READS.mysql}`;
   }
-  return walk(stmt, timeoutMs);
-}
-
-/** Why anything inside `value` is refused, or null. */
-function walk(value: unknown, timeoutMs: number): string | null {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const problem = walk(item, timeoutMs);
-      if (problem) return problem;
-    }
-    return null;
-  }
-  if (value === null || typeof value !== 'object') return null;
-  const problem = node(value as Node, timeoutMs);
-  if (problem) return problem;
-  for (const child of Object.values(value as Node)) {
-    const inner = walk(child, timeoutMs);
-    if (inner) return inner;
-  }
-  return null;
+  return firstProblem(stmt, (body) => node(body, timeoutMs));
 }
 
 /** Why one node is refused on its own, or null. */
-function node(body: Node, timeoutMs: number): string | null {
+function node(body: TreeNode, timeoutMs: number): string | null {
   const type = typeof body.type === 'string' ? body.type : '';
   if (WRITES[type]) return `${WRITES[type]} inside the query is not a read; ${ALLOWED_READS.mysql}`;
   const into = body.into as { position?: unknown; keyword?: unknown } | undefined;
@@ -153,7 +133,7 @@ function node(body: Node, timeoutMs: number): string | null {
     );
     const name = (parts.at(-1) ?? String(body.name ?? '')).toLowerCase();
     if (name === SLEEP_FUNCTION.mysql) {
-      const args = (body.args as { value?: Node[] } | undefined)?.value ?? [];
+      const args = (body.args as { value?: TreeNode[] } | undefined)?.value ?? [];
       const first = args[0];
       const seconds = first?.type === 'number' ? Number(first.value) : null;
       const why = refusedSleep('SLEEP', args.length === 1 ? seconds : null, timeoutMs);

@@ -18,6 +18,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { ALLOWED_READS, refusedFunction, refusedSleep, SLEEP_FUNCTION } from './functions.js';
 import type { StatementCheck } from './lexical.js';
+import { firstProblem, type TreeNode } from './tree.js';
 
 await loadModule();
 
@@ -63,8 +64,6 @@ function notARead(node: string, where = ''): string {
   return `${statementName(node)}${where} is not a read${why ? `: ${why}` : ''}; ${ALLOWED_READS.postgres}`;
 }
 
-type Node = Record<string, unknown>;
-
 /**
  * Checks that `sql` is exactly one plain PostgreSQL read.
  * @param timeoutMs the check's timeout (ms): `pg_sleep(n)` may sleep at most that long
@@ -78,7 +77,7 @@ export function postgresRead(sql: string, timeoutMs: number): StatementCheck {
       ok: false,
       reason: 'client meta-commands (a leading backslash) are not SQL and are not allowed',
     };
-  let stmts: Array<{ stmt?: Node; stmt_location?: number; stmt_len?: number }>;
+  let stmts: Array<{ stmt?: TreeNode; stmt_location?: number; stmt_len?: number }>;
   try {
     stmts = (parseSync(text).stmts ?? []) as typeof stmts;
   } catch (error) {
@@ -103,17 +102,17 @@ export function postgresRead(sql: string, timeoutMs: number): StatementCheck {
 }
 
 /** Why the top-level statement is refused, or null. */
-function topLevel(stmt: Node, timeoutMs: number): string | null {
+function topLevel(stmt: TreeNode, timeoutMs: number): string | null {
   const [kind, body] = Object.entries(stmt)[0] ?? ['', {}];
   switch (kind) {
     case 'SelectStmt':
-      return walk(stmt, timeoutMs);
+      return firstProblem(stmt, (body, key) => node(key, body, timeoutMs));
     case 'VariableShowStmt':
       return null;
     case 'ExplainStmt': {
       const explain = body as {
-        query?: Node;
-        options?: Array<{ DefElem?: { defname?: string; arg?: Node } }>;
+        query?: TreeNode;
+        options?: Array<{ DefElem?: { defname?: string; arg?: TreeNode } }>;
       };
       const analyze = (explain.options ?? []).find((o) => o.DefElem?.defname === 'analyze');
       if (analyze && !isFalse(analyze.DefElem?.arg))
@@ -121,7 +120,7 @@ function topLevel(stmt: Node, timeoutMs: number): string | null {
       const query = explain.query ?? {};
       const inner = Object.keys(query)[0] ?? '';
       if (inner !== 'SelectStmt') return notARead(inner, ' (under EXPLAIN)');
-      return walk(query, timeoutMs);
+      return firstProblem(query, (body, key) => node(key, body, timeoutMs));
     }
     default:
       return notARead(kind);
@@ -129,30 +128,13 @@ function topLevel(stmt: Node, timeoutMs: number): string | null {
 }
 
 /** `ANALYZE false` / `ANALYZE off` (any other value, or none, means ANALYZE). */
-function isFalse(arg: Node | undefined): boolean {
+function isFalse(arg: TreeNode | undefined): boolean {
   const text = (arg?.String as { sval?: string } | undefined)?.sval?.toLowerCase();
   return text === 'false' || text === 'off';
 }
 
-/** Why anything inside `value` is refused (a nested write, INTO, a row lock, a refused function), or null. */
-function walk(value: unknown, timeoutMs: number): string | null {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const problem = walk(item, timeoutMs);
-      if (problem) return problem;
-    }
-    return null;
-  }
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, child] of Object.entries(value as Node)) {
-    const problem = node(key, child as Node, timeoutMs) ?? walk(child, timeoutMs);
-    if (problem) return problem;
-  }
-  return null;
-}
-
 /** Why one node is refused on its own, or null. */
-function node(key: string, body: Node, timeoutMs: number): string | null {
+function node(key: string, body: TreeNode, timeoutMs: number): string | null {
   if (key === 'SelectStmt') {
     if (body.intoClause) return `SELECT … INTO creates a table; ${ALLOWED_READS.postgres}`;
     if (body.lockingClause) return `FOR UPDATE / FOR SHARE locks rows; ${ALLOWED_READS.postgres}`;
@@ -163,7 +145,7 @@ function node(key: string, body: Node, timeoutMs: number): string | null {
     const names = (body.funcname as Array<{ String?: { sval?: string } }> | undefined) ?? [];
     const name = (names.at(-1)?.String?.sval ?? '').toLowerCase();
     if (name === SLEEP_FUNCTION.postgres) {
-      const why = refusedSleep(name, constantNumber((body.args as Node[] | undefined)?.[0]), timeoutMs);
+      const why = refusedSleep(name, constantNumber((body.args as TreeNode[] | undefined)?.[0]), timeoutMs);
       return why ? `${why}; raise the check's timeout or sleep less` : null;
     }
     const why = refusedFunction('postgres', name);
@@ -173,7 +155,7 @@ function node(key: string, body: Node, timeoutMs: number): string | null {
 }
 
 /** The number of an `A_Const` integer or float literal, or null. */
-function constantNumber(arg: Node | undefined): number | null {
+function constantNumber(arg: TreeNode | undefined): number | null {
   const constant = arg?.A_Const as { ival?: { ival?: number }; fval?: { fval?: string } } | undefined;
   if (!constant) return null;
   if (constant.ival) return constant.ival.ival ?? 0;

@@ -9,8 +9,8 @@ import {
   helmSetValues,
   parseHelmSet,
   redactHelmSet,
-} from '../../actions/shared/src/kube/helm-set.js';
-import { HELM_SET_CASES, HELM_SET_REFUSED } from '../fixtures/helm-set-cases.js';
+} from '../../../../actions/shared/src/kube/helm-set.js';
+import { HELM_SET_CASES, HELM_SET_REFUSED } from '../../../fixtures/helm-set-cases.js';
 
 describe("Helm's --set syntax", () => {
   it.each(HELM_SET_CASES)('%j', (args, values) => {
