@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump as dumpYaml, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, type SilentServer, silentServer } from '../harness/loopback.js';
 import { type JobResult, runJob } from '../harness/job.js';
+import { closedPort, type SilentServer, silentServer } from '../harness/loopback.js';
 import { dump, errorText, forceDelete, getNamespace, kubectl, prEvent, sha } from './fixtures/helpers.js';
 
 const repository = `acme/kfaults${process.pid}`;

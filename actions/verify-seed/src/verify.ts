@@ -203,7 +203,9 @@ export async function verifySeed(settings: VerifySettings = loadSettings()): Pro
     );
     const runnables = spec.checks.map((check) => bindCheck(check, connections.get(check.connection)!, facts));
     section.checks = await report.time('checks', () => checkAll(runnables, settings, start));
-    await report.time('privileges', () => warnAboutRoles(connections, report, settings.timing.checkTimeoutMs));
+    await report.time('privileges', () =>
+      warnAboutRoles(connections, report, settings.timing.checkTimeoutMs),
+    );
     publishChecks(section.checks);
     return 'success';
   });

@@ -8,13 +8,7 @@ import { parseDuration } from '../../../shared/src/runtime/duration.js';
 import { DEFAULTS, INPUTS } from '../contract.js';
 import type { DocPath, SpecDocument, SpecIssue } from './document.js';
 import { readOnlyQuery } from './sql/read-only.js';
-import type {
-  ConnectionKind,
-  ConnectionSpec,
-  HttpRequestSpec,
-  NumberExpect,
-  ValueExpect,
-} from './types.js';
+import type { ConnectionKind, ConnectionSpec, HttpRequestSpec, NumberExpect, ValueExpect } from './types.js';
 
 /** Default SCAN bound for `pattern`: keys examined at most. */
 export const DEFAULT_SCAN_LIMIT = 100_000;

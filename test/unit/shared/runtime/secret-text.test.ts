@@ -5,7 +5,7 @@ import {
   nameWords,
   redactArgv,
   redactUrls,
-} from '../../actions/shared/src/runtime/secret-text.js';
+} from '../../../../actions/shared/src/runtime/secret-text.js';
 
 describe('the secret-name rule', () => {
   it.each([
