@@ -54,7 +54,7 @@ export interface Redacted {
 }
 
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@?#]*):([^\s@/?#]+)@/gi;
-const QUERY = /([?&;])([^=&;#\s]+)=([^&;#\s]*)/g;
+const QUERY = /([?&;])([^=&;#\s"'\\<>]+)=([^&;#\s"'\\<>]*)/g;
 
 /** Removes URL passwords and secret-named query values from `text` (every URL in it). */
 export function redactUrls(text: string): Redacted {
