@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { CORPUS } from '../corpus/index.js';
 import {
   CLUSTER_CANARY_INPUTS,
@@ -18,7 +18,7 @@ import { repoRoot } from '../harness/env.js';
 const ACTIONS = ['provision-compose', 'deploy-namespace', 'wait-ready', 'verify-seed', 'teardown'] as const;
 
 function inputsOf(action: string): string[] {
-  const doc = load(readFileSync(join(repoRoot, action, 'action.yml'), 'utf8')) as {
+  const doc = parseYaml(readFileSync(join(repoRoot, action, 'action.yml'), 'utf8')) as {
     inputs?: Record<string, unknown>;
   };
   return Object.keys(doc.inputs ?? {});

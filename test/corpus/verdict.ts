@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../harness/env.js';
 import type { CaseRun } from './runner.js';
 
 /** The outputs an action declares (from its action.yml). */
 export function declaredOutputs(action: string): string[] {
-  const doc = load(readFileSync(join(repoRoot, action, 'action.yml'), 'utf8')) as {
+  const doc = parseYaml(readFileSync(join(repoRoot, action, 'action.yml'), 'utf8')) as {
     outputs?: Record<string, unknown>;
   };
   return Object.keys(doc.outputs ?? {});

@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dump as dumpYaml, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify as dumpYaml, parse as parseYaml } from 'yaml';
 import { type JobResult, runJob } from '../harness/job.js';
 import { closedPort, type SilentServer, silentServer } from '../harness/loopback.js';
 import { dump, errorText, forceDelete, getNamespace, kubectl, prEvent, sha } from './fixtures/helpers.js';
@@ -36,7 +36,7 @@ function forbiddenKubeconfig(): string {
   if (!kubectl('get', 'serviceaccounts', '-n', 'default', '-o', 'name').includes(`/${account}`))
     kubectl('create', 'serviceaccount', account, '-n', 'default');
   const token = kubectl('create', 'token', account, '-n', 'default').trim();
-  const config = load(readFileSync(process.env.KUBECONFIG!, 'utf8')) as {
+  const config = parseYaml(readFileSync(process.env.KUBECONFIG!, 'utf8')) as {
     clusters: Array<{ name: string; cluster: Record<string, unknown> }>;
   };
   return dumpYaml({

@@ -5,8 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { helmSetValues, parseHelmSet } from '../../actions/shared/src/kube/helm-set.js';
 import { HELM_SET_CASES, HELM_SET_REFUSED } from '../fixtures/helm-set-cases.js';
 import { HELM3, HELM4, repoRoot } from './fixtures/helpers.js';
@@ -18,7 +18,7 @@ function render(helm: string, args: string[]): unknown {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const doc = load(out) as { data: { 'values.json': string } };
+  const doc = parseYaml(out) as { data: { 'values.json': string } };
   return JSON.parse(doc.data['values.json']);
 }
 
