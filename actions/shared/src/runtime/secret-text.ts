@@ -53,7 +53,8 @@ export interface Redacted {
   secrets: string[];
 }
 
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@?#]*):([^\s@/?#]+)@/gi;
+// The password runs to the last @ before the host, as WHATWG URL reads it (p@ss in a:p@ss@host).
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@?#]*):([^\s/?#]+)@/gi;
 const QUERY = /([?&;])([^=&;#\s"'\\<>]+)=([^&;#\s"'\\<>]*)/g;
 
 /** Removes URL passwords and secret-named query values from `text` (every URL in it). */

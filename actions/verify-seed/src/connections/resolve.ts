@@ -93,7 +93,7 @@ class Resolver {
     if (spec.url !== undefined) {
       const interpolated = this.text(spec.url, spec.at, `${path}.url`);
       if (interpolated !== undefined) {
-        registerUrlSecrets(interpolated);
+        if (registerUrlSecrets(interpolated) !== interpolated) registerSecret(interpolated);
         let expanded: string | undefined;
         try {
           expanded = expandPlaceholders(`${path}.url`, interpolated, this.services);
@@ -102,7 +102,7 @@ class Resolver {
           this.issue(spec.at, `${path}.url`, `${error.problem}; ${error.fix}`);
         }
         if (expanded !== undefined) {
-          registerUrlSecrets(expanded);
+          if (registerUrlSecrets(expanded) !== expanded) registerSecret(expanded);
           let scheme = '';
           try {
             scheme = new URL(expanded).protocol;

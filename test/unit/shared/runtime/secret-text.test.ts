@@ -60,6 +60,8 @@ describe('URLs', () => {
     ['redis://:s3cret@cache:6379/0', 'redis://:***@cache:6379/0', ['s3cret']],
     ['postgres://app:s3cret@db:5432/app', 'postgres://app:***@db:5432/app', ['s3cret']],
     ['mysql://root:p%40ss@h/db', 'mysql://root:***@h/db', ['p%40ss', 'p@ss']],
+    // an unencoded @ in the password: the userinfo ends at the last @ (WHATWG URL)
+    ['postgres://app:p@ss-W0rd@127.0.0.1:5432/app', 'postgres://app:***@127.0.0.1:5432/app', ['p@ss-W0rd']],
     ['https://ci:tok@charts.example/x', 'https://ci:***@charts.example/x', ['tok']],
     [
       'postgres://h/db?user=app&password=s3cret&sslmode=require',
