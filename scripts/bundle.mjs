@@ -3,6 +3,7 @@
 // output directory) into dist/<action>/{index,post}.js, ESM. Usage: node scripts/bundle.mjs [--out DIR]
 import { execFile } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -12,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
 
@@ -30,6 +31,26 @@ export const ENTRIES = {
   root: { index: 'main.ts' },
 };
 
+/**
+ * Files an entry reads at run time that ncc does not see: libpg-query (verify-seed's SQL parser) loads its
+ * WebAssembly from beside the script (`__dirname`), so the file is copied next to the bundle.
+ */
+const RUNTIME_FILES = {
+  'verify-seed': ['node_modules/libpg-query/wasm/libpg-query.wasm'],
+};
+
+/**
+ * ncc keeps `__dirname` / `__filename` of bundled CommonJS modules as they are, which ES module output
+ * does not define; this prologue defines them as the bundle's own, as ncc's CommonJS output does.
+ */
+const PROLOGUE = [
+  "import { dirname as __ephemeralDirname } from 'node:path';",
+  "import { fileURLToPath as __ephemeralFileURLToPath } from 'node:url';",
+  'const __filename = __ephemeralFileURLToPath(import.meta.url);',
+  'const __dirname = __ephemeralDirname(__filename);',
+  '',
+].join('\n');
+
 /** Bundles one entry into `dir` (a child process's whole job). */
 async function bundleOne(action, name, dir) {
   const input = join(root, 'actions', action, 'src', ENTRIES[action][name]);
@@ -46,12 +67,13 @@ async function bundleOne(action, name, dir) {
     filename: `${name}.js`,
   });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.js`), code);
+  writeFileSync(join(dir, `${name}.js`), /\b__(dirname|filename)\b/.test(code) ? PROLOGUE + code : code);
   for (const [asset, { source: content }] of Object.entries(assets ?? {})) {
     const path = join(dir, asset === 'licenses.txt' ? `${name}.licenses.txt` : asset);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
   }
+  for (const file of RUNTIME_FILES[action] ?? []) copyFileSync(join(root, file), join(dir, basename(file)));
 }
 
 const one = process.argv.indexOf('--one');

@@ -55,9 +55,10 @@ async function runMains(job: Job): Promise<Array<{ step: StepSpec; state: Record
     }
     const r = await runPhase(job, step, 'main', {});
     job.results.push(r);
-    job.steps[step.id] = { outputs: { ...r.outputs }, outcome: r.outcome, conclusion: r.outcome };
+    const conclusion = step.continueOnError && r.outcome === 'failure' ? 'success' : r.outcome;
+    job.steps[step.id] = { outputs: { ...r.outputs }, outcome: r.outcome, conclusion };
     ran.push({ step, state: r.state });
-    job.merge(r.outcome);
+    job.merge(conclusion);
   }
   return ran;
 }

@@ -46,6 +46,12 @@ export interface StepSpec {
   with?: Record<string, string> | ((ctx: JobContext) => Record<string, string>);
   /** Step-level `env:`. */
   env?: Record<string, string>;
+  /**
+   * `continue-on-error: true`: a failure leaves the job's status alone, so later steps run; the step's
+   * outcome stays `failure` and its conclusion is `success`, as on GitHub
+   * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepscontinue-on-error).
+   */
+  continueOnError?: boolean;
 }
 
 /** A job to run. */

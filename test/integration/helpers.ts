@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { repoRoot } from '../harness/env.js';
 import { pullRequestEvent } from '../harness/events.js';
+import type { StepResult } from '../harness/types.js';
 
 export { repoRoot };
 
@@ -67,4 +68,12 @@ export function forceRemove(name: string): void {
 /** Prints a job's log when an assertion fails, so CI output shows what the actions printed. */
 export function dump(log: string): string {
   return `\n--- job log ---\n${log.slice(-6000)}\n---------------`;
+}
+
+/** The error annotations of a step, one per line, as the log shows them. */
+export function errorText(step: StepResult): string {
+  return step.annotations
+    .filter((a) => a.level === 'error')
+    .map((a) => a.message)
+    .join('\n');
 }

@@ -79,7 +79,9 @@ export function getSettings(
     }
   }
   const specInput = file ? 'spec' : 'checks';
+  const checkTimeoutMs = inputs.durationMs(INPUTS.checkTimeout, 100, 3_600_000);
   const parsed = parseSpec(text, {
+    checkTimeoutMs,
     input: specInput,
     file,
     workspace,
@@ -108,7 +110,7 @@ export function getSettings(
     seedTimeoutMs: inputs.durationMs(INPUTS.seedTimeout, 1000, 6 * 3_600_000),
     timing: {
       deadlineMs,
-      checkTimeoutMs: inputs.durationMs(INPUTS.checkTimeout, 100, 3_600_000),
+      checkTimeoutMs,
       retries: inputs.integer(INPUTS.retries, 0, 1000),
       retryIntervalMs: inputs.durationMs(INPUTS.retryInterval, 0, 600_000),
     },

@@ -16,10 +16,12 @@ import { type Clock, realClock } from '../../shared/src/runtime/clock.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
 import { redact } from '../../shared/src/runtime/secrets.js';
 import { bindCheck, type RunnableCheck } from './checks/attempt.js';
+import { probeRole, roleWarning } from './checks/privileges.js';
 import type { RunFacts } from './checks/provenance.js';
 import { runAll } from './checks/schedule.js';
 import { ComposeServiceExec, type ServiceExec } from './connections/exec/service-exec.js';
 import { needsServiceExec, openConnection } from './connections/open.js';
+import type { Connection } from './connections/types.js';
 import { OUTPUTS } from './contract.js';
 import { type CheckReport, ChecksSection } from './report.js';
 import { runSeedCommand } from './seed-command.js';
@@ -154,6 +156,26 @@ function publishChecks(results: CheckReport[]): void {
   );
 }
 
+/**
+ * Warns (job summary and annotation) about each SQL connection whose role reaches past a READ ONLY
+ * transaction (checks/privileges.ts), naming the fix. A connection that does not answer is skipped: its
+ * checks report that.
+ */
+async function warnAboutRoles(
+  connections: ReadonlyMap<string, Connection>,
+  report: ActionReport,
+  timeoutMs: number,
+): Promise<void> {
+  await Promise.all(
+    [...connections].map(async ([name, connection]) => {
+      if (connection.kind !== 'sql') return;
+      const finding = await probeRole(connection.sql, Math.min(timeoutMs, 10_000));
+      const warning = finding ? roleWarning(name, connection.sql, finding) : null;
+      if (warning) report.warn(redact(warning));
+    }),
+  );
+}
+
 /** Runs verify-seed's main. */
 export async function verifySeed(settings: VerifySettings = loadSettings()): Promise<void> {
   const start = realClock.now();
@@ -181,6 +203,9 @@ export async function verifySeed(settings: VerifySettings = loadSettings()): Pro
     );
     const runnables = spec.checks.map((check) => bindCheck(check, connections.get(check.connection)!, facts));
     section.checks = await report.time('checks', () => checkAll(runnables, settings, start));
+    await report.time('privileges', () =>
+      warnAboutRoles(connections, report, settings.timing.checkTimeoutMs),
+    );
     publishChecks(section.checks);
     return 'success';
   });

@@ -11,6 +11,7 @@ import { UserInputError } from '../../shared/src/runtime/errors.js';
 import type { YamlInput } from '../../shared/src/runtime/yaml-input.js';
 import {
   type ComposeSpec,
+  checkHeaders,
   DEFAULT_STATUS,
   type ExecSpec,
   type HttpSpec,
@@ -18,6 +19,7 @@ import {
   type LogSpec,
   type ProbeSpec,
   parseAddress,
+  parseCommit,
   parseJsonOrYaml,
   parseUrl,
   type TcpSpec,
@@ -64,6 +66,17 @@ function kindOf(record: Item, at: string): (typeof KINDS)[number] {
   );
 }
 
+/** A probe's `json:` expectation: an object or list the body must contain, not a lone scalar. */
+function expectJsonValue(input: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object')
+    throw new UserInputError(
+      input,
+      `is a single ${value === null ? 'null' : typeof value}, not an object the body must contain`,
+      'give a mapping, e.g. {status: ok}',
+    );
+  return value;
+}
+
 /** `- http: <url>` with its expectations and headers. */
 function httpItem(record: Item, name: string, at: string, services: ServiceMap): HttpSpec {
   const url = parseUrl(
@@ -77,7 +90,10 @@ function httpItem(record: Item, name: string, at: string, services: ServiceMap):
       'must be a mapping of header names to values',
       'write e.g. {Authorization: "Bearer x"}',
     );
-  const headers = Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, String(v)]));
+  const headers = checkHeaders(
+    `${at}.headers`,
+    Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, String(v)])),
+  );
   const jm = record.jmespath === undefined ? undefined : asRecord(record.jmespath);
   if (record.jmespath !== undefined && (!jm || typeof jm.expression !== 'string')) {
     throw new UserInputError(
@@ -91,14 +107,14 @@ function httpItem(record: Item, name: string, at: string, services: ServiceMap):
     name,
     url,
     status: parseStatus(`${at}.status`, record.status === undefined ? DEFAULT_STATUS : String(record.status)),
-    ...(record.json !== undefined ? { json: record.json } : {}),
+    ...(record.json !== undefined ? { json: expectJsonValue(`${at}.json`, record.json) } : {}),
     ...(jm
       ? {
           jmespath: { expression: jm.expression as string, ...('equals' in jm ? { equals: jm.equals } : {}) },
         }
       : {}),
     ...(record.commit !== undefined && String(record.commit).trim() !== ''
-      ? { commit: String(record.commit).trim() }
+      ? { commit: parseCommit(`${at}.commit`, String(record.commit)) }
       : {}),
     ...(typeof record['commit-path'] === 'string' ? { commitPath: record['commit-path'] } : {}),
     headers,

@@ -29,6 +29,11 @@ import { expandPlaceholders } from '../../shared/src/compose/placeholders.js';
 import type { ServiceMap } from '../../shared/src/compose/status.js';
 import { parseStatus, type StatusMatcher } from '../../shared/src/expect/http-status.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
+import {
+  registerHeaderSecret,
+  registerSecret,
+  registerUrlSecrets,
+} from '../../shared/src/runtime/secrets.js';
 import { parseYamlInput, type YamlInput } from '../../shared/src/runtime/yaml-input.js';
 import { KUBE_KINDS, type KubeSpec } from './spec-kube.js';
 
@@ -99,6 +104,7 @@ export function parseAddress(input: string, text: string): { host: string; port:
  * @throws UserInputError naming `input`
  */
 export function parseUrl(input: string, text: string): string {
+  registerUrlSecrets(text);
   let url: URL;
   try {
     url = new URL(text);
@@ -112,7 +118,61 @@ export function parseUrl(input: string, text: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserInputError(input, `"${text}" is not http or https`, 'use an http:// or https:// URL');
   }
+  if (url.password) registerSecret(decodeURIComponent(url.password));
   return url.toString();
+}
+
+/** A header name: an RFC 9110 token (https://www.rfc-editor.org/rfc/rfc9110#name-tokens). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Checks header names and values (no control characters) and registers the secret ones (Authorization,
+ * X-Api-Key, …: runtime/secrets.ts) before anything could print them.
+ * @throws UserInputError naming `input`
+ */
+export function checkHeaders(input: string, headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    registerHeaderSecret(name, value);
+    if (!HEADER_NAME.test(name))
+      throw new UserInputError(
+        input,
+        `"${name}" is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces)`,
+        'write one header per line as Name: value, e.g. Authorization: Bearer …',
+      );
+    if ([...value].some((c) => (c < ' ' && c !== '\t') || c === '\x7f'))
+      throw new UserInputError(input, `the value of "${name}" holds a control character`, 'remove it');
+  }
+  return headers;
+}
+
+/**
+ * An expected commit: a SHA of 7 to 64 hex digits (a short SHA, a full SHA-1 or SHA-256).
+ * @throws UserInputError naming `input`
+ */
+export function parseCommit(input: string, text: string): string {
+  const sha = text.trim();
+  if (!/^[0-9a-f]{7,64}$/i.test(sha))
+    throw new UserInputError(
+      input,
+      `"${sha}" is not a commit SHA (7 to 64 hex digits)`,
+      'pass the SHA itself, e.g. the pull request head SHA (github.event.pull_request.head.sha)',
+    );
+  return sha;
+}
+
+/**
+ * An expected JSON body subset: an object or a list (JSON or YAML text).
+ * @throws UserInputError naming `input` for invalid text or a lone scalar
+ */
+export function parseExpectJson(input: string, text: string): unknown {
+  const { value } = parseJsonOrYaml(input, text);
+  if (value === null || typeof value !== 'object')
+    throw new UserInputError(
+      input,
+      `is a single ${value === null ? 'null' : typeof value} (${JSON.stringify(value)}), not an object the body must contain`,
+      'give a JSON/YAML object, e.g. {"status": "ok"}',
+    );
+  return value;
 }
 
 /**
@@ -134,7 +194,7 @@ export function parseHeaderLines(input: string, text: string): Record<string, st
       );
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
-  return headers;
+  return checkHeaders(input, headers);
 }
 
 /**
@@ -166,8 +226,8 @@ export function parseSimpleInputs(inputs: SimpleInputs, services: ServiceMap): P
       name: 'url',
       url: parseUrl('url', expandPlaceholders('url', inputs.url, services)),
       status: parseStatus('expect-status', inputs.expectStatus || DEFAULT_STATUS),
-      ...(inputs.expectJson ? { json: parseJsonOrYaml('expect-json', inputs.expectJson).value } : {}),
-      ...(inputs.expectCommit ? { commit: inputs.expectCommit } : {}),
+      ...(inputs.expectJson ? { json: parseExpectJson('expect-json', inputs.expectJson) } : {}),
+      ...(inputs.expectCommit ? { commit: parseCommit('expect-commit', inputs.expectCommit) } : {}),
       headers: parseHeaderLines('headers', inputs.headers),
       insecureTls: inputs.insecureTls,
     });

@@ -209,6 +209,20 @@ describe('runJob: post steps', () => {
     expect(job.status).toBe('failure');
   });
 
+  it('continue-on-error: a failing step lets later steps run and leaves the job successful', async () => {
+    const job = await run({
+      steps: [
+        { id: 'b', uses: 'harness-action', with: { mode: 'fail' }, continueOnError: true },
+        { id: 'c', uses: 'harness-action' },
+      ],
+    });
+    expect(job.steps.filter((s) => s.phase === 'main').map((s) => `${s.id}:${s.outcome}`)).toEqual([
+      'b:failure',
+      'c:success',
+    ]);
+    expect(job.status).toBe('success');
+  });
+
   it('keeps running posts after a failing post and reports the job as failed', async () => {
     const job = await run({
       steps: [

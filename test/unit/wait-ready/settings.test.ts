@@ -1,6 +1,7 @@
 /** wait-ready's settings: every bad input names itself; placeholders resolve; the Kubernetes namespace. */
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../actions/shared/src/runtime/errors.js';
+import { clearSecretsForTests, redact } from '../../../actions/shared/src/runtime/secrets.js';
 import { getSettings, getSettings as waitSettings } from '../../../actions/wait-ready/src/settings.js';
 
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -34,6 +35,15 @@ describe('action settings: every bad input names itself', () => {
     [{ probes: '- exec: {service: db}' }, 'probes:1:9 (probes[0].exec)'],
     [{ probes: 'a: b' }, 'probes:1:1'],
     [{ probes: '- tcp: localhost:1\n- name: api\n  http: ftp://x' }, 'probes:3:9 (probes[1].http)'],
+    // issue 9: values that could never match are refused before anything waits
+    [{ url: 'http://x', 'expect-status': '999' }, 'expect-status'],
+    [{ url: 'http://x', 'expect-status': '600-700' }, 'expect-status'],
+    [{ url: 'http://x', 'expect-json': '42' }, 'expect-json'],
+    [{ url: 'http://x', 'expect-commit': 'not a sha!' }, 'expect-commit'],
+    [{ url: 'http://x', headers: 'Bad Name: x' }, 'headers'],
+    [{ probes: '- http: http://x\n  commit: nope' }, 'probes:2:11 (probes[0].commit)'],
+    [{ probes: '- http: http://x\n  json: 42' }, 'probes:2:9 (probes[0].json)'],
+    [{ probes: '- http: http://x\n  headers: {"X Y": z}' }, 'probes:2:12 (probes[0].headers)'],
   ])('wait-ready %j → %s', (values, input) => {
     expect(failure(() => waitSettings(inputs(values), {})).input).toBe(input);
   });
@@ -103,5 +113,21 @@ describe('settings', () => {
     expect(getSettings(inputs({ probes: '- job: j\n  namespace: tools' }), {}).probes[0]).toMatchObject({
       namespace: 'tools',
     });
+  });
+});
+
+describe('secrets in the inputs are registered before anything could print them (issue 9)', () => {
+  it('a URL password, secret headers and probe headers', () => {
+    clearSecretsForTests();
+    waitSettings(
+      inputs({
+        url: 'http://ci:url-pw-1@127.0.0.1:9/health',
+        headers: 'Authorization: Bearer head-tok-1\nAccept: text/plain',
+        probes: '- http: http://127.0.0.1:9/x\n  headers: { X-Api-Key: probe-key-1 }',
+      }),
+      {},
+    );
+    expect(redact('url-pw-1 head-tok-1 probe-key-1 text/plain')).toBe('*** *** *** text/plain');
+    clearSecretsForTests();
   });
 });

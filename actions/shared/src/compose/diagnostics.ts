@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { listFiles } from '../report/files.js';
 import type { DiagnosticsBundle } from '../report/model.js';
-import { redact } from '../runtime/secrets.js';
+import { redact, registerArgvSecrets, registerEnvSecrets } from '../runtime/secrets.js';
 import { type DockerCompose, logsArgs, type ProjectRef, psArgs } from './compose.js';
 import { Docker } from './docker.js';
 import { type ComposeModel, redactModel } from './model.js';
@@ -39,7 +39,14 @@ export interface ComposeDiagnostics extends DiagnosticsBundle {
 
 interface InspectState {
   Name?: string;
-  Config?: { Labels?: Record<string, string> };
+  Path?: string;
+  Args?: string[];
+  Config?: {
+    Labels?: Record<string, string>;
+    Env?: string[];
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+  };
   State?: {
     Status?: string;
     ExitCode?: number;
@@ -69,14 +76,26 @@ function containerStates(inspected: InspectState[]) {
   }));
 }
 
+/**
+ * Registers what the containers hold that is secret — secret-named environment values, URL passwords,
+ * secret values on their command lines — so their logs and states are redacted in any action, not only
+ * the one that read the compose file.
+ */
+export function registerContainerSecrets(inspected: readonly InspectState[]): void {
+  for (const c of inspected) {
+    registerEnvSecrets(c.Config?.Env ?? []);
+    for (const argv of [c.Config?.Cmd, c.Config?.Entrypoint, c.Args]) if (argv) registerArgvSecrets(argv);
+  }
+}
+
 /** Writes containers.json and returns the excerpt lines for unhealthy, failed or restarting containers. */
 async function inspectContainers(docker: Docker, entries: PsEntry[], dir: string): Promise<string[]> {
-  const states = containerStates(
-    await docker.inspect<InspectState>(
-      'container',
-      entries.map((e) => e.Name),
-    ),
+  const inspected = await docker.inspect<InspectState>(
+    'container',
+    entries.map((e) => e.Name),
   );
+  registerContainerSecrets(inspected);
+  const states = containerStates(inspected);
   writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
   const excerpt: string[] = [];
   for (const state of states) {

@@ -1,11 +1,17 @@
 /**
  * The resolved Compose model (`docker compose config --format json`, the subset the actions read), and its
- * secrets: environment values whose names look secret (SECRET_NAME) are registered as secrets as soon as
+ * secrets: environment values whose names look secret (isSecretName) are registered as secrets as soon as
  * the model is read (so the same value is masked anywhere else it shows up), and become `***` in the
  * redacted copy dumped to the diagnostics bundle; passwords in URLs are removed (docker/compose#12257).
  * Model reference: https://docs.docker.com/reference/compose-file/.
  */
-import { redact, redactUrlPassword, registerSecret, SECRET_NAME } from '../runtime/secrets.js';
+import {
+  isSecretName,
+  redact,
+  registerArgvSecrets,
+  registerEnvSecrets,
+  registerUrlSecrets,
+} from '../runtime/secrets.js';
 
 /** The subset of the resolved Compose model the actions read. */
 export interface ComposeModel {
@@ -32,18 +38,20 @@ export interface ComposeService {
   restart?: string;
   environment?: Record<string, string | null>;
   healthcheck?: { disable?: boolean; test?: string[] };
+  command?: string[] | null;
+  entrypoint?: string[] | null;
 }
 
-/** Registers the secret-looking environment values of every service (call right after resolving the config). */
+/**
+ * Registers the secrets of every service (call right after resolving the config): secret-named environment
+ * values, URL passwords in the others, and secret values on command lines (`--requirepass x`,
+ * `TOKEN=x`, runtime/secret-text.ts).
+ */
 export function registerModelSecrets(model: ComposeModel): void {
   for (const service of Object.values(model.services ?? {})) {
-    for (const [key, value] of Object.entries(service.environment ?? {})) {
-      if (value && SECRET_NAME.test(key)) registerSecret(value);
-      if (value) {
-        const url = /:\/\/[^\s:/@]+:([^\s@/]+)@/.exec(value);
-        if (url?.[1]) registerSecret(url[1]);
-      }
-    }
+    registerEnvSecrets(service.environment ?? {});
+    for (const argv of [service.command, service.entrypoint, service.healthcheck?.test])
+      if (argv) registerArgvSecrets(argv);
   }
 }
 
@@ -54,8 +62,10 @@ export function redactModel(model: ComposeModel): ComposeModel {
     for (const key of Object.keys(service.environment ?? {})) {
       const value = service.environment![key];
       if (value === null || value === undefined) continue;
-      service.environment![key] = SECRET_NAME.test(key) ? '***' : redactUrlPassword(value);
+      service.environment![key] = isSecretName(key) ? '***' : registerUrlSecrets(value);
     }
+    if (service.command) service.command = registerArgvSecrets(service.command);
+    if (service.entrypoint) service.entrypoint = registerArgvSecrets(service.entrypoint);
   }
   return JSON.parse(redact(JSON.stringify(copy))) as ComposeModel;
 }

@@ -4,6 +4,9 @@
  * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
  */
 import * as core from '@actions/core';
+import { isSecretName, redactArgv, redactUrls } from './secret-text.js';
+
+export { isSecretName } from './secret-text.js';
 
 const secrets = new Set<string>();
 
@@ -24,22 +27,63 @@ export function registerSecret(value: string | undefined): void {
   }
 }
 
-/** Replaces every registered secret in `text` with `***`, longest first. */
+/**
+ * Replaces every registered secret in `text` with `***`, longest first, and every URL password and
+ * secret-named query value (secret-text.ts), registered or not.
+ */
 export function redact(text: string): string {
   let out = text;
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     out = out.split(secret).join('***');
   }
-  return out;
+  return redactUrls(out).text;
 }
 
-/** Environment variable names whose values are treated as secrets in config dumps. */
-export const SECRET_NAME =
-  /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
+/**
+ * Registers the URL passwords and secret-named query values in `text` (secret-text.ts).
+ * @returns `text` with them replaced by `***`
+ */
+export function registerUrlSecrets(text: string): string {
+  const found = redactUrls(text);
+  for (const secret of found.secrets) registerSecret(secret);
+  return found.text;
+}
 
-/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
-export function redactUrlPassword(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
+/**
+ * Registers the secret values of a command line — values of secret-named flags and `NAME=value`
+ * arguments, URL passwords (secret-text.ts) — and returns it as shown in logs and reports.
+ */
+export function registerArgvSecrets(argv: readonly string[]): string[] {
+  const found = redactArgv(argv);
+  for (const secret of found.secrets) registerSecret(secret);
+  return found.argv;
+}
+
+/**
+ * Registers a header's value when its name is secret (Authorization, Proxy-Authorization, Cookie,
+ * X-Api-Key, X-Auth-Token, …: isSecretName), and the credential of `Bearer <token>` / `Basic <b64>`.
+ */
+export function registerHeaderSecret(name: string, value: string): void {
+  if (!isSecretName(name)) return;
+  registerSecret(value);
+  const token = /^\s*\S+\s+(\S{4,})\s*$/.exec(value)?.[1];
+  if (token) registerSecret(token);
+}
+
+/**
+ * Registers the secrets of environment variables: the value of every secret-named one (isSecretName), and
+ * URL passwords in the others.
+ * @param env `NAME=value` strings (as `docker inspect` lists them) or a name → value map
+ */
+export function registerEnvSecrets(env: readonly string[] | Record<string, string | null | undefined>): void {
+  const pairs = Array.isArray(env)
+    ? env.map((e) => [e.slice(0, Math.max(0, e.indexOf('='))), e.slice(e.indexOf('=') + 1)] as const)
+    : Object.entries(env);
+  for (const [name, value] of pairs) {
+    if (!value) continue;
+    if (isSecretName(name)) registerSecret(value);
+    else registerUrlSecrets(value);
+  }
 }
 
 /** For tests: forget every registered secret. */

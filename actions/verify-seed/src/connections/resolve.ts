@@ -11,7 +11,12 @@
 import { expandPlaceholders } from '../../../shared/src/compose/placeholders.js';
 import type { ServiceMap } from '../../../shared/src/compose/status.js';
 import { UserInputError } from '../../../shared/src/runtime/errors.js';
-import { registerSecret, SECRET_NAME } from '../../../shared/src/runtime/secrets.js';
+import {
+  isSecretName,
+  registerHeaderSecret,
+  registerSecret,
+  registerUrlSecrets,
+} from '../../../shared/src/runtime/secrets.js';
 import { SpecError, type SpecIssue } from '../spec/document.js';
 import { interpolate, UnsetVariableError } from '../spec/interpolate.js';
 import type { Check, ConnectionSpec, ExecTarget, SourceLocation, Spec } from '../spec/types.js';
@@ -27,35 +32,6 @@ export interface ResolvedConnection {
   database?: string;
   exec?: ExecTarget;
   headers: Record<string, string>;
-}
-
-/** Header names whose values are credentials. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
-
-/** Registers a header value (and the token of `Bearer <token>` / `Basic <b64>`) when it looks secret. */
-export function registerHeaderSecret(name: string, value: string): void {
-  if (!SECRET_HEADER.test(name) && !SECRET_NAME.test(name)) return;
-  registerSecret(value);
-  const token = /^\s*\S+\s+(\S{4,})\s*$/.exec(value)?.[1];
-  if (token) registerSecret(token);
-}
-
-/** Registers the password of a URL (raw and decoded), and the URL itself when it carries one. */
-export function registerUrlSecrets(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return;
-  }
-  if (!parsed.password) return;
-  registerSecret(parsed.password);
-  try {
-    registerSecret(decodeURIComponent(parsed.password));
-  } catch {
-    // not percent-encoded validly: the raw form is registered
-  }
-  registerSecret(url);
 }
 
 const SCHEMES: Record<ConnectionSpec['kind'], readonly string[]> = {
@@ -82,7 +58,7 @@ class Resolver {
   text(text: string, at: SourceLocation, path: string, secret = false): string | undefined {
     try {
       const { value, used } = interpolate(text, this.env);
-      for (const name of used) if (SECRET_NAME.test(name)) registerSecret(this.env[name]);
+      for (const name of used) if (isSecretName(name)) registerSecret(this.env[name]);
       if (secret) registerSecret(value);
       return value;
     } catch (error) {
@@ -117,7 +93,7 @@ class Resolver {
     if (spec.url !== undefined) {
       const interpolated = this.text(spec.url, spec.at, `${path}.url`);
       if (interpolated !== undefined) {
-        registerUrlSecrets(interpolated);
+        if (registerUrlSecrets(interpolated) !== interpolated) registerSecret(interpolated);
         let expanded: string | undefined;
         try {
           expanded = expandPlaceholders(`${path}.url`, interpolated, this.services);
@@ -126,7 +102,7 @@ class Resolver {
           this.issue(spec.at, `${path}.url`, `${error.problem}; ${error.fix}`);
         }
         if (expanded !== undefined) {
-          registerUrlSecrets(expanded);
+          if (registerUrlSecrets(expanded) !== expanded) registerSecret(expanded);
           let scheme = '';
           try {
             scheme = new URL(expanded).protocol;

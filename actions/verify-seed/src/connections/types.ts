@@ -8,7 +8,7 @@
  * Every operation is bounded: `signal` aborts it (the caller's per-attempt timeout and the global deadline),
  * and an implementation closes what it opened when aborted or finished.
  */
-import { redactUrlPassword } from '../../../shared/src/runtime/secrets.js';
+import { redactUrls } from '../../../shared/src/runtime/secret-text.js';
 
 /** A query result: column names in order, rows as arrays in the same order. */
 export interface SqlResult {
@@ -33,7 +33,7 @@ export interface SqlConnection {
   /** Where it connects, with no password: `postgres://app:***@127.0.0.1:49153/app`, `psql in service db`. */
   readonly target: string;
   /**
-   * Runs one statement (checked by spec/sql-statement.ts) with positional parameters.
+   * Runs one statement (checked by spec/sql/read-only.ts) with positional parameters.
    * @throws SqlError for an error the server reported; ConnectionError when it cannot connect
    */
   query(sql: string, params: readonly unknown[], options: QueryOptions): Promise<SqlResult>;
@@ -133,15 +133,15 @@ export function abortable<T>(signal: AbortSignal, work: Promise<T>, reason: () =
 
 /**
  * A connection URL as shown in logs and reports: the password replaced by `***` (also with an empty user,
- * `redis://:pw@host`, and percent-encoded passwords); a text that is not a URL is returned with the shared
- * pattern-based redaction.
+ * `redis://:pw@host`, and percent-encoded passwords) and secret-named query values (`?password=…`); a text
+ * that is not a URL is returned with the shared pattern-based redaction.
  */
 export function displayUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    return redactUrls(parsed.toString()).text;
   } catch {
-    return redactUrlPassword(url);
+    return redactUrls(url).text;
   }
 }

@@ -50,7 +50,7 @@ export function sqlCheck(
   return {
     ...base,
     kind: 'sql',
-    query: readQuery(ctx, raw.query as string, connection, path, 'query'),
+    query: readQuery(ctx, raw.query as string, connection, path, base.timeoutMs),
     params: readParams(ctx, raw, connection, path),
     readOnly: raw['read-only'] !== false,
     expect: {
@@ -146,7 +146,7 @@ export function fixtureVersionCheck(
   connection: ConnectionSpec,
   path: DocPath,
 ): Check | null {
-  const source = readSource(ctx, raw, connection, path, 'fixture-version');
+  const source = readSource(ctx, raw, connection, path, 'fixture-version', base.timeoutMs);
   const declared = readDeclared(ctx, raw.declared, [...path, 'declared']);
   if (!source || !declared) return null;
   return { ...base, kind: 'fixture-version', source, declared };
@@ -160,7 +160,7 @@ export function isolationCheck(
   connection: ConnectionSpec,
   path: DocPath,
 ): IsolationCheck | null {
-  const source = readSource(ctx, raw, connection, path, 'isolation');
+  const source = readSource(ctx, raw, connection, path, 'isolation', base.timeoutMs);
   const marker: IsolationMarker =
     raw.marker === undefined
       ? { kind: 'environment' }

@@ -4,16 +4,11 @@
  * its location instead of throwing, so one run lists every problem of a spec.
  */
 import { jmespath } from '../../../shared/src/expect/json.js';
+import { parseDuration } from '../../../shared/src/runtime/duration.js';
+import { DEFAULTS, INPUTS } from '../contract.js';
 import type { DocPath, SpecDocument, SpecIssue } from './document.js';
-import { singleStatement } from './sql-statement.js';
-import type {
-  ConnectionKind,
-  ConnectionSpec,
-  Dialect,
-  HttpRequestSpec,
-  NumberExpect,
-  ValueExpect,
-} from './types.js';
+import { readOnlyQuery } from './sql/read-only.js';
+import type { ConnectionKind, ConnectionSpec, HttpRequestSpec, NumberExpect, ValueExpect } from './types.js';
 
 /** Default SCAN bound for `pattern`: keys examined at most. */
 export const DEFAULT_SCAN_LIMIT = 100_000;
@@ -35,6 +30,11 @@ export interface ParseOptions {
   env: NodeJS.ProcessEnv;
   /** Reads a declared-version file (injectable for tests). */
   readFile?: (path: string) => string;
+  /**
+   * The `check-timeout` input (ms), for checks without their own `timeout`: a query may sleep that long.
+   * Default: the input's action.yml default.
+   */
+  checkTimeoutMs?: number;
 }
 
 /** A raw mapping from the validated YAML. */
@@ -52,22 +52,24 @@ export function issue(ctx: ParseContext, path: DocPath, message: string, key?: s
   ctx.issues.push(ctx.doc.issue(path, message, key));
 }
 
-/** The SQL dialect of a connection kind. */
-export function dialectOf(kind: ConnectionKind): Dialect {
-  return kind === 'postgres' ? 'postgres' : 'mysql';
-}
-
-/** The query if it is one statement (spec/sql-statement.ts); a problem otherwise. */
+/**
+ * The query if it is one plain read (spec/sql/read-only.ts); a problem at its `query` key otherwise.
+ * @param timeoutMs the check's own timeout, if it has one (else the check-timeout input): bounds a sleep
+ */
 export function readQuery(
   ctx: ParseContext,
   text: string,
   connection: ConnectionSpec,
   path: DocPath,
-  key: string,
+  timeoutMs: number | undefined,
 ): string {
-  const checked = singleStatement(text, dialectOf(connection.kind));
+  const limit =
+    timeoutMs ??
+    ctx.options.checkTimeoutMs ??
+    parseDuration(INPUTS.checkTimeout, DEFAULTS[INPUTS.checkTimeout]);
+  const checked = readOnlyQuery(text, connection.kind, limit);
   if (!checked.ok) {
-    issue(ctx, path, `the query is refused: ${checked.reason}`, key);
+    issue(ctx, path, `the query is refused: ${checked.reason}`, 'query');
     return text;
   }
   return checked.statement;

@@ -78,13 +78,17 @@ function redisSource(
   };
 }
 
-/** The value source of a fixture-version or isolation check, by its connection's kind. */
+/**
+ * The value source of a fixture-version or isolation check, by its connection's kind.
+ * @param timeoutMs the check's own timeout, if any (bounds a sleep in its query)
+ */
 export function readSource(
   ctx: ParseContext,
   raw: Raw,
   connection: ConnectionSpec,
   path: DocPath,
   kind: CheckKind,
+  timeoutMs: number | undefined,
 ): ValueSource | null {
   refuseForeignKeys(ctx, raw, connection, path, kind);
   if (SQL_KINDS.includes(connection.kind)) {
@@ -98,7 +102,7 @@ export function readSource(
     }
     return {
       via: 'sql',
-      query: readQuery(ctx, String(raw.query), connection, path, 'query'),
+      query: readQuery(ctx, String(raw.query), connection, path, timeoutMs),
       params: readParams(ctx, raw, connection, path),
     };
   }

@@ -15,3 +15,9 @@ describe('expectations', () => {
     expect(parseStatus('expect-status', text).matches(status)).toBe(expected);
   });
 });
+
+describe('a set no server can answer is refused before anything waits (issue 9)', () => {
+  it.each(['999', '099', '600-700', '99-200', '200-600', '6xx', '0xx', 'abc', '2zz', ''])('%j', (text) => {
+    expect(() => parseStatus('expect-status', text)).toThrow(/^Input "expect-status": .*Fix: use e\.g\. 200/);
+  });
+});

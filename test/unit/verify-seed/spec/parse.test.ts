@@ -232,7 +232,7 @@ describe('an invalid spec fails with file, line, column and what was expected', 
     expect(issuesOf(() => parseFile('bad-semantics.yaml'))).toEqual([
       '6:5 connections.both: give exactly one of "url" (e.g. redis://{cache:6379}) or "exec" (run the client inside a Compose service, e.g. {service: db})',
       '11:5 connections.web.url: "ftp://example.invalid/" is not a http URL; expected http:// or https://…, e.g. http://{api:8080}',
-      '16:5 checks[0].query: the query is refused: it holds several statements; a check runs exactly one, so it can be held in a read-only transaction',
+      '16:5 checks[0].query: the query is refused: it holds several statements (2); a check runs exactly one, so it can be held in a read-only transaction',
       '19:5 checks[1].connection: check "unknown connection": connection "dbb" is not defined (did you mean "db"?); expected one of: db, both, web',
       '23:5 checks[2].connection: check "wrong kind": a redis check needs a redis connection, but "db" is postgres',
       '29:25 checks[3].expect.scalar.regex: "([" is not a regular expression (Invalid regular expression: /([/: Unterminated character class)',

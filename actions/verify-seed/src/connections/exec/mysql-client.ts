@@ -6,7 +6,7 @@
  *   mariadb --xml --batch --connect-timeout=N [-h H] [-P P] [-u user] [-D db]
  *           -e 'SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY; <statement>; ROLLBACK'
  *
- * The statement was checked to be exactly one, with no client command (spec/sql-statement.ts). The
+ * The statement was checked to be exactly one, with no client command (spec/sql/read-only.ts). The
  * password travels in MYSQL_PWD through the exec's environment. `--xml` marks NULL (`xsi:nil="true"`),
  * which the tab-separated batch format cannot tell from the text "NULL"; it does not name the columns of
  * an empty result, so `columns` is unknown then. Values are text.

@@ -6,7 +6,7 @@
  *        -c 'BEGIN TRANSACTION READ ONLY' -c '<the statement>' -c 'ROLLBACK'
  *
  * Each `-c` is sent separately in one session (psql ≥ 9.6); the statement was checked to be exactly one
- * (spec/sql-statement.ts), and PGOPTIONS sets default_transaction_read_only for the session too. The
+ * (spec/sql/read-only.ts), and PGOPTIONS sets default_transaction_read_only for the session too. The
  * password travels in PGPASSWORD through the exec's environment. `--csv` (psql ≥ 12) prints a header and
  * RFC 4180 rows; NULL is printed as a sentinel no real value carries, so NULL and '' stay apart. Values are
  * text: expect/values.ts compares them by the coercion rules. Exit 2 means psql could not connect.
