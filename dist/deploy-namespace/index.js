@@ -28368,7 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 99576:
+/***/ 3057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28698,12 +28698,128 @@ function resolveEnvironment(explicitName, prNumber, context = readRunContext()) 
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./actions/shared/src/runtime/secret-text.ts
+/**
+ * Where secrets hide in text the actions handle, and how each is found (pure; secrets.ts registers what
+ * these find, so `redact` removes it from every file and the runner masks it in the log):
+ *
+ * - **Secret names.** A variable, key, header or flag name is secret when one of its words — split at
+ *   `_`, `-`, `.` and lower→upper case changes — is, or begins or ends with, one of KEY, TOKEN, SECRET,
+ *   PASSWORD, PASSWD, PASS, PWD, CREDENTIAL, PRIVATE, AUTH, DSN, SIGNING, CERT, COOKIE, SESSION
+ *   (`SIGNING_KEY`, `apiKey`, `X-Api-Key`, `db.password`, `PGPASSWORD`, `AUTHORIZATION`,
+ *   `client-certificate-data`). It errs on the side of hiding (`MONKEY`, `AUTHOR` count too).
+ * - **URLs.** The password of `scheme://user:pw@host` and of `scheme://:pw@host` (Redis), and the value
+ *   of every query parameter with a secret name (`?password=…`, `&token=…`, `sslkey=…`).
+ * - **Command lines.** The value of a flag with a secret name (`--password X`, `--password=X`,
+ *   `--requirepass X`), of a `NAME=value` argument with a secret name, and URL passwords in any argument.
+ */
+const SECRET_WORDS = [
+    'KEY',
+    'TOKEN',
+    'SECRET',
+    'PASSWORD',
+    'PASSWD',
+    'PASS',
+    'PWD',
+    'CREDENTIAL',
+    'PRIVATE',
+    'AUTH',
+    'DSN',
+    'SIGNING',
+    'CERT',
+    'COOKIE',
+    'SESSION',
+];
+/** The words of a name: `SIGNING_KEY` → SIGNING, KEY; `apiKey` → API, KEY; `X-Api-Key` → X, API, KEY. */
+function nameWords(name) {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w.toUpperCase());
+}
+/** True when `name` (a variable, key, header or flag) names a secret; see the module comment. */
+function secret_text_isSecretName(name) {
+    return nameWords(name).some((word) => SECRET_WORDS.some((s) => word === s || word.startsWith(s) || word.endsWith(s)));
+}
+// The password runs to the last @ before the host, as WHATWG URL reads it (p@ss in a:p@ss@host).
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@?#]*):([^\s/?#]+)@/gi;
+const QUERY = /([?&;])([^=&;#\s"'\\<>]+)=([^&;#\s"'\\<>]*)/g;
+/** Removes URL passwords and secret-named query values from `text` (every URL in it). */
+function secret_text_redactUrls(text) {
+    const secrets = [];
+    let out = text.replace(USERINFO, (_m, scheme, user, password) => {
+        if (password === '***')
+            return `${scheme}${user}:***@`;
+        secrets.push(password);
+        try {
+            const decoded = decodeURIComponent(password);
+            if (decoded !== password)
+                secrets.push(decoded);
+        }
+        catch {
+            // not percent-encoded
+        }
+        return `${scheme}${user}:***@`;
+    });
+    if (out.includes('://') || out.includes('?')) {
+        out = out.replace(QUERY, (m, sep, name, value) => {
+            if (!secret_text_isSecretName(name) || value === '' || value === '***')
+                return m;
+            secrets.push(value);
+            return `${sep}${name}=***`;
+        });
+    }
+    return { text: out, secrets };
+}
+/** A command line with secret values replaced by `***` (see the module comment), and what was found. */
+function secret_text_redactArgv(argv) {
+    const secrets = [];
+    const out = [];
+    let hideNext = false;
+    for (const arg of argv) {
+        if (hideNext) {
+            hideNext = false;
+            if (arg !== '') {
+                secrets.push(arg);
+                out.push('***');
+                continue;
+            }
+        }
+        const flag = /^(--?[A-Za-z][\w.-]*)(=(.*))?$/s.exec(arg);
+        if (flag && secret_text_isSecretName(flag[1])) {
+            if (flag[2] === undefined) {
+                hideNext = true;
+                out.push(arg);
+            }
+            else {
+                if (flag[3])
+                    secrets.push(flag[3]);
+                out.push(`${flag[1]}=***`);
+            }
+            continue;
+        }
+        const assignment = /^([A-Za-z_][\w.-]*)=(.+)$/s.exec(arg);
+        if (assignment && secret_text_isSecretName(assignment[1])) {
+            secrets.push(assignment[2]);
+            out.push(`${assignment[1]}=***`);
+            continue;
+        }
+        const urls = secret_text_redactUrls(arg);
+        secrets.push(...urls.secrets);
+        out.push(urls.text);
+    }
+    return { argv: out, secrets };
+}
+
 ;// CONCATENATED MODULE: ./actions/shared/src/runtime/secrets.ts
 /**
  * Secret values known to this process. Registering masks the value in the runner's log (`core.setSecret`)
  * and records it so `redact()` can remove it from files the runner never masks: the JSON report, the
  * diagnostics bundle and config dumps (actions/runner#475: masking only covers the log).
  */
+
+
 
 const secrets = new Set();
 /** Values shorter than this are not registered: masking `1` or `on` would mangle every log line. */
@@ -28723,19 +28839,66 @@ function registerSecret(value) {
         lib_core/* setSecret */.Pq(part);
     }
 }
-/** Replaces every registered secret in `text` with `***`, longest first. */
+/**
+ * Replaces every registered secret in `text` with `***`, longest first, and every URL password and
+ * secret-named query value (secret-text.ts), registered or not.
+ */
 function redact(text) {
     let out = text;
     for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
         out = out.split(secret).join('***');
     }
-    return out;
+    return secret_text_redactUrls(out).text;
 }
-/** Environment variable names whose values are treated as secrets in config dumps. */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth|dsn|session[_-]?key|access[_-]?key)/i;
-/** Removes the password from a URL's userinfo: `postgres://u:pw@h/db` → `postgres://u:***@h/db`. */
-function redactUrlPassword(text) {
-    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi, '$1:***@');
+/**
+ * Registers the URL passwords and secret-named query values in `text` (secret-text.ts).
+ * @returns `text` with them replaced by `***`
+ */
+function registerUrlSecrets(text) {
+    const found = redactUrls(text);
+    for (const secret of found.secrets)
+        registerSecret(secret);
+    return found.text;
+}
+/**
+ * Registers the secret values of a command line — values of secret-named flags and `NAME=value`
+ * arguments, URL passwords (secret-text.ts) — and returns it as shown in logs and reports.
+ */
+function registerArgvSecrets(argv) {
+    const found = redactArgv(argv);
+    for (const secret of found.secrets)
+        registerSecret(secret);
+    return found.argv;
+}
+/**
+ * Registers a header's value when its name is secret (Authorization, Proxy-Authorization, Cookie,
+ * X-Api-Key, X-Auth-Token, …: isSecretName), and the credential of `Bearer <token>` / `Basic <b64>`.
+ */
+function registerHeaderSecret(name, value) {
+    if (!isSecretName(name))
+        return;
+    registerSecret(value);
+    const token = /^\s*\S+\s+(\S{4,})\s*$/.exec(value)?.[1];
+    if (token)
+        registerSecret(token);
+}
+/**
+ * Registers the secrets of environment variables: the value of every secret-named one (isSecretName), and
+ * URL passwords in the others.
+ * @param env `NAME=value` strings (as `docker inspect` lists them) or a name → value map
+ */
+function registerEnvSecrets(env) {
+    const pairs = Array.isArray(env)
+        ? env.map((e) => [e.slice(0, Math.max(0, e.indexOf('='))), e.slice(e.indexOf('=') + 1)])
+        : Object.entries(env);
+    for (const [name, value] of pairs) {
+        if (!value)
+            continue;
+        if (isSecretName(name))
+            registerSecret(value);
+        else
+            registerUrlSecrets(value);
+    }
 }
 /** For tests: forget every registered secret. */
 function clearSecretsForTests() {
@@ -31166,7 +31329,7 @@ async function deploy(settings = getSettings()) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_src_runtime_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70369);
-/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99576);
+/* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3057);
 
 
 await (0,_shared_src_runtime_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .VN)(() => (0,_deploy_js__WEBPACK_IMPORTED_MODULE_1__/* .deploy */ .gg)());
