@@ -20,7 +20,9 @@ describe('GitHub OpenAPI subset', () => {
     const contract = new GitHubContract();
     expect(Object.keys(contract.operations()).sort()).toEqual(Object.keys(subset.OPERATIONS).sort());
     const doc = JSON.parse(readFileSync(SUBSET_FILE, 'utf8'));
-    expect(doc['x-ephemeral-subset'].source).toBe(`@octokit/openapi@${subset.VERSION} generated/api.github.com.json`);
+    expect(doc['x-ephemeral-subset'].source).toBe(
+      `@octokit/openapi@${subset.VERSION} generated/api.github.com.json`,
+    );
   });
 });
 
@@ -38,22 +40,32 @@ describe('GitHubContract', () => {
 
   it('validates path, query and body against the description', () => {
     const pulls = contract.match('GET', '/repos/acme/webapp/pulls')!;
-    expect(contract.validateRequest(pulls, new URLSearchParams('state=open&per_page=100'), undefined, false)).toMatchObject({
+    expect(
+      contract.validateRequest(pulls, new URLSearchParams('state=open&per_page=100'), undefined, false),
+    ).toMatchObject({
       problems: [],
       query: { state: 'open', per_page: 100 },
     });
-    expect(contract.validateRequest(pulls, new URLSearchParams('state=merged'), undefined, false).problems[0]).toMatch(/state/);
+    expect(
+      contract.validateRequest(pulls, new URLSearchParams('state=merged'), undefined, false).problems[0],
+    ).toMatch(/state/);
     expect(contract.validateRequest(pulls, new URLSearchParams('foo=1'), undefined, false).problems).toEqual([
       'query parameter "foo" is not declared',
     ]);
     const get = contract.match('GET', '/repos/acme/webapp/pulls/x')!;
-    expect(contract.validateRequest(get, new URLSearchParams(), undefined, false).problems[0]).toMatch(/pull_number/);
+    expect(contract.validateRequest(get, new URLSearchParams(), undefined, false).problems[0]).toMatch(
+      /pull_number/,
+    );
     const status = contract.match('POST', '/repos/acme/webapp/deployments/5/statuses')!;
-    expect(contract.validateRequest(status, new URLSearchParams(), { state: 'destroyed' }, true).problems[0]).toMatch(
+    expect(
+      contract.validateRequest(status, new URLSearchParams(), { state: 'destroyed' }, true).problems[0],
+    ).toMatch(
       /one of the allowed values \(error, failure, inactive, in_progress, queued, pending, success\)/,
     );
     const create = contract.match('POST', '/repos/acme/webapp/deployments')!;
-    expect(contract.validateRequest(create, new URLSearchParams(), { environment: 'x' }, true).problems[0]).toMatch(/ref/);
+    expect(
+      contract.validateRequest(create, new URLSearchParams(), { environment: 'x' }, true).problems[0],
+    ).toMatch(/ref/);
   });
 
   it('validates response bodies, and catches GitHub examples that break their own schema', () => {

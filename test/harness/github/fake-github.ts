@@ -274,10 +274,10 @@ export class FakeGitHub {
     return this.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD');
   }
 
-  /** Throws when any request or response broke GitHub's contract. */
+  /** Throws when any request or response broke GitHub's contract (and clears them, so one test's do not fail the next). */
   assertValid(): void {
-    if (this.violations.length > 0)
-      throw new Error(`fake GitHub saw contract violations:\n- ${this.violations.join('\n- ')}`);
+    const seen = this.violations.splice(0);
+    if (seen.length > 0) throw new Error(`fake GitHub saw contract violations:\n- ${seen.join('\n- ')}`);
   }
 
   /** Starts listening on 127.0.0.1 at a random port; sets `url`. */

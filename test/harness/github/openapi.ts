@@ -62,6 +62,11 @@ export class GitHubContract {
     this.spec = JSON.parse(text) as Spec;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
+    // GitHub sends "" for URLs never set (a deployment status without log_url), where its description says
+    // format uri; accept exactly that, and any real URI.
+    const uri = this.ajv.formats.uri as { validate: (s: string) => boolean } | ((s: string) => boolean);
+    const isUri = typeof uri === 'function' ? uri : uri.validate;
+    this.ajv.addFormat('uri', (s: string) => s === '' || isUri(s));
     this.ajv.addSchema({ ...this.spec, $id: SPEC_ID });
     this.coercing = new Ajv({ strict: false, coerceTypes: true, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(this.coercing);

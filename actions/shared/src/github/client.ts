@@ -112,7 +112,12 @@ export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = pr
     options.token,
     {
       baseUrl: (options.apiUrl ?? env.GITHUB_API_URL ?? '').replace(/\/+$/, '') || 'https://api.github.com',
-      retry: { retries: options.retries ?? 2, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      retry: {
+        retries: options.retries ?? 2,
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        // The plugin's list plus 409: a conflict (a deployment's failed status checks) does not pass by waiting.
+        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+      },
       throttle: {
         retryAfterBaseValue: options.retryBaseMs ?? 1000,
         onSecondaryRateLimit: (

@@ -64,8 +64,35 @@ function date(epochS: number): string {
   return `${new Date(epochS * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 }
 
+const MAX_FIELD = 2000;
+const MAX_ENTRIES = 50;
+
+function clip(text: string | undefined): string | undefined {
+  return text === undefined || text.length <= MAX_FIELD ? text : `${text.slice(0, MAX_FIELD - 1)}…`;
+}
+
+function clipMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!map) return map;
+  return Object.fromEntries(
+    Object.entries(map)
+      .slice(0, MAX_ENTRIES)
+      .map(([k, v]) => [clip(k) as string, clip(v) as string]),
+  );
+}
+
+/** The state with every text bounded (2,000 characters a field, 50 URLs / services), so it fits a comment. */
+export function boundState(state: CommentState): CommentState {
+  const bounded: CommentState = { ...state };
+  for (const key of ['reason', 'readiness', 'seed', 'report', 'runUrl'] as const)
+    if (state[key] !== undefined) bounded[key] = clip(state[key]);
+  if (state.urls) bounded.urls = clipMap(state.urls);
+  if (state.services) bounded.services = clipMap(state.services);
+  return bounded;
+}
+
 /** Renders the comment body (pure, apart from `redact`), at most MAX_COMMENT_LENGTH characters. */
-export function renderComment(state: CommentState): string {
+export function renderComment(full: CommentState): string {
+  const state = boundState(full);
   const lines = [`### ${HEADLINE[state.status]} · \`${state.environment}\``, ''];
   const facts: Array<[string, string]> = [['Commit', state.sha ? `\`${state.sha.slice(0, 12)}\`` : '—']];
   if (state.reason) facts.push([state.status === 'superseded' ? 'Superseded by' : 'Reason', state.reason]);
