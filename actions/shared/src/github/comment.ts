@@ -39,6 +39,9 @@ export interface CommentState {
   updatedAt: number;
 }
 
+/** The login of GITHUB_TOKEN's comments. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
 /** GitHub rejects comment bodies over 65,536 characters (422 "body is too long"). */
 export const MAX_COMMENT_LENGTH = 65_536;
 const STATE_PREFIX = '<!-- ephemeral:state ';
