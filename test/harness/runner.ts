@@ -47,6 +47,7 @@ import {
   interpolate,
   type JobStatus,
 } from './expression.js';
+import { type FakeGitHub, READ_PERMISSIONS, startFakeGitHub } from './github/fake-github.js';
 
 export type { Annotation } from './commands.js';
 
@@ -142,6 +143,12 @@ export interface JobSpec {
   token?: string;
   /** `GITHUB_JOB`; default `test`. */
   job?: string;
+  /**
+   * The GitHub the actions talk to (`GITHUB_API_URL`): a fake GitHub the test set up (the harness adds the
+   * job's token and, when the fake lacks it, the event's pull request), or by default one fake GitHub shared
+   * by the process, seeded from each job's event (the PR open, as the event says, head = the event's head).
+   */
+  github?: FakeGitHub;
 }
 
 /** Result of one main or post run of a step. */
@@ -309,6 +316,57 @@ function resolveEvent(spec: JobSpec, repository: string, sha: string): EventInfo
     info.baseRef = pr?.base?.ref ?? '';
   }
   return info;
+}
+
+let sharedGitHub: Promise<FakeGitHub> | null = null;
+
+/** The fake GitHub shared by every job of this process that brings none (started on first use). */
+export function defaultGitHub(): Promise<FakeGitHub> {
+  // unref: a process (the demo, a bench) may end while it still listens.
+  sharedGitHub ??= startFakeGitHub().then((fake) => fake.unref());
+  return sharedGitHub;
+}
+
+interface PullPayload {
+  number?: number;
+  state?: string;
+  head?: { sha?: string; ref?: string; repo?: { full_name?: string } | null };
+  base?: { ref?: string; repo?: { full_name?: string } | null };
+  user?: { login?: string };
+}
+
+/**
+ * Prepares the fake GitHub for a job: its token (read-only for a fork's PR under `pull_request`, as GitHub
+ * does) and the event's PR. `upsert`: the event is the truth (the shared fake); else the PR is only added
+ * when the test did not set it up itself.
+ */
+function seedGitHub(
+  fake: FakeGitHub,
+  token: string,
+  repository: string,
+  event: EventInfo,
+  upsert: boolean,
+): void {
+  const pr = event.payload.pull_request as PullPayload | undefined;
+  const headRepo = pr?.head?.repo;
+  const fork =
+    pr !== undefined &&
+    (headRepo === null ||
+      (headRepo?.full_name !== undefined && headRepo.full_name.toLowerCase() !== repository.toLowerCase()));
+  const readOnly = fork && (event.name === 'pull_request' || event.name === 'pull_request_review');
+  if (upsert || !fake.tokens.has(token))
+    fake.addToken(token, readOnly ? { permissions: { ...READ_PERMISSIONS } } : {});
+  const repo = fake.repo(repository);
+  if (typeof pr?.number !== 'number') return;
+  if (!upsert && repo.pulls.has(pr.number)) return;
+  fake.pull(repository, pr.number, {
+    state: pr.state === 'closed' ? 'closed' : 'open',
+    ...(pr.head?.sha ? { headSha: pr.head.sha } : {}),
+    ...(pr.head?.ref ? { headRef: pr.head.ref } : {}),
+    ...(pr.base?.ref ? { baseRef: pr.base.ref } : {}),
+    fork,
+    ...(fork && headRepo?.full_name ? { author: headRepo.full_name.split('/')[0] } : {}),
+  });
 }
 
 /** Live step processes, SIGKILLed if the harness process exits while they still run. */
@@ -537,6 +595,8 @@ export async function runJob(spec: JobSpec): Promise<JobResult> {
   const runId = spec.runId ?? randomRunId();
   const token = spec.token ?? FAKE_GITHUB_TOKEN;
   const event = resolveEvent(spec, repository, sha);
+  const github = spec.github ?? (await defaultGitHub());
+  seedGitHub(github, token, repository, event, spec.github === undefined);
   const eventPath = path.join(runnerTemp, '_github_workflow', 'event.json');
   fs.writeFileSync(eventPath, JSON.stringify(event.payload, null, 2));
   const node = spec.node ?? process.env.EPHEMERAL_TEST_NODE ?? process.execPath;
@@ -584,6 +644,8 @@ export async function runJob(spec: JobSpec): Promise<JobResult> {
       GITHUB_ACTION: stepId,
       GITHUB_ACTION_PATH: manifest.dir,
       GITHUB_ACTOR: sender.login ?? 'octocat',
+      GITHUB_API_URL: github.url,
+      GITHUB_GRAPHQL_URL: `${github.url}/graphql`,
       GITHUB_ACTOR_ID: String(sender.id ?? 583231),
       GITHUB_ENV: files.env as string,
       GITHUB_EVENT_NAME: event.name,
@@ -883,6 +945,10 @@ export async function runJob(spec: JobSpec): Promise<JobResult> {
     mergeStatus(r.outcome);
   }
 
+  // GitHub's contract has teeth: a request or response the fake found invalid fails the job's test.
+  const violations = github.violations.splice(0);
+  if (violations.length > 0)
+    throw new Error(`The actions broke GitHub's REST contract (fake GitHub):\n- ${violations.join('\n- ')}`);
   const results = job.results;
   const byId = new Map(results.filter((r) => r.phase === 'main').map((r) => [r.id, r]));
   return {

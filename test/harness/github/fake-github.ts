@@ -293,6 +293,12 @@ export class FakeGitHub {
     return this;
   }
 
+  /** Lets the process exit while the server still listens. */
+  unref(): this {
+    this.server?.unref();
+    return this;
+  }
+
   /** Stops the server. */
   async close(): Promise<void> {
     const server = this.server;
