@@ -349,10 +349,10 @@ function seedGitHub(
 ): void {
   const pr = event.payload.pull_request as PullPayload | undefined;
   const headRepo = pr?.head?.repo;
+  const base = (pr?.base?.repo?.full_name ?? repository).toLowerCase();
   const fork =
     pr !== undefined &&
-    (headRepo === null ||
-      (headRepo?.full_name !== undefined && headRepo.full_name.toLowerCase() !== repository.toLowerCase()));
+    (headRepo === null || (headRepo?.full_name !== undefined && headRepo.full_name.toLowerCase() !== base));
   const readOnly = fork && (event.name === 'pull_request' || event.name === 'pull_request_review');
   if (upsert || !fake.tokens.has(token))
     fake.addToken(token, readOnly ? { permissions: { ...READ_PERMISSIONS } } : {});

@@ -26,6 +26,13 @@ export const INPUTS = {
   cleanup: 'cleanup',
   cleanupTimeout: 'cleanup-timeout',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  githubDeployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+  environmentUrl: 'environment-url',
+  failOnSuperseded: 'fail-on-superseded',
 } as const;
 
 export const OUTPUTS = {
@@ -36,6 +43,8 @@ export const OUTPUTS = {
   workloads: 'workloads',
   reportPath: 'report-path',
   diagnosticsPath: 'diagnostics-path',
+  status: 'status',
+  deploymentId: 'deployment-id',
 } as const;
 
 /** The `core.saveState` key main writes for post. */
@@ -57,4 +66,6 @@ export interface DeployState {
   uploadPolicy: string;
   /** Set to true by main when it finished successfully; absent/false after a failure or cancellation. */
   succeeded: boolean;
+  /** The GitHub Deployment main created, or null. */
+  deploymentId?: number | null;
 }

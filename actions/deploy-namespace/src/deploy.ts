@@ -8,8 +8,9 @@ import * as core from '@actions/core';
 import { isCancelled } from '../../shared/src/action.js';
 import type { Diagnostics } from '../../shared/src/diagnostics.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
-import { UserInputError } from '../../shared/src/errors.js';
-import { ENV_ENVIRONMENT } from '../../shared/src/handoff.js';
+import { errorMessage, UserInputError } from '../../shared/src/errors.js';
+import { Lifecycle, SupersededError } from '../../shared/src/github/lifecycle.js';
+import { ENV_DEPLOYMENT_ID, ENV_ENVIRONMENT } from '../../shared/src/handoff.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { writeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
 import {
@@ -22,6 +23,7 @@ import {
 import { stableLabels } from '../../shared/src/labels.js';
 import { actionDir } from '../../shared/src/paths.js';
 import { applyAndRollout } from './apply.js';
+import { removeNamespace } from './cleanup.js';
 import { type DeployState, OUTPUTS, STATE_KEY } from './contract.js';
 import { collectKubeDiagnostics } from './diagnostics.js';
 import { applyGuardrails } from './guardrails.js';
@@ -102,7 +104,34 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
   const deadline = Date.now() + settings.timeoutMs;
   const log = (line: string) => core.info(line);
   let touched = false;
+  const lifecycle = Lifecycle.create(settings.github, environment, (m) => report.warn(m));
+  let deploying: Promise<void> = Promise.resolve();
+  const tearDown = async () => {
+    report.data.removed = await removeNamespace(
+      kubectl,
+      helm,
+      namespace,
+      state.release,
+      settings.cleanupTimeoutMs,
+      log,
+    );
+  };
+  /** Ends the run early for a PR closed or moved on (exit 0 unless fail-on-superseded). */
+  const endGuarded = async (outcome: 'aborted-closed' | 'superseded') => {
+    core.setOutput(OUTPUTS.status, outcome);
+    report.data.github = lifecycle.finishReport();
+    core.setOutput(
+      OUTPUTS.reportPath,
+      await report.finish({ result: 'success', upload: settings.uploadReport }),
+    );
+    if (outcome === 'superseded' && settings.failOnSuperseded)
+      throw new SupersededError(environment.prNumber);
+  };
   try {
+    const before = await report.time('github', () => lifecycle.recheck('before deploy', tearDown));
+    if (before !== 'continue') return await endGuarded(before);
+    // The deployment and the "deploying" comment go out while the namespace and workloads roll out.
+    deploying = lifecycle.deploying();
     const now = Date.now();
     const facts = {
       environment: namespace,
@@ -192,10 +221,30 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     report.deploy.workloads = workloads;
     core.setOutput(OUTPUTS.workloads, JSON.stringify(workloads));
     for (const [key, s] of Object.entries(workloads)) core.info(`  ${key}: ${s.ready}/${s.desired} ready`);
-    core.saveState(STATE_KEY, JSON.stringify({ ...state, succeeded: true }));
+    await deploying;
+    const deploymentId = lifecycle.report.deploymentId;
+    if (deploymentId !== null) {
+      core.setOutput(OUTPUTS.deploymentId, String(deploymentId));
+      core.exportVariable(ENV_DEPLOYMENT_ID, String(deploymentId));
+    }
+    core.saveState(STATE_KEY, JSON.stringify({ ...state, succeeded: true, deploymentId }));
+    const after = await report.time('github', () => lifecycle.recheck('after ready', tearDown));
+    if (after !== 'continue') return await endGuarded(after);
+    const url = settings.environmentUrl || (host ? `https://${host}` : '');
+    await lifecycle.ready({
+      urls: host ? { [host]: `https://${host}` } : {},
+      services: Object.fromEntries(
+        Object.entries(workloads).map(([k, w]) => [k, `${w.ready}/${w.desired} ready`]),
+      ),
+      expiresAt: settings.ttlMs === null ? null : Math.floor((Date.now() + settings.ttlMs) / 1000),
+      ...(url ? { environmentUrl: url } : {}),
+    });
+    core.setOutput(OUTPUTS.status, 'ready');
+    report.data.github = lifecycle.finishReport();
     const path = await report.finish({ result: 'success', upload: settings.uploadReport });
     core.setOutput(OUTPUTS.reportPath, path);
   } catch (error) {
+    if (error instanceof SupersededError) throw error;
     const result = isCancelled() ? 'cancelled' : 'failure';
     let bundle: Diagnostics | undefined;
     if (touched && !isCancelled() && !(error instanceof UserInputError)) {
@@ -216,6 +265,10 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
           title: 'deploy-namespace',
         });
     }
+    core.setOutput(OUTPUTS.status, 'failed');
+    await deploying;
+    await lifecycle.failed(errorMessage(error).slice(0, 500));
+    report.data.github = lifecycle.finishReport();
     const path = await report.finish({
       result,
       error,

@@ -2,10 +2,12 @@
  * deploy-namespace settings: every input read once, validated, frozen. A bad input throws a
  * `UserInputError` naming the input and the fix, before anything touches the cluster.
  */
+
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
 import { UserInputError } from '../../shared/src/errors.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import { INPUTS } from './contract.js';
 
@@ -55,6 +57,10 @@ export interface DeploySettings {
   cleanup: CleanupPolicy;
   cleanupTimeoutMs: number;
   uploadReport: UploadPolicy;
+  github: GitHubSettings;
+  /** For the GitHub Deployment ('' = https://<host> when host is set). */
+  environmentUrl: string;
+  failOnSuperseded: boolean;
 }
 
 /** Default ResourceQuota `spec.hard` (a PR preview: a few pods, no LoadBalancer or NodePort Services). */
@@ -304,5 +310,8 @@ export function getSettings(
     cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never'] as const, 'always'),
     cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 180_000, 5_000, 3_600_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    github: readGitHubSettings(inputs),
+    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded, false),
   });
 }

@@ -18,6 +18,13 @@ export const INPUTS = {
   downTimeout: 'down-timeout',
   logLines: 'log-lines',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  githubDeployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+  environmentUrl: 'environment-url',
+  failOnSuperseded: 'fail-on-superseded',
 } as const;
 
 export const OUTPUTS = {
@@ -27,4 +34,9 @@ export const OUTPUTS = {
   services: 'services',
   reportPath: 'report-path',
   diagnosticsPath: 'diagnostics-path',
+  status: 'status',
+  deploymentId: 'deployment-id',
 } as const;
+
+/** The `status` output: ready, or why not. */
+export type ProvisionStatus = 'ready' | 'aborted-closed' | 'superseded' | 'failed';

@@ -16,17 +16,20 @@ import {
 } from '../../shared/src/compose.js';
 import type { ServiceMap } from '../../shared/src/compose-status.js';
 import { describe } from '../../shared/src/compose-status.js';
+import { removedReport, teardownCompose } from '../../shared/src/compose-teardown.js';
 import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose-wait.js';
 import { collectComposeDiagnostics, DEFAULT_LIMITS } from '../../shared/src/diagnostics.js';
 import { Docker } from '../../shared/src/docker.js';
 import { formatMs } from '../../shared/src/duration.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
-import { SetupError, UserInputError } from '../../shared/src/errors.js';
+import { errorMessage, SetupError, UserInputError } from '../../shared/src/errors.js';
+import { Lifecycle, SupersededError } from '../../shared/src/github/lifecycle.js';
 import {
   type ComposeState,
   ENV_COMPOSE_DIRECTORY,
   ENV_COMPOSE_FILES,
   ENV_COMPOSE_PROJECT,
+  ENV_DEPLOYMENT_ID,
   ENV_ENVIRONMENT,
   ENV_KEEP,
   ENV_SERVICES,
@@ -37,7 +40,7 @@ import { deployLabels, LABELS, MANAGED_BY, stableLabels } from '../../shared/src
 import { actionDir } from '../../shared/src/paths.js';
 import { registerModelSecrets } from '../../shared/src/redact-config.js';
 import { ActionReport } from '../../shared/src/reporting.js';
-import { OUTPUTS } from './contract.js';
+import { OUTPUTS, type ProvisionStatus } from './contract.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
 
 const ACTION = 'provision-compose';
@@ -76,6 +79,13 @@ async function assertNotForeign(docker: Docker, name: string): Promise<void> {
       'set a different "name", or remove that project yourself (docker compose -p <name> down)',
     );
   }
+}
+
+/** The environment URL for the GitHub Deployment: the input, else the first published port over HTTP. */
+export function environmentUrl(explicit: string, services: ServiceMap): string {
+  if (explicit) return explicit;
+  const first = Object.values(services).flatMap((s) => Object.values(s.ports))[0];
+  return first ? `http://${first}` : '';
 }
 
 /** Runs provision-compose's main. */
@@ -117,8 +127,30 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   let model: ComposeModel | null = null;
   let services: ServiceMap = {};
   let created = false;
+  const lifecycle = Lifecycle.create(settings.github, environment, (m) => report.warn(m));
+  let deploying: Promise<void> = Promise.resolve();
+  const setStatus = (status: ProvisionStatus) => core.setOutput(OUTPUTS.status, status);
+  /** Ends the run early for a PR closed or moved on (exit 0 unless fail-on-superseded). */
+  const endGuarded = async (outcome: 'aborted-closed' | 'superseded') => {
+    setStatus(outcome);
+    report.data.github = lifecycle.finishReport();
+    core.setOutput(
+      OUTPUTS.reportPath,
+      await report.finish({ result: 'success', upload: settings.uploadReport }),
+    );
+    if (outcome === 'superseded' && settings.failOnSuperseded)
+      throw new SupersededError(environment.prNumber);
+  };
   try {
     compose = new DockerCompose(await detectCompose());
+    const composeForTeardown = compose;
+    const tearDown = async () => {
+      const removed = await teardownCompose(composeForTeardown, name, {
+        downTimeoutMs: settings.downTimeoutMs,
+        log: (line) => core.info(line),
+      });
+      report.data.removed = removedReport(removed);
+    };
     const docker = new Docker();
     core.info(`Compose ${compose.binary.version} (${compose.binary.argv.join(' ')})`);
     const ready = compose;
@@ -179,6 +211,10 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     core.exportVariable(ENV_COMPOSE_FILES, project.files.join('\n'));
     core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
 
+    const before = await report.time('github', () => lifecycle.recheck('before up', tearDown));
+    if (before !== 'continue') return await endGuarded(before);
+    // The deployment and the "deploying" comment go out while Compose starts the stack.
+    deploying = lifecycle.deploying();
     created = true;
     await report.time('up', () =>
       core.group(`docker compose up (build: ${settings.build}, pull: ${settings.pull})`, () =>
@@ -207,14 +243,38 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       services = await readServices(ready, project, known);
     }
     report.data.services = services;
+    await deploying;
+    if (lifecycle.report.deploymentId !== null) {
+      core.setOutput(OUTPUTS.deploymentId, String(lifecycle.report.deploymentId));
+      core.exportVariable(ENV_DEPLOYMENT_ID, String(lifecycle.report.deploymentId));
+      state.deploymentId = lifecycle.report.deploymentId;
+      core.saveState(STATE_KEY, JSON.stringify(state));
+    }
+    const after = await report.time('github', () => lifecycle.recheck('after ready', tearDown));
+    if (after !== 'continue') return await endGuarded(after);
     const json = JSON.stringify(services);
     core.setOutput(OUTPUTS.services, json);
     core.exportVariable(ENV_SERVICES, json);
     core.info(`Environment ${name} is up in ${formatMs(report.timings.up! + (report.timings.wait ?? 0))}:`);
     for (const line of describe(services)) core.info(`  ${line}`);
+    const url = environmentUrl(settings.environmentUrl, services);
+    await lifecycle.ready({
+      urls: Object.fromEntries(serviceUrls(services).map((line) => line.split(': ') as [string, string])),
+      services: Object.fromEntries(
+        describe(services).map((line) => [
+          line.split(':')[0] ?? line,
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
+      ),
+      expiresAt: settings.ttlMs === null ? null : Math.floor((Date.now() + settings.ttlMs) / 1000),
+      ...(url ? { environmentUrl: url } : {}),
+    });
+    setStatus('ready');
+    report.data.github = lifecycle.finishReport();
     const path = await report.finish({ result: 'success', upload: settings.uploadReport });
     core.setOutput(OUTPUTS.reportPath, path);
   } catch (error) {
+    if (error instanceof SupersededError) throw error;
     if (error instanceof ServiceFailedError) services = error.services;
     const result = isCancelled() ? 'cancelled' : 'failure';
     let diagnostics: Awaited<ReturnType<typeof collectComposeDiagnostics>> | undefined;
@@ -234,6 +294,10 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       report.data.services = services;
       core.setOutput(OUTPUTS.services, JSON.stringify(services));
     }
+    setStatus('failed');
+    await deploying;
+    await lifecycle.failed(errorMessage(error).slice(0, 500));
+    report.data.github = lifecycle.finishReport();
     const path = await report.finish({
       result,
       error,

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
 import type { BuildPolicy, PullPolicy } from '../../shared/src/compose.js';
 import { UserInputError } from '../../shared/src/errors.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import { INPUTS } from './contract.js';
 
@@ -33,6 +34,10 @@ export interface ProvisionSettings {
   downTimeoutMs: number;
   logLines: number;
   uploadReport: UploadPolicy;
+  github: GitHubSettings;
+  /** For the GitHub Deployment ('' = the first published port). */
+  environmentUrl: string;
+  failOnSuperseded: boolean;
 }
 
 /** Compose's default file names, in its lookup order (https://docs.docker.com/compose/intro/compose-application-model/#the-compose-file). */
@@ -114,5 +119,8 @@ export function getSettings(
     downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000),
     logLines: inputs.integer(INPUTS.logLines, 500, 1, 100_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    github: readGitHubSettings(inputs),
+    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded, false),
   });
 }

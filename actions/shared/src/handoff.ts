@@ -17,6 +17,9 @@ export const ENV_COMPOSE_FILES = 'EPHEMERAL_COMPOSE_FILES';
 /** Exported: the Compose project directory. */
 export const ENV_COMPOSE_DIRECTORY = 'EPHEMERAL_COMPOSE_DIRECTORY';
 
+/** Exported for later steps and teardown: the GitHub Deployment id of this environment. */
+export const ENV_DEPLOYMENT_ID = 'EPHEMERAL_DEPLOYMENT_ID';
+
 /** The state provision-compose's main saves for its post step. */
 export interface ComposeState {
   environment: string;
@@ -28,5 +31,7 @@ export interface ComposeState {
   downTimeoutMs: number;
   uploadPolicy: string;
   startedAt: string;
+  /** The GitHub Deployment created by main, or null. */
+  deploymentId?: number | null;
 }
 export const STATE_KEY = 'ephemeral-compose';

@@ -99,7 +99,8 @@ export function renderSweep(s: SweepReport): string[] {
       `| ${cell(e.environment || e.resources[0] || '?')} | ${e.kind} | ${e.pr === null ? '—' : `#${e.pr}`} | ${e.prState || '—'} | ${sha(e.deployedSha)} | ${sha(e.headSha)} | ${when(e.expiresAt)} | ${e.decision} | ${cell(e.reason)} | ${e.result}${e.failures?.length ? ` (${cell(e.failures.join('; ').slice(0, 200))})` : ''} |`,
     );
   }
-  if (s.environments.length > 500) lines.push(`| … ${s.environments.length - 500} more in the JSON report | | | | | | | | | |`);
+  if (s.environments.length > 500)
+    lines.push(`| … ${s.environments.length - 500} more in the JSON report | | | | | | | | | |`);
   lines.push('');
   return lines;
 }
@@ -107,7 +108,10 @@ export function renderSweep(s: SweepReport): string[] {
 /** The GitHub section of a deploy or teardown summary (pure). */
 export function renderGitHub(g: GitHubReport): string[] {
   const parts: string[] = [];
-  if (g.comment) parts.push(`comment ${g.comment.action}${g.comment.url ? ` (${g.comment.url})` : ''}${g.comment.reason ? `: ${cell(g.comment.reason)}` : ''}`);
+  if (g.comment)
+    parts.push(
+      `comment ${g.comment.action}${g.comment.url ? ` (${g.comment.url})` : ''}${g.comment.reason ? `: ${cell(g.comment.reason)}` : ''}`,
+    );
   if (g.deploymentId !== null) parts.push(`deployment ${g.deploymentId}`);
   if (g.guard.length > 0) parts.push(`PR guard ${g.guard.map((x) => `${x.phase}: ${x.verdict}`).join(', ')}`);
   parts.push(`API ${api(g.api)}`);

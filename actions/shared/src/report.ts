@@ -9,6 +9,7 @@ import * as core from '@actions/core';
 import type { ServiceMap } from './compose-status.js';
 import { formatMs } from './duration.js';
 import { type CheckReport, renderChecks } from './report-checks.js';
+import { type GitHubReport, renderGitHub, renderSweep, type SweepReport } from './report-sweep.js';
 import { redact } from './secrets.js';
 
 /** Schema identifier written in every report. */
@@ -63,6 +64,10 @@ export interface Report {
   removed?: RemovedReport;
   /** verify-seed: one entry per data check (see report-checks.ts). */
   checks?: CheckReport[];
+  /** What the action did on GitHub: comment, deployment, PR guard, API calls spent. */
+  github?: GitHubReport;
+  /** teardown `mode: sweep`: every environment found and what became of it. */
+  sweep?: SweepReport;
   warnings: string[];
   error?: { kind: string; message: string };
   /** Files of the diagnostics bundle, relative to `dir`, with sizes in bytes. */
@@ -120,6 +125,8 @@ export function renderSummary(report: Report, excerpt = ''): string {
     lines.push('');
   }
   if (report.checks) lines.push(...renderChecks(report.checks));
+  if (report.sweep) lines.push(...renderSweep(report.sweep));
+  if (report.github) lines.push(...renderGitHub(report.github));
   if (report.removed) {
     const r = report.removed;
     lines.push(

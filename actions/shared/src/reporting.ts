@@ -21,7 +21,7 @@ export interface FinishOptions {
 export class ActionReport {
   readonly timings: Record<string, number> = {};
   readonly warnings: string[] = [];
-  readonly data: Pick<Report, 'services' | 'probes' | 'removed' | 'checks'> = {};
+  readonly data: Pick<Report, 'services' | 'probes' | 'removed' | 'checks' | 'github' | 'sweep'> = {};
   private readonly started = Date.now();
 
   /**

@@ -8,6 +8,19 @@ export const INPUTS = {
   context: 'context',
   downTimeout: 'down-timeout',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  githubDeployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+  githubAdminToken: 'github-admin-token',
+  dryRun: 'dry-run',
+  maxDeletions: 'max-deletions',
+  maxPercentage: 'max-percentage',
+  deleteNotFound: 'delete-not-found',
+  closedGrace: 'closed-grace',
+  sweepTargets: 'sweep-targets',
+  sweepConcurrency: 'sweep-concurrency',
 } as const;
 
 export const OUTPUTS = {
@@ -18,6 +31,9 @@ export const OUTPUTS = {
   reportPath: 'report-path',
 } as const;
 
-/** Teardown modes: Compose project (default), Kubernetes namespace, or auto (see `resolveMode`). */
-export const MODES = ['compose', 'namespace', 'auto'] as const;
+/**
+ * Teardown modes: Compose project (default), Kubernetes namespace, auto (see `resolveMode`), or sweep (every
+ * orphaned or expired environment of this repository: see sweep.ts).
+ */
+export const MODES = ['compose', 'namespace', 'auto', 'sweep'] as const;
 export type Mode = (typeof MODES)[number];

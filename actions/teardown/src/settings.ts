@@ -1,5 +1,6 @@
 /** teardown settings: inputs read once, validated, frozen. */
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/artifact.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { Inputs } from '../../shared/src/inputs.js';
 import {
   checkNamespace,
@@ -7,14 +8,16 @@ import {
   type KubeConnection,
   readConnection,
 } from '../../shared/src/kube/target.js';
+import { registerSecret } from '../../shared/src/secrets.js';
 import { INPUTS, MODES } from './contract.js';
+import { readSweepSettings, type SweepSettings } from './sweep-settings.js';
 
 export interface TeardownSettings {
   /** Explicit environment name, or '' to derive it from the PR / ref exactly as provision-compose does. */
   name: string;
   prNumber: number | null;
-  /** `compose` or `namespace` (`auto` is resolved here). */
-  mode: 'compose' | 'namespace';
+  /** `compose`, `namespace` or `sweep` (`auto` is resolved here). */
+  mode: 'compose' | 'namespace' | 'sweep';
   /** Namespace mode: the namespace to remove, or '' for the environment name (deploy-namespace's default). */
   namespace: string;
   /** Namespace mode: the cluster (kubeconfig content masked as it is read). */
@@ -22,6 +25,12 @@ export interface TeardownSettings {
   /** Compose: hard limit for `down`; namespace: deadline for uninstall + delete + waiting for it to go. In ms. */
   downTimeoutMs: number;
   uploadReport: UploadPolicy;
+  /** The sticky comment and Deployments (compose / namespace modes). */
+  github: GitHubSettings;
+  /** A token with Administration: write, to delete the GitHub environment too ('' = leave it). */
+  adminToken: string;
+  /** `mode: sweep` only. */
+  sweep: SweepSettings | null;
 }
 
 /**
@@ -33,7 +42,7 @@ export function resolveMode(
   namespace: string,
   kubeconfig: string,
   env: NodeJS.ProcessEnv,
-): 'compose' | 'namespace' {
+): 'compose' | 'namespace' | 'sweep' {
   if (mode !== 'auto') return mode;
   return namespace || kubeconfig || env[ENV_NAMESPACE] ? 'namespace' : 'compose';
 }
@@ -49,13 +58,20 @@ export function getSettings(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
   const handedOff = env[ENV_NAMESPACE] ?? '';
   if (mode === 'namespace' && !explicit && handedOff)
     checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
+  const downTimeoutMs = inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000);
+  const uploadReport = inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure');
+  const adminToken = inputs.string(INPUTS.githubAdminToken);
+  if (adminToken) registerSecret(adminToken);
   return Object.freeze({
     name: inputs.string(INPUTS.name),
     prNumber: inputs.prNumber(INPUTS.prNumber),
     mode,
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,
-    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 180_000, 1000, 3_600_000),
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES, 'on-failure'),
+    downTimeoutMs,
+    uploadReport,
+    github: readGitHubSettings(inputs),
+    adminToken,
+    sweep: mode === 'sweep' ? readSweepSettings(inputs, kube, { downTimeoutMs, uploadReport }, env) : null,
   });
 }

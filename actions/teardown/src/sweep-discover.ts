@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Docker, type ResourceKind } from '../../shared/src/docker.js';
 import { type DiscoveredEnvironment, groupEnvironments } from '../../shared/src/github/sweep-decide.js';
-import { Kubectl, type NamespaceObject } from '../../shared/src/kube/kubectl.js';
+import type { Kubectl, NamespaceObject } from '../../shared/src/kube/kubectl.js';
 import { CONTROL_PLANE_LEASES, IN_CLUSTER_NAMESPACE_FILE } from '../../shared/src/kube/namespace-teardown.js';
 import { LABELS, MANAGED_BY } from '../../shared/src/labels.js';
 
@@ -18,7 +18,9 @@ const DOCKER_KINDS: ResourceKind[] = ['container', 'network', 'volume'];
 export async function discoverCompose(docker = new Docker()): Promise<DiscoveredEnvironment[]> {
   const lists = await Promise.all(DOCKER_KINDS.map((kind) => docker.list(kind, [SELECTOR])));
   return groupEnvironments(
-    lists.flat().map((r) => ({ kind: 'compose' as const, resource: `${r.kind} ${r.name}`, labels: r.labels })),
+    lists
+      .flat()
+      .map((r) => ({ kind: 'compose' as const, resource: `${r.kind} ${r.name}`, labels: r.labels })),
   );
 }
 
@@ -41,10 +43,10 @@ export async function discoverNamespaces(kubectl: Kubectl): Promise<DiscoveredEn
 
 /**
  * The namespaces of the control plane and of this runner, for the whole cluster at once (2 kubectl calls:
- * leader-election Leases and `tier=control-plane` pods in all namespaces). Look-ups RBAC refuses count as
- * "none", as in teardown.
+ * leader-election Leases and `tier=control-plane` pods in all namespaces), or null when either look-up
+ * failed (RBAC): then teardown checks each namespace itself, as namespace mode does.
  */
-export async function clusterControlPlane(kubectl: Kubectl): Promise<string[]> {
+export async function clusterControlPlane(kubectl: Kubectl): Promise<string[] | null> {
   const found = new Set<string>();
   if (existsSync(IN_CLUSTER_NAMESPACE_FILE)) {
     const own = readFileSync(IN_CLUSTER_NAMESPACE_FILE, 'utf8').trim();
@@ -52,25 +54,43 @@ export async function clusterControlPlane(kubectl: Kubectl): Promise<string[]> {
   }
   const [leases, pods] = await Promise.all([
     kubectl.tryRun(
-      ['get', 'leases.coordination.k8s.io', '--all-namespaces', '--output', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'],
+      [
+        'get',
+        'leases.coordination.k8s.io',
+        '--all-namespaces',
+        '--output',
+        'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}',
+      ],
       { timeoutMs: 60_000 },
     ),
     kubectl.tryRun(
-      ['get', 'pods', '--all-namespaces', '--selector=tier=control-plane', '--output', 'jsonpath={range .items[*]}{.metadata.namespace}{"\\n"}{end}'],
+      [
+        'get',
+        'pods',
+        '--all-namespaces',
+        '--selector=tier=control-plane',
+        '--output',
+        'jsonpath={range .items[*]}{.metadata.namespace}{"\\n"}{end}',
+      ],
       { timeoutMs: 60_000 },
     ),
   ]);
-  if (leases.exitCode === 0)
-    for (const line of leases.stdout.split('\n')) {
-      const [ns, name] = line.trim().split('/');
-      if (ns && name && CONTROL_PLANE_LEASES.includes(name)) found.add(ns);
-    }
-  if (pods.exitCode === 0) for (const line of pods.stdout.split('\n')) if (line.trim()) found.add(line.trim());
+  if (leases.exitCode !== 0 || pods.exitCode !== 0) return null;
+  for (const line of leases.stdout.split('\n')) {
+    const [ns, name] = line.trim().split('/');
+    if (ns && name && CONTROL_PLANE_LEASES.includes(name)) found.add(ns);
+  }
+  if (pods.exitCode === 0)
+    for (const line of pods.stdout.split('\n')) if (line.trim()) found.add(line.trim());
   return [...found];
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
-export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -7,14 +7,13 @@ import type { GitHub } from '../../shared/src/github/client.js';
 import { classifyApiError } from '../../shared/src/github/errors.js';
 import { getPull, listOpenPulls, type PullAnswer } from '../../shared/src/github/pull-request.js';
 import {
-  blastRadiusExceeded,
   type BlastRadius,
+  blastRadiusExceeded,
   type ConfirmOptions,
   confirmVerdict,
   type DiscoveredEnvironment,
   parseLabels,
   preliminaryVerdict,
-  type SweepDecision,
   type Verdict,
 } from '../../shared/src/github/sweep-decide.js';
 import { LABELS } from '../../shared/src/labels.js';
@@ -67,9 +66,19 @@ export async function planSweep(
   } catch (error) {
     const failure = classifyApiError(error);
     const entries = environments.map((e) =>
-      entry(e, { decision: 'unknown', reason: 'not decided: the sweep was aborted', prState: 'unknown', prHeadSha: '' }),
+      entry(e, {
+        decision: 'unknown',
+        reason: 'not decided: the sweep was aborted',
+        prState: 'unknown',
+        prHeadSha: '',
+      }),
     );
-    return { entries, aborted: `listing the open pull requests failed: ${failure.message}`, capped: null, decisionRequests: spent() };
+    return {
+      entries,
+      aborted: `listing the open pull requests failed: ${failure.message}`,
+      capped: null,
+      decisionRequests: spent(),
+    };
   }
   const answers = new Map<number, PullAnswer>();
   const entries: SweepEntry[] = [];
@@ -89,12 +98,24 @@ export async function planSweep(
     const verdict = answer ? confirmVerdict(env, answer, options) : null;
     if (!verdict || 'abort' in verdict) {
       aborted ??= `confirming pull request #${pr} failed: ${verdict && 'abort' in verdict ? verdict.abort : ''}`;
-      entries.push(entry(env, { decision: 'unknown', reason: 'not decided: the sweep was aborted', prState: 'unknown', prHeadSha: '' }));
+      entries.push(
+        entry(env, {
+          decision: 'unknown',
+          reason: 'not decided: the sweep was aborted',
+          prState: 'unknown',
+          prHeadSha: '',
+        }),
+      );
       continue;
     }
     entries.push(entry(env, verdict));
   }
-  const capped = aborted ? null : blastRadiusExceeded(entries.map((e) => e.decision), options);
+  const capped = aborted
+    ? null
+    : blastRadiusExceeded(
+        entries.map((e) => e.decision),
+        options,
+      );
   return { entries, aborted, capped, decisionRequests: spent() };
 }
 
@@ -103,6 +124,8 @@ export function sweepStatus(plan: SweepPlan, dryRun: boolean): string {
   if (plan.aborted) return 'aborted';
   if (plan.capped) return 'capped';
   if (dryRun) return 'dry-run';
-  const broken = plan.entries.some((e) => e.result === 'partial' || e.result === 'failed' || e.result === 'refused');
+  const broken = plan.entries.some(
+    (e) => e.result === 'partial' || e.result === 'failed' || e.result === 'refused',
+  );
   return broken ? 'partial' : 'swept';
 }

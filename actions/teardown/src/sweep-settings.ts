@@ -45,7 +45,7 @@ export function readSweepSettings(
     throw new UserInputError(
       'github-token',
       'is empty; the sweep asks GitHub which pull requests are still open',
-      'leave it at its default (${{ github.token }}) and grant `pull-requests: read`',
+      'leave it at its default (the workflow token) and grant `pull-requests: read`',
     );
   const targets = inputs.choice(INPUTS.sweepTargets, SWEEP_TARGETS, 'auto');
   const hasCluster = kube.kubeconfig !== '' || (env.KUBECONFIG ?? '') !== '';

@@ -10,20 +10,20 @@ import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
 import { teardownCompose } from '../../shared/src/compose-teardown.js';
 import { Docker } from '../../shared/src/docker.js';
 import type { ResolvedEnvironment } from '../../shared/src/environment.js';
-import { readRunContext } from '../../shared/src/github-context.js';
 import { createGitHub, type GitHub } from '../../shared/src/github/client.js';
 import { Lifecycle } from '../../shared/src/github/lifecycle.js';
 import { readEventFacts } from '../../shared/src/github/policy.js';
 import { type DiscoveredEnvironment, deletes } from '../../shared/src/github/sweep-decide.js';
+import { readRunContext } from '../../shared/src/github-context.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { teardownNamespace } from '../../shared/src/kube/namespace-teardown.js';
 import { withKubectl } from '../../shared/src/kube/target.js';
 import { labelValue } from '../../shared/src/labels.js';
 import { actionDir } from '../../shared/src/paths.js';
+import type { SweepEntry, SweepReport } from '../../shared/src/report-sweep.js';
 import { ActionReport } from '../../shared/src/reporting.js';
 import { OUTPUTS } from './contract.js';
 import { clusterControlPlane, discoverCompose, discoverNamespaces, mapPool } from './sweep-discover.js';
-import type { SweepEntry, SweepReport } from '../../shared/src/report-sweep.js';
 import { planSweep, type SweepPlan, sweepStatus } from './sweep-plan.js';
 import type { SweepSettings } from './sweep-settings.js';
 
@@ -32,14 +32,24 @@ const ACTION = 'teardown';
 /** The report's identity for a sweep: not one environment, so the name `sweep`. */
 function sweepIdentity(): ResolvedEnvironment {
   const context = readRunContext();
-  return { name: 'sweep', concurrencyKey: `ephemeral-${context.repository.toLowerCase()}-sweep`, source: 'explicit', context, prNumber: null };
+  return {
+    name: 'sweep',
+    concurrencyKey: `ephemeral-${context.repository.toLowerCase()}-sweep`,
+    source: 'explicit',
+    context,
+    prNumber: null,
+  };
 }
 
 /** Removes one environment with teardown's code; marks its GitHub side torn down. */
 async function removeOne(
   e: SweepEntry,
   settings: SweepSettings,
-  ctx: { compose: DockerCompose | null; github: GitHub; kube: { kubectl: unknown; helm: Helm; controlPlane: string[] } | null },
+  ctx: {
+    compose: DockerCompose | null;
+    github: GitHub;
+    kube: { kubectl: unknown; helm: Helm; controlPlane: string[] | null } | null;
+  },
   identity: ResolvedEnvironment,
   warn: (m: string) => void,
 ): Promise<void> {
@@ -47,13 +57,20 @@ async function removeOne(
   try {
     const result =
       e.kind === 'compose'
-        ? await teardownCompose(ctx.compose as DockerCompose, e.environment, { downTimeoutMs: settings.downTimeoutMs, log })
+        ? await teardownCompose(ctx.compose as DockerCompose, e.environment, {
+            downTimeoutMs: settings.downTimeoutMs,
+            log,
+          })
         : await teardownNamespace(
             ctx.kube?.kubectl as Parameters<typeof teardownNamespace>[0],
             ctx.kube?.helm as Helm,
             e.resources[0]!.replace(/^namespace /, ''),
             e.environment,
-            { timeoutMs: settings.downTimeoutMs, log, controlPlane: ctx.kube?.controlPlane ?? [] },
+            {
+              timeoutMs: settings.downTimeoutMs,
+              log,
+              ...(ctx.kube?.controlPlane ? { controlPlane: ctx.kube.controlPlane } : {}),
+            },
           );
     e.result = result.status;
     if (result.failures.length > 0) e.failures = result.failures;
@@ -63,12 +80,19 @@ async function removeOne(
     e.failures = [error instanceof Error ? error.message : String(error)];
   }
   if (e.result !== 'removed' && e.result !== 'already-gone') return;
-  const env: ResolvedEnvironment = { ...identity, name: e.environment, prNumber: e.pr, source: 'pull-request' };
+  const env: ResolvedEnvironment = {
+    ...identity,
+    name: e.environment,
+    prNumber: e.pr,
+    source: 'pull-request',
+  };
   const lifecycle = new Lifecycle(ctx.github, settings.github, env, readEventFacts(), warn);
   await lifecycle.tornDown(e.decision === 'expired' ? 'expired (swept)' : `swept (${e.reason})`);
 }
 
-async function discover(settings: SweepSettings): Promise<{ environments: DiscoveredEnvironment[]; notes: string[] }> {
+async function discover(
+  settings: SweepSettings,
+): Promise<{ environments: DiscoveredEnvironment[]; notes: string[] }> {
   const environments: DiscoveredEnvironment[] = [];
   const notes: string[] = [];
   if (settings.compose) {
@@ -83,19 +107,34 @@ async function discover(settings: SweepSettings): Promise<{ environments: Discov
 }
 
 /** Deletes what the plan dooms (nothing in dry-run, capped or aborted plans). */
-async function execute(plan: SweepPlan, settings: SweepSettings, github: GitHub, identity: ResolvedEnvironment, warn: (m: string) => void) {
+async function execute(
+  plan: SweepPlan,
+  settings: SweepSettings,
+  github: GitHub,
+  identity: ResolvedEnvironment,
+  warn: (m: string) => void,
+) {
   const doomed = plan.entries.filter((e) => deletes(e.decision));
   const stop = settings.dryRun || plan.capped !== null || plan.aborted !== null;
-  for (const e of doomed) e.result = stop ? (settings.dryRun && !plan.capped && !plan.aborted ? 'would-delete' : 'not-deleted') : e.result;
+  for (const e of doomed)
+    e.result = stop
+      ? settings.dryRun && !plan.capped && !plan.aborted
+        ? 'would-delete'
+        : 'not-deleted'
+      : e.result;
   if (stop || doomed.length === 0) return;
   const compose = doomed.some((e) => e.kind === 'compose') ? new DockerCompose(await detectCompose()) : null;
   const composeOnes = doomed.filter((e) => e.kind === 'compose');
   const namespaceOnes = doomed.filter((e) => e.kind === 'namespace');
-  await mapPool(composeOnes, 2, (e) => removeOne(e, settings, { compose, github, kube: null }, identity, warn));
+  await mapPool(composeOnes, 2, (e) =>
+    removeOne(e, settings, { compose, github, kube: null }, identity, warn),
+  );
   if (namespaceOnes.length > 0)
     await withKubectl(settings.kube, async (kubectl, target) => {
       const kube = { kubectl, helm: new Helm(target), controlPlane: await clusterControlPlane(kubectl) };
-      await mapPool(namespaceOnes, settings.concurrency, (e) => removeOne(e, settings, { compose, github, kube }, identity, warn));
+      await mapPool(namespaceOnes, settings.concurrency, (e) =>
+        removeOne(e, settings, { compose, github, kube }, identity, warn),
+      );
     });
 }
 
@@ -105,15 +144,23 @@ export async function sweep(settings: SweepSettings): Promise<void> {
   const report = new ActionReport(ACTION, identity, actionDir(ACTION, 'sweep'));
   core.setOutput(OUTPUTS.environmentName, '');
   const warn = (m: string) => report.warn(m);
-  const github = createGitHub({ token: settings.github.token, repository: identity.context.repository, warn });
+  const github = createGitHub({
+    token: settings.github.token,
+    repository: identity.context.repository,
+    warn,
+  });
   const repositoryLabel = labelValue(identity.context.repository);
   const nowS = Math.floor(Date.now() / 1000);
   let sweepReport: SweepReport | null = null;
   try {
-    const { environments, notes } = await report.time('discover', () => core.group('Discover managed environments', () => discover(settings)));
+    const { environments, notes } = await report.time('discover', () =>
+      core.group('Discover managed environments', () => discover(settings)),
+    );
     core.info(`Found ${environments.length} managed environment(s) (${notes.join('; ')}).`);
     const plan = await report.time('decide', () =>
-      core.group('Ask GitHub and decide', () => planSweep(github, environments, repositoryLabel, { ...settings, nowS })),
+      core.group('Ask GitHub and decide', () =>
+        planSweep(github, environments, repositoryLabel, { ...settings, nowS }),
+      ),
     );
     await report.time('remove', () => execute(plan, settings, github, identity, warn));
     sweepReport = {
@@ -130,17 +177,34 @@ export async function sweep(settings: SweepSettings): Promise<void> {
     core.setOutput(OUTPUTS.status, sweepReport.status);
     core.setOutput(
       OUTPUTS.removed,
-      JSON.stringify(plan.entries.filter((e) => e.result === 'removed').map((e) => ({ environment: e.environment, kind: e.kind }))),
+      JSON.stringify(
+        plan.entries
+          .filter((e) => e.result === 'removed')
+          .map((e) => ({ environment: e.environment, kind: e.kind })),
+      ),
     );
     if (plan.aborted) throw new Error(`Sweep aborted, nothing was deleted: ${plan.aborted}`);
-    if (plan.capped) throw new Error(`Sweep stopped, nothing was deleted: ${plan.capped}. Check the report; raise max-deletions / max-percentage if this is expected.`);
-    const broken = plan.entries.filter((e) => e.result === 'partial' || e.result === 'failed' || e.result === 'refused');
+    if (plan.capped)
+      throw new Error(
+        `Sweep stopped, nothing was deleted: ${plan.capped}. Check the report; raise max-deletions / max-percentage if this is expected.`,
+      );
+    const broken = plan.entries.filter(
+      (e) => e.result === 'partial' || e.result === 'failed' || e.result === 'refused',
+    );
     if (broken.length > 0)
-      throw new Error(`Sweep could not remove ${broken.length} environment(s): ${broken.map((e) => `${e.environment} (${e.result})`).join(', ')}`);
-    core.setOutput(OUTPUTS.reportPath, await report.finish({ result: 'success', upload: settings.uploadReport }));
+      throw new Error(
+        `Sweep could not remove ${broken.length} environment(s): ${broken.map((e) => `${e.environment} (${e.result})`).join(', ')}`,
+      );
+    core.setOutput(
+      OUTPUTS.reportPath,
+      await report.finish({ result: 'success', upload: settings.uploadReport }),
+    );
   } catch (error) {
     if (!sweepReport) core.setOutput(OUTPUTS.status, 'aborted');
-    core.setOutput(OUTPUTS.reportPath, await report.finish({ result: 'failure', error, upload: settings.uploadReport }));
+    core.setOutput(
+      OUTPUTS.reportPath,
+      await report.finish({ result: 'failure', error, upload: settings.uploadReport }),
+    );
     throw error;
   }
 }

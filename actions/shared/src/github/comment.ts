@@ -175,6 +175,7 @@ export type CommentOutcome =
  * updates it; no PATCH when the text is unchanged. Never throws.
  * @param author the login the comment must have been written by (`github-actions[bot]` for GITHUB_TOKEN)
  * @param create false: only update an existing comment (teardown and sweep never start a new one)
+ * @param only update only when this holds for the stored state (a superseded run leaves a newer run's comment alone)
  */
 export async function upsertComment(
   github: GitHub,
@@ -183,6 +184,7 @@ export async function upsertComment(
   update: Partial<CommentState> & Pick<CommentState, 'environment' | 'status'>,
   create = true,
   now = () => Math.floor(Date.now() / 1000),
+  only: (previous: CommentState | null) => boolean = () => true,
 ): Promise<CommentOutcome | { action: 'absent' }> {
   const { octokit, owner, repo } = github;
   try {
@@ -195,6 +197,13 @@ export async function upsertComment(
     const existing = findComment(comments as CommentLike[], update.environment, author);
     if (!existing && !create) return { action: 'absent' };
     const previous = existing ? parseCommentState(existing.body ?? '') : null;
+    if (existing && !only(previous))
+      return {
+        action: 'unchanged',
+        id: existing.id,
+        url: existing.html_url ?? '',
+        state: previous ?? ({} as CommentState),
+      };
     const merged: CommentState = { sha: '', ...previous, ...update, updatedAt: previous?.updatedAt ?? now() };
     // The time changes only with the content, so a re-run with the same facts changes nothing.
     const same =

@@ -18,6 +18,14 @@ import { decidePolicy, type EventFacts, type PolicyDecision, readEventFacts } fr
 import { type GuardVerdict, guardPullRequest } from './pull-request.js';
 import type { GitHubSettings } from './settings.js';
 
+/** `fail-on-superseded`: the step fails, after its report was written with status `superseded`. */
+export class SupersededError extends Error {
+  override readonly name = 'SupersededError';
+  constructor(pr: number | null) {
+    super(`Superseded: a newer commit of pull request #${pr} is being deployed (fail-on-superseded)`);
+  }
+}
+
 /** The run's link: `<server>/<repo>/actions/runs/<id>/attempts/<n>`. */
 export function runUrl(env: NodeJS.ProcessEnv): string {
   const server = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -116,6 +124,7 @@ export class Lifecycle {
   private async comment(
     update: Omit<Partial<CommentState>, 'environment'> & Pick<CommentState, 'status'>,
     create = true,
+    only?: (previous: CommentState | null) => boolean,
   ): Promise<void> {
     if (!this.github || !this.commentPolicy.enabled || this.environment.prNumber === null) return;
     const outcome = await upsertComment(
@@ -124,12 +133,42 @@ export class Lifecycle {
       this.settings.commentAuthor,
       { environment: this.environment.name, runUrl: this.runLink, ...update },
       create,
+      undefined,
+      only,
     );
     if (outcome.action === 'failed') {
       this.warn(`GitHub comment: ${describeFailure(outcome.failure)}`);
       this.report.comment = { action: 'failed', reason: outcome.failure.message };
     } else if (outcome.action === 'absent') this.report.comment ??= { action: 'absent' };
     else this.report.comment = { action: outcome.action, id: outcome.id, url: outcome.url };
+  }
+
+  /**
+   * The race check of a deploy (before `up` / `helm upgrade`, and again once ready): closed → `tearDown()`,
+   * deployment inactive, comment "torn down: closed during deploy", `aborted-closed`; head moved → deployment
+   * inactive, comment "superseded", `superseded`; else (open, or unknown: warned) `continue`.
+   */
+  async recheck(
+    phase: string,
+    tearDown: () => Promise<void>,
+  ): Promise<'continue' | 'aborted-closed' | 'superseded'> {
+    const verdict = await this.guard(phase);
+    if (verdict.verdict === 'closed') {
+      this.warn(
+        `Pull request #${this.environment.prNumber} was ${verdict.merged ? 'merged' : 'closed'} during the deploy (${phase}); tearing the environment down.`,
+      );
+      await tearDown();
+      await this.tornDown('closed during deploy');
+      return 'aborted-closed';
+    }
+    if (verdict.verdict === 'superseded') {
+      this.warn(
+        `Pull request #${this.environment.prNumber} moved on to ${verdict.headSha.slice(0, 12)} during the deploy (${phase}); leaving the environment to the newer run.`,
+      );
+      await this.superseded(verdict.headSha);
+      return 'superseded';
+    }
+    return 'continue';
   }
 
   /** Deploy starts: deployment (earlier ones inactive) in_progress, comment "deploying". */
@@ -161,10 +200,12 @@ export class Lifecycle {
   }
 
   /** Deploy done: success with the environment URL, comment "ready". */
-  async ready(details: Pick<CommentState, 'urls' | 'services' | 'expiresAt' | 'report'>): Promise<void> {
+  async ready(
+    details: Pick<CommentState, 'urls' | 'services' | 'expiresAt' | 'report'> & { environmentUrl?: string },
+  ): Promise<void> {
     const id = this.report.deploymentId;
+    const { environmentUrl: url, ...shown } = details;
     if (this.github && this.deploymentPolicy.enabled && id !== null) {
-      const url = Object.values(details.urls ?? {})[0];
       this.soft(
         'deployment status',
         await setDeploymentStatus(this.github, id, 'success', {
@@ -177,7 +218,7 @@ export class Lifecycle {
       status: 'ready',
       sha: this.environment.context.headSha,
       reason: '',
-      ...details,
+      ...shown,
       ...(id !== null ? { deploymentId: id } : {}),
     });
   }
