@@ -18,6 +18,10 @@ import {
 } from '../../shared/src/github/sweep-decide.js';
 import { LABELS } from '../../shared/src/labels.js';
 import type { SweepEntry } from '../../shared/src/report-sweep.js';
+import { mapPool } from './sweep-discover.js';
+
+/** Confirmations in flight at once. */
+export const CONFIRM_CONCURRENCY = 8;
 
 /** The plan: every environment decided, or why the sweep stops with nothing deleted. */
 export interface SweepPlan {
@@ -80,36 +84,37 @@ export async function planSweep(
       decisionRequests: spent(),
     };
   }
+  // Candidates first, then one GET /pulls/{n} per candidate PR, a few at a time (GitHub allows up to 100
+  // concurrent requests; a handful keeps far from its secondary limits), stopping at the first failure.
+  const firsts = environments.map((env) => preliminaryVerdict(env, repositoryLabel, open, options.nowS));
+  const prs = [
+    ...new Set(
+      environments.filter((_, i) => firsts[i] === 'candidate').map((e) => Number(e.labels[LABELS.pr])),
+    ),
+  ];
   const answers = new Map<number, PullAnswer>();
-  const entries: SweepEntry[] = [];
   let aborted: string | null = null;
-  for (const env of environments) {
-    const first = preliminaryVerdict(env, repositoryLabel, open, options.nowS);
-    if (first !== 'candidate') {
-      entries.push(entry(env, first));
-      continue;
-    }
-    const pr = Number(env.labels[LABELS.pr]);
-    let answer = answers.get(pr);
-    if (!answer && !aborted) {
-      answer = await getPull(github, pr);
-      answers.set(pr, answer);
-    }
-    const verdict = answer ? confirmVerdict(env, answer, options) : null;
-    if (!verdict || 'abort' in verdict) {
-      aborted ??= `confirming pull request #${pr} failed: ${verdict && 'abort' in verdict ? verdict.abort : ''}`;
-      entries.push(
-        entry(env, {
-          decision: 'unknown',
-          reason: 'not decided: the sweep was aborted',
-          prState: 'unknown',
-          prHeadSha: '',
-        }),
-      );
-      continue;
-    }
-    entries.push(entry(env, verdict));
-  }
+  await mapPool(prs, CONFIRM_CONCURRENCY, async (pr) => {
+    if (aborted) return;
+    const answer = await getPull(github, pr);
+    answers.set(pr, answer);
+    if (!answer.ok && answer.failure.kind !== 'not-found')
+      aborted ??= `confirming pull request #${pr} failed: ${answer.failure.message}`;
+  });
+  const entries = environments.map((env, i): SweepEntry => {
+    const first = firsts[i] as Verdict | 'candidate';
+    if (first !== 'candidate') return entry(env, first);
+    const answer = answers.get(Number(env.labels[LABELS.pr]));
+    const verdict = answer && !aborted ? confirmVerdict(env, answer, options) : null;
+    if (!verdict || 'abort' in verdict)
+      return entry(env, {
+        decision: 'unknown',
+        reason: 'not decided: the sweep was aborted',
+        prState: 'unknown',
+        prHeadSha: '',
+      });
+    return entry(env, verdict);
+  });
   const capped = aborted
     ? null
     : blastRadiusExceeded(
@@ -119,11 +124,14 @@ export async function planSweep(
   return { entries, aborted, capped, decisionRequests: spent() };
 }
 
-/** The sweep's status: aborted | capped | dry-run | partial | swept (pure; run after the removals). */
+/**
+ * The sweep's status: aborted | dry-run | capped | partial | swept (pure; run after the removals). A dry-run
+ * over the caps stays `dry-run` (its report's `capped` says a real run would stop).
+ */
 export function sweepStatus(plan: SweepPlan, dryRun: boolean): string {
   if (plan.aborted) return 'aborted';
-  if (plan.capped) return 'capped';
   if (dryRun) return 'dry-run';
+  if (plan.capped) return 'capped';
   const broken = plan.entries.some(
     (e) => e.result === 'partial' || e.result === 'failed' || e.result === 'refused',
   );

@@ -117,11 +117,7 @@ async function execute(
   const doomed = plan.entries.filter((e) => deletes(e.decision));
   const stop = settings.dryRun || plan.capped !== null || plan.aborted !== null;
   for (const e of doomed)
-    e.result = stop
-      ? settings.dryRun && !plan.capped && !plan.aborted
-        ? 'would-delete'
-        : 'not-deleted'
-      : e.result;
+    e.result = stop ? (settings.dryRun && !plan.aborted ? 'would-delete' : 'not-deleted') : e.result;
   if (stop || doomed.length === 0) return;
   const compose = doomed.some((e) => e.kind === 'compose') ? new DockerCompose(await detectCompose()) : null;
   const composeOnes = doomed.filter((e) => e.kind === 'compose');
@@ -184,7 +180,7 @@ export async function sweep(settings: SweepSettings): Promise<void> {
       ),
     );
     if (plan.aborted) throw new Error(`Sweep aborted, nothing was deleted: ${plan.aborted}`);
-    if (plan.capped)
+    if (plan.capped && !settings.dryRun)
       throw new Error(
         `Sweep stopped, nothing was deleted: ${plan.capped}. Check the report; raise max-deletions / max-percentage if this is expected.`,
       );
