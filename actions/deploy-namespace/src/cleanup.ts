@@ -7,9 +7,7 @@ import * as core from '@actions/core';
 import type { UploadPolicy } from '../../shared/src/artifact.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
 import { errorMessage } from '../../shared/src/errors.js';
-import { Lifecycle } from '../../shared/src/github/lifecycle.js';
-import { readGitHubSettings } from '../../shared/src/github/settings.js';
-import { Inputs } from '../../shared/src/inputs.js';
+import { postTornDown } from '../../shared/src/github/lifecycle.js';
 import { Helm, uninstallArgs } from '../../shared/src/kube/helm.js';
 import { removeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
 import { isProtectedNamespace, Kubectl, type KubeTarget } from '../../shared/src/kube/kubectl.js';
@@ -132,16 +130,7 @@ export async function cleanup(): Promise<void> {
       for (const failure of removed.failures) report.warn(failure);
       core.info(`Cleanup: ${removed.status}`);
       if (removed.status === 'removed' || removed.status === 'already-gone') {
-        // The same inputs reach post: the comment goes "torn down", the deployment inactive.
-        const lifecycle = Lifecycle.create(
-          readGitHubSettings(new Inputs()),
-          environment,
-          (m) => report.warn(m),
-          process.env,
-          state.deploymentId ?? null,
-        );
-        await report.time('github', () => lifecycle.tornDown('job finished'));
-        report.data.github = lifecycle.finishReport();
+        await postTornDown(environment, report, state.deploymentId ?? null);
       }
       await report.finish({
         result: removed.status === 'removed' || removed.status === 'already-gone' ? 'success' : 'failure',

@@ -9,7 +9,7 @@ import { isCancelled } from '../../shared/src/action.js';
 import type { Diagnostics } from '../../shared/src/diagnostics.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
 import { errorMessage, UserInputError } from '../../shared/src/errors.js';
-import { Lifecycle, SupersededError } from '../../shared/src/github/lifecycle.js';
+import { endGuarded, Lifecycle, SupersededError } from '../../shared/src/github/lifecycle.js';
 import { ENV_DEPLOYMENT_ID, ENV_ENVIRONMENT } from '../../shared/src/handoff.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { writeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
@@ -116,20 +116,10 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
       log,
     );
   };
-  /** Ends the run early for a PR closed or moved on (exit 0 unless fail-on-superseded). */
-  const endGuarded = async (outcome: 'aborted-closed' | 'superseded') => {
-    core.setOutput(OUTPUTS.status, outcome);
-    report.data.github = lifecycle.finishReport();
-    core.setOutput(
-      OUTPUTS.reportPath,
-      await report.finish({ result: 'success', upload: settings.uploadReport }),
-    );
-    if (outcome === 'superseded' && settings.failOnSuperseded)
-      throw new SupersededError(environment.prNumber);
-  };
+  const guarded = { upload: settings.uploadReport, failOnSuperseded: settings.failOnSuperseded };
   try {
     const before = await report.time('github', () => lifecycle.recheck('before deploy', tearDown));
-    if (before !== 'continue') return await endGuarded(before);
+    if (before !== 'continue') return await endGuarded(before, lifecycle, report, guarded);
     // The deployment and the "deploying" comment go out while the namespace and workloads roll out.
     deploying = lifecycle.deploying();
     const now = Date.now();
@@ -229,7 +219,7 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     }
     core.saveState(STATE_KEY, JSON.stringify({ ...state, succeeded: true, deploymentId }));
     const after = await report.time('github', () => lifecycle.recheck('after ready', tearDown));
-    if (after !== 'continue') return await endGuarded(after);
+    if (after !== 'continue') return await endGuarded(after, lifecycle, report, guarded);
     const url = settings.environmentUrl || (host ? `https://${host}` : '');
     await lifecycle.ready({
       urls: host ? { [host]: `https://${host}` } : {},

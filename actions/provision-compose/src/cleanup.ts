@@ -8,10 +8,8 @@ import type { UploadPolicy } from '../../shared/src/artifact.js';
 import { DockerCompose, detectCompose } from '../../shared/src/compose.js';
 import { removedReport, teardownCompose } from '../../shared/src/compose-teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
-import { Lifecycle } from '../../shared/src/github/lifecycle.js';
-import { readGitHubSettings } from '../../shared/src/github/settings.js';
+import { postTornDown } from '../../shared/src/github/lifecycle.js';
 import { type ComposeState, STATE_KEY } from '../../shared/src/handoff.js';
-import { Inputs } from '../../shared/src/inputs.js';
 import { actionDir } from '../../shared/src/paths.js';
 import { ActionReport } from '../../shared/src/reporting.js';
 
@@ -55,16 +53,7 @@ export async function cleanup(): Promise<void> {
       );
     }
     if (result.status === 'removed' || result.status === 'already-gone') {
-      // The same inputs reach post: the comment goes "torn down", the deployment inactive.
-      const lifecycle = Lifecycle.create(
-        readGitHubSettings(new Inputs()),
-        environment,
-        (m) => report.warn(m),
-        process.env,
-        state.deploymentId ?? null,
-      );
-      await report.time('github', () => lifecycle.tornDown('job finished'));
-      report.data.github = lifecycle.finishReport();
+      await postTornDown(environment, report, state.deploymentId ?? null);
     }
     await report.finish({
       result: result.status === 'removed' || result.status === 'already-gone' ? 'success' : 'failure',

@@ -23,7 +23,7 @@ import { Docker } from '../../shared/src/docker.js';
 import { formatMs } from '../../shared/src/duration.js';
 import { resolveEnvironment } from '../../shared/src/environment.js';
 import { errorMessage, SetupError, UserInputError } from '../../shared/src/errors.js';
-import { Lifecycle, SupersededError } from '../../shared/src/github/lifecycle.js';
+import { endGuarded, Lifecycle, SupersededError } from '../../shared/src/github/lifecycle.js';
 import {
   type ComposeState,
   ENV_COMPOSE_DIRECTORY,
@@ -130,17 +130,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   const lifecycle = Lifecycle.create(settings.github, environment, (m) => report.warn(m));
   let deploying: Promise<void> = Promise.resolve();
   const setStatus = (status: ProvisionStatus) => core.setOutput(OUTPUTS.status, status);
-  /** Ends the run early for a PR closed or moved on (exit 0 unless fail-on-superseded). */
-  const endGuarded = async (outcome: 'aborted-closed' | 'superseded') => {
-    setStatus(outcome);
-    report.data.github = lifecycle.finishReport();
-    core.setOutput(
-      OUTPUTS.reportPath,
-      await report.finish({ result: 'success', upload: settings.uploadReport }),
-    );
-    if (outcome === 'superseded' && settings.failOnSuperseded)
-      throw new SupersededError(environment.prNumber);
-  };
+  const guarded = { upload: settings.uploadReport, failOnSuperseded: settings.failOnSuperseded };
   try {
     compose = new DockerCompose(await detectCompose());
     const composeForTeardown = compose;
@@ -212,7 +202,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
 
     const before = await report.time('github', () => lifecycle.recheck('before up', tearDown));
-    if (before !== 'continue') return await endGuarded(before);
+    if (before !== 'continue') return await endGuarded(before, lifecycle, report, guarded);
     // The deployment and the "deploying" comment go out while Compose starts the stack.
     deploying = lifecycle.deploying();
     created = true;
@@ -251,7 +241,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       core.saveState(STATE_KEY, JSON.stringify(state));
     }
     const after = await report.time('github', () => lifecycle.recheck('after ready', tearDown));
-    if (after !== 'continue') return await endGuarded(after);
+    if (after !== 'continue') return await endGuarded(after, lifecycle, report, guarded);
     const json = JSON.stringify(services);
     core.setOutput(OUTPUTS.services, json);
     core.exportVariable(ENV_SERVICES, json);

@@ -8,15 +8,19 @@
  * races:    PR closed → inactive + "torn down: closed during deploy"; head moved → inactive + "superseded"
  * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment)
  */
+import * as core from '@actions/core';
+import type { UploadPolicy } from '../artifact.js';
 import type { ResolvedEnvironment } from '../environment.js';
+import { Inputs } from '../inputs.js';
 import type { GitHubReport } from '../report-sweep.js';
+import type { ActionReport } from '../reporting.js';
 import { createGitHub, type GitHub } from './client.js';
 import { type CommentState, upsertComment } from './comment.js';
 import { createDeployment, deactivateDeployments, type Soft, setDeploymentStatus } from './deployment.js';
 import { describeFailure } from './errors.js';
 import { decidePolicy, type EventFacts, type PolicyDecision, readEventFacts } from './policy.js';
 import { type GuardVerdict, guardPullRequest } from './pull-request.js';
-import type { GitHubSettings } from './settings.js';
+import { type GitHubSettings, readGitHubSettings } from './settings.js';
 
 /** `fail-on-superseded`: the step fails, after its report was written with status `superseded`. */
 export class SupersededError extends Error {
@@ -262,4 +266,41 @@ export class Lifecycle {
       this.soft('deployments', await deactivateDeployments(this.github, this.deploymentEnvironment));
     await this.comment({ status: 'torn-down', reason }, false);
   }
+}
+
+/**
+ * Ends a deploy early for a PR closed or moved on: `status` output, the report (result success), and with
+ * `failOnSuperseded` a SupersededError for a superseded run. Shared by provision-compose and deploy-namespace.
+ */
+export async function endGuarded(
+  outcome: 'aborted-closed' | 'superseded',
+  lifecycle: Lifecycle,
+  report: ActionReport,
+  options: { upload: UploadPolicy; failOnSuperseded: boolean },
+): Promise<void> {
+  core.setOutput('status', outcome);
+  report.data.github = lifecycle.finishReport();
+  core.setOutput('report-path', await report.finish({ result: 'success', upload: options.upload }));
+  if (outcome === 'superseded' && options.failOnSuperseded)
+    throw new SupersededError(lifecycle.environment.prNumber);
+}
+
+/**
+ * A post step removed the environment: its comment "torn down", its Deployments inactive (post receives the
+ * same inputs as main). Shared by provision-compose's and deploy-namespace's post.
+ */
+export async function postTornDown(
+  environment: ResolvedEnvironment,
+  report: ActionReport,
+  deploymentId: number | null,
+): Promise<void> {
+  const lifecycle = Lifecycle.create(
+    readGitHubSettings(new Inputs()),
+    environment,
+    (m) => report.warn(m),
+    process.env,
+    deploymentId,
+  );
+  await report.time('github', () => lifecycle.tornDown('job finished'));
+  report.data.github = lifecycle.finishReport();
 }
