@@ -35,11 +35,19 @@ export interface SweepBenchFigures {
 }
 
 function sh(argv: string[], input?: string): string {
-  return execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(input ? { input } : {}) });
+  return execFileSync(argv[0]!, argv.slice(1), {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...(input ? { input } : {}),
+  });
 }
 
 /** Runs the measure; prints and returns the figures. */
-export async function benchSweep(options: { namespaces: number; compose: number; open: number }): Promise<SweepBenchFigures> {
+export async function benchSweep(options: {
+  namespaces: number;
+  compose: number;
+  open: number;
+}): Promise<SweepBenchFigures> {
   const fake = await startFakeGitHub();
   const repo = `acme/bench-sweep-${process.pid}`;
   const prefix = `bsw${process.pid}`;
@@ -65,7 +73,10 @@ export async function benchSweep(options: { namespaces: number; compose: number;
     kind: 'Namespace',
     metadata: { name: `${prefix}-ns-${i + 1}`, labels: labels(`${prefix}-ns-${i + 1}`, i + 1) },
   }));
-  sh(['kubectl', 'apply', '--server-side', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  sh(
+    ['kubectl', 'apply', '--server-side', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+  );
   const composeNames: string[] = [];
   for (let i = 1; i <= options.compose; i += 1) {
     const name = `${prefix}-c-${i}`;
@@ -74,7 +85,9 @@ export async function benchSweep(options: { namespaces: number; compose: number;
     sh(['docker', 'volume', 'create', ...flags, `${name}_data`]);
     sh(['docker', 'container', 'create', '--name', `${name}-web-1`, ...flags, 'busybox:1.35', 'true']);
   }
-  console.log(`[bench] sweep: set up ${options.namespaces} namespaces + ${options.compose} Compose environments in ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `[bench] sweep: set up ${options.namespaces} namespaces + ${options.compose} Compose environments in ${Math.round(performance.now() - t0)} ms`,
+  );
   const candidates = new Set<number>();
   for (let pr = options.open + 1; pr <= options.namespaces; pr += 1) candidates.add(pr);
   for (let pr = options.open + 1; pr <= options.compose; pr += 1) candidates.add(pr);
@@ -100,7 +113,14 @@ export async function benchSweep(options: { namespaces: number; compose: number;
           {
             id: 'sweep',
             uses: 'teardown',
-            with: { mode: 'sweep', 'sweep-targets': 'all', comment: 'never', 'github-deployment': 'never', 'down-timeout': '10m', ...extra },
+            with: {
+              mode: 'sweep',
+              'sweep-targets': 'all',
+              comment: 'never',
+              'github-deployment': 'never',
+              'down-timeout': '10m',
+              ...extra,
+            },
           },
         ],
       });
@@ -112,7 +132,9 @@ export async function benchSweep(options: { namespaces: number; compose: number;
         timings: report.timings as Record<string, number>,
         decisionRequests: report.sweep.api.decisionRequests as number,
         requests: report.sweep.api.requests as number,
-        removed: (report.sweep.environments as Array<{ result: string }>).filter((e) => e.result === 'removed').length,
+        removed: (report.sweep.environments as Array<{ result: string }>).filter(
+          (e) => e.result === 'removed',
+        ).length,
         status: report.sweep.status as string,
       };
       figures.runs.push(run);
@@ -128,7 +150,11 @@ export async function benchSweep(options: { namespaces: number; compose: number;
         // swept
       }
     }
-    execFileSync('kubectl', ['delete', 'namespaces', '--selector', `${LABELS.repository}=${labelValue(repo)}`, '--wait=false'], { stdio: 'ignore' });
+    execFileSync(
+      'kubectl',
+      ['delete', 'namespaces', '--selector', `${LABELS.repository}=${labelValue(repo)}`, '--wait=false'],
+      { stdio: 'ignore' },
+    );
     fake.assertValid();
     await fake.close();
   }
@@ -156,8 +182,16 @@ export function renderSweepBench(f: SweepBenchFigures): string {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
   const { values } = parseArgs({
-    options: { namespaces: { type: 'string', default: '1000' }, compose: { type: 'string', default: '100' }, open: { type: 'string', default: '50' } },
+    options: {
+      namespaces: { type: 'string', default: '1000' },
+      compose: { type: 'string', default: '100' },
+      open: { type: 'string', default: '50' },
+    },
   });
-  const figures = await benchSweep({ namespaces: Number(values.namespaces), compose: Number(values.compose), open: Number(values.open) });
+  const figures = await benchSweep({
+    namespaces: Number(values.namespaces),
+    compose: Number(values.compose),
+    open: Number(values.open),
+  });
   console.log(renderSweepBench(figures));
 }
