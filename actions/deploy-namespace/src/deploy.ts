@@ -2,7 +2,9 @@
  * deploy-namespace main, in phases: resolve (the namespace from the shared identity, the kubeconfig, the
  * state post needs, the outputs) → prepare (the namespace with the environment's labels, then the
  * guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout) → report (the
- * workloads). On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
+ * workloads). The PR is re-checked before the namespace is touched and again once ready (aborted-closed /
+ * superseded), and the GitHub Deployment and sticky comment follow the deploy (shared/src/github/deploy.ts).
+ * On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';

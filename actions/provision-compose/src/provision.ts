@@ -1,8 +1,11 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
- * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → up → wait (every
- * service ready or done) → report (the `services` output). On failure: the bounded diagnostics bundle, then
- * the step fails (post cleans up).
+ * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → the PR re-check
+ * → up (the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
+ * done) → the PR re-check again → report (the `services` output, the Deployment success and the comment
+ * "ready"; shared/src/github/deploy.ts). A PR closed during the deploy ends it `aborted-closed` with the
+ * environment removed, a newer head ends it `superseded`. On failure: the bounded diagnostics bundle, the
+ * Deployment and comment "failed", then the step fails (post cleans up).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
