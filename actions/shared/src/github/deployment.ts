@@ -107,6 +107,12 @@ export async function setDeploymentStatus(
   });
 }
 
+/** Every deployment of `environment`, all pages (100 a page). */
+function listDeployments(github: GitHub, environment: string) {
+  const { octokit, owner, repo } = github;
+  return octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, environment, per_page: 100 });
+}
+
 /**
  * Sets every deployment of `environment` inactive whose latest status is not inactive already (one list,
  * paginated; one status read and at most one write per deployment), except `keep`.
@@ -119,12 +125,7 @@ export async function deactivateDeployments(
 ): Promise<Soft<number[]>> {
   return soft(async () => {
     const { octokit, owner, repo } = github;
-    const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
-      owner,
-      repo,
-      environment,
-      per_page: 100,
-    });
+    const deployments = await listDeployments(github, environment);
     const done: number[] = [];
     for (const d of deployments) {
       if (d.id === keep) continue;
@@ -152,12 +153,7 @@ export async function deactivateDeployments(
 export async function deleteDeployments(github: GitHub, environment: string): Promise<Soft<number[]>> {
   return soft(async () => {
     const { octokit, owner, repo } = github;
-    const deployments = await octokit.paginate(octokit.rest.repos.listDeployments, {
-      owner,
-      repo,
-      environment,
-      per_page: 100,
-    });
+    const deployments = await listDeployments(github, environment);
     const done: number[] = [];
     for (const d of deployments) {
       await octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: d.id });
