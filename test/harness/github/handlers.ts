@@ -21,6 +21,22 @@ const NOT_FOUND: HandlerResult = {
   body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
 };
 
+/** GitHub's answer to a comment body over 65,536 characters. */
+const COMMENT_TOO_LONG: HandlerResult = {
+  status: 422,
+  body: {
+    message: 'Validation Failed',
+    errors: [
+      {
+        resource: 'IssueComment',
+        code: 'custom',
+        field: 'body',
+        message: 'body is too long (maximum is 65536 characters)',
+      },
+    ],
+  },
+};
+
 /** One page of `items` and GitHub's `Link` header (first/prev/next/last, only those that apply). */
 export function paginate<T>(
   items: T[],
@@ -190,21 +206,7 @@ export function handle(
     }
     case 'issues/create-comment': {
       if (!repo.pulls.has(Number(path.issue_number))) return NOT_FOUND;
-      if (String(b.body).length > 65_536)
-        return {
-          status: 422,
-          body: {
-            message: 'Validation Failed',
-            errors: [
-              {
-                resource: 'IssueComment',
-                code: 'custom',
-                field: 'body',
-                message: 'body is too long (maximum is 65536 characters)',
-              },
-            ],
-          },
-        };
+      if (String(b.body).length > 65_536) return COMMENT_TOO_LONG;
       const now = new Date().toISOString();
       const c = {
         id: fake.id(),
@@ -220,21 +222,7 @@ export function handle(
     case 'issues/update-comment': {
       const c = repo.comments.find((x) => x.id === Number(path.comment_id));
       if (!c) return NOT_FOUND;
-      if (String(b.body).length > 65_536)
-        return {
-          status: 422,
-          body: {
-            message: 'Validation Failed',
-            errors: [
-              {
-                resource: 'IssueComment',
-                code: 'custom',
-                field: 'body',
-                message: 'body is too long (maximum is 65536 characters)',
-              },
-            ],
-          },
-        };
+      if (String(b.body).length > 65_536) return COMMENT_TOO_LONG;
       c.body = String(b.body);
       c.updatedAt = new Date().toISOString();
       return { status: 200, body: fake.bodies.comment(repo, c) };
