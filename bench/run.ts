@@ -34,6 +34,7 @@ import { type K8sFigures, k8sFigures } from './k8s-report.js';
 import { benchLatency } from './latency-bench.js';
 import { machineInfo } from './machine.js';
 import { type BenchReport, composeFigures, latencyFigures, renderMarkdown, renderText } from './report.js';
+import { benchSweep, renderSweepBench, type SweepBenchFigures } from './sweep-bench.js';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -44,8 +45,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --no-trace               skip the extra, untimed provision-compose run that logs every docker call
   --latency-runs M         trials per wait-ready latency series (default 10)
   --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
-  --only WHAT              compose, latency or k8s: run one measure only (default: all three; k8s
-                           needs the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
+  --only WHAT              compose, latency, k8s or sweep: run one measure only (default: all four; k8s
+                           and sweep need the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
 
@@ -56,7 +57,7 @@ interface Options {
   rawPorts: RawPorts;
   latencyRuns: number;
   intervalMs: number;
-  only: 'compose' | 'latency' | 'k8s' | null;
+  only: 'compose' | 'latency' | 'k8s' | 'sweep' | null;
   trace: boolean;
   out: string;
 }
@@ -89,8 +90,8 @@ function parseOptions(argv: string[]): Options | null {
   if (rawPorts !== 'ephemeral' && rawPorts !== 'fixed')
     throw new Error(`--raw-ports: ephemeral or fixed, got "${rawPorts}"`);
   const only = values.only ?? null;
-  if (only !== null && only !== 'compose' && only !== 'latency' && only !== 'k8s')
-    throw new Error(`--only: compose, latency or k8s, got "${only}"`);
+  if (only !== null && only !== 'compose' && only !== 'latency' && only !== 'k8s' && only !== 'sweep')
+    throw new Error(`--only: compose, latency, k8s or sweep, got "${only}"`);
   const intervalMs = parseDuration('--interval', values.interval);
   if (intervalMs < 50 || intervalMs > 10_000)
     throw new Error(`--interval: 50ms…10s, got "${values.interval}"`);
@@ -206,6 +207,7 @@ async function main(): Promise<number> {
   let compose: BenchReport['compose'] = null;
   let latency: BenchReport['latency'] = null;
   let k8s: K8sFigures | null = null;
+  let sweep: SweepBenchFigures | null = null;
   try {
     if (runCompose) {
       const result = await benchCompose(
@@ -257,6 +259,10 @@ async function main(): Promise<number> {
         setup: k8sSetup(),
       });
     }
+    if ((options.only === null || options.only === 'sweep') && haveCluster) {
+      log('sweep: teardown mode sweep over 1000 namespaces + 100 Compose environments, 50 open PRs');
+      sweep = await benchSweep({ namespaces: 1000, compose: 100, open: 50 });
+    }
   } finally {
     snapshot.remove();
   }
@@ -276,7 +282,9 @@ async function main(): Promise<number> {
     durationMs: performance.now() - started,
   };
   console.log(`\n${renderText(report)}`);
-  writeFileSync(options.out, renderMarkdown(report));
+  const sweepSection = sweep ? `\n${renderSweepBench(sweep)}` : '';
+  if (sweep) console.log(sweepSection);
+  writeFileSync(options.out, renderMarkdown(report) + sweepSection);
   console.log(`\nwritten to ${options.out}`);
   return 0;
 }

@@ -19,11 +19,18 @@ prepare_example() {
   fi
 }
 
+# GitHub's REST description (npm @octokit/openapi, pinned in the script), cached in .cache/npm: the unit test
+# that regenerates test/harness/github/openapi-subset.json reads it from there.
+prepare_github_openapi() {
+  node scripts/github-openapi-subset.mjs --fetch
+}
+
 # Everything a run on a fresh machine needs: dependencies, Docker + Compose v2 + stand-in images, Node 24,
 # the example's dependencies; exports EPHEMERAL_TEST_NODE (the bundled actions run under Node 24, the
 # runtime GitHub uses: runs.using: node24).
 prepare_all() {
   prepare_node_modules
+  prepare_github_openapi
   bash scripts/machine/setup.sh
   prepare_example
   export EPHEMERAL_TEST_NODE="${EPHEMERAL_TEST_NODE:-$PWD/.cache/tools/node24/bin/node}"

@@ -19,6 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   report: ['runtime', 'environment'],
   compose: ['runtime', 'exec', 'environment', 'report'],
   kube: ['runtime', 'exec', 'environment', 'report'],
+  github: ['runtime', 'exec', 'environment', 'report'],
 };
 
 const files = readdirSync(actions, { recursive: true, withFileTypes: true })

@@ -81,6 +81,8 @@ export interface JobFacts {
   sha: string;
   runId: string;
   token: string;
+  /** The fake GitHub's base URL (`GITHUB_API_URL`). */
+  apiUrl: string;
   jobName: string;
   event: EventInfo;
   eventPath: string;
@@ -101,6 +103,7 @@ export function githubContext(f: JobFacts): JobContext['github'] {
     event: f.event.payload,
     workspace: f.workspace,
     token: f.token,
+    api_url: f.apiUrl,
     server_url: 'https://github.com',
   };
 }
@@ -133,6 +136,8 @@ export function contextEnv(
     GITHUB_ACTION: stepId,
     GITHUB_ACTION_PATH: manifest.dir,
     GITHUB_ACTOR: sender.login ?? 'octocat',
+    GITHUB_API_URL: f.apiUrl,
+    GITHUB_GRAPHQL_URL: `${f.apiUrl}/graphql`,
     GITHUB_ACTOR_ID: String(sender.id ?? 583231),
     GITHUB_ENV: files.env,
     GITHUB_EVENT_NAME: f.event.name,

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import { type ActionManifest, loadAction } from './action.js';
 import { repoRoot } from './env.js';
 import { evaluateCondition } from './expression.js';
+import { defaultGitHub, seedGitHub } from './github/seed.js';
 import { Job } from './run-state.js';
 import { runnerNote, runPhase, skipped } from './step.js';
 import type { JobResult, JobSpec, StepSpec } from './types.js';
@@ -99,11 +100,20 @@ async function runPosts(
 
 /**
  * Runs a job: every step's main in order, then the posts in reverse order, as the GitHub Actions runner
- * does. Rejects only for harness errors (unknown action, bad spec); step failures are reported in the result.
+ * does, every step talking to a fake GitHub (`spec.github`, else one shared fake; see github/seed.ts).
+ * Rejects for harness errors (unknown action, bad spec) and when the actions broke GitHub's REST contract
+ * (a request or response the fake's OpenAPI validation refused); step failures are reported in the result.
  */
 export async function runJob(spec: JobSpec): Promise<JobResult> {
-  const job = new Job(spec, loadJob(spec));
+  const manifests = loadJob(spec);
+  const github = spec.github ?? (await defaultGitHub());
+  const job = new Job(spec, manifests, github.url);
+  seedGitHub(github, job.facts, spec.github === undefined);
   await runPosts(job, await runMains(job));
+  // GitHub's contract has teeth: a request or response the fake found invalid fails the job's test.
+  const violations = github.violations.splice(0);
+  if (violations.length > 0)
+    throw new Error(`The actions broke GitHub's REST contract (fake GitHub):\n- ${violations.join('\n- ')}`);
   const byId = new Map(job.results.filter((r) => r.phase === 'main').map((r) => [r.id, r]));
   return {
     steps: job.results,

@@ -37,6 +37,7 @@ export class Job {
   constructor(
     readonly spec: JobSpec,
     readonly manifests: Map<string, ActionManifest>,
+    apiUrl: string,
   ) {
     const runnerTemp = path.join(this.base, 'temp');
     const toolCache = path.join(this.base, 'tool-cache');
@@ -60,6 +61,7 @@ export class Job {
       sha,
       runId: spec.runId ?? randomRunId(),
       token: spec.token ?? FAKE_GITHUB_TOKEN,
+      apiUrl,
       jobName: spec.job ?? 'test',
       event,
       eventPath,

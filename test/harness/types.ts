@@ -1,5 +1,6 @@
 /** The harness's public shapes: what a job and its steps are, and what running them returns. */
 import type { Annotation } from './commands.js';
+import type { FakeGitHub } from './github/fake-github.js';
 
 export type { Annotation } from './commands.js';
 
@@ -26,6 +27,7 @@ export interface JobContext {
     event: object;
     workspace: string;
     token: string;
+    api_url: string;
     server_url: string;
   };
   runnerTemp: string;
@@ -86,6 +88,12 @@ export interface JobSpec {
   actionsRoot?: string;
   /** Secret values masked in logs/summary from the start, as the runner does for `secrets.*`. */
   secrets?: string[];
+  /**
+   * The GitHub the actions talk to (`GITHUB_API_URL`): a fake GitHub the test set up (the harness adds the
+   * job's token and, when the fake lacks it, the event's pull request), or by default one fake GitHub shared
+   * by the process, seeded from each job's event (the PR open, as the event says, head = the event's head).
+   */
+  github?: FakeGitHub;
   /** `github.token` value; default `FAKE_GITHUB_TOKEN`. */
   token?: string;
   /** `GITHUB_JOB`; default `test`. */

@@ -3,10 +3,13 @@
  * (shared/src/kube/namespace-teardown.ts: Helm releases uninstalled, namespace deleted, waited for; refused
  * unless it is this environment's), then remove the kubeconfig file main wrote. Runs after failures and
  * cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON report
- * (action `deploy-namespace-post`).
+ * (action `deploy-namespace-post`). Once removed, its GitHub Deployments go inactive and the sticky comment
+ * says "torn down".
  */
 import * as core from '@actions/core';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { DeployGitHub } from '../../shared/src/github/deploy.js';
+import { readGitHubSettings } from '../../shared/src/github/settings.js';
 import { kubeTarget } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { removeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
@@ -17,8 +20,9 @@ import type { UploadPolicy } from '../../shared/src/report/artifact.js';
 import { actionDir } from '../../shared/src/report/files.js';
 import { describeRemoval, RemovedSection, removalSucceeded } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { Inputs } from '../../shared/src/runtime/inputs.js';
 import { loadState } from '../../shared/src/runtime/state.js';
-import { type DeployState, STATE_KEY } from './contract.js';
+import { DEFAULTS, type DeployState, STATE_KEY } from './contract.js';
 import { DeploySection } from './report.js';
 
 const ACTION = 'deploy-namespace-post';
@@ -55,6 +59,11 @@ async function removeNamespace(state: DeployState): Promise<void> {
     if (result.status === 'refused') report.warn(`${result.reason ?? 'refused'}: left in place`);
     for (const failure of result.failures) report.warn(failure);
     core.info(`Cleanup: ${describeRemoval(result)}`);
+    // Post gets main's inputs: the deployments inactive, the comment "torn down".
+    if (removalSucceeded(result)) {
+      const github = readGitHubSettings(new Inputs(undefined, DEFAULTS));
+      await new DeployGitHub(github, environment, report, false, state.deploymentId ?? null).tornDown();
+    }
     return removalSucceeded(result) ? 'success' : 'failure';
   });
 }

@@ -1,4 +1,6 @@
 /** deploy-namespace's input names with their action.yml defaults, output and state names; a contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml. */
+import { GITHUB_DEFAULTS } from '../../shared/src/github/settings.js';
+
 export const INPUTS = {
   name: 'name',
   prNumber: 'pr-number',
@@ -26,6 +28,13 @@ export const INPUTS = {
   cleanup: 'cleanup',
   cleanupTimeout: 'cleanup-timeout',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  githubDeployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+  environmentUrl: 'environment-url',
+  failOnSuperseded: 'fail-on-superseded',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -56,6 +65,9 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   cleanup: 'always',
   'cleanup-timeout': '3m',
   'upload-report': 'on-failure',
+  ...GITHUB_DEFAULTS,
+  'environment-url': '',
+  'fail-on-superseded': 'false',
 };
 
 export const OUTPUTS = {
@@ -66,6 +78,8 @@ export const OUTPUTS = {
   workloads: 'workloads',
   reportPath: 'report-path',
   diagnosticsPath: 'diagnostics-path',
+  status: 'status',
+  deploymentId: 'deployment-id',
 } as const;
 
 /** The `core.saveState` key main writes for post. */
@@ -87,4 +101,6 @@ export interface DeployState {
   uploadPolicy: string;
   /** Set to true by main when it finished successfully; absent/false after a failure or cancellation. */
   succeeded: boolean;
+  /** The GitHub Deployment main created, or null. */
+  deploymentId?: number | null;
 }

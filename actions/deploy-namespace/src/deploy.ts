@@ -2,18 +2,23 @@
  * deploy-namespace main, in phases: resolve (the namespace from the shared identity, the kubeconfig, the
  * state post needs, the outputs) → prepare (the namespace with the environment's labels, then the
  * guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout) → report (the
- * workloads). On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
+ * workloads). The PR is re-checked before the namespace is touched and again once ready (aborted-closed /
+ * superseded), and the GitHub Deployment and sticky comment follow the deploy (shared/src/github/deploy.ts).
+ * On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { stableLabels } from '../../shared/src/environment/labels.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { DeployGitHub, SupersededError } from '../../shared/src/github/deploy.js';
 import { kubeTarget } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
 import { writeKubeconfig } from '../../shared/src/kube/kubeconfig.js';
 import { Kubectl } from '../../shared/src/kube/kubectl.js';
+import { teardownNamespace } from '../../shared/src/kube/namespace-teardown.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
+import { RemovedSection } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import {
   ENV_ENVIRONMENT,
@@ -49,6 +54,8 @@ export interface DeployRun {
   dir: string;
   kubeconfigPath: string;
   vars: TemplateVars;
+  /** `https://<host>` when `host` is set, else ''. */
+  url: string;
   /** What post needs (saved as state already; saved again with `succeeded` at the end). */
   state: DeployState;
   deadline: number;
@@ -97,7 +104,11 @@ export function resolveDeploy(settings: DeploySettings): DeployRun {
     `Namespace: ${namespace} (${environment.source}); mode: ${settings.mode}; timeout ${settings.timeoutMs / 1000}s; cleanup: ${settings.cleanup}`,
   );
   core.debug(
-    `Settings: ${JSON.stringify({ ...settings, kubeconfig: settings.kubeconfig ? '(set, masked)' : '' })}`,
+    `Settings: ${JSON.stringify({
+      ...settings,
+      kubeconfig: settings.kubeconfig ? '(set, masked)' : '',
+      github: { ...settings.github, token: settings.github.token ? '(set, masked)' : '' },
+    })}`,
   );
   return {
     environment,
@@ -105,6 +116,7 @@ export function resolveDeploy(settings: DeploySettings): DeployRun {
     dir: actionDir(context.runnerTemp, ACTION, namespace),
     kubeconfigPath,
     vars: { ...base, host },
+    url: host ? `https://${host}` : '',
     state,
     deadline: Date.now() + settings.timeoutMs,
     log: (line) => core.info(line),
@@ -226,7 +238,22 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     kubectl: new Kubectl(target, undefined, settings.kubectl),
     helm: settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null,
   };
-  const diagnose = async () => {
+  const github = new DeployGitHub(settings.github, run.environment, report, settings.failOnSuperseded);
+  const tearDown = async () => {
+    const removal = await teardownNamespace(
+      tools.kubectl,
+      tools.helm ?? new Helm(target, undefined, settings.helm),
+      run.namespace,
+      run.namespace,
+      {
+        timeoutMs: settings.cleanupTimeoutMs,
+        log: run.log,
+      },
+    );
+    report.add(new RemovedSection()).set(removal);
+  };
+  const diagnose = async (error: unknown) => {
+    if (error instanceof SupersededError) return undefined;
     const bundle = await core.group('Diagnostics', () =>
       collectKubeDiagnostics(
         tools.kubectl,
@@ -243,13 +270,28 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
-    await prepareNamespace(tools.kubectl, run, settings, report);
-    await deployWorkload(tools, run, settings, report, section);
-    await publishWorkloads(tools.kubectl, run.namespace, section);
-    for (const [key, s] of Object.entries(section.workloads ?? {}))
-      core.info(`  ${key}: ${s.ready}/${s.desired} ready`);
-    saveState<DeployState>(STATE_KEY, { ...run.state, succeeded: true });
-    return 'success';
-  });
+  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, () =>
+    github.run(async () => {
+      const before = await github.recheck('before deploy', tearDown);
+      if (before !== 'continue') return before;
+      github.start();
+      await prepareNamespace(tools.kubectl, run, settings, report);
+      await deployWorkload(tools, run, settings, report, section);
+      await publishWorkloads(tools.kubectl, run.namespace, section);
+      const workloads = Object.entries(section.workloads ?? {});
+      for (const [key, s] of workloads) core.info(`  ${key}: ${s.ready}/${s.desired} ready`);
+      const deploymentId = await github.started();
+      saveState<DeployState>(STATE_KEY, { ...run.state, succeeded: true, deploymentId });
+      const after = await github.recheck('after ready', tearDown);
+      if (after !== 'continue') return after;
+      const url = settings.environmentUrl || run.url;
+      await github.ready({
+        urls: run.url ? { [run.vars.host]: run.url } : {},
+        services: Object.fromEntries(workloads.map(([k, w]) => [k, `${w.ready}/${w.desired} ready`])),
+        expiresAt: settings.ttlMs === null ? null : Math.floor((Date.now() + settings.ttlMs) / 1000),
+        ...(url ? { environmentUrl: url } : {}),
+      });
+      return 'success';
+    }),
+  );
 }

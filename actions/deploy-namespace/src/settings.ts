@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
@@ -61,6 +62,10 @@ export interface DeploySettings {
   cleanup: CleanupPolicy;
   cleanupTimeoutMs: number;
   uploadReport: UploadPolicy;
+  github: GitHubSettings;
+  /** For the GitHub Deployment ('' = https://<host> when host is set). */
+  environmentUrl: string;
+  failOnSuperseded: boolean;
 }
 
 function existing(input: string, workspace: string, path: string, what: string): string {
@@ -255,5 +260,8 @@ export function getSettings(
     cleanup: inputs.choice(INPUTS.cleanup, ['always', 'on-failure', 'never'] as const),
     cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 5_000, 3_600_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
+    github: readGitHubSettings(inputs),
+    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
   });
 }

@@ -2,19 +2,23 @@
  * provision-compose post: tear the environment down with the shared Compose removal (`down --volumes
  * --remove-orphans`, then leftovers by label; refused unless the project is this environment's). Runs after
  * failures and cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON
- * report (action `provision-compose-post`).
+ * report (action `provision-compose-post`). Once removed, its GitHub Deployments go inactive and the sticky
+ * comment says "torn down".
  */
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { DeployGitHub } from '../../shared/src/github/deploy.js';
+import { readGitHubSettings } from '../../shared/src/github/settings.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import type { UploadPolicy } from '../../shared/src/report/artifact.js';
 import { actionDir } from '../../shared/src/report/files.js';
 import { describeRemoval, RemovedSection, removalSucceeded } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { Inputs } from '../../shared/src/runtime/inputs.js';
 import { loadState } from '../../shared/src/runtime/state.js';
-import { type ComposeState, STATE_KEY } from './contract.js';
+import { type ComposeState, DEFAULTS, STATE_KEY } from './contract.js';
 
 const ACTION = 'provision-compose-post';
 
@@ -40,6 +44,11 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
     for (const failure of result.failures) report.warn(failure);
     if (result.status === 'removed' || result.status === 'partial')
       core.info(`Teardown: ${describeRemoval(result)}.`);
+    // Post gets main's inputs: the deployments inactive, the comment "torn down".
+    if (removalSucceeded(result)) {
+      const github = readGitHubSettings(new Inputs(undefined, DEFAULTS));
+      await new DeployGitHub(github, environment, report, false, state.deploymentId ?? null).tornDown();
+    }
     return removalSucceeded(result) ? 'success' : 'failure';
   });
 }

@@ -2,6 +2,8 @@
  * provision-compose's names: inputs with their action.yml defaults, outputs, and the state main saves for
  * post. A contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml.
  */
+import { GITHUB_DEFAULTS } from '../../shared/src/github/settings.js';
+
 export const INPUTS = {
   composeFiles: 'compose-files',
   workingDirectory: 'working-directory',
@@ -21,6 +23,13 @@ export const INPUTS = {
   downTimeout: 'down-timeout',
   logLines: 'log-lines',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  githubDeployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+  environmentUrl: 'environment-url',
+  failOnSuperseded: 'fail-on-superseded',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -43,6 +52,9 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   'down-timeout': '3m',
   'log-lines': '500',
   'upload-report': 'on-failure',
+  ...GITHUB_DEFAULTS,
+  'environment-url': '',
+  'fail-on-superseded': 'false',
 };
 
 export const OUTPUTS = {
@@ -52,6 +64,8 @@ export const OUTPUTS = {
   services: 'services',
   reportPath: 'report-path',
   diagnosticsPath: 'diagnostics-path',
+  status: 'status',
+  deploymentId: 'deployment-id',
 } as const;
 
 /** The `core.saveState` key main writes for post. */
@@ -68,4 +82,6 @@ export interface ComposeState {
   downTimeoutMs: number;
   uploadPolicy: string;
   startedAt: string;
+  /** The GitHub Deployment main created, or null. */
+  deploymentId?: number | null;
 }

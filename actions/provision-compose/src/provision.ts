@@ -1,8 +1,11 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
- * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → up → wait (every
- * service ready or done) → report (the `services` output). On failure: the bounded diagnostics bundle, then
- * the step fails (post cleans up).
+ * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → the PR re-check
+ * → up (the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
+ * done) → the PR re-check again → report (the `services` output, the Deployment success and the comment
+ * "ready"; shared/src/github/deploy.ts). A PR closed during the deploy ends it `aborted-closed` with the
+ * environment removed, a newer head ends it `superseded`. On failure: the bounded diagnostics bundle, the
+ * Deployment and comment "failed", then the step fails (post cleans up).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -15,10 +18,13 @@ import { Docker } from '../../shared/src/compose/docker.js';
 import type { ComposeModel } from '../../shared/src/compose/model.js';
 import { ServicesSection } from '../../shared/src/compose/report.js';
 import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
+import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose/wait.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { DeployGitHub, SupersededError } from '../../shared/src/github/deploy.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
+import { RemovedSection } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
 import {
@@ -56,6 +62,8 @@ export interface ProvisionRun {
   /** The project as `up` addresses it; the override joins `files` in the prepare phase. */
   project: ProjectRef;
   overridePath: string;
+  /** What post needs, as saved (the deployment id joins it once created). */
+  state: ComposeState;
 }
 
 /** Resolve: the environment, its outputs and hand-off, and the state post needs (saved first). */
@@ -91,7 +99,7 @@ export function resolveProvision(settings: ProvisionSettings): ProvisionRun {
     profiles: settings.profiles,
     envFiles: settings.envFiles,
   };
-  return { environment, name, dir, project, overridePath };
+  return { environment, name, dir, project, overridePath, state };
 }
 
 /** Prepare: the model, the guards and the override; hands the files on. Returns the model. */
@@ -181,6 +189,33 @@ function publishServices(section: ServicesSection, services: ServiceMap, handOff
   if (handOff) core.exportVariable(ENV_SERVICES, json);
 }
 
+/** The environment URL for the GitHub Deployment: the input, else the first published port over HTTP. */
+export function environmentUrl(explicit: string, services: ServiceMap): string {
+  if (explicit) return explicit;
+  const first = Object.values(services).flatMap((s) => Object.values(s.ports))[0];
+  return first ? `http://${first}` : '';
+}
+
+/** What the sticky comment and the Deployment show of a ready environment. */
+function readyDetails(services: ServiceMap, settings: ProvisionSettings) {
+  const url = environmentUrl(settings.environmentUrl, services);
+  return {
+    urls: Object.fromEntries(
+      Object.entries(services).flatMap(([name, s]) =>
+        Object.entries(s.ports).map(([target, hostPort]) => [`${name} (${target})`, `http://${hostPort}`]),
+      ),
+    ),
+    services: Object.fromEntries(
+      describe(services).map((line) => [
+        line.split(':')[0] ?? line,
+        line.slice(line.indexOf(':') + 1).trim(),
+      ]),
+    ),
+    expiresAt: settings.ttlMs === null ? null : Math.floor((Date.now() + settings.ttlMs) / 1000),
+    ...(url ? { environmentUrl: url } : {}),
+  };
+}
+
 /** Runs provision-compose's main. */
 export async function provision(settings: ProvisionSettings = getSettings()): Promise<void> {
   const run = resolveProvision(settings);
@@ -189,7 +224,17 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   let tools: ProvisionTools | null = null;
   let model: ComposeModel | null = null;
   let started = false;
+  const github = new DeployGitHub(settings.github, run.environment, report, settings.failOnSuperseded);
+  const tearDown = async () => {
+    if (!tools) return;
+    const result = await teardownCompose(tools.compose, run.name, {
+      downTimeoutMs: settings.downTimeoutMs,
+      log: (line) => core.info(line),
+    });
+    report.add(new RemovedSection()).set(result);
+  };
   const diagnose = async (error: unknown) => {
+    if (error instanceof SupersededError) return undefined;
     if (error instanceof ServiceFailedError) section.services = error.services;
     if (!tools || !started) return undefined;
     const compose = tools.compose;
@@ -206,18 +251,34 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
-    tools = { compose: new DockerCompose(await detectCompose()), docker: new Docker() };
-    core.info(`Compose ${tools.compose.binary.version} (${tools.compose.binary.argv.join(' ')})`);
-    model = await prepare(tools, run, settings, report);
-    started = true;
-    await up(tools.compose, run, settings, report);
-    const services = await waitReady(tools.compose, run, settings, Object.keys(model.services ?? {}), report);
-    publishServices(section, services, true);
-    core.info(
-      `Environment ${run.name} is up in ${formatMs((report.timings.up ?? 0) + (report.timings.wait ?? 0))}:`,
-    );
-    for (const line of describe(services)) core.info(`  ${line}`);
-    return 'success';
-  });
+  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, () =>
+    github.run(async () => {
+      tools = { compose: new DockerCompose(await detectCompose()), docker: new Docker() };
+      core.info(`Compose ${tools.compose.binary.version} (${tools.compose.binary.argv.join(' ')})`);
+      model = await prepare(tools, run, settings, report);
+      const before = await github.recheck('before up', tearDown);
+      if (before !== 'continue') return before;
+      github.start();
+      started = true;
+      await up(tools.compose, run, settings, report);
+      const services = await waitReady(
+        tools.compose,
+        run,
+        settings,
+        Object.keys(model.services ?? {}),
+        report,
+      );
+      const deploymentId = await github.started();
+      if (deploymentId !== null) saveState(STATE_KEY, { ...run.state, deploymentId });
+      const after = await github.recheck('after ready', tearDown);
+      if (after !== 'continue') return after;
+      publishServices(section, services, true);
+      core.info(
+        `Environment ${run.name} is up in ${formatMs((report.timings.up ?? 0) + (report.timings.wait ?? 0))}:`,
+      );
+      for (const line of describe(services)) core.info(`  ${line}`);
+      await github.ready(readyDetails(services, settings));
+      return 'success';
+    }),
+  );
 }

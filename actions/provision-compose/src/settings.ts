@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
@@ -34,6 +35,10 @@ export interface ProvisionSettings {
   downTimeoutMs: number;
   logLines: number;
   uploadReport: UploadPolicy;
+  github: GitHubSettings;
+  /** For the GitHub Deployment ('' = the first published port). */
+  environmentUrl: string;
+  failOnSuperseded: boolean;
 }
 
 /** Compose's default file names, in its lookup order (https://docs.docker.com/compose/intro/compose-application-model/#the-compose-file). */
@@ -117,5 +122,8 @@ export function getSettings(
     downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000),
     logLines: inputs.integer(INPUTS.logLines, 1, 100_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
+    github: readGitHubSettings(inputs),
+    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
   });
 }

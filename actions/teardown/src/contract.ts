@@ -1,4 +1,6 @@
 /** teardown's input names with their action.yml defaults, and output names; a contract test keeps them equal to action.yml. */
+import { GITHUB_DEFAULTS } from '../../shared/src/github/settings.js';
+
 export const INPUTS = {
   name: 'name',
   prNumber: 'pr-number',
@@ -8,6 +10,19 @@ export const INPUTS = {
   context: 'context',
   downTimeout: 'down-timeout',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  githubDeployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+  githubAdminToken: 'github-admin-token',
+  dryRun: 'dry-run',
+  maxDeletions: 'max-deletions',
+  maxPercentage: 'max-percentage',
+  deleteNotFound: 'delete-not-found',
+  closedGrace: 'closed-grace',
+  sweepTargets: 'sweep-targets',
+  sweepConcurrency: 'sweep-concurrency',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -20,6 +35,15 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   context: '',
   'down-timeout': '3m',
   'upload-report': 'on-failure',
+  ...GITHUB_DEFAULTS,
+  'github-admin-token': '',
+  'dry-run': 'false',
+  'max-deletions': '20',
+  'max-percentage': '100',
+  'delete-not-found': 'false',
+  'closed-grace': '0',
+  'sweep-targets': 'auto',
+  'sweep-concurrency': '4',
 };
 
 export const OUTPUTS = {
@@ -30,5 +54,8 @@ export const OUTPUTS = {
   reportPath: 'report-path',
 } as const;
 
-/** Teardown modes: Compose project (default), Kubernetes namespace, or auto (see `resolveMode`). */
-export const MODES = ['compose', 'namespace', 'auto'] as const;
+/**
+ * Teardown modes: Compose project (default), Kubernetes namespace, auto (see `resolveMode`), or sweep (every
+ * orphaned or expired environment of this repository: see sweep.ts).
+ */
+export const MODES = ['compose', 'namespace', 'auto', 'sweep'] as const;

@@ -1,18 +1,21 @@
 /** teardown settings: inputs read once, validated, frozen. */
 
 import { checkNamespace } from '../../shared/src/environment/names.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { ENV_NAMESPACE } from '../../shared/src/runtime/handoff.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { registerSecret } from '../../shared/src/runtime/secrets.js';
 import { DEFAULTS, INPUTS, MODES } from './contract.js';
+import { readSweepSettings, type SweepSettings } from './sweep-settings.js';
 
 export interface TeardownSettings {
   /** Explicit environment name, or '' to derive it from the PR / ref exactly as provision-compose does. */
   name: string;
   prNumber: number | null;
-  /** `compose` or `namespace` (`auto` is resolved here). */
-  mode: 'compose' | 'namespace';
+  /** `compose`, `namespace` or `sweep` (`auto` is resolved here). */
+  mode: 'compose' | 'namespace' | 'sweep';
   /** Namespace mode: the namespace to remove, or '' for the environment name (deploy-namespace's default). */
   namespace: string;
   /** Namespace mode: the cluster (kubeconfig content masked as it is read). */
@@ -20,6 +23,12 @@ export interface TeardownSettings {
   /** Compose: hard limit for `down`; namespace: deadline for uninstall + delete + waiting for it to go. In ms. */
   downTimeoutMs: number;
   uploadReport: UploadPolicy;
+  /** The sticky comment and Deployments (compose / namespace modes). */
+  github: GitHubSettings;
+  /** A token with Administration: write, to delete the GitHub environment too ('' = leave it). */
+  adminToken: string;
+  /** `mode: sweep` only. */
+  sweep: SweepSettings | null;
 }
 
 /**
@@ -31,7 +40,7 @@ export function resolveMode(
   namespace: string,
   kubeconfig: string,
   env: NodeJS.ProcessEnv,
-): 'compose' | 'namespace' {
+): 'compose' | 'namespace' | 'sweep' {
   if (mode !== 'auto') return mode;
   return namespace || kubeconfig || env[ENV_NAMESPACE] ? 'namespace' : 'compose';
 }
@@ -54,13 +63,20 @@ export function getSettings(
   const handedOff = env[ENV_NAMESPACE] ?? '';
   if (mode === 'namespace' && !explicit && handedOff)
     checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
+  const downTimeoutMs = inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000);
+  const uploadReport = inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES);
+  const adminToken = inputs.string(INPUTS.githubAdminToken);
+  if (adminToken) registerSecret(adminToken);
   return Object.freeze({
     name: inputs.string(INPUTS.name),
     prNumber: inputs.prNumber(INPUTS.prNumber),
     mode,
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,
-    downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000),
-    uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
+    downTimeoutMs,
+    uploadReport,
+    github: readGitHubSettings(inputs),
+    adminToken,
+    sweep: mode === 'sweep' ? readSweepSettings(inputs, kube, { downTimeoutMs, uploadReport }, env) : null,
   });
 }

@@ -3,7 +3,9 @@
  * in a closed-PR workflow), then remove it with the shared removal of its kind, which refuses anything that
  * is not this environment's: Compose mode removes the Compose project (shared/src/compose/teardown.ts),
  * namespace mode uninstalls the namespace's Helm releases and deletes the namespace
- * (shared/src/kube/namespace-teardown.ts). A refused or partial removal fails the step.
+ * (shared/src/kube/namespace-teardown.ts). A refused or partial removal fails the step. Once removed, the
+ * environment is marked torn down on GitHub (github.ts). `mode: sweep` removes every orphaned or expired
+ * environment of the repository instead (sweep.ts).
  */
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
@@ -18,7 +20,9 @@ import { describeRemoval, type Removal, RemovedSection } from '../../shared/src/
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { OUTPUTS } from './contract.js';
+import { markTornDown } from './github.js';
 import { getSettings, type TeardownSettings } from './settings.js';
+import { sweep } from './sweep.js';
 
 const ACTION = 'teardown';
 
@@ -89,6 +93,7 @@ function judge(removal: Removal, settings: TeardownSettings, name: string): void
 
 /** Runs teardown's main. */
 export async function teardown(settings: TeardownSettings = getSettings()): Promise<void> {
+  if (settings.mode === 'sweep' && settings.sweep) return sweep(settings.sweep);
   const environment = resolveEnvironment(settings.name, settings.prNumber);
   const name = environment.name;
   core.setOutput(OUTPUTS.environmentName, name);
@@ -113,6 +118,7 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
     else if (removal.status !== 'refused') core.info(`Teardown: ${describeRemoval(removal)}.`);
     for (const failure of removal.failures) report.warn(failure);
     judge(removal, settings, name);
+    await markTornDown(settings, environment, report);
     return 'success';
   });
 }

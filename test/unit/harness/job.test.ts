@@ -90,7 +90,8 @@ describe('runJob: inputs and environment', () => {
       RUNNER_OS: 'Linux',
       RUNNER_ARCH: 'X64',
     });
-    expect(env).not.toHaveProperty('GITHUB_API_URL');
+    // The runner sets GITHUB_API_URL; the harness points it at its fake GitHub on loopback.
+    expect(env.GITHUB_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env).not.toHaveProperty('GITHUB_HEAD_REF');
     expect(main.outputs.cwd).toBe(job.workspace);
     const payload = json(fs.readFileSync(env.GITHUB_EVENT_PATH as string, 'utf8'));
@@ -162,7 +163,7 @@ describe('runJob: outputs, state and env hand-off', () => {
     expect(envA.PATH?.startsWith('/opt/harness-bin:')).toBe(false);
     expect(envB.PATH?.startsWith('/opt/harness-bin:')).toBe(true);
     expect(envB.GITHUB_REPOSITORY).toBe('acme/webapp'); // default GITHUB_* can't be overridden
-    expect(envB.GITHUB_API_URL).toBe('http://127.0.0.1:9/api'); // unset by default, so env provides it
+    expect(envB.GITHUB_API_URL).not.toBe('http://127.0.0.1:9/api'); // the runner's value wins over env, as on GitHub
     expect(job.env).toEqual({ HARNESS_LEVEL: 'exported\nsecond line' });
 
     const postA = step(job, 'a', 'post');

@@ -15,6 +15,8 @@ export const ENV_SERVICES = 'EPHEMERAL_SERVICES';
 export const ENV_COMPOSE_FILES = 'EPHEMERAL_COMPOSE_FILES';
 /** Exported: the Compose project directory. */
 export const ENV_COMPOSE_DIRECTORY = 'EPHEMERAL_COMPOSE_DIRECTORY';
+/** Exported for later steps and teardown: the GitHub Deployment id of this environment. */
+export const ENV_DEPLOYMENT_ID = 'EPHEMERAL_DEPLOYMENT_ID';
 /** Exported for later steps: the namespace deploy-namespace deployed to. */
 export const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
 /** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */

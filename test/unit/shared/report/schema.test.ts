@@ -10,9 +10,11 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DeploySection } from '../../../../actions/deploy-namespace/src/report.js';
 import { ServicesSection } from '../../../../actions/shared/src/compose/report.js';
+import { GitHubSection } from '../../../../actions/shared/src/github/report.js';
 import { ActionReport } from '../../../../actions/shared/src/report/action-report.js';
 import { RemovedSection } from '../../../../actions/shared/src/report/removed.js';
 import schema from '../../../../actions/shared/src/report/report.schema.json' with { type: 'json' };
+import { SweepSection } from '../../../../actions/teardown/src/sweep-report.js';
 import { ChecksSection } from '../../../../actions/verify-seed/src/report.js';
 import { ProbesSection } from '../../../../actions/wait-ready/src/report.js';
 import { testEnvironment } from '../../helpers.js';
@@ -75,6 +77,37 @@ function everything() {
     recovered: '',
   };
   deploy.workloads = { 'Deployment/web': { ready: 1, desired: 1 } };
+  const api = { requests: 3, counted: 2, rateLimit: null };
+  report.add(new GitHubSection()).value = {
+    comment: { action: 'updated', id: 1, url: 'https://github.com/acme/app/pull/7#issuecomment-1' },
+    deploymentId: 42,
+    guard: [{ phase: 'before deploy', verdict: 'open' }],
+    api,
+  };
+  report.add(new SweepSection()).value = {
+    repository: 'acme_app',
+    dryRun: false,
+    limits: { maxDeletions: 20, maxPercentage: 100 },
+    status: 'swept',
+    aborted: null,
+    capped: null,
+    environments: [
+      {
+        kind: 'compose',
+        environment: 'app-pr-7-abc123',
+        resources: ['container x'],
+        pr: 7,
+        prState: 'closed',
+        deployedSha: 'abc123',
+        headSha: 'abc123',
+        expiresAt: null,
+        decision: 'orphan',
+        reason: 'pull request closed',
+        result: 'removed',
+      },
+    ],
+    api: { decisionRequests: 2, ...api },
+  };
   return report.build({
     result: 'failure',
     error: new Error('x'),

@@ -1,0 +1,159 @@
+/**
+ * The one GitHub REST client of the actions: `@actions/github`'s Octokit (REST endpoint methods and
+ * pagination built in) plus `@octokit/plugin-retry` (5xx and network errors, with backoff) and
+ * `@octokit/plugin-throttling` (GitHub's spacing of writes; one retry after a secondary rate limit when
+ * its `retry-after` is short; never waits out the primary limit). Every attempt is counted and the last
+ * `x-ratelimit-*` headers are kept, so reports can say how many API calls a run spent.
+ *
+ * The base URL is read from `GITHUB_API_URL` when the client is created and passed explicitly:
+ * `@actions/github` reads it only once, when the module loads (lib/internal/utils.js getApiBaseUrl).
+ * Docs: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
+ * https://github.com/octokit/plugin-retry.js, https://github.com/octokit/plugin-throttling.js.
+ */
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { registerSecret } from '../runtime/secrets.js';
+
+/** The Octokit instance type the actions use. */
+export type Octokit = ReturnType<typeof getOctokit>;
+
+/** The last rate-limit facts GitHub sent (from `x-ratelimit-*`), or null before any response. */
+export interface RateLimitFacts {
+  limit: number;
+  remaining: number;
+  used: number;
+  /** Epoch seconds. */
+  reset: number;
+}
+
+/** What a run spent: HTTP attempts (retries included) and GitHub's own count from the headers. */
+export interface ApiBudget {
+  /** Requests sent, retries included. */
+  requests: number;
+  /** Requests GitHub counted against the primary limit between the first and the last response (`x-ratelimit-used` difference + 1), or null when unknown. */
+  counted: number | null;
+  rateLimit: RateLimitFacts | null;
+}
+
+/** Options for `createGitHub`. */
+export interface GitHubOptions {
+  /** The token (GITHUB_TOKEN, a PAT or an App token). Registered as a secret. */
+  token: string;
+  /** `owner/repo`. */
+  repository: string;
+  /** Default: GITHUB_API_URL, else https://api.github.com. */
+  apiUrl?: string;
+  /** Retries after a 5xx or a network error (backoff 1 s, 4 s, 9 s …). Default 2. */
+  retries?: number;
+  /** Base of the retry backoff in ms (tests shorten it). Default 1000. */
+  retryBaseMs?: number;
+  /** Longest `retry-after` of a secondary rate limit worth one retry, in s. Default 60. */
+  maxRetryAfterS?: number;
+  /** Warnings (a rate limit was hit). */
+  warn?: (message: string) => void;
+}
+
+/** An authenticated client bound to one repository. */
+export interface GitHub {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  /** `owner/repo`. */
+  repository: string;
+  /** What was spent so far. */
+  budget(): ApiBudget;
+}
+
+function headerNumber(headers: Record<string, unknown> | undefined, name: string): number | null {
+  const value = headers?.[name];
+  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Creates the client.
+ * @throws Error when `repository` is not `owner/repo` or the token is empty
+ */
+export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = process.env): GitHub {
+  const [owner, repo, extra] = options.repository.split('/');
+  if (!owner || !repo || extra !== undefined) throw new Error(`"${options.repository}" is not owner/repo`);
+  if (!options.token) throw new Error('no GitHub token');
+  registerSecret(options.token);
+  const warn = options.warn ?? (() => {});
+  const maxRetryAfterS = options.maxRetryAfterS ?? 60;
+  let requests = 0;
+  let first: RateLimitFacts | null = null;
+  let last: RateLimitFacts | null = null;
+  const observe = (headers: Record<string, unknown> | undefined) => {
+    const limit = headerNumber(headers, 'x-ratelimit-limit');
+    const remaining = headerNumber(headers, 'x-ratelimit-remaining');
+    const used = headerNumber(headers, 'x-ratelimit-used');
+    const reset = headerNumber(headers, 'x-ratelimit-reset');
+    if (limit === null || remaining === null || used === null || reset === null) return;
+    last = { limit, remaining, used, reset };
+    first ??= last;
+  };
+  // Registered first, so its hook is the innermost: it sees every attempt, retries included.
+  const counter = (octokit: { hook: Octokit['hook'] }) => {
+    octokit.hook.wrap('request', async (request, requestOptions) => {
+      requests += 1;
+      try {
+        const response = await request(requestOptions);
+        observe(response.headers as Record<string, unknown>);
+        return response;
+      } catch (error) {
+        observe((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+        throw error;
+      }
+    });
+  };
+  const octokit = getOctokit(
+    options.token,
+    {
+      baseUrl: (options.apiUrl ?? env.GITHUB_API_URL ?? '').replace(/\/+$/, '') || 'https://api.github.com',
+      retry: {
+        retries: options.retries ?? 2,
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        // The plugin's list plus 409: a conflict (a deployment's failed status checks) does not pass by waiting.
+        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+      },
+      throttle: {
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          const again = retryCount === 0 && retryAfter <= maxRetryAfterS;
+          warn(
+            `GitHub secondary rate limit on ${request.method} ${request.url}: ${again ? `retrying once after ${retryAfter} s` : 'giving up'}`,
+          );
+          return again;
+        },
+        onRateLimit: (retryAfter: number, request: { method: string; url: string }) => {
+          warn(
+            `GitHub API rate limit exhausted on ${request.method} ${request.url}; it resets in ${retryAfter} s`,
+          );
+          return false;
+        },
+      },
+    },
+    counter as never,
+    retry,
+    throttling,
+  );
+  return {
+    octokit,
+    owner,
+    repo,
+    repository: `${owner}/${repo}`,
+    budget: () => {
+      const f = first as RateLimitFacts | null;
+      const l = last as RateLimitFacts | null;
+      const counted = f && l && f.reset === l.reset ? l.used - f.used + 1 : null;
+      return { requests, counted, rateLimit: l };
+    },
+  };
+}

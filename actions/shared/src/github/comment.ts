@@ -1,0 +1,230 @@
+/**
+ * The sticky PR comment: one per environment, found by a hidden marker AND the expected author (so another
+ * user who pastes the marker cannot hijack it, as in marocchino/sticky-pull-request-comment), created or
+ * updated, never duplicated, and not edited when the text would not change (no notification noise).
+ *
+ * Every action that touches the environment updates the same comment: the comment carries its own state
+ * as JSON in a second hidden marker, each action merges its part (deploy, readiness, seed, teardown) and
+ * re-renders. REST only (https://docs.github.com/en/rest/issues/comments): list (paginated, ascending id),
+ * POST, PATCH. The rendered text goes through `redact`, so no registered secret can reach the PR.
+ */
+import { redact } from '../runtime/secrets.js';
+import type { GitHub } from './client.js';
+import { type ApiFailure, classifyApiError } from './errors.js';
+
+/** The lifecycle states the comment shows. */
+export type CommentStatus = 'deploying' | 'ready' | 'failed' | 'superseded' | 'torn-down';
+
+/** The comment's state (also stored, as JSON, inside the comment). Times are epoch seconds. */
+export interface CommentState {
+  environment: string;
+  status: CommentStatus;
+  /** The SHA deployed (or being deployed). */
+  sha: string;
+  /** Why (failed: the error; superseded: the newer SHA; torn-down: closed | expired | swept | teardown). */
+  reason?: string;
+  urls?: Record<string, string>;
+  /** Service → state / health summary. */
+  services?: Record<string, string>;
+  /** Readiness (wait-ready) and seed checks (verify-seed): one line each. */
+  readiness?: string;
+  seed?: string;
+  expiresAt?: number | null;
+  /** The run that wrote the latest state. */
+  runUrl?: string;
+  /** Where the report is (an artifact name or a path). */
+  report?: string;
+  /** GitHub deployment id, when one was created. */
+  deploymentId?: number;
+  updatedAt: number;
+}
+
+/** The login of GITHUB_TOKEN's comments. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+/** GitHub rejects comment bodies over 65,536 characters (422 "body is too long"). */
+export const MAX_COMMENT_LENGTH = 65_536;
+const STATE_PREFIX = '<!-- ephemeral:state ';
+
+/** The marker that identifies an environment's comment. */
+export function commentMarker(environment: string): string {
+  return `<!-- ephemeral:comment env=${environment} -->`;
+}
+
+const HEADLINE: Record<CommentStatus, string> = {
+  deploying: '🚧 Deploying',
+  ready: '✅ Ready',
+  failed: '❌ Failed',
+  superseded: '⏭️ Superseded',
+  'torn-down': '🧹 Torn down',
+};
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function date(epochS: number): string {
+  return `${new Date(epochS * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+const MAX_FIELD = 2000;
+const MAX_ENTRIES = 50;
+
+function clip(text: string | undefined): string | undefined {
+  return text === undefined || text.length <= MAX_FIELD ? text : `${text.slice(0, MAX_FIELD - 1)}…`;
+}
+
+function clipMap(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!map) return map;
+  return Object.fromEntries(
+    Object.entries(map)
+      .slice(0, MAX_ENTRIES)
+      .map(([k, v]) => [clip(k) as string, clip(v) as string]),
+  );
+}
+
+/** The state with every text bounded (2,000 characters a field, 50 URLs / services), so it fits a comment. */
+export function boundState(state: CommentState): CommentState {
+  const bounded: CommentState = { ...state };
+  for (const key of ['reason', 'readiness', 'seed', 'report', 'runUrl'] as const)
+    if (state[key] !== undefined) bounded[key] = clip(state[key]);
+  if (state.urls) bounded.urls = clipMap(state.urls);
+  if (state.services) bounded.services = clipMap(state.services);
+  return bounded;
+}
+
+/** Renders the comment body (pure, apart from `redact`), at most MAX_COMMENT_LENGTH characters. */
+export function renderComment(full: CommentState): string {
+  const state = boundState(full);
+  const lines = [`### ${HEADLINE[state.status]} · \`${state.environment}\``, ''];
+  const facts: Array<[string, string]> = [['Commit', state.sha ? `\`${state.sha.slice(0, 12)}\`` : '—']];
+  if (state.reason) facts.push([state.status === 'superseded' ? 'Superseded by' : 'Reason', state.reason]);
+  if (state.expiresAt) facts.push(['Expires', date(state.expiresAt)]);
+  if (state.deploymentId) facts.push(['Deployment', String(state.deploymentId)]);
+  if (state.runUrl) facts.push(['Run', `[logs and job summary](${state.runUrl})`]);
+  if (state.report) facts.push(['Report', `\`${state.report}\``]);
+  lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+  const live = state.status !== 'torn-down' && state.status !== 'superseded';
+  if (live && state.urls && Object.keys(state.urls).length > 0) {
+    lines.push('| URL | |', '|---|---|');
+    for (const [name, url] of Object.entries(state.urls)) lines.push(`| ${cell(name)} | ${cell(url)} |`);
+    lines.push('');
+  }
+  if (live && state.services && Object.keys(state.services).length > 0) {
+    lines.push('| Service | State |', '|---|---|');
+    for (const [name, s] of Object.entries(state.services)) lines.push(`| ${cell(name)} | ${cell(s)} |`);
+    lines.push('');
+  }
+  if (live && state.readiness) lines.push(`**Readiness:** ${state.readiness}`, '');
+  if (live && state.seed) lines.push(`**Seed checks:** ${state.seed}`, '');
+  lines.push(`<sub>ephemeral · updated ${date(state.updatedAt)}</sub>`);
+  let text = redact(lines.join('\n'));
+  const tail = `\n${commentMarker(state.environment)}\n${STATE_PREFIX}${Buffer.from(redact(JSON.stringify(state))).toString('base64')} -->`;
+  const room = MAX_COMMENT_LENGTH - tail.length - 20;
+  if (text.length > room) text = `${text.slice(0, room)}\n\n… (truncated)`;
+  return `${text}${tail}`;
+}
+
+/** The state stored in a comment body, or null when it has none or it does not parse (pure). */
+export function parseCommentState(body: string): CommentState | null {
+  const at = body.lastIndexOf(STATE_PREFIX);
+  if (at < 0) return null;
+  const end = body.indexOf(' -->', at);
+  try {
+    const json = Buffer.from(
+      body.slice(at + STATE_PREFIX.length, end < 0 ? undefined : end),
+      'base64',
+    ).toString('utf8');
+    const state = JSON.parse(json) as CommentState;
+    return typeof state.environment === 'string' && typeof state.status === 'string' ? state : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A comment as listed. */
+export interface CommentLike {
+  id: number;
+  body?: string | null;
+  user?: { login?: string } | null;
+  html_url?: string;
+}
+
+/** The environment's comment among `comments`: marker in the body AND written by `author` (pure; oldest wins). */
+export function findComment(
+  comments: CommentLike[],
+  environment: string,
+  author: string,
+): CommentLike | null {
+  const marker = commentMarker(environment);
+  const expected = author.toLowerCase();
+  return (
+    comments.find(
+      (c) => (c.body ?? '').includes(marker) && (c.user?.login ?? '').toLowerCase() === expected,
+    ) ?? null
+  );
+}
+
+/** What `upsertComment` did. */
+export type CommentOutcome =
+  | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string; state: CommentState }
+  | { action: 'failed'; failure: ApiFailure };
+
+/**
+ * Finds the environment's comment on PR `pr`, merges `update` into its stored state, and creates or
+ * updates it; no PATCH when the text is unchanged. Never throws.
+ * @param author the login the comment must have been written by (`github-actions[bot]` for GITHUB_TOKEN)
+ * @param create false: only update an existing comment (teardown and sweep never start a new one)
+ * @param only update only when this holds for the stored state (a superseded run leaves a newer run's comment alone)
+ */
+export async function upsertComment(
+  github: GitHub,
+  pr: number,
+  author: string,
+  update: Partial<CommentState> & Pick<CommentState, 'environment' | 'status'>,
+  create = true,
+  now = () => Math.floor(Date.now() / 1000),
+  only: (previous: CommentState | null) => boolean = () => true,
+): Promise<CommentOutcome | { action: 'absent' }> {
+  const { octokit, owner, repo } = github;
+  try {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: pr,
+      per_page: 100,
+    });
+    const existing = findComment(comments as CommentLike[], update.environment, author);
+    if (!existing && !create) return { action: 'absent' };
+    const previous = existing ? parseCommentState(existing.body ?? '') : null;
+    if (existing && !only(previous))
+      return {
+        action: 'unchanged',
+        id: existing.id,
+        url: existing.html_url ?? '',
+        state: previous ?? ({} as CommentState),
+      };
+    const merged: CommentState = { sha: '', ...previous, ...update, updatedAt: previous?.updatedAt ?? now() };
+    // The time changes only with the content, so a re-run with the same facts changes nothing.
+    const same =
+      previous !== null &&
+      renderComment(merged) === renderComment({ ...previous, updatedAt: merged.updatedAt });
+    if (!same) merged.updatedAt = now();
+    const body = renderComment(merged);
+    if (existing && (existing.body ?? '') === body)
+      return { action: 'unchanged', id: existing.id, url: existing.html_url ?? '', state: merged };
+    if (existing) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body,
+      });
+      return { action: 'updated', id: data.id, url: data.html_url, state: merged };
+    }
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body });
+    return { action: 'created', id: data.id, url: data.html_url, state: merged };
+  } catch (error) {
+    return { action: 'failed', failure: classifyApiError(error) };
+  }
+}

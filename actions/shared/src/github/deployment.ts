@@ -1,0 +1,175 @@
+/**
+ * GitHub Deployments for an environment (https://docs.github.com/en/rest/deployments/deployments,
+ * https://docs.github.com/en/rest/deployments/statuses):
+ *
+ * - create for the head SHA with `transient_environment: true`, `production_environment: false`,
+ *   `auto_merge: false` (else GitHub may merge the base branch in and answer 202) and
+ *   `required_contexts: []` (else this job's own pending check gives 409); 202/409 are warnings;
+ * - statuses `in_progress` (log_url = the run) → `success` (environment_url) or `failure`;
+ * - earlier deployments of the environment are set `inactive` by us: GitHub's `auto_inactive` skips
+ *   transient ones; `inactive` on a transient deployment shows as "destroyed";
+ * - teardown and sweep set every deployment of the environment `inactive`; deleting the inactive
+ *   deployments, and the GitHub environment itself (needs an admin token), are opt-in.
+ * Every function here returns failures instead of throwing: Deployments are a courtesy, never a reason
+ * for the environment itself to fail.
+ */
+import type { GitHub } from './client.js';
+import { type ApiFailure, classifyApiError } from './errors.js';
+
+/** A status state GitHub accepts (repos/create-deployment-status). */
+export type DeploymentState =
+  | 'in_progress'
+  | 'success'
+  | 'failure'
+  | 'error'
+  | 'inactive'
+  | 'queued'
+  | 'pending';
+
+/** GitHub's limit for a deployment or status description. */
+export const MAX_DESCRIPTION = 140;
+
+/** What `createDeployment` takes. */
+export interface NewDeployment {
+  /** The head SHA. */
+  sha: string;
+  /** The GitHub environment name (e.g. the environment identity). */
+  environment: string;
+  description: string;
+  /** Stored with the deployment (`payload.ephemeral`). */
+  payload: Record<string, unknown>;
+}
+
+/** The result of a call that may fail softly. */
+export type Soft<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
+
+async function soft<T>(fn: () => Promise<T>): Promise<Soft<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, failure: classifyApiError(error) };
+  }
+}
+
+function shorten(text: string): string {
+  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
+}
+
+/**
+ * Creates the deployment. A 202 (GitHub merged instead) gives a failure of kind `other` with the message.
+ * @returns the deployment id
+ */
+export async function createDeployment(github: GitHub, d: NewDeployment): Promise<Soft<number>> {
+  return soft(async () => {
+    const response = await github.octokit.rest.repos.createDeployment({
+      owner: github.owner,
+      repo: github.repo,
+      ref: d.sha,
+      environment: d.environment,
+      description: shorten(d.description),
+      transient_environment: true,
+      production_environment: false,
+      auto_merge: false,
+      required_contexts: [],
+      payload: { ephemeral: d.payload } as never,
+    });
+    const data = response.data as { id?: number; message?: string };
+    if ((response.status as number) === 202 || typeof data.id !== 'number')
+      throw Object.assign(
+        new Error(`GitHub answered 202 instead of creating a deployment: ${data.message ?? ''}`),
+        {
+          status: 202,
+          response: { status: 202, headers: response.headers, data },
+        },
+      );
+    return data.id;
+  });
+}
+
+/** Posts a status. `environmentUrl` only on success (GitHub shows it as the environment's link). */
+export async function setDeploymentStatus(
+  github: GitHub,
+  id: number,
+  state: DeploymentState,
+  options: { logUrl?: string; environmentUrl?: string; description?: string } = {},
+): Promise<Soft<void>> {
+  return soft(async () => {
+    await github.octokit.rest.repos.createDeploymentStatus({
+      owner: github.owner,
+      repo: github.repo,
+      deployment_id: id,
+      state,
+      ...(options.logUrl ? { log_url: options.logUrl } : {}),
+      ...(options.environmentUrl && state === 'success' ? { environment_url: options.environmentUrl } : {}),
+      ...(options.description ? { description: shorten(options.description) } : {}),
+      auto_inactive: false,
+    });
+  });
+}
+
+/** Every deployment of `environment`, all pages (100 a page). */
+function listDeployments(github: GitHub, environment: string) {
+  const { octokit, owner, repo } = github;
+  return octokit.paginate(octokit.rest.repos.listDeployments, { owner, repo, environment, per_page: 100 });
+}
+
+/**
+ * Sets every deployment of `environment` inactive whose latest status is not inactive already (one list,
+ * paginated; one status read and at most one write per deployment), except `keep`.
+ * @returns the ids set inactive
+ */
+export async function deactivateDeployments(
+  github: GitHub,
+  environment: string,
+  keep?: number,
+): Promise<Soft<number[]>> {
+  return soft(async () => {
+    const { octokit, owner, repo } = github;
+    const deployments = await listDeployments(github, environment);
+    const done: number[] = [];
+    for (const d of deployments) {
+      if (d.id === keep) continue;
+      const { data } = await octokit.rest.repos.listDeploymentStatuses({
+        owner,
+        repo,
+        deployment_id: d.id,
+        per_page: 1,
+      });
+      if (data[0]?.state === 'inactive') continue;
+      await octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: d.id,
+        state: 'inactive',
+        auto_inactive: false,
+      });
+      done.push(d.id);
+    }
+    return done;
+  });
+}
+
+/** Deletes the (inactive) deployments of `environment`. @returns the ids deleted */
+export async function deleteDeployments(github: GitHub, environment: string): Promise<Soft<number[]>> {
+  return soft(async () => {
+    const { octokit, owner, repo } = github;
+    const deployments = await listDeployments(github, environment);
+    const done: number[] = [];
+    for (const d of deployments) {
+      await octokit.rest.repos.deleteDeployment({ owner, repo, deployment_id: d.id });
+      done.push(d.id);
+    }
+    return done;
+  });
+}
+
+/** Deletes the GitHub environment (Settings → Environments). Needs a token with Administration: write. */
+export async function deleteEnvironment(github: GitHub, environment: string): Promise<Soft<void>> {
+  return soft(async () => {
+    await github.octokit.rest.repos.deleteAnEnvironment({
+      owner: github.owner,
+      repo: github.repo,
+      environment_name: environment,
+    });
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * The GitHub side of one environment's life, for the actions: the PR-state guard, the sticky comment and
+ * the GitHub Deployment, each decided by its policy before any call and each soft: a failure is a warning
+ * (the job summary and the report still carry everything), never the environment's failure.
+ *
+ * deploy:   guard → deployment created (earlier ones inactive) + in_progress → comment "deploying"
+ *           → … → guard again → success + comment "ready"  (or failure + "failed")
+ * races:    PR closed → inactive + "torn down: closed during deploy"; head moved → inactive + "superseded"
+ * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment)
+ */
+import type { ResolvedEnvironment } from '../environment/resolve.js';
+import { createGitHub, type GitHub } from './client.js';
+import { type CommentState, upsertComment } from './comment.js';
+import { createDeployment, deactivateDeployments, type Soft, setDeploymentStatus } from './deployment.js';
+import { describeFailure } from './errors.js';
+import { decidePolicy, type EventFacts, type PolicyDecision, readEventFacts } from './policy.js';
+import { type GuardVerdict, guardPullRequest } from './pull-request.js';
+import type { GitHubReport } from './report.js';
+import type { GitHubSettings } from './settings.js';
+
+/** The run's link: `<server>/<repo>/actions/runs/<id>/attempts/<n>`. */
+export function runUrl(env: NodeJS.ProcessEnv): string {
+  const server = env.GITHUB_SERVER_URL || 'https://github.com';
+  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return '';
+  const attempt =
+    env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
+}
+
+/** One environment's GitHub lifecycle. */
+export class Lifecycle {
+  readonly report: GitHubReport = { comment: null, deploymentId: null, guard: [], api: null };
+  readonly commentPolicy: PolicyDecision;
+  readonly deploymentPolicy: PolicyDecision;
+  private readonly runLink: string;
+
+  /**
+   * @param github the client, or null without a token
+   * @param deploymentId a deployment handed off by an earlier step (EPHEMERAL_DEPLOYMENT_ID), or null
+   */
+  constructor(
+    readonly github: GitHub | null,
+    readonly settings: GitHubSettings,
+    readonly environment: ResolvedEnvironment,
+    facts: EventFacts,
+    private readonly warn: (message: string) => void,
+    env: NodeJS.ProcessEnv = process.env,
+    deploymentId: number | null = null,
+  ) {
+    const hasToken = github !== null;
+    this.commentPolicy = decidePolicy(settings.comment, facts, hasToken, 'comment');
+    if (this.commentPolicy.enabled && environment.prNumber === null)
+      this.commentPolicy = { enabled: false, reason: 'no pull request to comment on' };
+    this.deploymentPolicy = decidePolicy(settings.deployment, facts, hasToken, 'deployment');
+    this.report.deploymentId = deploymentId;
+    if (!this.commentPolicy.enabled && settings.comment !== 'never')
+      this.report.comment = { action: 'skipped', reason: this.commentPolicy.reason };
+    this.runLink = runUrl(env);
+  }
+
+  /** Builds it from the settings and the runner's environment (GITHUB_API_URL, GITHUB_EVENT_PATH). */
+  static create(
+    settings: GitHubSettings,
+    environment: ResolvedEnvironment,
+    warn: (message: string) => void,
+    env: NodeJS.ProcessEnv = process.env,
+    deploymentId: number | null = null,
+  ): Lifecycle {
+    const github = settings.token
+      ? createGitHub({ token: settings.token, repository: environment.context.repository, warn }, env)
+      : null;
+    return new Lifecycle(github, settings, environment, readEventFacts(env), warn, env, deploymentId);
+  }
+
+  /** The GitHub environment name for Deployments. */
+  get deploymentEnvironment(): string {
+    return this.settings.deploymentEnvironment || this.environment.name;
+  }
+
+  /** What the API calls cost so far (for the report). */
+  finishReport(): GitHubReport {
+    this.report.api = this.github ? this.github.budget() : null;
+    return this.report;
+  }
+
+  private soft<T>(what: string, result: Soft<T>): T | null {
+    if (result.ok) return result.value;
+    this.warn(`GitHub ${what}: ${describeFailure(result.failure)}`);
+    return null;
+  }
+
+  /**
+   * Re-reads the PR (`phase`: before / after). `unknown` is a warning once per reason; without a PR (a
+   * branch deploy) the guard is silent.
+   */
+  async guard(phase: string): Promise<GuardVerdict> {
+    const verdict = await guardPullRequest(
+      this.github,
+      this.environment.prNumber,
+      this.environment.context.headSha,
+    );
+    const detail =
+      verdict.verdict === 'unknown'
+        ? verdict.reason
+        : verdict.verdict === 'superseded'
+          ? verdict.headSha
+          : undefined;
+    this.report.guard.push({ phase, verdict: verdict.verdict, ...(detail ? { detail } : {}) });
+    if (verdict.verdict === 'unknown' && this.environment.prNumber !== null)
+      this.warn(
+        `Could not re-check pull request #${this.environment.prNumber} (${phase}): ${verdict.reason}; going on (the scheduled sweep is the backstop)`,
+      );
+    return verdict;
+  }
+
+  private async comment(
+    update: Omit<Partial<CommentState>, 'environment'> & Pick<CommentState, 'status'>,
+    create = true,
+    only?: (previous: CommentState | null) => boolean,
+  ): Promise<void> {
+    if (!this.github || !this.commentPolicy.enabled || this.environment.prNumber === null) return;
+    const outcome = await upsertComment(
+      this.github,
+      this.environment.prNumber,
+      this.settings.commentAuthor,
+      { environment: this.environment.name, runUrl: this.runLink, ...update },
+      create,
+      undefined,
+      only,
+    );
+    if (outcome.action === 'failed') {
+      this.warn(`GitHub comment: ${describeFailure(outcome.failure)}`);
+      this.report.comment = { action: 'failed', reason: outcome.failure.message };
+    } else if (outcome.action === 'absent') this.report.comment ??= { action: 'absent' };
+    else this.report.comment = { action: outcome.action, id: outcome.id, url: outcome.url };
+  }
+
+  /**
+   * The race check of a deploy (before `up` / `helm upgrade`, and again once ready): closed → `tearDown()`,
+   * deployment inactive, comment "torn down: closed during deploy", `aborted-closed`; head moved → deployment
+   * inactive, comment "superseded", `superseded`; else (open, or unknown: warned) `continue`.
+   */
+  async recheck(
+    phase: string,
+    tearDown: () => Promise<void>,
+  ): Promise<'continue' | 'aborted-closed' | 'superseded'> {
+    const verdict = await this.guard(phase);
+    if (verdict.verdict === 'closed') {
+      this.warn(
+        `Pull request #${this.environment.prNumber} was ${verdict.merged ? 'merged' : 'closed'} during the deploy (${phase}); tearing the environment down.`,
+      );
+      await tearDown();
+      await this.tornDown('closed during deploy');
+      return 'aborted-closed';
+    }
+    if (verdict.verdict === 'superseded') {
+      this.warn(
+        `Pull request #${this.environment.prNumber} moved on to ${verdict.headSha.slice(0, 12)} during the deploy (${phase}); leaving the environment to the newer run.`,
+      );
+      await this.superseded(verdict.headSha);
+      return 'superseded';
+    }
+    return 'continue';
+  }
+
+  /** Deploy starts: deployment (earlier ones inactive) in_progress, comment "deploying". */
+  async deploying(): Promise<void> {
+    const sha = this.environment.context.headSha;
+    if (this.github && this.deploymentPolicy.enabled) {
+      const id = this.soft(
+        'deployment',
+        await createDeployment(this.github, {
+          sha,
+          environment: this.deploymentEnvironment,
+          description: `ephemeral ${this.environment.name}`,
+          payload: { environment: this.environment.name, runId: this.environment.context.runId },
+        }),
+      );
+      if (id !== null) {
+        this.report.deploymentId = id;
+        this.soft(
+          'deployment status',
+          await setDeploymentStatus(this.github, id, 'in_progress', { logUrl: this.runLink }),
+        );
+        this.soft(
+          'earlier deployments',
+          await deactivateDeployments(this.github, this.deploymentEnvironment, id),
+        );
+      }
+    }
+    await this.comment({ status: 'deploying', sha, reason: '' });
+  }
+
+  /** Deploy done: success with the environment URL, comment "ready". */
+  async ready(
+    details: Pick<CommentState, 'urls' | 'services' | 'expiresAt' | 'report'> & { environmentUrl?: string },
+  ): Promise<void> {
+    const id = this.report.deploymentId;
+    const { environmentUrl: url, ...shown } = details;
+    if (this.github && this.deploymentPolicy.enabled && id !== null) {
+      this.soft(
+        'deployment status',
+        await setDeploymentStatus(this.github, id, 'success', {
+          logUrl: this.runLink,
+          ...(url ? { environmentUrl: url } : {}),
+        }),
+      );
+    }
+    await this.comment({
+      status: 'ready',
+      sha: this.environment.context.headSha,
+      reason: '',
+      ...shown,
+      ...(id !== null ? { deploymentId: id } : {}),
+    });
+  }
+
+  /** Deploy failed: failure status, comment "failed" with the message. */
+  async failed(message: string, report?: string): Promise<void> {
+    const id = this.report.deploymentId;
+    if (this.github && this.deploymentPolicy.enabled && id !== null)
+      this.soft(
+        'deployment status',
+        await setDeploymentStatus(this.github, id, 'failure', { logUrl: this.runLink, description: message }),
+      );
+    await this.comment({
+      status: 'failed',
+      sha: this.environment.context.headSha,
+      reason: message,
+      ...(report ? { report } : {}),
+    });
+  }
+
+  /** A newer commit took over: this run's deployment inactive, comment "superseded by <sha>". */
+  async superseded(newSha: string): Promise<void> {
+    const id = this.report.deploymentId;
+    if (this.github && this.deploymentPolicy.enabled && id !== null)
+      this.soft(
+        'deployment status',
+        await setDeploymentStatus(this.github, id, 'inactive', { logUrl: this.runLink }),
+      );
+    await this.comment(
+      { status: 'superseded', sha: this.environment.context.headSha, reason: newSha.slice(0, 12) },
+      false,
+    );
+  }
+
+  /**
+   * The environment is gone: every deployment of it inactive, the comment "torn down" (updated, never
+   * created). `reason`: closed | closed during deploy | expired | swept | teardown.
+   */
+  async tornDown(reason: string): Promise<void> {
+    if (this.github && this.deploymentPolicy.enabled)
+      this.soft('deployments', await deactivateDeployments(this.github, this.deploymentEnvironment));
+    await this.comment({ status: 'torn-down', reason }, false);
+  }
+}

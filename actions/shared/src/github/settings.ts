@@ -1,0 +1,64 @@
+/**
+ * The GitHub inputs shared by provision-compose, deploy-namespace and teardown: the token, the sticky
+ * comment and GitHub Deployments. Read once, validated, frozen.
+ */
+import { UserInputError } from '../runtime/errors.js';
+import type { Inputs } from '../runtime/inputs.js';
+import { GITHUB_MODES, type GitHubMode } from './policy.js';
+
+/** Input names (each action's contract lists the ones it declares). */
+export const GITHUB_INPUTS = {
+  token: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
+  deployment: 'github-deployment',
+  deploymentEnvironment: 'deployment-environment',
+} as const;
+
+/**
+ * Their action.yml defaults, spread into the DEFAULTS of each action that declares them. `github-token`'s
+ * default is an expression the runner evaluates; the code never falls back to its text (an empty token
+ * means no token).
+ */
+export const GITHUB_DEFAULTS = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the runner's expression, as action.yml spells it
+  'github-token': '${{ github.token }}',
+  comment: 'auto',
+  'comment-author': 'github-actions[bot]',
+  'github-deployment': 'auto',
+  'deployment-environment': '',
+} as const;
+
+/** The settings. */
+export interface GitHubSettings {
+  /** '' when none: then nothing calls GitHub (guards and comments warn once and step aside). */
+  token: string;
+  comment: GitHubMode;
+  /** The login the sticky comment must have been written by. */
+  commentAuthor: string;
+  deployment: GitHubMode;
+  /** The GitHub environment name for Deployments ('' = the environment name). */
+  deploymentEnvironment: string;
+}
+
+/**
+ * @throws UserInputError for a mode outside auto | always | never, or a deployment environment name GitHub
+ *   would refuse (over 255 characters)
+ */
+export function readGitHubSettings(inputs: Inputs): GitHubSettings {
+  const deploymentEnvironment = inputs.string(GITHUB_INPUTS.deploymentEnvironment);
+  if (deploymentEnvironment.length > 255)
+    throw new UserInputError(
+      GITHUB_INPUTS.deploymentEnvironment,
+      `is ${deploymentEnvironment.length} characters long; GitHub environment names have at most 255`,
+      'use a shorter name, or leave it empty to use the environment name',
+    );
+  return Object.freeze({
+    // Only a value the runner passed: the default's text is an expression, never a token.
+    token: inputs.given(GITHUB_INPUTS.token) ? inputs.string(GITHUB_INPUTS.token) : '',
+    comment: inputs.choice(GITHUB_INPUTS.comment, GITHUB_MODES),
+    commentAuthor: inputs.string(GITHUB_INPUTS.commentAuthor),
+    deployment: inputs.choice(GITHUB_INPUTS.deployment, GITHUB_MODES),
+    deploymentEnvironment,
+  });
+}

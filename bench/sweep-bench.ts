@@ -1,0 +1,198 @@
+/**
+ * The orphan sweep at scale: teardown `mode: sweep` (bundled dist, under the runner harness) over 1,000
+ * labelled namespaces on the kwok test cluster plus 100 Compose environments on the Docker engine, with 50
+ * open pull requests on the fake GitHub. Namespaces: PR 1–50 open (kept), 51–1000 closed (removed); Compose:
+ * PR 1–50 open (kept), 51–100 closed (removed). Measures a dry-run (discover + decide only) and the real
+ * sweep: wall time per phase (from the report's timings) and GitHub API calls against the target
+ * pages-of-open-PRs + one per deletion candidate.
+ *
+ * Usage (needs the cluster `npm run bench` / scripts/k8s/setup.sh brings up: KUBECONFIG):
+ *   tsx bench/sweep-bench.ts [--namespaces 1000] [--compose 100] [--open 50]
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { LABELS, labelValue, MANAGED_BY } from '../actions/shared/src/environment/labels.js';
+import { repoRoot } from '../test/harness/env.js';
+import { startFakeGitHub } from '../test/harness/github/fake-github.js';
+import { runJob } from '../test/harness/job.js';
+
+export interface SweepBenchFigures {
+  namespaces: number;
+  compose: number;
+  open: number;
+  candidates: number;
+  targetCalls: number;
+  runs: Array<{
+    label: string;
+    wallMs: number;
+    timings: Record<string, number>;
+    decisionRequests: number;
+    requests: number;
+    removed: number;
+    status: string;
+  }>;
+}
+
+function sh(argv: string[], input?: string): string {
+  return execFileSync(argv[0]!, argv.slice(1), {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...(input ? { input } : {}),
+  });
+}
+
+/** Runs the measure; prints and returns the figures. */
+export async function benchSweep(options: {
+  namespaces: number;
+  compose: number;
+  open: number;
+}): Promise<SweepBenchFigures> {
+  const fake = await startFakeGitHub();
+  const repo = `acme/bench-sweep-${process.pid}`;
+  const prefix = `bsw${process.pid}`;
+  const now = Math.floor(Date.now() / 1000);
+  const sha = (n: number) => n.toString(16).padStart(40, 'a');
+  const labels = (env: string, pr: number) => ({
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.environment]: env,
+    [LABELS.repository]: labelValue(repo),
+    [LABELS.pr]: String(pr),
+    [LABELS.headSha]: sha(pr),
+    [LABELS.lastDeployedAt]: String(now - 600),
+    [LABELS.expiresAt]: String(now + 86_400),
+  });
+  const total = Math.max(options.namespaces, options.compose);
+  for (let pr = 1; pr <= total; pr += 1) {
+    if (pr <= options.open) fake.pull(repo, pr, { headSha: sha(pr) });
+    else fake.pull(repo, pr, { state: 'closed', headSha: sha(pr) });
+  }
+  const t0 = performance.now();
+  const items = Array.from({ length: options.namespaces }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: `${prefix}-ns-${i + 1}`, labels: labels(`${prefix}-ns-${i + 1}`, i + 1) },
+  }));
+  sh(
+    ['kubectl', 'apply', '--server-side', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+  );
+  const composeNames: string[] = [];
+  for (let i = 1; i <= options.compose; i += 1) {
+    const name = `${prefix}-c-${i}`;
+    composeNames.push(name);
+    const flags = Object.entries(labels(name, i)).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+    sh(['docker', 'volume', 'create', ...flags, `${name}_data`]);
+    sh(['docker', 'container', 'create', '--name', `${name}-web-1`, ...flags, 'busybox:1.35', 'true']);
+  }
+  console.log(
+    `[bench] sweep: set up ${options.namespaces} namespaces + ${options.compose} Compose environments in ${Math.round(performance.now() - t0)} ms`,
+  );
+  const candidates = new Set<number>();
+  for (let pr = options.open + 1; pr <= options.namespaces; pr += 1) candidates.add(pr);
+  for (let pr = options.open + 1; pr <= options.compose; pr += 1) candidates.add(pr);
+  const figures: SweepBenchFigures = {
+    ...options,
+    candidates: candidates.size,
+    targetCalls: Math.ceil(options.open / 100) + candidates.size,
+    runs: [],
+  };
+  try {
+    for (const [label, extra] of [
+      ['dry-run', { 'dry-run': 'true' }],
+      ['sweep', { 'max-deletions': String(options.namespaces + options.compose), 'sweep-concurrency': '8' }],
+    ] as const) {
+      const started = performance.now();
+      const job = await runJob({
+        repository: repo,
+        github: fake,
+        workspace: repoRoot,
+        event: { name: 'schedule', payload: { schedule: '17 3 * * *' } },
+        stepTimeoutMs: 60 * 60 * 1000,
+        steps: [
+          {
+            id: 'sweep',
+            uses: 'teardown',
+            with: {
+              mode: 'sweep',
+              'sweep-targets': 'all',
+              comment: 'never',
+              'github-deployment': 'never',
+              'down-timeout': '10m',
+              ...extra,
+            },
+          },
+        ],
+      });
+      const wallMs = Math.round(performance.now() - started);
+      const report = JSON.parse(readFileSync(job.outputs('sweep')['report-path']!, 'utf8'));
+      const run = {
+        label,
+        wallMs,
+        timings: report.timings as Record<string, number>,
+        decisionRequests: report.sweep.api.decisionRequests as number,
+        requests: report.sweep.api.requests as number,
+        removed: (report.sweep.environments as Array<{ result: string }>).filter(
+          (e) => e.result === 'removed',
+        ).length,
+        status: report.sweep.status as string,
+      };
+      figures.runs.push(run);
+      console.log(`[bench] sweep ${label}: ${JSON.stringify(run)}`);
+      await job.cleanup();
+    }
+  } finally {
+    for (const name of composeNames) {
+      execFileSync('docker', ['rm', '-f', `${name}-web-1`], { stdio: 'ignore' });
+      try {
+        execFileSync('docker', ['volume', 'rm', `${name}_data`], { stdio: 'ignore' });
+      } catch {
+        // swept
+      }
+    }
+    execFileSync(
+      'kubectl',
+      ['delete', 'namespaces', '--selector', `${LABELS.repository}=${labelValue(repo)}`, '--wait=false'],
+      { stdio: 'ignore' },
+    );
+    fake.assertValid();
+    await fake.close();
+  }
+  return figures;
+}
+
+/** The Markdown section for docs/benchmarks.md. */
+export function renderSweepBench(f: SweepBenchFigures): string {
+  const lines = [
+    '## Orphan sweep at scale',
+    '',
+    `teardown \`mode: sweep\` over ${f.namespaces} labelled namespaces (kwok test cluster) and ${f.compose} Compose environments (Docker engine), ${f.open} open pull requests on the fake GitHub; ${f.candidates} deletion candidates. Target: ≤ 30 s for the namespaces; API calls ≤ pages of open PRs + one per candidate = ${f.targetCalls}.`,
+    '',
+    '| Run | Status | Wall (s) | discover (s) | decide (s) | remove (s) | API calls to decide | API calls in all | Removed |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const s = (ms: number | undefined) => (ms === undefined ? '—' : (ms / 1000).toFixed(1));
+  for (const r of f.runs)
+    lines.push(
+      `| ${r.label} | ${r.status} | ${s(r.wallMs)} | ${s(r.timings.discover)} | ${s(r.timings.decide)} | ${s(r.timings.remove)} | ${r.decisionRequests} (target ≤ ${f.targetCalls}) | ${r.requests} | ${r.removed} |`,
+    );
+  lines.push('');
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const { values } = parseArgs({
+    options: {
+      namespaces: { type: 'string', default: '1000' },
+      compose: { type: 'string', default: '100' },
+      open: { type: 'string', default: '50' },
+    },
+  });
+  const figures = await benchSweep({
+    namespaces: Number(values.namespaces),
+    compose: Number(values.compose),
+    open: Number(values.open),
+  });
+  console.log(renderSweepBench(figures));
+}
