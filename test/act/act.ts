@@ -69,8 +69,15 @@ export interface ActOptions {
   workflow: string;
   /** `owner/name`: GITHUB_REPOSITORY and github.repository (unique per test run). */
   repository: string;
-  /** The `pull_request` payload. */
+  /** The event's payload. */
   event: Record<string, unknown>;
+  /** The event's name (default `pull_request`), e.g. `schedule` for the orphan sweep. */
+  eventName?: string;
+  /**
+   * More `--env NAME=value` pairs, e.g. GITHUB_API_URL: act lets the user's GITHUB_API_URL override its own
+   * (pkg/runner/run_context.go, getGithubContext), which points the actions at the fake GitHub.
+   */
+  env?: Record<string, string>;
   /** `--secret NAME=value` pairs. */
   secrets?: Record<string, string>;
   /** Hard limit for the whole run, ms. */
@@ -109,7 +116,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `options.workflow` for a `pull_request` event and returns what act did. Never throws on a failed run. */
+/** Runs `options.workflow` for its event (default `pull_request`) and returns what act did. Never throws on a failed run. */
 export async function runAct(options: ActOptions): Promise<ActRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ephemeral-act-'));
   try {
@@ -120,7 +127,7 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     writeFileSync(join(dir, 'workflow.yml'), options.workflow);
     writeFileSync(join(dir, 'event.json'), JSON.stringify(options.event));
     const argv = [
-      'pull_request',
+      options.eventName ?? 'pull_request',
       '--workflows',
       join(dir, 'workflow.yml'),
       '--eventpath',
@@ -134,6 +141,7 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
       ]),
       '--env',
       `GITHUB_REPOSITORY=${options.repository}`,
+      ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
       ...Object.entries(options.secrets ?? {}).flatMap(([k, v]) => ['--secret', `${k}=${v}`]),
       '--no-cache-server',
       '--artifact-server-path',

@@ -2,7 +2,8 @@
  * Every workflow the project ships or documents, run unmodified by nektos/act (an independent runner; see
  * act.ts for how it is set up): .github/workflows/e2e.yml, examples/workflows/*.yml and every workflow of
  * the README, against this commit's bundled actions, this machine's Docker engine and the Kubernetes test
- * cluster. Each run must succeed, and afterwards nothing of the environments it created may remain
+ * cluster. The scheduled orphan sweep runs on a `schedule` event against the fake GitHub
+ * (test/harness/github, checked against GitHub's OpenAPI description), reached through GITHUB_API_URL. Each run must succeed, and afterwards nothing of the environments it created may remain
  * (act's exit code says nothing about leaks): the check is scoped to this run's repository
  * (acme/act-<pid>), so other test runs on the shared engine are never looked at.
  *
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deriveIdentity } from '../../actions/shared/src/environment/identity.js';
 import { markdownWorkflows } from '../harness/documented-workflows.js';
+import { startFakeGitHub } from '../harness/github/fake-github.js';
 import { runJob } from '../harness/job.js';
 import { forceRemove, leftovers, prEvent, repoRoot, sha } from '../integration/helpers.js';
 import { type ActRun, actionsRepository, runAct } from './act.js';
@@ -119,6 +121,7 @@ afterAll(() => {
 describe('act runs the shipped and documented workflows', () => {
   it('covers every workflow of the README', () => {
     expect(Object.keys(readme).sort()).toEqual([
+      'orphan-sweep',
       'pr-environment',
       'pr-environment-cleanup',
       'pr-preview',
@@ -195,4 +198,59 @@ describe('act runs the shipped and documented workflows', () => {
     expectSucceeded(closed.result);
     expect(left(name)).toEqual([]);
   });
+  it.each([
+    ['examples/workflows/orphan-sweep.yml', () => file('examples/workflows/orphan-sweep.yml'), 7],
+    ['README: orphan-sweep', () => readme['orphan-sweep']!, 9],
+  ])(
+    "%s: on schedule, removes the closed pull request's environment and keeps the open one",
+    async (_, text, pr) => {
+      // GitHub is the fake on loopback (requests and responses checked against GitHub's OpenAPI description).
+      const fake = await startFakeGitHub();
+      try {
+        const token = fake.addToken();
+        const [open, closed] = [pr, pr + 1].map((n) => {
+          fake.pull(repository, n, { headSha: sha(`kept-${n}`) });
+          return environment(n);
+        });
+        for (const n of [pr, pr + 1]) {
+          // An environment a job left running (keep: true), as the sweep finds it.
+          const kept = await runJob({
+            repository,
+            github: fake,
+            workspace: repoRoot,
+            event: prEvent(n, sha(`kept-${n}`)),
+            steps: [
+              {
+                id: 'env',
+                uses: 'provision-compose',
+                with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+              },
+            ],
+          });
+          await kept.cleanup();
+          expect(kept.status, kept.logText().slice(-4000)).toBe('success');
+        }
+        fake.closePull(repository, pr + 1);
+        const kubeconfig = readFileSync(process.env.KUBECONFIG ?? '', 'utf8');
+        const result = await runAct({
+          act,
+          actions,
+          node24,
+          workflow: text(),
+          repository,
+          eventName: 'schedule',
+          event: { schedule: '17 3 * * *' },
+          env: { GITHUB_API_URL: fake.url },
+          secrets: { GITHUB_TOKEN: token, KUBECONFIG: kubeconfig },
+        });
+        expectSucceeded(result);
+        expect(fake.violations).toEqual([]);
+        expect(left(closed!)).toEqual([]);
+        expect(leftovers(open!).containers.length).toBeGreaterThan(0);
+        expect(result.output).toContain(closed!);
+      } finally {
+        await fake.close();
+      }
+    },
+  );
 });
