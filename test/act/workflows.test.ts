@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
 import { deriveIdentity } from '../../actions/shared/src/environment/identity.js';
 import { markdownWorkflows } from '../harness/documented-workflows.js';
 import { startFakeGitHub } from '../harness/github/fake-github.js';
@@ -104,9 +105,26 @@ function expectSucceeded(run: ActRun): void {
   expect(run.output, log(run)).not.toContain(password);
 }
 
+/** The pull request event a workflow listens to: `pull_request`, or `pull_request_target` (closed-PR cleanup). */
+function prEventName(workflow: string): string {
+  const on = (parse(workflow) as { on?: unknown }).on;
+  const names = typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on ?? {});
+  return names.includes('pull_request') ? 'pull_request' : 'pull_request_target';
+}
+
 async function run(workflow: string, pr: number, action: string, secrets: Record<string, string> = {}) {
   const { head, payload } = event(pr, action);
-  const result = await runAct({ act, actions, node24, workflow, repository, event: payload, secrets });
+  const eventName = prEventName(workflow);
+  const result = await runAct({
+    act,
+    actions,
+    node24,
+    workflow,
+    repository,
+    event: payload,
+    eventName,
+    secrets,
+  });
   return { head, result };
 }
 
