@@ -117,6 +117,9 @@ describe('teardown mode: sweep (namespaces)', () => {
     expect(decisions[n.protectedOne]).toBe('orphan/refused');
     expect(job.status, dump(job.logText())).toBe('failure');
     expect(job.outputs('sweep').status).toBe('partial');
+    // The two doomed namespaces went in one batch (one kubectl delete), not one teardown each.
+    expect(job.logText()).toMatch(/Namespaces: 2 deleted in batches, 0 already terminating, 0 one by one/);
+    expect(job.logText()).toMatch(/kubectl delete namespace \(2: /);
     expect(present(n.closed)).toBe(false);
     expect(present(n.expired)).toBe(false);
     for (const keep of [n.open, n.foreign, n.unlabelled, n.protectedOne])

@@ -2,14 +2,14 @@
  * teardown `mode: sweep`: the scheduled orphan sweep. Discover every managed environment (Compose on this
  * Docker host; namespaces when a cluster is given), keep to this repository's, ask GitHub, decide, and —
  * unless dry-run or over the blast-radius cap — remove the doomed ones with teardown's own removal code
- * (teardownCompose / teardownNamespace), then mark their Deployments inactive and their sticky comments
+ * (teardownCompose; namespaces in batches: kube/namespace-batch.ts), then mark their Deployments inactive and their sticky comments
  * "torn down". The job summary and the JSON report list every environment and the API calls spent.
  */
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
 import { Docker } from '../../shared/src/compose/docker.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
-import { labelValue } from '../../shared/src/environment/labels.js';
+import { LABELS, labelValue, MANAGED_BY } from '../../shared/src/environment/labels.js';
 import type { ResolvedEnvironment } from '../../shared/src/environment/resolve.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { createGitHub, type GitHub } from '../../shared/src/github/client.js';
@@ -18,13 +18,14 @@ import { readEventFacts } from '../../shared/src/github/policy.js';
 import { type DiscoveredEnvironment, deletes } from '../../shared/src/github/sweep-decide.js';
 import { withKubectl } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
-import { teardownNamespace } from '../../shared/src/kube/namespace-teardown.js';
+import { removeNamespaces } from '../../shared/src/kube/namespace-batch.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
+import type { Removal } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { OUTPUTS } from './contract.js';
 import { clusterControlPlane, discoverCompose, discoverNamespaces, mapPool } from './sweep-discover.js';
-import { planSweep, type SweepPlan, sweepStatus } from './sweep-plan.js';
+import { CONFIRM_CONCURRENCY, planSweep, type SweepPlan, sweepStatus } from './sweep-plan.js';
 import { type SweepEntry, SweepSection } from './sweep-report.js';
 import type { SweepSettings } from './sweep-settings.js';
 
@@ -42,44 +43,32 @@ function sweepIdentity(): ResolvedEnvironment {
   };
 }
 
-/** Removes one environment with teardown's code; marks its GitHub side torn down. */
-async function removeOne(
-  e: SweepEntry,
-  settings: SweepSettings,
-  ctx: {
-    compose: DockerCompose | null;
-    github: GitHub;
-    kube: { kubectl: unknown; helm: Helm; controlPlane: string[] | null } | null;
-  },
-  identity: ResolvedEnvironment,
-  warn: (m: string) => void,
-): Promise<void> {
+/** Records what a removal did on the sweep entry. */
+function record(e: SweepEntry, result: Removal): void {
+  e.result = result.status;
+  if (result.failures.length > 0) e.failures = result.failures;
+  if (result.status === 'refused') e.reason = `${e.reason}; refused: ${result.reason ?? ''}`;
+}
+
+/** Removes one Compose environment with teardown's code. */
+async function removeCompose(e: SweepEntry, settings: SweepSettings, compose: DockerCompose): Promise<void> {
   const log = (line: string) => core.info(`[${e.environment}] ${line}`);
   try {
-    const result =
-      e.kind === 'compose'
-        ? await teardownCompose(ctx.compose as DockerCompose, e.environment, {
-            downTimeoutMs: settings.downTimeoutMs,
-            log,
-          })
-        : await teardownNamespace(
-            ctx.kube?.kubectl as Parameters<typeof teardownNamespace>[0],
-            ctx.kube?.helm as Helm,
-            e.resources[0]!.replace(/^namespace /, ''),
-            e.environment,
-            {
-              timeoutMs: settings.downTimeoutMs,
-              log,
-              ...(ctx.kube?.controlPlane ? { controlPlane: ctx.kube.controlPlane } : {}),
-            },
-          );
-    e.result = result.status;
-    if (result.failures.length > 0) e.failures = result.failures;
-    if (result.status === 'refused') e.reason = `${e.reason}; refused: ${result.reason ?? ''}`;
+    record(e, await teardownCompose(compose, e.environment, { downTimeoutMs: settings.downTimeoutMs, log }));
   } catch (error) {
     e.result = 'failed';
     e.failures = [error instanceof Error ? error.message : String(error)];
   }
+}
+
+/** Marks a removed environment's Deployments inactive and its sticky comment "torn down". */
+async function markGone(
+  e: SweepEntry,
+  settings: SweepSettings,
+  github: GitHub,
+  identity: ResolvedEnvironment,
+  warn: (m: string) => void,
+): Promise<void> {
   if (e.result !== 'removed' && e.result !== 'already-gone') return;
   const env: ResolvedEnvironment = {
     ...identity,
@@ -87,8 +76,33 @@ async function removeOne(
     prNumber: e.pr,
     source: 'pull-request',
   };
-  const lifecycle = new Lifecycle(ctx.github, settings.github, env, readEventFacts(), warn);
+  const lifecycle = new Lifecycle(github, settings.github, env, readEventFacts(), warn);
   await lifecycle.tornDown(e.decision === 'expired' ? 'expired (swept)' : `swept (${e.reason})`);
+}
+
+/** Removes the doomed namespaces in batches (kube/namespace-batch.ts). */
+async function removeNamespaceEntries(
+  entries: SweepEntry[],
+  settings: SweepSettings,
+  identity: ResolvedEnvironment,
+  repositoryLabel: string,
+): Promise<void> {
+  const name = (e: SweepEntry) => e.resources[0]!.replace(/^namespace /, '');
+  await withKubectl(settings.kube, identity.context.runnerTemp, async (kubectl, target) => {
+    const results = await removeNamespaces(
+      kubectl,
+      new Helm(target),
+      entries.map((e) => ({ namespace: name(e), environment: e.environment })),
+      {
+        timeoutMs: settings.downTimeoutMs,
+        selector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.repository}=${repositoryLabel}`,
+        controlPlane: await clusterControlPlane(kubectl),
+        concurrency: settings.concurrency,
+        log: (line) => core.info(line),
+      },
+    );
+    for (const e of entries) record(e, results.get(name(e))!);
+  });
 }
 
 async function discover(
@@ -116,26 +130,32 @@ async function execute(
   settings: SweepSettings,
   github: GitHub,
   identity: ResolvedEnvironment,
-  warn: (m: string) => void,
+  repositoryLabel: string,
+  report: ActionReport,
 ) {
+  const warn = (m: string) => report.warn(m);
   const doomed = plan.entries.filter((e) => deletes(e.decision));
   const stop = settings.dryRun || plan.capped !== null || plan.aborted !== null;
   for (const e of doomed)
     e.result = stop ? (settings.dryRun && !plan.aborted ? 'would-delete' : 'not-deleted') : e.result;
   if (stop || doomed.length === 0) return;
-  const compose = doomed.some((e) => e.kind === 'compose') ? new DockerCompose(await detectCompose()) : null;
   const composeOnes = doomed.filter((e) => e.kind === 'compose');
   const namespaceOnes = doomed.filter((e) => e.kind === 'namespace');
-  await mapPool(composeOnes, 2, (e) =>
-    removeOne(e, settings, { compose, github, kube: null }, identity, warn),
-  );
-  if (namespaceOnes.length > 0)
-    await withKubectl(settings.kube, identity.context.runnerTemp, async (kubectl, target) => {
-      const kube = { kubectl, helm: new Helm(target), controlPlane: await clusterControlPlane(kubectl) };
-      await mapPool(namespaceOnes, settings.concurrency, (e) =>
-        removeOne(e, settings, { compose, github, kube }, identity, warn),
-      );
-    });
+  // Timed apart (`remove-compose`, `remove-namespaces`), side by side.
+  await Promise.all([
+    composeOnes.length > 0
+      ? report.time('remove-compose', async () => {
+          const compose = new DockerCompose(await detectCompose());
+          await mapPool(composeOnes, 2, (e) => removeCompose(e, settings, compose));
+        })
+      : undefined,
+    namespaceOnes.length > 0
+      ? report.time('remove-namespaces', () =>
+          removeNamespaceEntries(namespaceOnes, settings, identity, repositoryLabel),
+        )
+      : undefined,
+  ]);
+  await mapPool(doomed, CONFIRM_CONCURRENCY, (e) => markGone(e, settings, github, identity, warn));
 }
 
 /**
@@ -183,7 +203,7 @@ export async function sweep(settings: SweepSettings): Promise<void> {
         planSweep(github, environments, repositoryLabel, { ...settings, nowS }),
       ),
     );
-    await report.time('remove', () => execute(plan, settings, github, identity, warn));
+    await report.time('remove', () => execute(plan, settings, github, identity, repositoryLabel, report));
     section.value = {
       repository: repositoryLabel,
       dryRun: settings.dryRun,
