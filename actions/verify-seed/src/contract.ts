@@ -1,4 +1,6 @@
 /** verify-seed's input names with their action.yml defaults, and output names; a contract test keeps them equal to action.yml. */
+import { COMMENT_DEFAULTS } from '../../shared/src/github/settings.js';
+
 export const INPUTS = {
   spec: 'spec',
   checks: 'checks',
@@ -11,6 +13,9 @@ export const INPUTS = {
   timeout: 'timeout',
   project: 'project',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -26,6 +31,7 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   timeout: '5m',
   project: '',
   'upload-report': 'on-failure',
+  ...COMMENT_DEFAULTS,
 };
 
 export const OUTPUTS = {

@@ -3,6 +3,7 @@
  * found and whether it passed, plus its job-summary table. Strings are bounded here so a huge query result
  * can never bloat the JSON report or the job summary (the runner caps a step summary at 1 MiB).
  */
+import { boundedList } from '../../shared/src/github/check-line.js';
 import type { ReportSection } from '../../shared/src/report/model.js';
 import { cell, bounded as cut } from '../../shared/src/report/summary.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
@@ -90,4 +91,14 @@ export class ChecksSection implements ReportSection {
   summary(): string[] {
     return renderChecks(this.checks);
   }
+}
+
+/**
+ * The seed line of the sticky PR comment (pure): `5 of 5 checks passed` or `2 of 5 checks failed: users
+ * (row-count = 3 …), orders (…)`, bounded.
+ */
+export function seedLine(checks: readonly CheckReport[]): string {
+  const failed = checks.filter((c) => !c.passed);
+  if (failed.length === 0) return `${checks.length} of ${checks.length} checks passed`;
+  return `${failed.length} of ${checks.length} checks failed: ${boundedList(failed.map((c) => `${c.name} (${(c.error ?? c.actual).slice(0, 120)})`))}`;
 }

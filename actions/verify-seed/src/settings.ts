@@ -2,11 +2,13 @@
  * verify-seed settings: inputs read once, validated, frozen — the spec parsed, validated against its schema
  * and resolved (variables, `{service:port}`, secrets registered) before anything connects.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { handedOffProject } from '../../shared/src/compose/handed-off.js';
 import { servicesFromEnv } from '../../shared/src/compose/placeholders.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { type GitHubSettings, readCommentSettings } from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { ENV_SERVICES } from '../../shared/src/runtime/handoff.js';
@@ -33,6 +35,8 @@ export interface VerifySettings {
   composeFiles: string[];
   composeDirectory: string;
   uploadReport: UploadPolicy;
+  /** `github-token`, `comment`, `comment-author`: this action's line in the sticky PR comment. */
+  github: GitHubSettings;
 }
 
 /**
@@ -116,5 +120,6 @@ export function getSettings(
     },
     ...compose,
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
+    github: readCommentSettings(inputs),
   });
 }

@@ -3,12 +3,13 @@
  * runs inside a service) → seed (the optional seed command) → check (every check of the spec, all of them,
  * whatever fails) → report (a job-summary table with one row per check, the JSON report's `checks`, an error
  * annotation per failing check at its line in the spec file, the outputs `passed`, `failed`, `checks` and
- * `report-path`). Fails when any check failed.
+ * `report-path`; the seed line of the sticky PR comment, github/check-line.ts). Fails when any check failed.
  */
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
 import { projectRef } from '../../shared/src/compose/handed-off.js';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { CheckLine } from '../../shared/src/github/check-line.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
@@ -23,7 +24,7 @@ import { ComposeServiceExec, type ServiceExec } from './connections/exec/service
 import { needsServiceExec, openConnection } from './connections/open.js';
 import type { Connection } from './connections/types.js';
 import { OUTPUTS } from './contract.js';
-import { type CheckReport, ChecksSection } from './report.js';
+import { type CheckReport, ChecksSection, seedLine } from './report.js';
 import { runSeedCommand } from './seed-command.js';
 import { getSettings, type VerifySettings } from './settings.js';
 import { SpecError } from './spec/document.js';
@@ -186,6 +187,7 @@ export async function verifySeed(settings: VerifySettings = loadSettings()): Pro
     actionDir(environment.context.runnerTemp, ACTION, environment.name),
   );
   const section = report.add(new ChecksSection());
+  const line = new CheckLine(settings.github, environment, report);
   const spec = settings.spec;
   core.debug(
     redact(
@@ -206,6 +208,7 @@ export async function verifySeed(settings: VerifySettings = loadSettings()): Pro
     await report.time('privileges', () =>
       warnAboutRoles(connections, report, settings.timing.checkTimeoutMs),
     );
+    await line.write('seed', seedLine(section.checks));
     publishChecks(section.checks);
     return 'success';
   });

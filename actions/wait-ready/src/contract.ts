@@ -1,4 +1,6 @@
 /** wait-ready's input names with their action.yml defaults, and output names; a contract test keeps them equal to action.yml. */
+import { COMMENT_DEFAULTS } from '../../shared/src/github/settings.js';
+
 export const INPUTS = {
   url: 'url',
   expectStatus: 'expect-status',
@@ -21,6 +23,9 @@ export const INPUTS = {
   backoff: 'backoff',
   consecutive: 'consecutive',
   uploadReport: 'upload-report',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentAuthor: 'comment-author',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -46,6 +51,7 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   backoff: '1.5',
   consecutive: '1',
   'upload-report': 'on-failure',
+  ...COMMENT_DEFAULTS,
 };
 
 export const OUTPUTS = {

@@ -2,6 +2,7 @@
  * wait-ready's section of the report: one entry per probe (`probes` in ephemeral-report/v1) and a table in
  * the job summary.
  */
+import { boundedList } from '../../shared/src/github/check-line.js';
 import type { ReportSection } from '../../shared/src/report/model.js';
 import { cell } from '../../shared/src/report/summary.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
@@ -42,4 +43,17 @@ export class ProbesSection implements ReportSection {
     lines.push('');
     return lines;
   }
+}
+
+/**
+ * The readiness line of the sticky PR comment (pure): `ready in 4.2 s: api 4.2 s, db 1.0 s` or `not ready:
+ * api (HTTP 503 …)`, bounded.
+ */
+export function readinessLine(outcomes: readonly ProbeReport[]): string {
+  const failing = outcomes.filter((o) => !o.ready);
+  if (failing.length === 0) {
+    const slowest = Math.max(0, ...outcomes.map((o) => o.timeToReadyMs ?? 0));
+    return `ready in ${formatMs(slowest)}: ${boundedList(outcomes.map((o) => `${o.name} ${formatMs(o.timeToReadyMs ?? 0)}`))}`;
+  }
+  return `not ready (${failing.length} of ${outcomes.length}): ${boundedList(failing.map((o) => `${o.name} (${o.last.slice(0, 120)})`))}`;
 }

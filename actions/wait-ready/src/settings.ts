@@ -3,6 +3,7 @@
 import { handedOffProject } from '../../shared/src/compose/handed-off.js';
 import { servicesFromEnv } from '../../shared/src/compose/placeholders.js';
 import { checkNamespace } from '../../shared/src/environment/names.js';
+import { type GitHubSettings, readCommentSettings } from '../../shared/src/github/settings.js';
 import { defaultNamespace, type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
@@ -24,6 +25,8 @@ export interface WaitSettings {
   composeFiles: string[];
   composeDirectory: string;
   uploadReport: UploadPolicy;
+  /** `github-token`, `comment`, `comment-author`: this action's line in the sticky PR comment. */
+  github: GitHubSettings;
   /** Default namespace of the Kubernetes probes ('' when there are none). */
   namespace: string;
   /** Cluster connection for the Kubernetes probes (kubeconfig content already masked). */
@@ -134,6 +137,7 @@ export function getSettings(
     timing,
     ...compose,
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
+    github: readCommentSettings(inputs),
     namespace,
     kube,
   });

@@ -1,6 +1,7 @@
 /**
  * wait-ready main, in phases: resolve (the environment, the tools the probes need: Compose, kubectl) →
- * wait (every probe until ready or the deadline; poll.ts) → report (time-to-ready and attempts per probe).
+ * wait (every probe until ready or the deadline; poll.ts) → report (time-to-ready and attempts per probe;
+ * the readiness line of the sticky PR comment, github/check-line.ts).
  * On timeout: the last response or error of every probe, plus the Compose environment's diagnostics.
  */
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { collectComposeDiagnostics } from '../../shared/src/compose/diagnostics.
 import { projectRef } from '../../shared/src/compose/handed-off.js';
 import { ServicesSection } from '../../shared/src/compose/report.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { CheckLine } from '../../shared/src/github/check-line.js';
 import { withKubectl } from '../../shared/src/kube/connection.js';
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
@@ -23,7 +25,7 @@ import { composeProbe, execProbe, logProbe } from './probes/compose.js';
 import { httpProbe } from './probes/http.js';
 import { kubeProbe } from './probes/kube.js';
 import { tcpProbe } from './probes/tcp.js';
-import { type ProbeReport, ProbesSection } from './report.js';
+import { type ProbeReport, ProbesSection, readinessLine } from './report.js';
 import { getSettings, type WaitSettings } from './settings.js';
 import { isKubeSpec } from './spec-kube.js';
 
@@ -134,6 +136,7 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
   const report = new ActionReport(ACTION, environment, dir);
   const section = report.add(new ProbesSection());
   const services = report.add(new ServicesSection());
+  const line = new CheckLine(settings.github, environment, report);
   const tools: WaitTools = { compose: null, project: projectRef(settings), kubectl };
   const diagnose = async () => {
     const compose = tools.compose;
@@ -150,6 +153,7 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
     tools.compose = await composeFor(settings, kubectl);
     const { outcomes, stopped } = await waitAll(buildProbes(settings, tools), settings, report);
     section.probes = outcomes.map((o) => ({ ...o }));
+    await line.write('readiness', readinessLine(outcomes));
     if (!publishOutcomes(outcomes)) throw notReadyError(outcomes, stopped, settings.timing.deadlineMs);
     return 'success';
   });

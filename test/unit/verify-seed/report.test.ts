@@ -14,6 +14,7 @@ import {
   type CheckReport,
   ChecksSection,
   renderChecks,
+  seedLine,
 } from '../../../actions/verify-seed/src/report.js';
 import { testEnvironment } from '../helpers.js';
 
@@ -129,5 +130,29 @@ describe('the checks report', () => {
     const text = readFileSync(writeReport(mkdtempSync(join(tmpdir(), 'vs-')), built), 'utf8');
     expect(text).not.toContain('S3cret-pw-value');
     expect(JSON.parse(text).checks[0].error).toBe('auth with *** failed');
+  });
+});
+
+describe('seedLine', () => {
+  const check = (name: string, passed: boolean, error?: string) =>
+    ({
+      name,
+      kind: 'sql',
+      connection: 'db',
+      target: 'db',
+      passed,
+      expected: 'row-count = 3',
+      actual: 'row-count = 2',
+      ...(error ? { error } : {}),
+      attempts: 1,
+      durationMs: 5,
+      assertions: [],
+    }) as CheckReport;
+
+  it('all passed, or which failed and why', () => {
+    expect(seedLine([check('users', true), check('orders', true)])).toBe('2 of 2 checks passed');
+    expect(seedLine([check('users', false, 'row-count: expected 3, got 2'), check('orders', true)])).toBe(
+      '1 of 2 checks failed: users (row-count: expected 3, got 2)',
+    );
   });
 });

@@ -172,7 +172,8 @@ export type CommentOutcome =
 
 /**
  * Finds the environment's comment on PR `pr`, merges `update` into its stored state, and creates or
- * updates it; no PATCH when the text is unchanged. Never throws.
+ * updates it; no PATCH when the text is unchanged. Never throws. An update without `status` keeps the
+ * stored one (a new comment without one says `deploying`).
  * @param author the login the comment must have been written by (`github-actions[bot]` for GITHUB_TOKEN)
  * @param create false: only update an existing comment (teardown and sweep never start a new one)
  * @param only update only when this holds for the stored state (a superseded run leaves a newer run's comment alone)
@@ -181,7 +182,7 @@ export async function upsertComment(
   github: GitHub,
   pr: number,
   author: string,
-  update: Partial<CommentState> & Pick<CommentState, 'environment' | 'status'>,
+  update: Partial<CommentState> & Pick<CommentState, 'environment'>,
   create = true,
   now = () => Math.floor(Date.now() / 1000),
   only: (previous: CommentState | null) => boolean = () => true,
@@ -204,7 +205,13 @@ export async function upsertComment(
         url: existing.html_url ?? '',
         state: previous ?? ({} as CommentState),
       };
-    const merged: CommentState = { sha: '', ...previous, ...update, updatedAt: previous?.updatedAt ?? now() };
+    const merged: CommentState = {
+      sha: '',
+      status: 'deploying',
+      ...previous,
+      ...update,
+      updatedAt: previous?.updatedAt ?? now(),
+    };
     // The time changes only with the content, so a re-run with the same facts changes nothing.
     const same =
       previous !== null &&

@@ -114,7 +114,7 @@ export class Lifecycle {
   }
 
   private async comment(
-    update: Omit<Partial<CommentState>, 'environment'> & Pick<CommentState, 'status'>,
+    update: Omit<Partial<CommentState>, 'environment'>,
     create = true,
     only?: (previous: CommentState | null) => boolean,
   ): Promise<void> {
@@ -188,7 +188,8 @@ export class Lifecycle {
         );
       }
     }
-    await this.comment({ status: 'deploying', sha, reason: '' });
+    // A new commit's deploy: the previous commit's readiness and seed lines no longer hold.
+    await this.comment({ status: 'deploying', sha, reason: '', readiness: '', seed: '' });
   }
 
   /** Deploy done: success with the environment URL, comment "ready". */
@@ -242,6 +243,24 @@ export class Lifecycle {
     await this.comment(
       { status: 'superseded', sha: this.environment.context.headSha, reason: newSha.slice(0, 12) },
       false,
+    );
+  }
+
+  /**
+   * wait-ready's or verify-seed's result, one line in the environment's comment (`readiness` / `seed`).
+   * Updates only: never creates a comment, and leaves it alone unless it shows this run's commit and the
+   * environment is live (not superseded or torn down), so an older run cannot write over a newer deploy.
+   */
+  async checked(part: 'readiness' | 'seed', line: string): Promise<void> {
+    const sha = this.environment.context.headSha;
+    await this.comment(
+      { [part]: line },
+      false,
+      (previous) =>
+        previous !== null &&
+        previous.sha === sha &&
+        previous.status !== 'superseded' &&
+        previous.status !== 'torn-down',
     );
   }
 

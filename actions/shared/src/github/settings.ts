@@ -1,6 +1,7 @@
 /**
- * The GitHub inputs shared by provision-compose, deploy-namespace and teardown: the token, the sticky
- * comment and GitHub Deployments. Read once, validated, frozen.
+ * The GitHub inputs shared by provision-compose, deploy-namespace and teardown (the token, the sticky
+ * comment and GitHub Deployments), and their comment-only subset for wait-ready and verify-seed (which add
+ * their line to the comment and record no Deployment). Read once, validated, frozen.
  */
 import { UserInputError } from '../runtime/errors.js';
 import type { Inputs } from '../runtime/inputs.js';
@@ -60,5 +61,27 @@ export function readGitHubSettings(inputs: Inputs): GitHubSettings {
     commentAuthor: inputs.string(GITHUB_INPUTS.commentAuthor),
     deployment: inputs.choice(GITHUB_INPUTS.deployment, GITHUB_MODES),
     deploymentEnvironment,
+  });
+}
+
+/** The comment-only inputs' defaults (wait-ready, verify-seed): the same text as GITHUB_DEFAULTS. */
+export const COMMENT_DEFAULTS = {
+  'github-token': GITHUB_DEFAULTS['github-token'],
+  comment: GITHUB_DEFAULTS.comment,
+  'comment-author': GITHUB_DEFAULTS['comment-author'],
+} as const;
+
+/**
+ * The comment-only settings (wait-ready, verify-seed): `github-token`, `comment`, `comment-author`;
+ * Deployments `never`.
+ * @throws UserInputError for a comment mode outside auto | always | never
+ */
+export function readCommentSettings(inputs: Inputs): GitHubSettings {
+  return Object.freeze({
+    token: inputs.given(GITHUB_INPUTS.token) ? inputs.string(GITHUB_INPUTS.token) : '',
+    comment: inputs.choice(GITHUB_INPUTS.comment, GITHUB_MODES),
+    commentAuthor: inputs.string(GITHUB_INPUTS.commentAuthor),
+    deployment: 'never' as const,
+    deploymentEnvironment: '',
   });
 }
