@@ -3,16 +3,23 @@
 # repository, so that it survives fresh clones on the same machine:
 #
 #   ${EPHEMERAL_TOOLS_CACHE:-$HOME/.cache/ephemeral/tools}/k8s/<version-key>/bin/
-#     kube-apiserver kube-controller-manager kube-scheduler kubectl   k8s.io/kubernetes K8S_VERSION,
-#                                   built through the wrapper module tools/k8s (go.mod + go.sum)
+#     kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy
+#                                   k8s.io/kubernetes K8S_VERSION, built through the wrapper module
+#                                   tools/k8s (go.mod + go.sum)
+#     coredns                       CoreDNS COREDNS_VERSION, trimmed: the wrapper module tools/k8s/coredns
+#     kine                          go install github.com/k3s-io/kine@KINE_VERSION
+#     vcluster vcluster-syncer      the vcluster CLI and syncer, VCLUSTER_VERSION: the wrapper module
+#                                   tools/k8s/vcluster; the chart goes to .../<version-key>/vcluster-chart/
+#     cni/ catatonit nft            CNI plugins, catatonit (the pause process) and nft, from .debs of the
+#                                   machine's Debian suite, extracted (not installed)
 #     kwok kwokctl                  go install sigs.k8s.io/kwok/cmd/...@KWOK_VERSION
 #     helm3 helm4 (helm -> helm3)   go install helm.sh/helm/v{3,4}/cmd/helm@HELM{3,4}_VERSION
 #     etcd                          Debian ETCD_DEBIAN_SUITE's etcd-server .deb, extracted (not installed)
 #   .../<version-key>/helm-v3/helm, helm-v4/helm   symlinks: put one of these dirs first on PATH to
 #                                   make `helm` a given major
 #
-# Versions: tools/k8s/versions.env. <version-key> = K8S_VERSION + a hash of the versions, go.mod/go.sum,
-# the build recipe and the Go release, so a new pin gets a new directory. Every component that is
+# Versions: tools/k8s/versions.env. <version-key> = K8S_VERSION + a hash of the versions, the wrapper
+# modules, the build recipe and the Go release, so a new pin gets a new directory. Every component that is
 # already there is skipped (a warm run takes about a second). Go's caches (GOCACHE, GOMODCACHE) are
 # kept in .../k8s/go/ so a re-pin recompiles only what changed.
 #
@@ -44,11 +51,13 @@ T_ALL=$(now_ms)
 k8s_paths
 mkdir -p "$K8S_BIN" "$K8S_DIR/stamps"
 
-# One build per cache at a time (several checkouts or test runs may start together).
+# One build per version key at a time (several checkouts or test runs may start together). Builds of
+# other keys go on in parallel: Go's build and module caches are safe for concurrent use, and the
+# shared .deb downloads take their own lock (apt_download).
 if [ -z "${K8S_LOCK_HELD:-}" ] && command -v flock >/dev/null 2>&1; then
-	exec 8>"$K8S_CACHE/.lock"
+	exec 8>"$K8S_DIR/.lock"
 	if ! flock -n 8; then
-		log "another build-tools.sh is running on this cache; waiting for it"
+		log "another build-tools.sh is building $K8S_KEY; waiting for it"
 		flock 8
 	fi
 	export K8S_LOCK_HELD=1
@@ -58,7 +67,7 @@ k8s_go_env
 P="${EPHEMERAL_K8S_BUILD_P:-$(nproc 2>/dev/null || echo 2)}"
 
 # Go new enough for every pinned module (their go directives; 1.26 for the current pins)?
-need_go="$(awk '$1 == "go" { print $2; exit }' "$K8S_TOOLS_SRC/go.mod")"
+need_go="$(awk '$1 == "go" { print $2 }' "$K8S_TOOLS_SRC"/go.mod "$K8S_TOOLS_SRC"/*/go.mod | sort -V | tail -n 1)"
 have_go="$(k8s_go_version | awk '{ sub(/^go/, "", $1); print $1 }')"
 if [ "$(printf '%s\n%s\n' "$need_go" "$have_go" | sort -V | head -n 1)" != "$need_go" ]; then
 	die "Go $have_go is too old: the pinned tools need Go >= $need_go. Install a newer Go, or run with GOTOOLCHAIN=auto (Go then fetches go$need_go as a module through the Go module proxy)."
@@ -66,52 +75,18 @@ fi
 LOGS="$K8S_DIR/logs"
 mkdir -p "$LOGS"
 
-# --- bookkeeping -------------------------------------------------------------------------------------
-SUMMARY=()
-BUILT_ANY=""
-done_already() { # done_already <component> <bin>... : stamp present and binaries executable
-	local c="$1" b
-	shift
-	[ -f "$K8S_DIR/stamps/$c" ] || return 1
-	for b in "$@"; do [ -x "$K8S_BIN/$b" ] || return 1; done
-}
-record() { # record <component> <start_ms> <version>
-	local s
-	s="$(secs "$2" "$(now_ms)")"
-	printf 'version=%s\ncold_seconds=%s\nbuilt=%s\n' "$3" "$s" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$K8S_DIR/stamps/$1"
-	SUMMARY+=("$(printf '%-24s %-10s %8ss  %s' "$1" cold "$s" "$3")")
-	BUILT_ANY=1
-	log "$1 $3 ready in ${s}s"
-}
-cached() { # cached <component> <start_ms>
-	local v cs
-	v="$(sed -n 's/^version=//p' "$K8S_DIR/stamps/$1")"
-	cs="$(sed -n 's/^cold_seconds=//p' "$K8S_DIR/stamps/$1")"
-	SUMMARY+=("$(printf '%-24s %-10s %8ss  %s (cold build took %ss)' "$1" cached "$(secs "$2" "$(now_ms)")" "$v" "$cs")")
-}
-run_logged() { # run_logged <log name> <command...>: output to $LOGS/<name>.log, tail on failure
-	local f="$LOGS/$1.log"
-	shift
-	if ! "$@" >"$f" 2>&1; then
-		tail -n 30 "$f" >&2
-		die "failed: $* (full log: $f)"
-	fi
-}
-install_bin() { # install_bin <src> <name>: atomic copy into bin/
-	install -m 0755 "$1" "$K8S_BIN/.$2.tmp"
-	mv -f "$K8S_BIN/.$2.tmp" "$K8S_BIN/$2"
-}
-# mod_info <module@version> <field>: a field (Dir, GoMod, Info) of `go mod download -json` (run outside
-# any module, so no go.mod/go.sum is touched)
-mod_info() {
-	local json
-	json="$(cd "$K8S_CACHE" && go mod download -json "$1")" || die "go mod download $1 failed (is the Go module proxy reachable?)"
-	printf '%s\n' "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p"
-}
-# The commit/tag time the proxy records for a module version (reproducible build date).
-mod_time() { sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$(mod_info "$1" Info)"; }
+# --- bookkeeping (done_already, record, cached, run_logged, install_bin, mod_info, apt_download) -------
+source "$K8S_SCRIPTS/build-lib.sh"
 
 log "tools cache: $K8S_DIR ($(k8s_go_version| awk '{print $1}'), go build -p $P)"
+
+# The real node's and vcluster's tools (build-node-tools.sh) build at the same time as the Kubernetes
+# binaries below: separate modules, and a second build keeps both cores busy while a linker runs.
+NODE_SUMMARY="$LOGS/.node-summary"
+: >"$NODE_SUMMARY"
+BUILD_SUMMARY_FILE="$NODE_SUMMARY" bash "$K8S_SCRIPTS/build-node-tools.sh" 8>&- &
+NODE_PID=$!
+trap 'kill "$NODE_PID" 2>/dev/null || true' EXIT
 
 # --- kube-apiserver, kube-controller-manager, kube-scheduler, kubectl --------------------------------
 kube_component() { # kube_component <cmd>
@@ -153,7 +128,7 @@ else
 	run_logged k8s-modules bash -c 'cd "$1" && go mod download -x && go mod verify' _ "$K8S_TOOLS_SRC"
 	record k8s-modules "$t" "$K8S_VERSION"
 fi
-for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do kube_component "$c"; done
+for c in kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy; do kube_component "$c"; done
 
 # --- kwok, kwokctl -------------------------------------------------------------------------------------
 t=$(now_ms)
@@ -227,34 +202,12 @@ ln -sfn helm3 "$K8S_BIN/helm"
 
 # --- etcd ----------------------------------------------------------------------------------------------
 etcd_from_debian() { # downloads and extracts etcd-server from ETCD_DEBIAN_SUITE; prints "<version>"
-	local suite="$ETCD_DEBIAN_SUITE" uri keyring=/usr/share/keyrings/debian-archive-keyring.gpg A DEBS deb ver dest
+	local deb ver dest
 	is_debian && command -v dpkg-deb >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 ||
 		die "etcd: not Debian (no apt-get/dpkg-deb); install etcd >= 3.5 and set EPHEMERAL_K8S_ETCD=/path/to/etcd"
-	A="$K8S_CACHE/apt-$suite"
-	DEBS="$K8S_CACHE/debs"
-	mkdir -p "$DEBS"
-	deb="$(compgen -G "$DEBS/etcd-server_*.deb" | sort -V | tail -n 1 || true)"
-	if [ -z "$deb" ]; then
-		uri="$(debian_uri "$suite" || debian_uri bookworm || debian_uri)" ||
-			die "etcd: cannot find the Debian mirror in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
-		[ -r "$keyring" ] || die "etcd: missing $keyring (package debian-archive-keyring)"
-		# A private apt configuration, state and cache: the system's apt state is not touched.
-		mkdir -p "$A/etc/sources.list.d" "$A/etc/preferences.d" "$A/state/lists/partial" "$A/cache/archives/partial"
-		: >"$A/state/status"
-		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' "$uri" "$suite" "$keyring" >"$A/etc/sources.list.d/$suite.sources"
-		local APT=(apt-get -q
-			-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$A/etc/sources.list.d"
-			-o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=$A/etc/preferences.d"
-			-o "Dir::State=$A/state" -o "Dir::State::Lists=$A/state/lists" -o "Dir::State::status=$A/state/status"
-			-o "Dir::Cache=$A/cache" -o "Dir::Cache::archives=$A/cache/archives"
-			-o "APT::Sandbox::User=$(id -un)")
-		log "etcd: fetching $suite's package lists into a private apt state ($A)"
-		run_logged etcd-apt-update "${APT[@]}" update
-		log "etcd: downloading etcd-server from $suite"
-		run_logged etcd-apt-download bash -c 'cd "$1" && shift && "$@" download etcd-server' _ "$DEBS" "${APT[@]}"
-		deb="$(compgen -G "$DEBS/etcd-server_*.deb" | sort -V | tail -n 1)"
-		rm -rf "$A/state/lists" # ~100 MB of package lists, not needed any more
-	fi
+	# (the .deb stays in debs/ itself, where earlier versions of this script put it)
+	apt_download "$ETCD_DEBIAN_SUITE" "$K8S_CACHE/debs" etcd-server
+	deb="$(compgen -G "$K8S_CACHE/debs/etcd-server_*.deb" | sort -V | tail -n 1)"
 	ver="$(dpkg-deb -f "$deb" Version)"
 	dest="$K8S_DIR/.etcd-deb"
 	rm -rf "$dest" && mkdir -p "$dest"
@@ -278,6 +231,14 @@ else
 	record etcd "$t" "$v (Debian $ETCD_DEBIAN_SUITE etcd-server $ver)"
 fi
 
+# --- the node tools (started above) ---------------------------------------------------------------------
+wait "$NODE_PID" || die "building the real node's tools failed (scripts/k8s/build-node-tools.sh; logs: $LOGS)"
+trap - EXIT
+while IFS= read -r line; do
+	if [ "$line" = BUILT_ANY ]; then BUILT_ANY=1; elif [ -n "$line" ]; then SUMMARY+=("$line"); fi
+done <"$NODE_SUMMARY"
+rm -f "$NODE_SUMMARY"
+
 # --- manifest and summary ------------------------------------------------------------------------------
 {
 	printf '# Written by scripts/k8s/build-tools.sh; key %s\n' "$K8S_KEY"
@@ -285,6 +246,7 @@ fi
 	for f in "$K8S_DIR"/stamps/*; do printf '%-24s %s\n' "$(basename "$f")" "$(sed -n 's/^version=//p' "$f")"; done
 } >"$K8S_DIR/VERSIONS"
 k8s_require_bins
+k8s_require_node_bins
 total="$(secs "$T_ALL" "$(now_ms)")"
 {
 	printf '[k8s] component                status        time  version\n'

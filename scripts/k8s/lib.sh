@@ -26,7 +26,7 @@ K8S_TOOLS_SRC="$REPO/tools/k8s"
 source "$K8S_TOOLS_SRC/versions.env"
 
 # Bump when a change to build-tools.sh (flags, ldflags, layout) must rebuild cached binaries.
-K8S_BUILD_RECIPE=1
+K8S_BUILD_RECIPE=2
 
 TOOLS_CACHE="${EPHEMERAL_TOOLS_CACHE:-$HOME/.cache/ephemeral/tools}"
 K8S_CACHE="$TOOLS_CACHE/k8s"
@@ -54,8 +54,9 @@ k8s_go_version() {
 	(cd "$K8S_TOOLS_SRC" && GOFLAGS= go env GOVERSION GOOS GOARCH | tr '\n' ' ')
 }
 
-# <k8s version>-<hash of everything that goes into the binaries>: pinned versions, the wrapper module,
-# the build recipe number, the Go release and platform.
+# <k8s version>-<hash of everything that goes into the binaries>: pinned versions, the wrapper modules
+# (tools/k8s and its coredns/ and vcluster/ sub-modules), the build recipe number, the Go release and
+# platform.
 k8s_version_key() {
 	local h
 	h="$({
@@ -64,6 +65,8 @@ k8s_version_key() {
 		printf '\n'
 		grep -vE '^[[:space:]]*(#|$)' "$K8S_TOOLS_SRC/versions.env"
 		cat "$K8S_TOOLS_SRC/go.mod" "$K8S_TOOLS_SRC/go.sum"
+		cat "$K8S_TOOLS_SRC"/coredns/go.mod "$K8S_TOOLS_SRC"/coredns/go.sum "$K8S_TOOLS_SRC"/coredns/*.go
+		cat "$K8S_TOOLS_SRC"/vcluster/go.mod "$K8S_TOOLS_SRC"/vcluster/go.sum
 	} | sha16)"
 	printf '%s-%s\n' "$K8S_VERSION" "$h"
 }
@@ -133,4 +136,63 @@ k8s_dead_components() {
 	for c in "${K8S_COMPONENTS[@]}"; do
 		pid_alive "$(cat "$K8S_CLUSTER_DIR/pids/$c.pid" 2>/dev/null || true)" || printf '%s\n' "$c"
 	done
+}
+
+# --- the real node (scripts/k8s/node.sh) ---------------------------------------------------------------
+# A kubelet with a private containerd beside the kwok node, so that pods really run. Its network is
+# host-global (a bridge, KUBE-*/CNI-* iptables chains, kubelet ports, /var/lib/kubelet), so only one
+# real node runs per host: NODE_LOCK is held, by the node's own daemons, for its whole lifetime.
+NODE_NAME=ephemeral-real-node
+NODE_LABEL=ephemeral.test/real-node         # label (value "true") tests select the node by
+NODE_TAINT_KEY=ephemeral.test/real-node     # NoSchedule taint: only pods that tolerate it land there
+NODE_BRIDGE=ephk8s0                         # CNI bridge; its address is the node IP and pods' gateway
+NODE_IP=10.244.0.1
+NODE_POD_CIDR=10.244.0.0/24
+# kube-apiserver's default --service-cluster-ip-range (kwokctl sets none); 10.0.0.1 is the `kubernetes`
+# Service. The host routes this range to the bridge, so a ClusterIP that kube-proxy has not programmed
+# yet never leaves the machine.
+NODE_SERVICE_CIDR=10.0.0.0/24
+NODE_KUBERNETES_SVC_IP=10.0.0.1
+NODE_CLUSTER_DOMAIN=cluster.local
+NODE_LOCK="${EPHEMERAL_K8S_NODE_LOCK:-/run/lock/ephemeral-k8s-real-node.lock}"
+# Runtime state of the node (sockets, pod dirs, logs, baseline of the host): removed by down.
+NODE_STATE="$K8S_STATE/node"
+# containerd's image store persists between runs (only one real node per host uses it at a time), so
+# the images are imported once, not on every bring-up.
+NODE_IMAGE_STORE="$K8S_CACHE/node/containerd"
+
+# Binaries the real node needs on top of K8S_REQUIRED_BINS ("<file in bin/>|<what it is>").
+K8S_NODE_BINS=(
+	"kubelet|kubelet $K8S_VERSION"
+	"kube-proxy|kube-proxy $K8S_VERSION"
+	"coredns|CoreDNS $COREDNS_VERSION (trimmed, tools/k8s/coredns)"
+	"catatonit|catatonit (Debian, the pause process)"
+	"nft|nft (Debian nftables, for the teardown of nft tables)"
+	"cni/bridge|CNI plugins (Debian containernetworking-plugins)"
+	"cni/host-local|CNI host-local IPAM"
+	"cni/loopback|CNI loopback"
+	"cni/firewall|CNI firewall"
+)
+# Binaries and files of vcluster ("<path under K8S_DIR>|<what it is>").
+K8S_VCLUSTER_BINS=(
+	"bin/vcluster|vcluster CLI $VCLUSTER_VERSION (vclusterctl)"
+	"bin/vcluster-syncer|vcluster syncer $VCLUSTER_VERSION"
+	"bin/kine|kine $KINE_VERSION"
+	"vcluster-chart/Chart.yaml|the vcluster $VCLUSTER_VERSION chart"
+)
+
+# k8s_require_node_bins: fails naming every missing real-node or vcluster binary.
+k8s_require_node_bins() {
+	local spec f what missing=()
+	for spec in "${K8S_NODE_BINS[@]}"; do
+		IFS='|' read -r f what <<<"$spec"
+		[ -x "$K8S_BIN/$f" ] || missing+=("$what ($f)")
+	done
+	for spec in "${K8S_VCLUSTER_BINS[@]}"; do
+		IFS='|' read -r f what <<<"$spec"
+		[ -e "$K8S_DIR/$f" ] || missing+=("$what ($f)")
+	done
+	[ "${#missing[@]}" -eq 0 ] && return 0
+	local IFS=','
+	die "missing in ${K8S_DIR}: ${missing[*]}; run scripts/k8s/build-tools.sh"
 }
