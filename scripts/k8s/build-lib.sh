@@ -75,7 +75,7 @@ apt_download() {
 		-o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=$A/etc/preferences.d"
 		-o "Dir::State=$A/state" -o "Dir::State::Lists=$A/state/lists" -o "Dir::State::status=$A/state/status"
 		-o "Dir::Cache=$A/cache" -o "Dir::Cache::archives=$A/cache/archives"
-		-o "APT::Sandbox::User=$(id -un)")
+		-o "APT::Sandbox::User=$(id -un)" -o "Acquire::Languages=none")
 	log "fetching $suite's package lists into a private apt state ($A)"
 	run_logged "apt-$suite-update" "${APT[@]}" update
 	log "downloading ${missing[*]} from $suite"

@@ -15,10 +15,17 @@
 # Same rules as build-tools.sh: CGO_ENABLED=0, -trimpath, -mod=readonly against committed go.sum files,
 # the upstream release builds' -X version stamps, a stamp per component (a warm run skips it).
 #
-# Usage: scripts/k8s/build-node-tools.sh   (normally run by build-tools.sh; prints nothing on stdout)
+# Usage: scripts/k8s/build-node-tools.sh [coredns|kine|vcluster|node-debs ...]   (default: all; normally
+#        run by build-tools.sh; prints nothing on stdout)
 # Environment: BUILD_SUMMARY_FILE  append the per-component summary lines there (build-tools.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ONLY=" ${*:-coredns kine vcluster node-debs} "
+for c in "$@"; do
+	case "$c" in coredns | kine | vcluster | node-debs) ;; *) die "usage: $0 [coredns|kine|vcluster|node-debs ...]" ;; esac
+done
+want() { [[ "$ONLY" == *" $1 "* ]]; }
 
 k8s_paths
 mkdir -p "$K8S_BIN" "$K8S_DIR/stamps"
@@ -37,7 +44,9 @@ source "$K8S_SCRIPTS/build-lib.sh"
 
 # --- CoreDNS (trimmed) ---------------------------------------------------------------------------------
 t=$(now_ms)
-if done_already coredns coredns; then
+if ! want coredns; then
+	:
+elif done_already coredns coredns; then
 	cached coredns "$t"
 else
 	src="$K8S_TOOLS_SRC/coredns"
@@ -49,15 +58,18 @@ else
 	mv -f "$K8S_BIN/.coredns.tmp" "$K8S_BIN/coredns"
 	v="$("$K8S_BIN/coredns" -version 2>/dev/null | head -n 1)"
 	[ "$v" = "CoreDNS-${COREDNS_VERSION#v}" ] || die "coredns -version says '$v', expected CoreDNS-${COREDNS_VERSION#v}"
+	plugins="$("$K8S_BIN/coredns" -plugins)"
 	for plugin in kubernetes forward health ready hosts rewrite loop reload cache; do
-		"$K8S_BIN/coredns" -plugins | grep -qx "  $plugin" || die "the trimmed CoreDNS lacks the $plugin plugin"
+		grep -qE "^[[:space:]]*(dns\.)?$plugin\$" <<<"$plugins" || die "the trimmed CoreDNS lacks the $plugin plugin"
 	done
 	record coredns "$t" "$COREDNS_VERSION"
 fi
 
 # --- kine ----------------------------------------------------------------------------------------------
 t=$(now_ms)
-if done_already kine kine; then
+if ! want kine; then
+	:
+elif done_already kine kine; then
 	cached kine "$t"
 else
 	log "go install github.com/k3s-io/kine@$KINE_VERSION (log: $LOGS/kine.log)"
@@ -75,7 +87,9 @@ fi
 
 # --- vcluster CLI, syncer and chart --------------------------------------------------------------------
 t=$(now_ms)
-if done_already vcluster vcluster vcluster-syncer && [ -f "$K8S_DIR/vcluster-chart/Chart.yaml" ]; then
+if ! want vcluster; then
+	:
+elif done_already vcluster vcluster vcluster-syncer && [ -f "$K8S_DIR/vcluster-chart/Chart.yaml" ]; then
 	cached vcluster "$t"
 else
 	src="$K8S_TOOLS_SRC/vcluster"
@@ -104,7 +118,9 @@ fi
 
 # --- CNI plugins, catatonit, nft: Debian packages of this machine's suite --------------------------------
 t=$(now_ms)
-if done_already node-debs catatonit nft cni/bridge cni/host-local cni/loopback cni/firewall; then
+if ! want node-debs; then
+	:
+elif done_already node-debs catatonit nft cni/bridge cni/host-local cni/loopback cni/firewall; then
 	cached node-debs "$t"
 else
 	suite="$(os_codename)"

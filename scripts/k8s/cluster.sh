@@ -4,12 +4,18 @@
 # containers, no downloads: every binary path is passed explicitly, from the cache build-tools.sh
 # fills). One fake kwok node; kwok marks pods scheduled to it Running/Ready.
 #
-# Usage: scripts/k8s/cluster.sh up|down|env|status [NAME]      (NAME default: ephemeral)
+# With --real-node (or EPHEMERAL_K8S_REAL_NODE=1), a real node joins beside the kwok node: a kubelet
+# with a private containerd, CNI, kube-proxy and CoreDNS (scripts/k8s/node.sh), so pods really run.
+# Only one real node runs per host: `up` waits for the host lock (bounded, with a message naming the
+# cluster that holds it).
+#
+# Usage: scripts/k8s/cluster.sh up [--real-node] [NAME] | down|env|status [NAME]   (NAME default: ephemeral)
 #   up      create the cluster (or keep a healthy one), wait until it is ready, then print
 #           `export KUBECONFIG=...`, a PATH line putting the tools' bin/ first, and EPHEMERAL_K8S_*
 #           variables on stdout:   eval "$(scripts/k8s/cluster.sh up)"
 #   down    delete it; idempotent. Afterwards no process, listening port or directory of it is left
-#           (checked; stray processes of this cluster are killed by pid).
+#           (checked; stray processes of this cluster are killed by pid). With a real node, the host
+#           is compared with how the node found it, and down fails listing every difference.
 #   env     print the same exports as `up` (warns on stderr when the cluster is not running)
 #   status  exit 0 when the cluster answers and its node is Ready
 #
@@ -20,8 +26,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CMD="${1:-}"
-NAME="${2:-${EPHEMERAL_K8S_CLUSTER:-ephemeral}}"
-case "$CMD" in up | down | env | status) ;; *) die "usage: $0 up|down|env|status [NAME]" ;; esac
+shift || true
+REAL="${EPHEMERAL_K8S_REAL_NODE:-}"
+[ "$REAL" != 0 ] || REAL=""
+if [ "${1:-}" = --real-node ]; then REAL=1 && shift; fi
+NAME="${1:-${EPHEMERAL_K8S_CLUSTER:-ephemeral}}"
+case "$CMD" in up | down | env | status) ;; *) die "usage: $0 up [--real-node] [NAME] | down|env|status [NAME]" ;; esac
 k8s_cluster_paths "$NAME"
 if [ "$CMD" = down ] && ! command -v go >/dev/null 2>&1; then
 	# (the version key needs Go; without it, down still cleans up: by pid, without kwokctl)
@@ -48,6 +58,23 @@ print_env() {
 	printf 'export EPHEMERAL_HELM4=%q\n' "$K8S_BIN/helm4"
 	# kubectl's discovery cache in the state dir (removed by the last down), not ~/.kube/cache
 	printf 'export KUBECACHEDIR=%q\n' "$KUBECACHEDIR"
+	if node_is_ours; then
+		# The real node and vcluster (docs/k8s-test-cluster.md, "Real node" and "vcluster").
+		printf 'export EPHEMERAL_K8S_REAL_NODE_NAME=%q\n' "$NODE_NAME"
+		printf 'export EPHEMERAL_K8S_REAL_NODE_LABEL=%q\n' "$NODE_LABEL"
+		printf 'export EPHEMERAL_K8S_REAL_NODE_TAINT=%q\n' "$NODE_TAINT_KEY"
+		printf 'export EPHEMERAL_K8S_REAL_NODE_IP=%q\n' "$NODE_IP"
+		printf 'export EPHEMERAL_K8S_REAL_NODE_BASELINE=%q\n' "$NODE_STATE/host-baseline"
+		printf 'export EPHEMERAL_K8S_HOST_STATE=%q\n' "$K8S_SCRIPTS/host-state.sh"
+		bash "$K8S_SCRIPTS/vcluster.sh" env
+	fi
+}
+
+# The host's real node belongs to this cluster (its lock holder is alive and names it).
+node_is_ours() {
+	[ "$(sed -n 's/^cluster=//p' "$NODE_LOCK" 2>/dev/null | head -n 1)" = "$K8S_NAME" ] &&
+		[ "$(sed -n 's/^state=//p' "$NODE_LOCK" 2>/dev/null | head -n 1)" = "$K8S_STATE" ] &&
+		pid_alive "$(sed -n 's/^holder=//p' "$NODE_LOCK" 2>/dev/null | head -n 1)"
 }
 
 healthy() {
@@ -78,6 +105,14 @@ pids_ports() {
 }
 
 down() {
+	if [ -d "$NODE_STATE" ]; then
+		bash "$K8S_SCRIPTS/node.sh" down "$K8S_NAME" 7>&- || NODE_DOWN_FAILED=1
+	fi
+	down_kwok
+	[ -z "${NODE_DOWN_FAILED:-}" ] || die "the real node of cluster $K8S_NAME was not taken down cleanly (see above)"
+}
+
+down_kwok() {
 	local t pids ports p left=()
 	t=$(now_ms)
 	mapfile -t pids < <(cluster_pids)
@@ -137,7 +172,7 @@ up() {
 		local dead
 		dead="$(k8s_dead_components | tr '\n' ' ')"
 		log "cluster $K8S_NAME exists but is not healthy${dead:+ (not running: ${dead% })}; recreating it"
-		down
+		down_kwok
 	fi
 	mkdir -p "$K8S_STATE"
 	log_file="$K8S_STATE/$K8S_NAME.create.log"
@@ -145,6 +180,7 @@ up() {
 	# authentication). An explicit --config also keeps any ~/.kwok/kwok.yaml out of it.
 	local conf="$K8S_STATE/$K8S_NAME.kwokctl.yaml"
 	printf 'kind: KwokctlConfiguration\napiVersion: config.kwok.x-k8s.io/v1alpha1\noptions:\n  bindAddress: 127.0.0.1\n' >"$conf"
+	[ -z "$REAL" ] || real_node_kwokctl_config >>"$conf"
 	log "creating cluster $K8S_NAME (kwokctl --runtime binary, log: $log_file)"
 	t=$(now_ms)
 	if ! "$K8S_BIN/kwokctl" --config "$conf" create cluster --name "$K8S_NAME" --runtime binary \
@@ -175,11 +211,13 @@ up() {
 		die "the kwok node did not become Ready within 60 s: is the kwok controller running? (log: $K8S_CLUSTER_DIR/logs/kwok-controller.log)"
 	# Pods need the default ServiceAccount, which kube-controller-manager creates.
 	local ok=""
-	for _ in $(seq 1 120); do
+	# (180 s: on a machine shared by many builds, kube-controller-manager has been seen to need 70 s)
+	for _ in $(seq 1 360); do
 		if kc get serviceaccount default -n default >/dev/null 2>&1; then ok=1 && break; fi
 		sleep 0.5
 	done
-	[ -n "$ok" ] || die "no default ServiceAccount after 60 s: is kube-controller-manager running? (log: $K8S_CLUSTER_DIR/logs/kube-controller-manager.log)"
+	[ -n "$ok" ] || die "no default ServiceAccount after 180 s: is kube-controller-manager running? (log: $K8S_CLUSTER_DIR/logs/kube-controller-manager.log)"
+	[ -z "$REAL" ] || bash "$K8S_SCRIPTS/node.sh" start "$K8S_NAME" 7>&-
 	log "cluster $K8S_NAME up in $(elapsed "$t0") (control plane ${create_s}s, node $(elapsed "$t")): Kubernetes $v, API $(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 	print_env
 }
@@ -194,15 +232,63 @@ cluster_lock() {
 	flock -w 300 7 || die "another cluster.sh up/down held $K8S_CACHE/.cluster.lock for 5 minutes"
 }
 
+# kube-apiserver for a real node: listens beyond loopback (pods reach it through the `kubernetes`
+# Service on the bridge; node.sh lets only loopback and the bridge in), advertises the bridge address,
+# has the Service IP and node IP in its certificate, and reaches the kubelet (logs, exec, port-forward)
+# with the admin client certificate. The kwok controller manages only kwok's own (annotated) nodes.
+real_node_kwokctl_config() {
+	cat <<EOF
+  kubeApiserverCertSANs: ["$NODE_KUBERNETES_SVC_IP", "$NODE_IP"]
+componentsPatches:
+- name: kube-apiserver
+  extraArgs:
+  - {key: bind-address, value: 0.0.0.0, override: true}
+  - {key: advertise-address, value: "$NODE_IP"}
+  - {key: kubelet-client-certificate, value: "$K8S_CLUSTER_DIR/pki/admin.crt"}
+  - {key: kubelet-client-key, value: "$K8S_CLUSTER_DIR/pki/admin.key"}
+  - {key: kubelet-preferred-address-types, value: InternalIP}
+- name: kwok-controller
+  extraArgs:
+  - {key: manage-all-nodes, value: "false", override: true}
+  - {key: manage-nodes-with-annotation-selector, value: kwok.x-k8s.io/node=fake}
+EOF
+}
+
+# After a failed bring-up: the components' logs survive the down that follows, for the reader.
+keep_logs() {
+	local dir="$K8S_STATE/$K8S_NAME.failed-logs"
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp -r "$K8S_CLUSTER_DIR/logs" "$dir/control-plane" 2>/dev/null || true
+	cp -r "$NODE_STATE/logs" "$dir/node" 2>/dev/null || true
+	log "bring-up failed: taking cluster $K8S_NAME and its real node down; the components' logs are kept in $dir"
+}
+
+# up with a real node: the host lock first (a wait for another run's node holds no cluster lock),
+# then the control plane and the node; on any failure the node and the cluster are taken down.
+up_real() {
+	if node_is_ours; then
+		if healthy && bash "$K8S_SCRIPTS/node.sh" status "$K8S_NAME"; then
+			cluster_lock && up
+			return
+		fi
+		log "the real node of cluster $K8S_NAME is not healthy; recreating the cluster"
+		cluster_lock && down && exec 7>&-
+	fi
+	trap 'status=$?; if [ "$status" -ne 0 ]; then keep_logs; exec 7>&-; bash "$K8S_SCRIPTS/cluster.sh" down "$K8S_NAME" >&2 || true; fi' EXIT
+	bash "$K8S_SCRIPTS/node.sh" prepare "$K8S_NAME"
+	cluster_lock && up
+	trap - EXIT
+}
+
 case "$CMD" in
-up) cluster_lock && up ;;
+up) if [ -n "$REAL" ]; then up_real; else cluster_lock && up; fi ;;
 down) cluster_lock && down ;;
 env)
 	healthy || log "WARNING: cluster $K8S_NAME is not running (scripts/k8s/cluster.sh up $K8S_NAME)"
 	print_env
 	;;
 status)
-	if healthy; then
+	if healthy && { ! node_is_ours || bash "$K8S_SCRIPTS/node.sh" status "$K8S_NAME"; }; then
 		log "cluster $K8S_NAME is up"
 	else
 		log "cluster $K8S_NAME is not running"
