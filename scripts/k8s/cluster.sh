@@ -195,6 +195,9 @@ up() {
 		tail -n 30 "$log_file" >&2
 		die "kwokctl create cluster $K8S_NAME failed (log: $log_file; component logs: $K8S_CLUSTER_DIR/logs/)"
 	fi
+	# The components now hold their ports: other clusters may be created (the rest of the bring-up, a
+	# real node's image import above all, can take minutes).
+	exec 7>&-
 	# kwokctl only logs a failed --wait; check for ourselves.
 	[ "$(kc get --raw /readyz --request-timeout=10s 2>&1)" = ok ] ||
 		{ tail -n 20 "$log_file" >&2; die "kube-apiserver of $K8S_NAME is not ready (logs: $K8S_CLUSTER_DIR/logs/)"; }
@@ -223,8 +226,9 @@ up() {
 }
 
 # One up/down at a time on this machine: kwokctl picks its "random" ports by scanning down from 32767
-# for a free one, so two clusters created at the same moment could pick the same ports. (kwokctl
-# runs with fd 7 closed so that the components it starts do not inherit the lock.)
+# for a free one, so two clusters created at the same moment could pick the same ports. `up` holds it
+# until kwokctl has started the components, not for the rest of the bring-up. (kwokctl runs with fd 7
+# closed so that the components it starts do not inherit the lock.)
 cluster_lock() {
 	command -v flock >/dev/null 2>&1 || return 0
 	mkdir -p "$K8S_CACHE"
