@@ -77,6 +77,8 @@ mkdir -p "$LOGS"
 
 # --- bookkeeping (done_already, record, cached, run_logged, install_bin, mod_info, apt_download) -------
 source "$K8S_SCRIPTS/build-lib.sh"
+SUMMARY=()
+BUILT_ANY=""
 
 log "tools cache: $K8S_DIR ($(k8s_go_version| awk '{print $1}'), go build -p $P)"
 

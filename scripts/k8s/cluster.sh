@@ -179,8 +179,7 @@ up() {
 	# Every component listens on loopback only (kwokctl's default is 0.0.0.0, and etcd has no
 	# authentication). An explicit --config also keeps any ~/.kwok/kwok.yaml out of it.
 	local conf="$K8S_STATE/$K8S_NAME.kwokctl.yaml"
-	printf 'kind: KwokctlConfiguration\napiVersion: config.kwok.x-k8s.io/v1alpha1\noptions:\n  bindAddress: 127.0.0.1\n' >"$conf"
-	[ -z "$REAL" ] || real_node_kwokctl_config >>"$conf"
+	kwokctl_config >"$conf"
 	log "creating cluster $K8S_NAME (kwokctl --runtime binary, log: $log_file)"
 	t=$(now_ms)
 	if ! "$K8S_BIN/kwokctl" --config "$conf" create cluster --name "$K8S_NAME" --runtime binary \
@@ -210,19 +209,48 @@ up() {
 	t=$(now_ms)
 	"$K8S_BIN/kwokctl" scale node --name "$K8S_NAME" --replicas 1 >>"$log_file" 2>&1 7>&- ||
 		{ tail -n 20 "$log_file" >&2; die "kwokctl scale node failed"; }
+	revive_dead_components
 	kc wait --for=condition=Ready node --all --timeout=60s >/dev/null ||
 		die "the kwok node did not become Ready within 60 s: is the kwok controller running? (log: $K8S_CLUSTER_DIR/logs/kwok-controller.log)"
 	# Pods need the default ServiceAccount, which kube-controller-manager creates.
 	local ok=""
 	# (180 s: on a machine shared by many builds, kube-controller-manager has been seen to need 70 s)
-	for _ in $(seq 1 360); do
+	for i in $(seq 1 360); do
 		if kc get serviceaccount default -n default >/dev/null 2>&1; then ok=1 && break; fi
+		[ $((i % 4)) -ne 0 ] || revive_dead_components
 		sleep 0.5
 	done
 	[ -n "$ok" ] || die "no default ServiceAccount after 180 s: is kube-controller-manager running? (log: $K8S_CLUSTER_DIR/logs/kube-controller-manager.log)"
 	[ -z "$REAL" ] || bash "$K8S_SCRIPTS/node.sh" start "$K8S_NAME" 7>&-
 	log "cluster $K8S_NAME up in $(elapsed "$t0") (control plane ${create_s}s, node $(elapsed "$t")): Kubernetes $v, API $(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 	print_env
+}
+
+# A control-plane component that exited during the bring-up is started again, at most
+# K8S_MAX_RESTARTS times in all, saying so. Seen on a loaded machine: kube-controller-manager waits
+# only 10 s for the API server's /healthz ("failed to wait for apiserver being healthy"), then exits
+# ("leaderelection lost"), and no default ServiceAccount ever appears. kwokctl's `start cluster` starts
+# the components that are not running (per their pid files; a dead one's pid file is removed first,
+# since an unreaped zombie still answers kill -0). Its log keeps the earlier run's lines.
+K8S_MAX_RESTARTS="${EPHEMERAL_K8S_MAX_RESTARTS:-3}"
+K8S_RESTARTS=0
+revive_dead_components() {
+	local dead c why
+	mapfile -t dead < <(k8s_dead_components)
+	[ "${#dead[@]}" -gt 0 ] || return 0
+	if [ "$K8S_RESTARTS" -ge "$K8S_MAX_RESTARTS" ]; then
+		die "${dead[*]} of cluster $K8S_NAME exited again after $K8S_RESTARTS restart(s) (logs: $K8S_CLUSTER_DIR/logs/)"
+	fi
+	K8S_RESTARTS=$((K8S_RESTARTS + 1))
+	for c in "${dead[@]}"; do
+		why="$(grep -E '^[EF][0-9]{4} ' "$K8S_CLUSTER_DIR/logs/$c.log" 2>/dev/null | tail -n 1 | cut -c1-300)"
+		log "$c of cluster $K8S_NAME exited during bring-up${why:+ (last error: $why)}; restarting it (restart $K8S_RESTARTS of at most $K8S_MAX_RESTARTS)"
+		rm -f "$K8S_CLUSTER_DIR/pids/$c.pid"
+	done
+	"$K8S_BIN/kwokctl" start cluster --name "$K8S_NAME" --timeout 120s --wait 60s >>"$K8S_STATE/$K8S_NAME.create.log" 2>&1 7>&- ||
+		{ tail -n 20 "$K8S_STATE/$K8S_NAME.create.log" >&2; die "kwokctl start cluster $K8S_NAME (restarting ${dead[*]}) failed"; }
+	mapfile -t dead < <(k8s_dead_components)
+	[ "${#dead[@]}" -eq 0 ] || log "still not running after the restart: ${dead[*]}"
 }
 
 # One up/down at a time on this machine: kwokctl picks its "random" ports by scanning down from 32767
@@ -236,14 +264,29 @@ cluster_lock() {
 	flock -w 300 7 || die "another cluster.sh up/down held $K8S_CACHE/.cluster.lock for 5 minutes"
 }
 
+# kwokctl's configuration: every component on loopback; with a real node, the patches below.
+kwokctl_config() {
+	printf 'kind: KwokctlConfiguration\napiVersion: config.kwok.x-k8s.io/v1alpha1\noptions:\n  bindAddress: 127.0.0.1\n'
+	[ -z "$REAL" ] || printf '  kubeApiserverCertSANs: ["%s", "%s"]\n' "$NODE_KUBERNETES_SVC_IP" "$NODE_IP"
+	# One kube-controller-manager and one scheduler: no leader election, whose lease renewals a loaded
+	# machine delays past the 10 s renew deadline (the component then exits: "leaderelection lost").
+	cat <<EOF
+componentsPatches:
+- name: kube-controller-manager
+  extraArgs:
+  - {key: leader-elect, value: "false"}
+- name: kube-scheduler
+  extraArgs:
+  - {key: leader-elect, value: "false"}
+EOF
+	[ -z "$REAL" ] || real_node_kwokctl_patches
+}
 # kube-apiserver for a real node: listens beyond loopback (pods reach it through the `kubernetes`
 # Service on the bridge; node.sh lets only loopback and the bridge in), advertises the bridge address,
 # has the Service IP and node IP in its certificate, and reaches the kubelet (logs, exec, port-forward)
 # with the admin client certificate. The kwok controller manages only kwok's own (annotated) nodes.
-real_node_kwokctl_config() {
+real_node_kwokctl_patches() {
 	cat <<EOF
-  kubeApiserverCertSANs: ["$NODE_KUBERNETES_SVC_IP", "$NODE_IP"]
-componentsPatches:
 - name: kube-apiserver
   extraArgs:
   - {key: bind-address, value: 0.0.0.0, override: true}

@@ -114,8 +114,9 @@ t=$(now_ms)
 "$VC" create "$VNAME" -n "$NS" --connect=false --background-proxy=false --add=false \
 	--local-chart-dir "$CHART" -f "$VALUES" --config "$CONFIG" >"$WORK/create.log" 2>&1 ||
 	{ cat "$WORK/create.log" >&2; fail "vcluster create"; }
-kubectl rollout status statefulset/"$VNAME" -n "$NS" --timeout=180s >/dev/null 2>&1 ||
-	{ kubectl logs -n "$NS" "$VNAME-0" --tail=30 >&2 2>/dev/null || true; fail "the vcluster's control plane (StatefulSet $NS/$VNAME) did not become Ready in 180 s"; }
+# (no persistence: the chart runs the control plane as a Deployment, not a StatefulSet)
+kubectl rollout status deployment/"$VNAME" -n "$NS" --timeout=180s >/dev/null 2>&1 ||
+	{ kubectl logs -n "$NS" -l "app=vcluster,release=$VNAME" --tail=30 >&2 2>/dev/null || true; fail "the vcluster's control plane (Deployment $NS/$VNAME) did not become Ready in 180 s"; }
 step "created and Ready" "$t"
 
 t=$(now_ms)
