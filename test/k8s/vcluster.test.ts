@@ -27,8 +27,12 @@ describe('vcluster on the real node', () => {
     expect(vc.server).toMatch(/^https:\/\/10\.0\.0\.\d+:443$/);
     const version = JSON.parse(virtual(['version', '-o', 'json'])).serverVersion.gitVersion;
     expect(version).toBe('v1.36.3');
-    const syncer = JSON.parse(kubectl(['get', 'pod', 'vc-0', '-n', NAMESPACE, '-o', 'json']));
-    expect(syncer.spec.nodeName).toBe(realNode().name);
+    // The control plane runs as a Deployment (no persistence), so its pod is found by the chart's labels.
+    const pods = JSON.parse(
+      kubectl(['get', 'pods', '-n', NAMESPACE, '-l', 'app=vcluster,release=vc', '-o', 'json']),
+    ).items;
+    expect(pods).toHaveLength(1);
+    expect(pods[0].spec.nodeName).toBe(realNode().name);
   });
 
   it('runs a Deployment through the vcluster as a real pod; logs, exec and HTTP reach it', async () => {
