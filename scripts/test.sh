@@ -12,7 +12,21 @@ prepare_all
 # real node per host: a second run waits for the first (bounded, says so). If the real node cannot
 # start, set-up fails and says why.
 export EPHEMERAL_K8S_CLUSTER="${EPHEMERAL_K8S_CLUSTER:-test-$$}"
-export EPHEMERAL_K8S_REAL_NODE=1 EPHEMERAL_K8S_OWNER_PID=$$
+# The real node only when the run includes the k8s project (no --project, or --project k8s): a run of
+# other projects then never waits for another run's node.
+real_node=1
+projects=()
+prev=""
+for a in "$@"; do
+  case "$a" in --project=*) projects+=("${a#--project=}") ;; esac
+  [ "$prev" != --project ] || projects+=("$a")
+  prev="$a"
+done
+if [ "${#projects[@]}" -gt 0 ]; then
+  real_node=0
+  for p in "${projects[@]}"; do [ "$p" != k8s ] || real_node=1; done
+fi
+export EPHEMERAL_K8S_REAL_NODE="${EPHEMERAL_K8S_REAL_NODE:-$real_node}" EPHEMERAL_K8S_OWNER_PID=$$
 # (stderr kept: a down that could not restore the host says so)
 trap 'bash scripts/k8s/cluster.sh down >/dev/null || true' EXIT
 # An assignment, so a failed set-up stops the run here (set -e ignores a failing $(…) inside eval).

@@ -190,16 +190,21 @@ up() {
 		--kwok-controller-binary "$K8S_BIN/kwok" \
 		--kubeconfig "$K8S_KUBECONFIG" \
 		--disable-qps-limits \
-		--timeout 150s --wait 120s >"$log_file" 2>&1 7>&-; then
+		--timeout 300s --wait 240s >"$log_file" 2>&1 7>&-; then
 		tail -n 30 "$log_file" >&2
 		die "kwokctl create cluster $K8S_NAME failed (log: $log_file; component logs: $K8S_CLUSTER_DIR/logs/)"
 	fi
 	# The components now hold their ports: other clusters may be created (the rest of the bring-up, a
 	# real node's image import above all, can take minutes).
 	exec 7>&-
-	# kwokctl only logs a failed --wait; check for ourselves.
-	[ "$(kc get --raw /readyz --request-timeout=10s 2>&1)" = ok ] ||
-		{ tail -n 20 "$log_file" >&2; die "kube-apiserver of $K8S_NAME is not ready (logs: $K8S_CLUSTER_DIR/logs/)"; }
+	# kwokctl only logs a failed --wait; check for ourselves (bounded, generous: a loaded machine).
+	local ready=""
+	for i in $(seq 1 240); do
+		[ "$(kc get --raw /readyz --request-timeout=10s 2>/dev/null)" != ok ] || { ready=1 && break; }
+		[ $((i % 4)) -ne 0 ] || revive_dead_components
+		sleep 0.5
+	done
+	[ -n "$ready" ] || { tail -n 20 "$log_file" >&2; die "kube-apiserver of $K8S_NAME did not answer /readyz within 120 s after kwokctl started it (logs: $K8S_CLUSTER_DIR/logs/)"; }
 	local create_s
 	create_s="$(secs "$t" "$(now_ms)")"
 	local v
@@ -210,17 +215,17 @@ up() {
 	"$K8S_BIN/kwokctl" scale node --name "$K8S_NAME" --replicas 1 >>"$log_file" 2>&1 7>&- ||
 		{ tail -n 20 "$log_file" >&2; die "kwokctl scale node failed"; }
 	revive_dead_components
-	kc wait --for=condition=Ready node --all --timeout=60s >/dev/null ||
-		die "the kwok node did not become Ready within 60 s: is the kwok controller running? (log: $K8S_CLUSTER_DIR/logs/kwok-controller.log)"
+	kc wait --for=condition=Ready node --all --timeout=180s >/dev/null ||
+		die "the kwok node did not become Ready within 180 s: is the kwok controller running? (log: $K8S_CLUSTER_DIR/logs/kwok-controller.log)"
 	# Pods need the default ServiceAccount, which kube-controller-manager creates.
 	local ok=""
-	# (180 s: on a machine shared by many builds, kube-controller-manager has been seen to need 70 s)
-	for i in $(seq 1 360); do
+	# (300 s: on a machine shared by many builds, kube-controller-manager has been seen to need 70 s)
+	for i in $(seq 1 600); do
 		if kc get serviceaccount default -n default >/dev/null 2>&1; then ok=1 && break; fi
 		[ $((i % 4)) -ne 0 ] || revive_dead_components
 		sleep 0.5
 	done
-	[ -n "$ok" ] || die "no default ServiceAccount after 180 s: is kube-controller-manager running? (log: $K8S_CLUSTER_DIR/logs/kube-controller-manager.log)"
+	[ -n "$ok" ] || die "no default ServiceAccount after 300 s: is kube-controller-manager running? (log: $K8S_CLUSTER_DIR/logs/kube-controller-manager.log)"
 	[ -z "$REAL" ] || bash "$K8S_SCRIPTS/node.sh" start "$K8S_NAME" 7>&-
 	log "cluster $K8S_NAME up in $(elapsed "$t0") (control plane ${create_s}s, node $(elapsed "$t")): Kubernetes $v, API $(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 	print_env
@@ -247,7 +252,7 @@ revive_dead_components() {
 		log "$c of cluster $K8S_NAME exited during bring-up${why:+ (last error: $why)}; restarting it (restart $K8S_RESTARTS of at most $K8S_MAX_RESTARTS)"
 		rm -f "$K8S_CLUSTER_DIR/pids/$c.pid"
 	done
-	"$K8S_BIN/kwokctl" start cluster --name "$K8S_NAME" --timeout 120s --wait 60s >>"$K8S_STATE/$K8S_NAME.create.log" 2>&1 7>&- ||
+	"$K8S_BIN/kwokctl" start cluster --name "$K8S_NAME" --timeout 180s --wait 120s >>"$K8S_STATE/$K8S_NAME.create.log" 2>&1 7>&- ||
 		{ tail -n 20 "$K8S_STATE/$K8S_NAME.create.log" >&2; die "kwokctl start cluster $K8S_NAME (restarting ${dead[*]}) failed"; }
 	mapfile -t dead < <(k8s_dead_components)
 	[ "${#dead[@]}" -eq 0 ] || log "still not running after the restart: ${dead[*]}"

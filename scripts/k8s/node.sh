@@ -52,15 +52,24 @@ spawn() {
 	printf '%s\n' "$!" >"$PIDS/$c.pid"
 }
 
-# wait_until <seconds> <what> <log> <command...>: polls every 0.25 s; fails naming <what> and its log
+# wait_until <seconds> <component> <what> <command...>: polls every 0.25 s until the command succeeds.
+# Fails naming <what> and the component's log when the bound passes, and at once (with the last lines of
+# its log) when the component's process has exited: a dead daemon is never waited for. The bounds are
+# generous (minutes): on a shared, loaded 2-core machine every start is slow, and a bound only decides
+# how long a broken start takes to be reported, never whether a healthy one passes.
 wait_until() {
-	local secs="$1" what="$2" logf="$3" end
+	local secs="$1" c="$2" what="$3" logf end
 	shift 3
+	logf="$LOGDIR/$c.log"
 	end=$(($(now_ms) + secs * 1000))
 	until "$@" >/dev/null 2>&1; do
+		if ! pid_alive "$(pid_of "$c")"; then
+			[ ! -f "$logf" ] || tail -n 25 "$logf" >&2
+			die "$c exited during start-up: $what (log: $logf)"
+		fi
 		if [ "$(now_ms)" -ge "$end" ]; then
 			[ ! -f "$logf" ] || tail -n 25 "$logf" >&2
-			die "$what within ${secs} s (log: $logf)"
+			die "$what within ${secs} s; $c is running but not ready (log: $logf)"
 		fi
 		sleep 0.25
 	done
@@ -279,7 +288,7 @@ start() {
 	write_configs
 	t=$(now_ms)
 	spawn containerd containerd --config "$NODE_STATE/containerd.toml"
-	wait_until 30 "containerd (private, CRI) did not answer on $CTRD_SOCK" "$LOGDIR/containerd.log" ctr_ version
+	wait_until 120 containerd "containerd (private, CRI) did not answer on $CTRD_SOCK" ctr_ version
 	ctr --address "$CTRD_SOCK" plugins ls 2>/dev/null | awk '$2 == "cri" && $NF != "ok" { exit 1 }' ||
 		die "containerd's CRI plugin did not load (log: $LOGDIR/containerd.log)"
 	times+=("containerd $(elapsed "$t")")
@@ -290,15 +299,15 @@ start() {
 	spawn kubelet "$K8S_BIN/kubelet" --config "$NODE_STATE/kubelet.yaml" --kubeconfig "$K8S_KUBECONFIG" \
 		--root-dir "$NODE_STATE/kubelet" --cert-dir "$NODE_STATE/kubelet/pki" \
 		--hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --node-labels "$NODE_LABEL=true" -v 1
-	wait_until 120 "node $NODE_NAME did not become Ready" "$LOGDIR/kubelet.log" node_ready
+	wait_until 300 kubelet "node $NODE_NAME did not become Ready" node_ready
 	times+=("kubelet $(elapsed "$t")")
 	t=$(now_ms)
 	spawn kube-proxy "$K8S_BIN/kube-proxy" --config "$NODE_STATE/kube-proxy.yaml" -v 1
-	wait_until 60 "kube-proxy did not report healthy" "$LOGDIR/kube-proxy.log" http_ok http://127.0.0.1:10256/healthz
+	wait_until 180 kube-proxy "kube-proxy did not report healthy" http_ok http://127.0.0.1:10256/healthz
 	times+=("kube-proxy $(elapsed "$t")")
 	t=$(now_ms)
 	spawn coredns "$K8S_BIN/coredns" -conf "$NODE_STATE/Corefile"
-	wait_until 60 "CoreDNS was not ready" "$LOGDIR/coredns.log" http_ok "http://$NODE_IP:8181/ready"
+	wait_until 180 coredns "CoreDNS was not ready" http_ok "http://$NODE_IP:8181/ready"
 	times+=("coredns $(elapsed "$t")")
 	# kube-apiserver listens on every address (pods reach it on the bridge); only loopback and the
 	# bridge may connect.
