@@ -65,6 +65,7 @@ print_env() {
 		printf 'export EPHEMERAL_K8S_REAL_NODE_TAINT=%q\n' "$NODE_TAINT_KEY"
 		printf 'export EPHEMERAL_K8S_REAL_NODE_IP=%q\n' "$NODE_IP"
 		printf 'export EPHEMERAL_K8S_REAL_NODE_BASELINE=%q\n' "$NODE_STATE/host-baseline"
+		printf 'export EPHEMERAL_K8S_REAL_NODE_CONTAINERD=%q\n' "$NODE_STATE/containerd/containerd.sock"
 		printf 'export EPHEMERAL_K8S_HOST_STATE=%q\n' "$K8S_SCRIPTS/host-state.sh"
 		bash "$K8S_SCRIPTS/vcluster.sh" env
 	fi
