@@ -91,16 +91,30 @@ K8S_REQUIRED_BINS=(
 	"helm4|helm $HELM4_VERSION"
 )
 
+# k8s_missing <dir> <test flag> <"path|what">...: prints "what (path)" for each entry whose <dir>/<path>
+# fails `test <flag>` (-x: an executable, -e: exists).
+k8s_missing() {
+	local dir="$1" flag="$2" spec f what
+	shift 2
+	for spec in "$@"; do
+		IFS='|' read -r f what <<<"$spec"
+		test "$flag" "$dir/$f" || printf '%s (%s)\n' "$what" "$f"
+	done
+}
+# k8s_die_missing <dir> <missing...>: fails naming them all (nothing when none is given).
+k8s_die_missing() {
+	local dir="$1"
+	shift
+	[ "$#" -eq 0 ] && return 0
+	local IFS=','
+	die "missing in ${dir}: $*; run scripts/k8s/build-tools.sh"
+}
+
 # Fails naming every missing binary, unless all are present and executable.
 k8s_require_bins() {
-	local spec f what missing=()
-	for spec in "${K8S_REQUIRED_BINS[@]}"; do
-		IFS='|' read -r f what <<<"$spec"
-		[ -x "$K8S_BIN/$f" ] || missing+=("$what ($f)")
-	done
-	[ "${#missing[@]}" -eq 0 ] && return 0
-	local IFS=','
-	die "missing in ${K8S_BIN}: ${missing[*]}; run scripts/k8s/build-tools.sh"
+	local missing
+	mapfile -t missing < <(k8s_missing "$K8S_BIN" -x "${K8S_REQUIRED_BINS[@]}")
+	k8s_die_missing "$K8S_BIN" "${missing[@]}"
 }
 
 # Cluster names: what kwokctl accepts and is safe in paths.
@@ -183,16 +197,7 @@ K8S_VCLUSTER_BINS=(
 
 # k8s_require_node_bins: fails naming every missing real-node or vcluster binary.
 k8s_require_node_bins() {
-	local spec f what missing=()
-	for spec in "${K8S_NODE_BINS[@]}"; do
-		IFS='|' read -r f what <<<"$spec"
-		[ -x "$K8S_BIN/$f" ] || missing+=("$what ($f)")
-	done
-	for spec in "${K8S_VCLUSTER_BINS[@]}"; do
-		IFS='|' read -r f what <<<"$spec"
-		[ -e "$K8S_DIR/$f" ] || missing+=("$what ($f)")
-	done
-	[ "${#missing[@]}" -eq 0 ] && return 0
-	local IFS=','
-	die "missing in ${K8S_DIR}: ${missing[*]}; run scripts/k8s/build-tools.sh"
+	local missing
+	mapfile -t missing < <(k8s_missing "$K8S_BIN" -x "${K8S_NODE_BINS[@]}"; k8s_missing "$K8S_DIR" -e "${K8S_VCLUSTER_BINS[@]}")
+	k8s_die_missing "$K8S_DIR" "${missing[@]}"
 }
