@@ -5304,7 +5304,7 @@ var path = __webpack_require__(16928);
 
 var flatten = __webpack_require__(97047);
 var difference = __webpack_require__(57294);
-var union = __webpack_require__(50889);
+var union = __webpack_require__(73270);
 var isPlainObject = __webpack_require__(36542);
 
 var glob = __webpack_require__(21363);
@@ -14533,7 +14533,7 @@ function upgradeChainsaw(saw) {
 
 /***/ }),
 
-/***/ 73689:
+/***/ 96070:
 /***/ ((module) => {
 
 /**
@@ -14569,7 +14569,7 @@ var inherits = (__webpack_require__(39023).inherits);
 var isStream = __webpack_require__(96543);
 var Transform = (__webpack_require__(29963).Transform);
 
-var ArchiveEntry = __webpack_require__(73689);
+var ArchiveEntry = __webpack_require__(96070);
 var util = __webpack_require__(18300);
 
 var ArchiveOutputStream = module.exports = function(options) {
@@ -15016,7 +15016,7 @@ util.toDosTime = function(d) {
 var inherits = (__webpack_require__(39023).inherits);
 var normalizePath = __webpack_require__(56133);
 
-var ArchiveEntry = __webpack_require__(73689);
+var ArchiveEntry = __webpack_require__(96070);
 var GeneralPurposeBit = __webpack_require__(97632);
 var UnixStat = __webpack_require__(23810);
 
@@ -15878,7 +15878,7 @@ ZipArchiveOutputStream.prototype.setComment = function(comment) {
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
 module.exports = {
-  ArchiveEntry: __webpack_require__(73689),
+  ArchiveEntry: __webpack_require__(96070),
   ZipArchiveEntry: __webpack_require__(73380),
   ArchiveOutputStream: __webpack_require__(36306),
   ZipArchiveOutputStream: __webpack_require__(82132)
@@ -28546,7 +28546,7 @@ module.exports = stubFalse;
 
 /***/ }),
 
-/***/ 50889:
+/***/ 73270:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var baseFlatten = __webpack_require__(63183),

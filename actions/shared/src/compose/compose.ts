@@ -2,8 +2,10 @@
  * Docker Compose v2 through the exec funnel: detection, and pure argv builders that unit tests table-test.
  * Flags as documented at https://docs.docker.com/reference/cli/docker/compose/.
  */
+import * as core from '@actions/core';
 import { mustSucceed, type Runner, type RunOptions, type RunResult, run } from '../exec/cli.js';
 import { SetupError } from '../runtime/errors.js';
+import { ENV_COMPOSE_CLI } from '../runtime/handoff.js';
 
 /** How to invoke Compose v2: the CLI plugin (`docker compose`) or the stand-alone v2 binary (`docker-compose`). */
 export interface ComposeBinary {
@@ -35,19 +37,60 @@ export function parseComposeVersion(text: string): string | null {
   return match ? match[1]! : null;
 }
 
+/** Where the Compose CLI found is handed to the job's later steps; tests pass their own. */
+export interface ComposeHandOff {
+  /** The value an earlier step of the job handed off, if any. */
+  read(): string | undefined;
+  /** Hands `value` to the later steps. */
+  write(value: string): void;
+}
+
+/** The job's hand-off: the `EPHEMERAL_COMPOSE_CLI` variable, exported through `GITHUB_ENV`. */
+export const jobComposeHandOff: ComposeHandOff = {
+  read: () => process.env[ENV_COMPOSE_CLI],
+  write: (value) => core.exportVariable(ENV_COMPOSE_CLI, value),
+};
+
+const CANDIDATES: readonly string[][] = [['docker', 'compose'], ['docker-compose']];
+
+/** The handed-off binary when `text` names a candidate and a Compose v2 version, else null (then detect). */
+export function parseHandedOffCompose(text: string | undefined): ComposeBinary | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as { argv?: unknown; version?: unknown };
+    const argv = CANDIDATES.find((c) => JSON.stringify(c) === JSON.stringify(value.argv));
+    const version = typeof value.version === 'string' ? parseComposeVersion(value.version) : null;
+    return argv && version !== null && version === value.version && Number(version.split('.')[0]) >= 2
+      ? { argv: [...argv], version }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Finds Compose v2: `docker compose version` first, then a stand-alone `docker-compose`.
+ * Finds Compose v2 once per job: the CLI an earlier step handed off (`EPHEMERAL_COMPOSE_CLI`, no process
+ * started), else `docker compose version` first, then a stand-alone `docker-compose` — and hands the
+ * result off to the later steps. Each `docker compose` call costs about 60 ms (issue 12).
  * @throws SetupError when only Compose v1 or nothing is found, naming the fix
  */
-export async function detectCompose(runner: Runner = run): Promise<ComposeBinary> {
-  const candidates = [['docker', 'compose'], ['docker-compose']];
+export async function detectCompose(
+  runner: Runner = run,
+  handOff: ComposeHandOff = jobComposeHandOff,
+): Promise<ComposeBinary> {
+  const handedOff = parseHandedOffCompose(handOff.read());
+  if (handedOff) return handedOff;
   let v1: string | null = null;
-  for (const argv of candidates) {
+  for (const candidate of CANDIDATES) {
+    const argv = [...candidate];
     const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
     if (result.exitCode !== 0) continue;
     const version = parseComposeVersion(result.stdout);
     if (!version) continue;
-    if (Number(version.split('.')[0]) >= 2) return { argv, version };
+    if (Number(version.split('.')[0]) >= 2) {
+      handOff.write(JSON.stringify({ argv, version }));
+      return { argv, version };
+    }
     v1 = version;
   }
   if (v1)

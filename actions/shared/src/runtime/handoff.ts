@@ -15,6 +15,11 @@ export const ENV_SERVICES = 'EPHEMERAL_SERVICES';
 export const ENV_COMPOSE_FILES = 'EPHEMERAL_COMPOSE_FILES';
 /** Exported: the Compose project directory. */
 export const ENV_COMPOSE_DIRECTORY = 'EPHEMERAL_COMPOSE_DIRECTORY';
+/**
+ * Exported by the first step of a job that detects Compose: the CLI found, as JSON `{"argv": ["docker",
+ * "compose"], "version": "2.26.1"}`, so later steps (posts included) skip `docker compose version`.
+ */
+export const ENV_COMPOSE_CLI = 'EPHEMERAL_COMPOSE_CLI';
 /** Exported for later steps and teardown: the GitHub Deployment id of this environment. */
 export const ENV_DEPLOYMENT_ID = 'EPHEMERAL_DEPLOYMENT_ID';
 /** Exported for later steps: the namespace deploy-namespace deployed to. */

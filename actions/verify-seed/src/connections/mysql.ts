@@ -6,7 +6,7 @@
  * `multipleStatements` stays off, so the server refuses a second statement. BIGINT and DECIMAL come back as
  * text (`supportBigNumbers` + `bigNumberStrings`), like pg's int8/numeric, so the same spec reads both the same.
  */
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import {
   abortable,
   ConnectionError,
@@ -57,7 +57,8 @@ export class MysqlConnection implements SqlConnection {
     let connection: mysql.Connection | undefined;
     try {
       try {
-        const pending = mysql.createConnection({
+        const { default: driver } = await import('mysql2/promise');
+        const pending = driver.createConnection({
           uri: this.spec.url.replace(/^mariadb:/i, 'mysql:'),
           ...(this.spec.user !== undefined ? { user: this.spec.user } : {}),
           ...(this.spec.password !== undefined ? { password: this.spec.password } : {}),

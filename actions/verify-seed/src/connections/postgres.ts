@@ -8,8 +8,10 @@
  * statement (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY), and rows
  * come back as arrays (`rowMode: 'array'`) so duplicate column names survive. Types as pg returns them
  * (int8 and numeric as text, timestamptz as Date); expect/values.ts documents how they compare.
+ *
+ * `pg` is loaded on the first query, so a run without a PostgreSQL URL connection never loads it (start-up).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import {
   abortable,
   ConnectionError,
@@ -56,7 +58,8 @@ export class PostgresConnection implements SqlConnection {
 
   async query(sql: string, params: readonly unknown[], options: QueryOptions): Promise<SqlResult> {
     const timeoutMs = Math.max(100, Math.round(options.timeoutMs));
-    const client = new pg.Client({
+    const { default: driver } = await import('pg');
+    const client = new driver.Client({
       connectionString: this.spec.url,
       ...(this.spec.user !== undefined ? { user: this.spec.user } : {}),
       ...(this.spec.password !== undefined ? { password: this.spec.password } : {}),

@@ -4,7 +4,6 @@
  * instead of hanging (https://github.com/redis/node-redis/blob/master/docs/client-configuration.md).
  * Commands go through `sendCommand` (RESP2 replies); checks/redis.ts reads them with `RedisReader`.
  */
-import { createClient, ErrorReply } from 'redis';
 import {
   abortable,
   ConnectionError,
@@ -34,6 +33,8 @@ export class RedisUrlConnection implements RedisConnection {
 
   async open(signal: AbortSignal, timeoutMs: number): Promise<RedisSession> {
     const connectTimeout = Math.max(100, Math.round(timeoutMs));
+    // loaded on the first connection, so a run without a Redis URL connection never loads it (start-up)
+    const { createClient, ErrorReply } = await import('redis');
     const client = createClient({
       url: this.spec.url,
       ...(this.spec.user !== undefined ? { username: this.spec.user } : {}),

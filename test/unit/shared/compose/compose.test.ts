@@ -1,12 +1,14 @@
 /** Compose through the funnel: argv builders (table-tested), literal arguments, and detection of Compose v2. */
 import { describe, expect, it } from 'vitest';
 import {
+  type ComposeHandOff,
   DockerCompose,
   detectCompose,
   downArgs,
   execArgs,
   logsArgs,
   parseComposeVersion,
+  parseHandedOffCompose,
   projectArgs,
   upArgs,
   versionAtLeast,
@@ -84,9 +86,22 @@ describe('compose argv builders', () => {
 });
 
 describe('Compose detection', () => {
+  /** A hand-off held in memory (the real one exports EPHEMERAL_COMPOSE_CLI through GITHUB_ENV). */
+  const memory = (value?: string): ComposeHandOff & { value: string | undefined } => {
+    const box = {
+      value,
+      read: () => box.value,
+      write: (v: string) => {
+        box.value = v;
+      },
+    };
+    return box;
+  };
+  const calls: string[][] = [];
   const fake =
     (answers: Record<string, string | null>) =>
     async (argv: readonly string[]): Promise<RunResult> => {
+      calls.push([...argv]);
       const key = argv.slice(0, -2).join(' ');
       const out = answers[key];
       return {
@@ -111,18 +126,46 @@ describe('Compose detection', () => {
   });
 
   it('prefers the plugin, falls back to the stand-alone v2 binary', async () => {
-    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }))).argv).toEqual(['docker', 'compose']);
-    expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }))).argv).toEqual(['docker-compose']);
+    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }), memory())).argv).toEqual([
+      'docker',
+      'compose',
+    ]);
+    expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }), memory())).argv).toEqual([
+      'docker-compose',
+    ]);
   });
 
   it('fails on v1 only, naming v1 and the fix', async () => {
-    await expect(detectCompose(fake({ 'docker-compose': '1.29.2' }))).rejects.toThrow(
+    await expect(detectCompose(fake({ 'docker-compose': '1.29.2' }), memory())).rejects.toThrow(
       /Only Compose v1 \(docker-compose 1\.29\.2\).*Fix: install Compose v2/,
     );
   });
 
+  it('hands the CLI found to later steps, which start no process for it', async () => {
+    const handOff = memory();
+    await detectCompose(fake({ 'docker-compose': '2.20.0' }), handOff);
+    expect(JSON.parse(handOff.value ?? '')).toEqual({ argv: ['docker-compose'], version: '2.20.0' });
+    calls.length = 0;
+    const later = await detectCompose(fake({ 'docker compose': '2.26.1' }), handOff);
+    expect(later).toEqual({ argv: ['docker-compose'], version: '2.20.0' });
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', '{argv'],
+    ['an argv that is not Compose', '{"argv":["sh","-c","rm"],"version":"2.26.1"}'],
+    ['Compose v1', '{"argv":["docker-compose"],"version":"1.29.2"}'],
+    ['a version that is not x.y.z', '{"argv":["docker","compose"],"version":"2.26.1; rm"}'],
+  ])('ignores a hand-off with %s and detects again', async (_what, text) => {
+    expect(parseHandedOffCompose(text)).toBeNull();
+    calls.length = 0;
+    const found = await detectCompose(fake({ 'docker compose': '2.26.1' }), memory(text));
+    expect(found).toEqual({ argv: ['docker', 'compose'], version: '2.26.1' });
+    expect(calls).toEqual([['docker', 'compose', 'version', '--short']]);
+  });
+
   it('fails when there is no Compose at all', async () => {
-    await expect(detectCompose(fake({}))).rejects.toThrow(/Docker Compose was not found.*Fix:/);
+    await expect(detectCompose(fake({}), memory())).rejects.toThrow(/Docker Compose was not found.*Fix:/);
   });
 
   it.each([
