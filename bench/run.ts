@@ -2,21 +2,22 @@
  * `npm run bench`: measures, on this machine,
  *
  * 1. provision-compose + its post step (under the runner harness) against the raw `docker compose up -d
- *    --wait` + `down -v` on examples/compose-app, interleaved, with the ratio of the medians against the
- *    target ≤ 1.15;
+ *    --wait` + `down -v`, interleaved, on examples/compose-app and on a small PostgreSQL + Redis stack
+ *    with healthchecks (bench/stacks.ts), with the ratio of the medians against the target ≤ 1.00;
  * 2. wait-ready's detection latency against a local HTTP server that flips from 503 to 200, with a fixed
  *    interval (target: interval + 100 ms) and, separately, with the default backoff;
  * 3. deploy-namespace + its post step (under the runner harness) against raw `kubectl create namespace` +
  *    `helm upgrade --install --wait` + `kubectl delete namespace --wait` on test/k8s/fixtures/chart, on the
  *    kwok test cluster that scripts/bench.sh brings up (KUBECONFIG, EPHEMERAL_HELM3), interleaved, with
  *    the ratio of the medians against the target ≤ 1.2, plus the cluster's warm set-up time (measured by
- *    scripts/bench.sh) and its cold build time (recorded in the tools cache, not measured).
+ *    scripts/bench.sh) and its cold build time (recorded in the tools cache, not measured);
+ * 4. each action's start-up under Node 24 (process start → first line of work) and bundle size.
  *
  * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
  * test); 1 when something failed (a stack, a job, the clean-up).
  *
- * Usage: tsx bench/run.ts [--runs N] [--latency-runs M] [--interval 1s] [--warmup 1]
- *                         [--raw-ports ephemeral|fixed] [--only compose|latency|k8s] [--out docs/benchmarks.md]
+ * Usage: tsx bench/run.ts [--runs N] [--latency-runs M] [--interval 1s] [--warmup 1] [--startup-runs N]
+ *                         [--raw-ports ephemeral|fixed] [--only WHAT[,WHAT…]] [--out docs/benchmarks.md]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,19 +35,28 @@ import { type K8sFigures, k8sFigures } from './k8s-report.js';
 import { benchLatency } from './latency-bench.js';
 import { machineInfo } from './machine.js';
 import { type BenchReport, composeFigures, latencyFigures, renderMarkdown, renderText } from './report.js';
+import { STACKS } from './stacks.js';
+import { benchStartup } from './startup-bench.js';
 import { benchSweep, renderSweepBench, type SweepBenchFigures } from './sweep-bench.js';
+import { benchTcpLatency } from './tcp-latency.js';
+
+/** What `--only` selects: each stack of measure 1 (or `compose` for both), and the other measures. */
+const MEASURES = ['compose-app', 'pg-redis', 'latency', 'startup', 'k8s', 'sweep'] as const;
+type Measure = (typeof MEASURES)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
 
-  --runs N                 runs per side for provision-compose vs raw Compose (default 5)
+  --runs N                 runs per side for provision-compose vs raw Compose, per stack (default 7)
   --warmup N               warm-up pairs before them, not counted (default 1)
   --raw-ports MODE         ephemeral (default): the raw side makes the example's fixed host ports
                            ephemeral, as provision-compose does; fixed: the example file alone
   --no-trace               skip the extra, untimed provision-compose run that logs every docker call
   --latency-runs M         trials per wait-ready latency series (default 10)
   --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
-  --only WHAT              compose, latency, k8s or sweep: run one measure only (default: all four; k8s
-                           and sweep need the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
+  --startup-runs N         runs per entry point for the start-up measure (default 15)
+  --only WHAT[,WHAT…]      run only these measures: compose-app, pg-redis (or compose for both stacks),
+                           latency, startup, k8s, sweep (default: all; k8s and sweep need the cluster
+                           scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
 
@@ -56,8 +66,10 @@ interface Options {
   warmupRuns: number;
   rawPorts: RawPorts;
   latencyRuns: number;
+  startupRuns: number;
   intervalMs: number;
-  only: 'compose' | 'latency' | 'k8s' | 'sweep' | null;
+  /** The measures to run (all when `--only` is absent). */
+  only: Set<Measure>;
   trace: boolean;
   out: string;
 }
@@ -73,10 +85,11 @@ function parseOptions(argv: string[]): Options | null {
   const { values } = parseArgs({
     args: argv,
     options: {
-      runs: { type: 'string', default: '5' },
+      runs: { type: 'string', default: '7' },
       warmup: { type: 'string', default: '1' },
       'raw-ports': { type: 'string', default: 'ephemeral' },
       'latency-runs': { type: 'string', default: '10' },
+      'startup-runs': { type: 'string', default: '15' },
       interval: { type: 'string', default: '1s' },
       only: { type: 'string' },
       out: { type: 'string', default: 'docs/benchmarks.md' },
@@ -89,9 +102,12 @@ function parseOptions(argv: string[]): Options | null {
   const rawPorts = values['raw-ports'];
   if (rawPorts !== 'ephemeral' && rawPorts !== 'fixed')
     throw new Error(`--raw-ports: ephemeral or fixed, got "${rawPorts}"`);
-  const only = values.only ?? null;
-  if (only !== null && only !== 'compose' && only !== 'latency' && only !== 'k8s' && only !== 'sweep')
-    throw new Error(`--only: compose, latency, k8s or sweep, got "${only}"`);
+  const only = new Set<Measure>();
+  for (const name of (values.only ?? MEASURES.join(',')).split(',').map((n) => n.trim())) {
+    if (name === 'compose') for (const stack of STACKS) only.add(stack.id);
+    else if ((MEASURES as readonly string[]).includes(name)) only.add(name as Measure);
+    else throw new Error(`--only: ${MEASURES.join(', ')} or compose (comma-separated), got "${name}"`);
+  }
   const intervalMs = parseDuration('--interval', values.interval);
   if (intervalMs < 50 || intervalMs > 10_000)
     throw new Error(`--interval: 50ms…10s, got "${values.interval}"`);
@@ -100,6 +116,7 @@ function parseOptions(argv: string[]): Options | null {
     warmupRuns: positiveInt('warmup', values.warmup, 0),
     rawPorts,
     latencyRuns: positiveInt('latency-runs', values['latency-runs'], 1),
+    startupRuns: positiveInt('startup-runs', values['startup-runs'], 1),
     intervalMs,
     only,
     trace: !values['no-trace'],
@@ -176,20 +193,20 @@ async function main(): Promise<number> {
 
   // The k8s measure needs the cluster scripts/bench.sh brings up; without it, it is skipped (or, with
   // --only k8s, an error).
-  const runCompose = options.only === null || options.only === 'compose';
-  const runLatency = options.only === null || options.only === 'latency';
+  const wants = (m: Measure) => options.only.has(m);
+  const all = options.only.size === MEASURES.length;
   const helm3 = process.env.EPHEMERAL_HELM3 ?? '';
   const haveCluster = Boolean(process.env.KUBECONFIG && helm3);
-  if (options.only === 'k8s' && !haveCluster) {
+  if (!all && (wants('k8s') || wants('sweep')) && !haveCluster) {
     console.error(
-      '[bench] --only k8s: no test cluster (KUBECONFIG and EPHEMERAL_HELM3 unset); run it through npm run bench, which brings one up',
+      '[bench] --only k8s/sweep: no test cluster (KUBECONFIG and EPHEMERAL_HELM3 unset); run it through npm run bench, which brings one up',
     );
     return 1;
   }
-  const runK8s = (options.only === null || options.only === 'k8s') && haveCluster;
-  if (options.only === null && !haveCluster)
+  const runK8s = wants('k8s') && haveCluster;
+  if (all && !haveCluster)
     log(
-      'note: no test cluster (KUBECONFIG, EPHEMERAL_HELM3 unset): the k8s measure is skipped; npm run bench brings one up',
+      'note: no test cluster (KUBECONFIG, EPHEMERAL_HELM3 unset): the k8s and sweep measures are skipped; npm run bench brings one up',
     );
 
   const machine = machineInfo(node);
@@ -202,16 +219,33 @@ async function main(): Promise<number> {
     log(`note: ${otherAtStart} running container(s) of other projects share this engine (noise)`);
 
   // The bundles are copied once, so a concurrent `npm run bundle` cannot change them mid-run.
-  const snapshot = await snapshotActions(['provision-compose', 'wait-ready', 'deploy-namespace']);
+  const snapshot = await snapshotActions([
+    'provision-compose',
+    'wait-ready',
+    'deploy-namespace',
+    'verify-seed',
+    'teardown',
+  ]);
   log(`actions: snapshot ${snapshot.digest} of dist/ (${gitState()})`);
-  let compose: BenchReport['compose'] = null;
+  const compose: BenchReport['compose'] = [];
+  let startup: BenchReport['startup'] = null;
   let latency: BenchReport['latency'] = null;
   let k8s: K8sFigures | null = null;
   let sweep: SweepBenchFigures | null = null;
   try {
-    if (runCompose) {
+    if (wants('startup')) {
+      log(`start-up: every entry point, ${options.startupRuns} runs each after a warm-up`);
+      startup = await benchStartup({
+        runs: options.startupRuns,
+        node,
+        distRoot: join(snapshot.root, 'dist'),
+        log,
+      });
+    }
+    for (const stack of STACKS.filter((s) => wants(s.id))) {
       const result = await benchCompose(
         {
+          stack,
           runs: options.runs,
           warmupRuns: options.warmupRuns,
           rawPorts: options.rawPorts,
@@ -223,18 +257,20 @@ async function main(): Promise<number> {
         active,
       );
       if (result.leftBehind !== 'nothing') throw new Error(`left behind: ${result.leftBehind}`);
-      compose = composeFigures(result, options);
+      compose.push(composeFigures(result, options));
     }
-    if (runLatency) {
-      latency = latencyFigures(
-        await benchLatency({
-          runs: options.latencyRuns,
-          intervalMs: options.intervalMs,
-          node,
-          actionsRoot: snapshot.root,
-          log,
-        }),
-      );
+    if (wants('latency')) {
+      const latencyOptions = {
+        runs: options.latencyRuns,
+        intervalMs: options.intervalMs,
+        node,
+        actionsRoot: snapshot.root,
+        log,
+      };
+      latency = latencyFigures([
+        ...(await benchLatency(latencyOptions)),
+        await benchTcpLatency(latencyOptions),
+      ]);
     }
     if (runK8s) {
       const cluster = process.env.EPHEMERAL_K8S_CLUSTER ?? 'unknown';
@@ -259,7 +295,7 @@ async function main(): Promise<number> {
         setup: k8sSetup(),
       });
     }
-    if ((options.only === null || options.only === 'sweep') && haveCluster) {
+    if (wants('sweep') && haveCluster) {
       log('sweep: teardown mode sweep over 1000 namespaces + 100 Compose environments, 50 open PRs');
       sweep = await benchSweep({ namespaces: 1000, compose: 100, open: 50 });
     }
@@ -275,6 +311,7 @@ async function main(): Promise<number> {
     otherContainers: { start: otherAtStart, end: foreignRunningContainers(OWN_PREFIXES).length },
     loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     compose,
+    startup,
     latency,
     k8s,
     intervalMs: options.intervalMs,

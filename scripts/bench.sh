@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # The benchmarks on a fresh machine: dependencies, Docker + Compose v2 + stand-in images, Node 24, a
 # private kwok Kubernetes test cluster (scripts/k8s/setup.sh, its own name bench-<pid>, deleted at exit),
-# then bench/run.ts (provision-compose + post vs raw docker compose, wait-ready's detection latency, and
-# deploy-namespace + post vs raw kubectl + helm), which prints a table and overwrites docs/benchmarks.md.
+# then bench/run.ts (provision-compose + post vs raw docker compose on two stacks, wait-ready's detection
+# latency, each action's start-up and bundle size, deploy-namespace + post vs raw kubectl + helm, the
+# sweep), which prints a table and overwrites docs/benchmarks.md.
 # Options go to bench/run.ts: npm run bench -- --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
 prepare_all
 
-# The k8s measure runs unless another one is picked alone (--only compose|latency) or for --help.
+# The k8s and sweep measures need a cluster: brought up unless --only picks neither, or for --help.
 want_k8s=1
 prev=""
 for arg in "$@"; do
+	only=""
 	case "$arg" in
-	-h | --help | --only=compose | --only=latency) want_k8s="" ;;
-	compose | latency) [ "$prev" = --only ] && want_k8s="" ;;
+	-h | --help) want_k8s="" ;;
+	--only=*) only="${arg#--only=}" ;;
+	*) [ "$prev" = --only ] && only="$arg" ;;
 	esac
+	if [ -n "$only" ]; then
+		case ",$only," in
+		*,k8s,* | *,sweep,*) ;;
+		*) want_k8s="" ;;
+		esac
+	fi
 	prev="$arg"
 done
 
