@@ -11,7 +11,7 @@
  *    kwok test cluster that scripts/bench.sh brings up (KUBECONFIG, EPHEMERAL_HELM3), interleaved, with
  *    the ratio of the medians against the target ≤ 1.2, plus the cluster's warm set-up time (measured by
  *    scripts/bench.sh) and its cold build time (recorded in the tools cache, not measured);
- * 4. each action's start-up under Node 24 (process start → first line of work) and bundle size.
+ * 5. each action's start-up under Node 24 (process start → first line of work) and bundle size.
  *
  * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
  * test); 1 when something failed (a stack, a job, the clean-up).

@@ -1,5 +1,5 @@
 /**
- * Measure 4: each action's start-up under the runtime GitHub uses (Node 24, `EPHEMERAL_TEST_NODE`): from
+ * Measure 5: each action's start-up under the runtime GitHub uses (Node 24, `EPHEMERAL_TEST_NODE`): from
  * process start to its first line of work, the moment runMain/runPost begins, after Node has started and
  * the bundle is loaded and evaluated. The actions log it themselves (runtime/run.ts, `STARTUP_LINE`, from
  * `performance.now()`, whose origin is the process start), so the spawn in this process is not counted.

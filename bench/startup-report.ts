@@ -46,7 +46,7 @@ export function startupSummaryRow(r: StartupResult): string[] {
 /** Lines for stdout. */
 export function renderStartupText(r: StartupResult): string[] {
   return [
-    `4. start-up per action — process start → first line of work (runMain/runPost), Node 24, ${r.runs} runs after a warm-up; bare \`node -e 0\` ${millis(r.bareNodeMs)} spawn → exit`,
+    `5. start-up per action — process start → first line of work (runMain/runPost), Node 24, ${r.runs} runs after a warm-up; bare \`node -e 0\` ${millis(r.bareNodeMs)} spawn → exit`,
     '',
     textTable(rows(r)),
     '',
@@ -56,7 +56,7 @@ export function renderStartupText(r: StartupResult): string[] {
 /** The Markdown section. */
 export function renderStartupMarkdown(r: StartupResult): string[] {
   return [
-    '## 4. Start-up and bundle size per action',
+    '## 5. Start-up and bundle size per action',
     '',
     `Each entry point of dist/ run ${r.runs} times under Node 24 (after one warm-up round), interleaved entry by entry, with no inputs and no state (mains stop at their input check, posts find no state). **Start-up** = process start → the first line of runMain/runPost, which the action logs itself (\`::debug::ephemeral start-up: <ms> ms\`, \`performance.now()\`): Node's own start plus loading and evaluating the bundle. The spawn → exit column is the whole no-input run seen from outside (bare \`node -e 0\`: ${millis(r.bareNodeMs)}). Target ≤ ${STARTUP_TARGET_MS} ms per action.`,
     '',
