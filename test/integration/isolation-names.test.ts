@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJob } from '../harness/runner.js';
+import { runJob } from '../harness/job.js';
 import { dump, forceRemove, leftovers, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const repository = 'acme/names';

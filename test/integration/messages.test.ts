@@ -4,7 +4,7 @@
  * - a service that never became healthy shows its healthcheck output, not "(no output)".
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJob } from '../harness/runner.js';
+import { runJob } from '../harness/job.js';
 import { dump, forceRemove, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const repository = 'acme/messages';

@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJob } from '../harness/runner.js';
+import { runJob } from '../harness/job.js';
 import { dump, forceRemove, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const repository = 'acme/ready';

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runJob } from '../harness/runner.js';
+import { runJob } from '../harness/job.js';
 import { dump, forceRemove, nothingLeft, prEvent, repoRoot, sha } from './helpers.js';
 
 const repository = 'acme/rebuild';
