@@ -1,5 +1,6 @@
 /** teardown settings: inputs read once, validated, frozen. */
 
+import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { checkNamespace } from '../../shared/src/environment/names.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
@@ -20,8 +21,13 @@ export interface TeardownSettings {
   namespace: string;
   /** Namespace mode: the cluster (kubeconfig content masked as it is read). */
   kube: KubeConnection;
-  /** Compose: hard limit for `down`; namespace: deadline for uninstall + delete + waiting for it to go. In ms. */
+  /**
+   * Compose: hard limit for each removal command (the graceful stop included); namespace: deadline for
+   * uninstall + delete + waiting for it to go. In ms.
+   */
   downTimeoutMs: number;
+  /** Compose mode: remove the images this environment built (`local`) or none. */
+  removeImages: RemoveImagesPolicy;
   uploadReport: UploadPolicy;
   /** The sticky comment and Deployments (compose / namespace modes). */
   github: GitHubSettings;
@@ -74,6 +80,7 @@ export function getSettings(
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,
     downTimeoutMs,
+    removeImages: inputs.choice(INPUTS.removeImages, ['local', 'none'] as const),
     uploadReport,
     github: readGitHubSettings(inputs),
     adminToken,

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   DockerCompose,
   detectCompose,
-  downArgs,
   execArgs,
   logsArgs,
   parseComposeVersion,
@@ -43,6 +42,10 @@ describe('compose argv builders', () => {
   it.each([
     [
       { build: 'auto', pull: 'missing', services: [] },
+      ['up', '--detach', '--remove-orphans', '--pull', 'missing', '--build', '--'],
+    ],
+    [
+      { build: 'missing', pull: 'missing', services: [] },
       ['up', '--detach', '--remove-orphans', '--pull', 'missing', '--'],
     ],
     [
@@ -57,8 +60,7 @@ describe('compose argv builders', () => {
     expect(upArgs({ ...options, services: [...options.services] })).toEqual(expected);
   });
 
-  it('down, logs and exec', () => {
-    expect(downArgs(10)).toEqual(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+  it('logs and exec', () => {
     expect(logsArgs('db', 500)).toEqual(['logs', '--no-color', '--timestamps', '--tail', '500', '--', 'db']);
     expect(execArgs({ service: 'db', argv: ['pg_isready', '-U', 'app'] })).toEqual([
       'exec',
@@ -79,7 +81,12 @@ describe('compose argv builders', () => {
     ]);
     expect(argv.filter((a) => a === evil)).toHaveLength(5);
     expect(listArgs('container', [`k=${evil}`])).toContain(`label=k=${evil}`);
-    expect(removeArgs('volume', [evil])).toEqual(['docker', 'volume', 'rm', evil]);
+    expect(removeArgs('volume', [{ kind: 'volume', id: evil, name: evil, labels: {} }])).toEqual([
+      'docker',
+      'volume',
+      'rm',
+      evil,
+    ]);
   });
 });
 
@@ -111,7 +118,10 @@ describe('Compose detection', () => {
   });
 
   it('prefers the plugin, falls back to the stand-alone v2 binary', async () => {
-    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }))).argv).toEqual(['docker', 'compose']);
+    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }))).argv).toEqual([
+      'docker',
+      'compose',
+    ]);
     expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }))).argv).toEqual(['docker-compose']);
   });
 
