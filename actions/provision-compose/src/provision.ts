@@ -42,6 +42,7 @@ import {
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
 import { checkServices, isolationLines, ownership, resolveModel, writeOverride } from './prepare.js';
+import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
 
 const ACTION = 'provision-compose';
@@ -198,33 +199,6 @@ function publishServices(section: ServicesSection, services: ServiceMap, handOff
   const json = JSON.stringify(services);
   core.setOutput(OUTPUTS.services, json);
   if (handOff) core.exportVariable(ENV_SERVICES, json);
-}
-
-/** The environment URL for the GitHub Deployment: the input, else the first published port over HTTP. */
-export function environmentUrl(explicit: string, services: ServiceMap): string {
-  if (explicit) return explicit;
-  const first = Object.values(services).flatMap((s) => Object.values(s.ports))[0];
-  return first ? `http://${first}` : '';
-}
-
-/** What the sticky comment and the Deployment show of a ready environment. */
-function readyDetails(services: ServiceMap, settings: ProvisionSettings) {
-  const url = environmentUrl(settings.environmentUrl, services);
-  return {
-    urls: Object.fromEntries(
-      Object.entries(services).flatMap(([name, s]) =>
-        Object.entries(s.ports).map(([target, hostPort]) => [`${name} (${target})`, `http://${hostPort}`]),
-      ),
-    ),
-    services: Object.fromEntries(
-      describe(services).map((line) => [
-        line.split(':')[0] ?? line,
-        line.slice(line.indexOf(':') + 1).trim(),
-      ]),
-    ),
-    expiresAt: settings.ttlMs === null ? null : Math.floor((Date.now() + settings.ttlMs) / 1000),
-    ...(url ? { environmentUrl: url } : {}),
-  };
 }
 
 /** Runs provision-compose's main. */

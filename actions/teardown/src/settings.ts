@@ -71,6 +71,7 @@ export function getSettings(
     checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
   const downTimeoutMs = inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000);
   const uploadReport = inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES);
+  const removeImages = inputs.choice(INPUTS.removeImages, ['local', 'none'] as const);
   const adminToken = inputs.string(INPUTS.githubAdminToken);
   if (adminToken) registerSecret(adminToken);
   return Object.freeze({
@@ -80,10 +81,13 @@ export function getSettings(
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,
     downTimeoutMs,
-    removeImages: inputs.choice(INPUTS.removeImages, ['local', 'none'] as const),
+    removeImages,
     uploadReport,
     github: readGitHubSettings(inputs),
     adminToken,
-    sweep: mode === 'sweep' ? readSweepSettings(inputs, kube, { downTimeoutMs, uploadReport }, env) : null,
+    sweep:
+      mode === 'sweep'
+        ? readSweepSettings(inputs, kube, { downTimeoutMs, removeImages, uploadReport }, env)
+        : null,
   });
 }

@@ -18,7 +18,6 @@ import {
   KINDS,
   type LogSpec,
   type ProbeSpec,
-  parseAddress,
   parseCommit,
   parseJsonOrYaml,
   parseUrl,

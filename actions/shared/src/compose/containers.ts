@@ -126,7 +126,8 @@ export function fromInspect(item: Inspected): ContainerState {
  */
 function registerContainerSecrets(item: Inspected): void {
   registerEnvSecrets(item.Config?.Env ?? []);
-  for (const argv of [item.Config?.Cmd, item.Config?.Entrypoint, item.Args]) if (argv) registerArgvSecrets(argv);
+  for (const argv of [item.Config?.Cmd, item.Config?.Entrypoint, item.Args])
+    if (argv) registerArgvSecrets(argv);
 }
 
 /**

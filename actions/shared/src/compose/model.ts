@@ -106,6 +106,7 @@ export function oneShots(model: ComposeModel, declared: readonly string[]): Map<
   return result;
 }
 
+/**
  * Registers the secrets of every service (call right after resolving the config): secret-named environment
  * values, URL passwords in the others, and secret values on command lines (`--requirepass x`,
  * `TOKEN=x`, runtime/secret-text.ts).

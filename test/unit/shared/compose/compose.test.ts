@@ -118,10 +118,7 @@ describe('Compose detection', () => {
   });
 
   it('prefers the plugin, falls back to the stand-alone v2 binary', async () => {
-    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }))).argv).toEqual([
-      'docker',
-      'compose',
-    ]);
+    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }))).argv).toEqual(['docker', 'compose']);
     expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }))).argv).toEqual(['docker-compose']);
   });
 

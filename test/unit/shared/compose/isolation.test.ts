@@ -85,7 +85,10 @@ describe('isolation guard', () => {
     };
     const plan = planIsolation(named, { ...options, selected: ['db', 'host'] });
     expect(plan.overrideYaml).toContain('container_name: !reset null');
-    expect((parseDocument(plan.overrideYaml).getIn(['services', 'db', 'container_name'], true) as { tag?: string }).tag).toBe('!reset');
+    expect(
+      (parseDocument(plan.overrideYaml).getIn(['services', 'db', 'container_name'], true) as { tag?: string })
+        .tag,
+    ).toBe('!reset');
     const doc = load(plan.overrideYaml);
     expect(doc.services.db!.networks).toEqual({
       backend: { aliases: ['database', 'postgres'] },
