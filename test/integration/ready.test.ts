@@ -24,26 +24,31 @@ afterAll(() => {
 
 const ESC = '\u001b';
 
+/** provision-compose alone on a fixture of test/fixtures/compose, as PR `pr`. */
+async function provisionFixture(pr: number, fixture: string, extra: Record<string, string> = {}) {
+  const job = await runJob({
+    repository,
+    workspace: repoRoot,
+    event: prEvent(pr, sha(fixture)),
+    steps: [
+      {
+        id: 'env',
+        uses: 'provision-compose',
+        with: { 'working-directory': `test/fixtures/compose/${fixture}`, ...extra },
+      },
+    ],
+  });
+  const name = job.outputs('env')['environment-name']!;
+  names.push(name);
+  return { job, name, main: job.steps[0]! };
+}
+
 describe('ready means ready', () => {
   it('a running one-shot is not ready: provision-compose waits until it exited 0', async () => {
-    const job = await runJob({
-      repository,
-      workspace: repoRoot,
-      event: prEvent(801, sha('oneshot')),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: {
-            'working-directory': 'test/fixtures/compose/one-shot',
-            'one-shots': 'wait-for-services',
-            'wait-timeout': '5m',
-          },
-        },
-      ],
+    const { job, name } = await provisionFixture(801, 'one-shot', {
+      'one-shots': 'wait-for-services',
+      'wait-timeout': '5m',
     });
-    const name = job.outputs('env')['environment-name']!;
-    names.push(name);
     expect(job.status, dump(job.logText())).toBe('success');
     const services = JSON.parse(job.outputs('env').services!);
     // Reported ready only once the one-shot had finished: it exited 0 (the app answered it).
@@ -89,21 +94,7 @@ describe('ready means ready', () => {
   });
 
   it('a one-shot that exits non-zero fails the step at once with its log tail, without escape sequences', async () => {
-    const job = await runJob({
-      repository,
-      workspace: repoRoot,
-      event: prEvent(803, sha('oneshotfail')),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/one-shot-fails', 'wait-timeout': '10m' },
-        },
-      ],
-    });
-    const name = job.outputs('env')['environment-name']!;
-    names.push(name);
-    const main = job.steps[0]!;
+    const { job, name, main } = await provisionFixture(803, 'one-shot-fails', { 'wait-timeout': '10m' });
     expect(main.outcome, dump(job.logText())).toBe('failure');
     expect(main.stdout).toMatch(/::error.*migrate.*exit(ed)? 2/);
     expect(main.stdout).not.toMatch(/did not happen within/);
@@ -120,21 +111,7 @@ describe('ready means ready', () => {
   });
 
   it('a crash loop (restart: always, exit 3) fails the step at once with its log tail', async () => {
-    const job = await runJob({
-      repository,
-      workspace: repoRoot,
-      event: prEvent(804, sha('crashloop')),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/crash-loop', 'wait-timeout': '10m' },
-        },
-      ],
-    });
-    const name = job.outputs('env')['environment-name']!;
-    names.push(name);
-    const main = job.steps[0]!;
+    const { job, name, main } = await provisionFixture(804, 'crash-loop', { 'wait-timeout': '10m' });
     expect(main.outcome, dump(job.logText())).toBe('failure');
     expect(main.stdout).toMatch(/::error.*worker \((restarting|exited|running)[^)]*exit 3/);
     expect(main.stdout).not.toMatch(/did not happen within/);
