@@ -1,12 +1,12 @@
 /**
- * provision-compose post: tear the environment down with the shared Compose removal (`down --volumes
- * --remove-orphans`, then leftovers by label; refused unless the project is this environment's). Runs after
- * failures and cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON
- * report (action `provision-compose-post`). Once removed, its GitHub Deployments go inactive and the sticky
- * comment says "torn down".
+ * provision-compose post: tear the environment down with the shared Compose removal (one label-filtered
+ * inventory, then its containers, networks, volumes and the images it built; refused unless the project is
+ * this environment's; compose/teardown.ts). Runs after failures and cancellations; idempotent; warns, never
+ * fails. Its result joins the job summary and a JSON report (action `provision-compose-post`). Once removed,
+ * its GitHub Deployments go inactive and the sticky comment says "torn down".
  */
 import * as core from '@actions/core';
-import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
+import { Docker } from '../../shared/src/compose/docker.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
 import { DeployGitHub } from '../../shared/src/github/deploy.js';
@@ -30,13 +30,17 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
   const removed = report.add(new RemovedSection());
   const upload: UploadPolicy = state.uploadPolicy === 'always' ? 'always' : 'never';
   await runWithReport({ report, upload }, async () => {
-    const compose = new DockerCompose(await detectCompose());
     const result = await report.time('teardown', () =>
       core.group(`Tear down ${state.environment}`, () =>
-        teardownCompose(compose, state.environment, {
-          downTimeoutMs: state.downTimeoutMs,
-          log: (line) => core.info(line),
-        }),
+        teardownCompose(
+          state.environment,
+          {
+            downTimeoutMs: state.downTimeoutMs,
+            removeImages: state.removeImages === 'none' ? 'none' : 'local',
+            log: (line) => core.info(line),
+          },
+          new Docker(),
+        ),
       ),
     );
     removed.set(result);

@@ -20,6 +20,9 @@ export const INPUTS = {
   prNumber: 'pr-number',
   keep: 'keep',
   allowFixedPorts: 'allow-fixed-ports',
+  containerName: 'container-name',
+  oneShots: 'one-shots',
+  removeImages: 'remove-images',
   downTimeout: 'down-timeout',
   logLines: 'log-lines',
   uploadReport: 'upload-report',
@@ -49,6 +52,9 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   'pr-number': '',
   keep: 'false',
   'allow-fixed-ports': 'false',
+  'container-name': 'alias',
+  'one-shots': '',
+  'remove-images': 'local',
   'down-timeout': '3m',
   'log-lines': '500',
   'upload-report': 'on-failure',
@@ -80,6 +86,8 @@ export interface ComposeState {
   envFiles: string[];
   keep: boolean;
   downTimeoutMs: number;
+  /** `remove-images` (`local` when absent: state saved by an older main). */
+  removeImages?: 'local' | 'none';
   uploadPolicy: string;
   startedAt: string;
   /** The GitHub Deployment main created, or null. */

@@ -1,7 +1,9 @@
 /**
- * provision-compose's prepare phase: resolve the Compose model (`config --format json`), register its
- * secrets, refuse unknown services and a project these actions did not create (the Compose refusal rule),
- * and write the isolation override (labels, ephemeral host ports) that the `up` phase adds to the files.
+ * provision-compose's prepare phase: resolve the Compose model (`config --format json`, once per job),
+ * register its secrets, refuse unknown services and a project these actions did not create (the Compose
+ * refusal rule, from one container inventory that also tells when the environment was first created), and
+ * write the isolation override (labels, ephemeral host ports, container names as aliases, per-environment
+ * network and volume names, one-shots) that the `up` phase adds to the files.
  */
 import { writeFileSync } from 'node:fs';
 import {
@@ -12,32 +14,34 @@ import {
   versionAtLeast,
 } from '../../shared/src/compose/compose.js';
 import type { Docker } from '../../shared/src/compose/docker.js';
-import { planIsolation } from '../../shared/src/compose/isolation.js';
-import { type ComposeModel, registerModelSecrets } from '../../shared/src/compose/model.js';
-import { foreignResources, projectResources } from '../../shared/src/compose/ownership.js';
 import {
-  deployLabels,
-  environmentSelector,
-  LABELS,
-  type LabelFacts,
-  stableLabels,
-} from '../../shared/src/environment/labels.js';
+  type IsolationPlan,
+  MERGE_TAGS_MIN_COMPOSE,
+  planIsolation,
+} from '../../shared/src/compose/isolation.js';
+import { type ComposeModel, registerModelSecrets, selectedServices } from '../../shared/src/compose/model.js';
+import { foreignResources, projectResources } from '../../shared/src/compose/ownership.js';
+import { deployLabels, LABELS, type LabelFacts, stableLabels } from '../../shared/src/environment/labels.js';
 import { SetupError, UserInputError } from '../../shared/src/runtime/errors.js';
-
-/** `!override` in Compose files needs Compose ≥ 2.24.4 (https://docs.docker.com/reference/compose-file/merge/). */
-export const OVERRIDE_TAG_MIN = '2.24.4';
+import { missingEnvFileError } from './env-file.js';
+import type { ProvisionSettings } from './settings.js';
 
 /**
  * The resolved model of the project's files, its secret-looking values registered at once.
- * @throws UserInputError naming `compose-files` when `docker compose config` rejects them
+ * @throws UserInputError naming `compose-files` (or the service's `env_file`) when Compose rejects them
  */
 export async function resolveModel(compose: DockerCompose, project: ProjectRef): Promise<ComposeModel> {
   const result = await compose.tryRun(project, configArgs(), { timeoutMs: 60_000 });
   if (result.exitCode !== 0) {
-    throw new UserInputError(
-      'compose-files',
-      `docker compose config rejected the configuration: ${result.stderr.trim().slice(-1500)}`,
-      'fix the compose file(s) so that `docker compose config` succeeds',
+    const text = result.stderr.trim();
+    const files = project.files ?? [];
+    throw (
+      missingEnvFileError(text, files, project.projectDirectory ?? '') ??
+      new UserInputError(
+        'compose-files',
+        `docker compose config rejected the configuration: ${text.slice(-1500)}`,
+        'fix the compose file(s) so that `docker compose config` succeeds',
+      )
     );
   }
   const model = JSON.parse(result.stdout) as ComposeModel;
@@ -46,28 +50,39 @@ export async function resolveModel(compose: DockerCompose, project: ProjectRef):
 }
 
 /**
- * Checks the `services` input against the model; returns the model's services.
- * @throws UserInputError naming `services` for a service the files do not define
+ * Checks the `services` and `one-shots` inputs against the model; returns the services the run starts
+ * (the requested ones and, transitively, their dependencies).
+ * @throws UserInputError naming `services` or `one-shots` for a service the files do not define
  */
-export function checkServices(model: ComposeModel, wanted: readonly string[]): string[] {
+export function checkServices(
+  model: ComposeModel,
+  settings: Pick<ProvisionSettings, 'services' | 'oneShots'>,
+): string[] {
   const known = Object.keys(model.services ?? {});
-  const unknown = wanted.filter((s) => !known.includes(s));
-  if (unknown.length > 0) {
-    throw new UserInputError(
-      'services',
-      `unknown service(s) ${unknown.join(', ')}`,
-      `use services from the compose file(s): ${known.join(', ')}`,
-    );
+  for (const [input, wanted] of [
+    ['services', settings.services],
+    ['one-shots', settings.oneShots],
+  ] as const) {
+    const unknown = wanted.filter((s) => !known.includes(s));
+    if (unknown.length > 0)
+      throw new UserInputError(
+        input,
+        `unknown service(s) ${unknown.join(', ')}`,
+        `use services from the compose file(s): ${known.join(', ')}`,
+      );
   }
-  return known;
+  return selectedServices(model, settings.services);
 }
 
 /**
- * Refuses to deploy over a Compose project of the same name that these actions did not create.
+ * Refuses to deploy over a Compose project of the same name that these actions did not create, and returns
+ * the earliest `created-at` of the environment's containers (a redeploy keeps it), in epoch ms, or null —
+ * both from one container inventory.
  * @throws UserInputError naming `name`
  */
-export async function assertNotForeign(docker: Docker, name: string): Promise<void> {
-  const foreign = foreignResources(await projectResources(docker, name, ['container']), name);
+export async function ownership(docker: Docker, name: string): Promise<number | null> {
+  const containers = await projectResources(docker, name, ['container']);
+  const foreign = foreignResources(containers, name);
   if (foreign.length > 0) {
     throw new UserInputError(
       'name',
@@ -75,49 +90,69 @@ export async function assertNotForeign(docker: Docker, name: string): Promise<vo
       'set a different "name", or remove that project yourself (docker compose -p <name> down)',
     );
   }
-}
-
-/** The earliest `created-at` among the environment's existing containers (a redeploy keeps it), in ms. */
-export async function existingCreatedAt(docker: Docker, name: string): Promise<number | null> {
-  const containers = await docker.list('container', environmentSelector(name));
   const times = containers
     .map((c) => Number(c.labels[LABELS.createdAt]) * 1000)
     .filter((t) => Number.isFinite(t) && t > 0);
   return times.length > 0 ? Math.min(...times) : null;
 }
 
+const ONE_SHOT_REASON = {
+  'completed-dependency': 'another service waits for it to complete',
+  input: 'the one-shots input',
+  'restart-no': 'restart: "no", no healthcheck, no ports',
+} as const;
+
+/** One line per change the plan makes, for the summary and the log (pure). */
+export function isolationLines(plan: IsolationPlan): string[] {
+  return [
+    ...plan.rewrites.map(
+      (r) =>
+        `Host port ${r.published} of ${r.service} → an ephemeral port (container ${r.target}/${r.protocol})`,
+    ),
+    ...plan.containerNames.map((c) =>
+      c.networks.length > 0
+        ? `container_name of ${c.service} ("${c.name}") removed; "${c.name}" stays a network alias on ${c.networks.join(', ')}`
+        : `container_name of ${c.service} ("${c.name}") removed; it has no network to keep the name as an alias (network_mode)`,
+    ),
+    ...plan.renames.map((r) => `${r.kind} ${r.key}: fixed name "${r.from}" → "${r.to}" for this environment`),
+    ...plan.oneShots.map(
+      (o) => `One-shot ${o.service} (${ONE_SHOT_REASON[o.reason]}): ready once it exited 0`,
+    ),
+  ];
+}
+
 /** What `writeOverride` takes. */
 export interface OverrideOptions {
   model: ComposeModel;
   facts: LabelFacts;
-  allowFixedPorts: boolean;
+  settings: Pick<ProvisionSettings, 'allowFixedPorts' | 'containerName' | 'oneShots'>;
+  /** The services the run starts. */
+  selected: string[];
   binary: ComposeBinary;
   /** Where the override file goes. */
   path: string;
-  warn: (message: string) => void;
-  log: (line: string) => void;
 }
 
 /**
  * Plans the isolation override for the model and writes it to `path`.
- * @throws UserInputError for `container_name`; SetupError when the ports need a newer Compose
+ * @throws UserInputError for `container-name: refuse`; SetupError when the override needs a newer Compose
  */
-export function writeOverride(o: OverrideOptions): void {
+export function writeOverride(o: OverrideOptions): IsolationPlan {
   const plan = planIsolation(o.model, {
-    allowFixedPorts: o.allowFixedPorts,
+    project: o.facts.environment,
+    selected: o.selected,
+    allowFixedPorts: o.settings.allowFixedPorts,
+    containerName: o.settings.containerName,
+    declaredOneShots: o.settings.oneShots,
     containerLabels: deployLabels(o.facts),
     resourceLabels: stableLabels(o.facts),
   });
-  if (plan.rewrites.length > 0 && !versionAtLeast(o.binary.version, OVERRIDE_TAG_MIN)) {
+  if (plan.needsMergeTags && !versionAtLeast(o.binary.version, MERGE_TAGS_MIN_COMPOSE)) {
     throw new SetupError(
-      `Compose ${o.binary.version} cannot replace fixed host ports (the override needs Compose ≥ ${OVERRIDE_TAG_MIN})`,
-      'upgrade Compose, or set allow-fixed-ports: true (then two environments on one host collide on those ports)',
+      `Compose ${o.binary.version} cannot apply the isolation override (ephemeral host ports and container names need Compose ≥ ${MERGE_TAGS_MIN_COMPOSE})`,
+      'upgrade Compose, or set allow-fixed-ports: true and remove container_name (then two environments on one host collide)',
     );
   }
-  for (const warning of plan.warnings) o.warn(warning);
-  for (const r of plan.rewrites)
-    o.log(
-      `Isolation: ${r.service} host port ${r.published} → ephemeral (container ${r.target}/${r.protocol})`,
-    );
   writeFileSync(o.path, plan.overrideYaml);
+  return plan;
 }

@@ -1,13 +1,16 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
- * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → the PR re-check
- * → up (the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
- * done) → the PR re-check again → report (the `services` output, the Deployment success and the comment
- * "ready"; shared/src/github/deploy.ts). A PR closed during the deploy ends it `aborted-closed` with the
- * environment removed, a newer head ends it `superseded`. On failure: the bounded diagnostics bundle, the
- * Deployment and comment "failed", then the step fails (post cleans up).
+ * needs) → prepare (the Compose model and the ownership look-up at once, the guards, the isolation override:
+ * prepare.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
+ * Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or one-shot done,
+ * woken by the events; a failure ends it at once) → the PR re-check again → report (the `services` output,
+ * the Deployment success and the comment "ready"; shared/src/github/deploy.ts). A PR closed during the
+ * deploy ends it `aborted-closed` with the environment removed, a newer head ends it `superseded`. On
+ * failure: the bounded diagnostics bundle, the Deployment and comment "failed", then the step fails (post
+ * cleans up).
  */
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose, type ProjectRef, upArgs } from '../../shared/src/compose/compose.js';
 import {
@@ -16,10 +19,11 @@ import {
 } from '../../shared/src/compose/diagnostics.js';
 import { Docker } from '../../shared/src/compose/docker.js';
 import type { ComposeModel } from '../../shared/src/compose/model.js';
-import { ServicesSection } from '../../shared/src/compose/report.js';
+import { IsolationSection, ServicesSection } from '../../shared/src/compose/report.js';
 import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose/wait.js';
+import { ComposeWatch } from '../../shared/src/compose/watch.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
 import { DeployGitHub, SupersededError } from '../../shared/src/github/deploy.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
@@ -37,13 +41,8 @@ import {
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
-import {
-  assertNotForeign,
-  checkServices,
-  existingCreatedAt,
-  resolveModel,
-  writeOverride,
-} from './prepare.js';
+import { checkServices, isolationLines, ownership, resolveModel, writeOverride } from './prepare.js';
+import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
 
 const ACTION = 'provision-compose';
@@ -86,6 +85,7 @@ export function resolveProvision(settings: ProvisionSettings): ProvisionRun {
     envFiles: settings.envFiles,
     keep: settings.keep,
     downTimeoutMs: settings.downTimeoutMs,
+    removeImages: settings.removeImages,
     uploadPolicy: settings.uploadReport,
     startedAt: new Date().toISOString(),
   };
@@ -102,21 +102,31 @@ export function resolveProvision(settings: ProvisionSettings): ProvisionRun {
   return { environment, name, dir, project, overridePath, state };
 }
 
-/** Prepare: the model, the guards and the override; hands the files on. Returns the model. */
+/** What the prepare phase settles. */
+export interface Prepared {
+  model: ComposeModel;
+  /** The services the run starts (requested ones and their dependencies). */
+  selected: string[];
+}
+
+/** Prepare: the model, the guards and the override; hands the files on. */
 export async function prepare(
   tools: ProvisionTools,
   run: ProvisionRun,
   settings: ProvisionSettings,
   report: ActionReport,
-): Promise<ComposeModel> {
-  const model = await report.time('config', () =>
-    core.group('Resolve the Compose configuration', () => resolveModel(tools.compose, run.project)),
+  isolation: IsolationSection,
+): Promise<Prepared> {
+  // The model and the ownership look-up are independent: both at once.
+  const [model, createdAtMs] = await report.time('config', () =>
+    core.group('Resolve the Compose configuration', () =>
+      Promise.all([resolveModel(tools.compose, run.project), ownership(tools.docker, run.name)]),
+    ),
   );
-  checkServices(model, settings.services);
-  await assertNotForeign(tools.docker, run.name);
+  const selected = checkServices(model, settings);
   const now = Date.now();
   const context = run.environment.context;
-  writeOverride({
+  const plan = writeOverride({
     model,
     facts: {
       environment: run.name,
@@ -124,58 +134,60 @@ export async function prepare(
       prNumber: run.environment.prNumber,
       headSha: context.headSha,
       runId: context.runId,
-      createdAtMs: (await existingCreatedAt(tools.docker, run.name)) ?? now,
+      createdAtMs: createdAtMs ?? now,
       deployedAtMs: now,
       ttlMs: settings.ttlMs,
     },
-    allowFixedPorts: settings.allowFixedPorts,
+    settings,
+    selected,
     binary: tools.compose.binary,
     path: run.overridePath,
-    warn: (message) => report.warn(message),
-    log: (line) => core.info(line),
   });
+  for (const warning of plan.warnings) report.warn(warning);
+  isolation.lines = isolationLines(plan);
+  for (const line of isolation.lines) core.info(`Isolation: ${line}`);
   run.project.files = [...settings.files, run.overridePath];
   core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
   core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
-  return model;
+  return { model, selected };
 }
 
-/** Up: `docker compose up --detach`, its progress streamed to the log. */
+/** Up: `docker compose up --detach`, its progress streamed to the log (terminal escape sequences stripped). */
 export async function up(
   compose: DockerCompose,
   run: ProvisionRun,
   settings: ProvisionSettings,
   report: ActionReport,
 ) {
+  const log = (line: string) => core.info(stripVTControlCharacters(line));
   await report.time('up', () =>
     core.group(`docker compose up (build: ${settings.build}, pull: ${settings.pull})`, () =>
       compose.run(
         run.project,
         upArgs({ build: settings.build, pull: settings.pull, services: settings.services }),
-        {
-          timeoutMs: settings.upTimeoutMs,
-          onLine: (line) => core.info(line),
-          onStderrLine: (line) => core.info(line),
-        },
+        { timeoutMs: settings.upTimeoutMs, onLine: log, onStderrLine: log },
       ),
     ),
   );
 }
 
-/** Wait: every expected service ready (or done), unless `wait: false`; returns the services as they are. */
+/**
+ * Wait: every selected service ready or done (woken by the engine's events, failing at once), unless
+ * `wait: false`; returns the services as they are.
+ */
 export async function waitReady(
-  compose: DockerCompose,
+  tools: ProvisionTools,
   run: ProvisionRun,
   settings: ProvisionSettings,
-  known: string[],
+  selected: string[],
+  watch: ComposeWatch,
   report: ActionReport,
 ): Promise<ServiceMap> {
-  if (!settings.wait) return readServices(compose, run.project, known);
+  if (!settings.wait) return readServices(tools.docker, run.name, selected, watch);
   return report.time('wait', () =>
-    waitForServices(compose, run.project, known, {
-      only: settings.services.length > 0 ? settings.services : known,
+    waitForServices(tools.docker, run.name, selected, {
       deadlineMs: settings.waitTimeoutMs,
-      intervalMs: 500,
+      watch,
       onChange: (lines) => core.info(`Services: ${lines.join(' | ')}`),
     }),
   );
@@ -189,85 +201,71 @@ function publishServices(section: ServicesSection, services: ServiceMap, handOff
   if (handOff) core.exportVariable(ENV_SERVICES, json);
 }
 
-/** The environment URL for the GitHub Deployment: the input, else the first published port over HTTP. */
-export function environmentUrl(explicit: string, services: ServiceMap): string {
-  if (explicit) return explicit;
-  const first = Object.values(services).flatMap((s) => Object.values(s.ports))[0];
-  return first ? `http://${first}` : '';
-}
-
-/** What the sticky comment and the Deployment show of a ready environment. */
-function readyDetails(services: ServiceMap, settings: ProvisionSettings) {
-  const url = environmentUrl(settings.environmentUrl, services);
-  return {
-    urls: Object.fromEntries(
-      Object.entries(services).flatMap(([name, s]) =>
-        Object.entries(s.ports).map(([target, hostPort]) => [`${name} (${target})`, `http://${hostPort}`]),
-      ),
-    ),
-    services: Object.fromEntries(
-      describe(services).map((line) => [
-        line.split(':')[0] ?? line,
-        line.slice(line.indexOf(':') + 1).trim(),
-      ]),
-    ),
-    expiresAt: settings.ttlMs === null ? null : Math.floor((Date.now() + settings.ttlMs) / 1000),
-    ...(url ? { environmentUrl: url } : {}),
-  };
-}
-
 /** Runs provision-compose's main. */
 export async function provision(settings: ProvisionSettings = getSettings()): Promise<void> {
   const run = resolveProvision(settings);
   const report = new ActionReport(ACTION, run.environment, run.dir);
+  const isolation = report.add(new IsolationSection());
   const section = report.add(new ServicesSection());
   let tools: ProvisionTools | null = null;
-  let model: ComposeModel | null = null;
-  let started = false;
+  let prepared: Prepared | null = null;
+  let watch: ComposeWatch | null = null;
   const github = new DeployGitHub(settings.github, run.environment, report, settings.failOnSuperseded);
   const tearDown = async () => {
     if (!tools) return;
-    const result = await teardownCompose(tools.compose, run.name, {
-      downTimeoutMs: settings.downTimeoutMs,
-      log: (line) => core.info(line),
-    });
+    const result = await teardownCompose(
+      run.name,
+      {
+        downTimeoutMs: settings.downTimeoutMs,
+        removeImages: settings.removeImages,
+        log: (line) => core.info(line),
+      },
+      tools.docker,
+    );
     report.add(new RemovedSection()).set(result);
   };
   const diagnose = async (error: unknown) => {
     if (error instanceof SupersededError) return undefined;
     if (error instanceof ServiceFailedError) section.services = error.services;
-    if (!tools || !started) return undefined;
-    const compose = tools.compose;
+    const facts = watch?.watchFacts;
+    await watch?.stop();
+    if (!tools || !watch) return undefined;
+    const { compose, docker } = tools;
     const bundle = await core.group('Diagnostics', () =>
-      collectComposeDiagnostics(compose, run.project, join(run.dir, 'diagnostics'), model, {
-        ...COMPOSE_DIAGNOSTICS_LIMITS,
-        tailLines: settings.logLines,
-      }),
+      collectComposeDiagnostics(
+        compose,
+        run.project,
+        join(run.dir, 'diagnostics'),
+        prepared?.model ?? null,
+        { ...COMPOSE_DIAGNOSTICS_LIMITS, tailLines: settings.logLines },
+        docker,
+        { expected: prepared?.selected ?? [], ...(facts ? { facts } : {}) },
+      ),
     );
     core.setOutput(OUTPUTS.diagnosticsPath, bundle.dir);
     if (bundle.excerpt) core.error(`Environment ${run.name} failed:\n${bundle.excerpt}`, { title: ACTION });
-    const services = Object.keys(bundle.services).length > 0 ? bundle.services : section.services;
+    const failed = error instanceof ServiceFailedError;
+    const services = !failed && Object.keys(bundle.services).length > 0 ? bundle.services : section.services;
     if (Object.keys(services).length > 0) publishServices(section, services, false);
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, () =>
     github.run(async () => {
-      tools = { compose: new DockerCompose(await detectCompose()), docker: new Docker() };
-      core.info(`Compose ${tools.compose.binary.version} (${tools.compose.binary.argv.join(' ')})`);
-      model = await prepare(tools, run, settings, report);
+      const binary = await detectCompose();
+      tools = { compose: new DockerCompose(binary), docker: new Docker() };
+      core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
+      prepared = await prepare(tools, run, settings, report, isolation);
       const before = await github.recheck('before up', tearDown);
       if (before !== 'continue') return before;
       github.start();
-      started = true;
+      // The event stream follows the project from before `up`, so no change is missed.
+      watch = ComposeWatch.start(run.name, tools.docker.runner);
       await up(tools.compose, run, settings, report);
-      const services = await waitReady(
-        tools.compose,
-        run,
-        settings,
-        Object.keys(model.services ?? {}),
-        report,
-      );
+      // Compose stops and restarts containers itself during `up`; only what happens after it counts.
+      watch.forget();
+      const services = await waitReady(tools, run, settings, prepared.selected, watch, report);
+      await watch.stop();
       const deploymentId = await github.started();
       if (deploymentId !== null) saveState(STATE_KEY, { ...run.state, deploymentId });
       const after = await github.recheck('after ready', tearDown);

@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.js';
+import type { ContainerNamePolicy } from '../../shared/src/compose/isolation-names.js';
+import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
@@ -32,6 +34,12 @@ export interface ProvisionSettings {
   prNumber: number | null;
   keep: boolean;
   allowFixedPorts: boolean;
+  /** `container-name` input. */
+  containerName: ContainerNamePolicy;
+  /** `one-shots` input: services that run to completion. */
+  oneShots: string[];
+  /** `remove-images` input, for the post step. */
+  removeImages: RemoveImagesPolicy;
   downTimeoutMs: number;
   logLines: number;
   uploadReport: UploadPolicy;
@@ -109,7 +117,7 @@ export function getSettings(
     services: inputs.list(INPUTS.services),
     profiles: inputs.list(INPUTS.profiles),
     envFiles,
-    build: inputs.choice(INPUTS.build, ['auto', 'always', 'never'] as const),
+    build: inputs.choice(INPUTS.build, ['auto', 'always', 'missing', 'never'] as const),
     pull: inputs.choice(INPUTS.pull, ['missing', 'always', 'never'] as const),
     wait: inputs.boolean(INPUTS.wait),
     waitTimeoutMs: inputs.durationMs(INPUTS.waitTimeout, 1000, 6 * 3_600_000),
@@ -119,6 +127,9 @@ export function getSettings(
     prNumber,
     keep: inputs.boolean(INPUTS.keep),
     allowFixedPorts: inputs.boolean(INPUTS.allowFixedPorts),
+    containerName: inputs.choice(INPUTS.containerName, ['alias', 'refuse'] as const),
+    oneShots: inputs.list(INPUTS.oneShots),
+    removeImages: inputs.choice(INPUTS.removeImages, ['local', 'none'] as const),
     downTimeoutMs: inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000),
     logLines: inputs.integer(INPUTS.logLines, 1, 100_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),

@@ -1,5 +1,6 @@
 /** teardown settings: inputs read once, validated, frozen. */
 
+import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { checkNamespace } from '../../shared/src/environment/names.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
@@ -20,8 +21,13 @@ export interface TeardownSettings {
   namespace: string;
   /** Namespace mode: the cluster (kubeconfig content masked as it is read). */
   kube: KubeConnection;
-  /** Compose: hard limit for `down`; namespace: deadline for uninstall + delete + waiting for it to go. In ms. */
+  /**
+   * Compose: hard limit for each removal command (the graceful stop included); namespace: deadline for
+   * uninstall + delete + waiting for it to go. In ms.
+   */
   downTimeoutMs: number;
+  /** Compose mode: remove the images this environment built (`local`) or none. */
+  removeImages: RemoveImagesPolicy;
   uploadReport: UploadPolicy;
   /** The sticky comment and Deployments (compose / namespace modes). */
   github: GitHubSettings;
@@ -65,6 +71,7 @@ export function getSettings(
     checkNamespace(`${INPUTS.namespace} (from ${ENV_NAMESPACE})`, handedOff);
   const downTimeoutMs = inputs.durationMs(INPUTS.downTimeout, 1000, 3_600_000);
   const uploadReport = inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES);
+  const removeImages = inputs.choice(INPUTS.removeImages, ['local', 'none'] as const);
   const adminToken = inputs.string(INPUTS.githubAdminToken);
   if (adminToken) registerSecret(adminToken);
   return Object.freeze({
@@ -74,9 +81,13 @@ export function getSettings(
     namespace: mode === 'namespace' ? explicit || handedOff : '',
     kube,
     downTimeoutMs,
+    removeImages,
     uploadReport,
     github: readGitHubSettings(inputs),
     adminToken,
-    sweep: mode === 'sweep' ? readSweepSettings(inputs, kube, { downTimeoutMs, uploadReport }, env) : null,
+    sweep:
+      mode === 'sweep'
+        ? readSweepSettings(inputs, kube, { downTimeoutMs, removeImages, uploadReport }, env)
+        : null,
   });
 }

@@ -1,11 +1,11 @@
 /**
  * The sweep's discovery: every resource labelled `ephemeral.dev/managed-by=ephemeral`, with a bounded number
- * of calls: per Docker resource kind one `ls` and one `inspect` (containers, networks, volumes), and one
+ * of calls: per Docker resource kind one `ls` printing the labels it needs (containers, networks, volumes), and one
  * `kubectl get namespaces -l …` for the cluster. Never a call per resource; unlabelled resources are never
  * listed, so never touched.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { Docker, type ResourceKind } from '../../shared/src/compose/docker.js';
+import { Docker, type InventorySelector, type ResourceKind } from '../../shared/src/compose/docker.js';
 import { LABELS, MANAGED_BY } from '../../shared/src/environment/labels.js';
 import { type DiscoveredEnvironment, groupEnvironments } from '../../shared/src/github/sweep-decide.js';
 import type { Kubectl, NamespaceObject } from '../../shared/src/kube/kubectl.js';
@@ -14,13 +14,17 @@ import { CONTROL_PLANE_LEASES, IN_CLUSTER_NAMESPACE_FILE } from '../../shared/sr
 const SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 const DOCKER_KINDS: ResourceKind[] = ['container', 'network', 'volume'];
 
-/** Every managed Docker resource, grouped into Compose environments (6 docker calls). */
+/** Every managed Docker resource, grouped into Compose environments (3 docker calls, at once). */
 export async function discoverCompose(docker = new Docker()): Promise<DiscoveredEnvironment[]> {
-  const lists = await Promise.all(DOCKER_KINDS.map((kind) => docker.list(kind, [SELECTOR])));
+  const inventory = await docker.inventory(
+    Object.fromEntries(DOCKER_KINDS.map((kind) => [kind, [SELECTOR]])) as InventorySelector,
+  );
   return groupEnvironments(
-    lists
-      .flat()
-      .map((r) => ({ kind: 'compose' as const, resource: `${r.kind} ${r.name}`, labels: r.labels })),
+    DOCKER_KINDS.flatMap((kind) => inventory[kind]).map((r) => ({
+      kind: 'compose' as const,
+      resource: `${r.kind} ${r.name}`,
+      labels: r.labels,
+    })),
   );
 }
 

@@ -1,5 +1,6 @@
 /** teardown `mode: sweep` settings: inputs read once, validated, frozen. */
 
+import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import type { KubeConnection } from '../../shared/src/kube/connection.js';
 import type { UploadPolicy } from '../../shared/src/report/artifact.js';
@@ -27,6 +28,8 @@ export interface SweepSettings {
   concurrency: number;
   /** Per environment, in ms. */
   downTimeoutMs: number;
+  /** Compose environments: remove the images they built (`local`) or none (`remove-images`). */
+  removeImages: RemoveImagesPolicy;
   github: GitHubSettings;
   uploadReport: UploadPolicy;
 }
@@ -38,7 +41,7 @@ export interface SweepSettings {
 export function readSweepSettings(
   inputs: Inputs,
   kube: KubeConnection,
-  common: { downTimeoutMs: number; uploadReport: UploadPolicy },
+  common: { downTimeoutMs: number; removeImages: RemoveImagesPolicy; uploadReport: UploadPolicy },
   env: NodeJS.ProcessEnv = process.env,
 ): SweepSettings {
   const github = readGitHubSettings(inputs);
@@ -69,6 +72,7 @@ export function readSweepSettings(
     kube,
     concurrency: inputs.integer(INPUTS.sweepConcurrency, 1, 32),
     downTimeoutMs: common.downTimeoutMs,
+    removeImages: common.removeImages,
     github,
     uploadReport: common.uploadReport,
   });

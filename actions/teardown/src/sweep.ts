@@ -6,7 +6,6 @@
  * "torn down". The job summary and the JSON report list every environment and the API calls spent.
  */
 import * as core from '@actions/core';
-import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
 import { Docker } from '../../shared/src/compose/docker.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { LABELS, labelValue, MANAGED_BY } from '../../shared/src/environment/labels.js';
@@ -51,10 +50,17 @@ function record(e: SweepEntry, result: Removal): void {
 }
 
 /** Removes one Compose environment with teardown's code. */
-async function removeCompose(e: SweepEntry, settings: SweepSettings, compose: DockerCompose): Promise<void> {
+async function removeCompose(e: SweepEntry, settings: SweepSettings, docker: Docker): Promise<void> {
   const log = (line: string) => core.info(`[${e.environment}] ${line}`);
   try {
-    record(e, await teardownCompose(compose, e.environment, { downTimeoutMs: settings.downTimeoutMs, log }));
+    record(
+      e,
+      await teardownCompose(
+        e.environment,
+        { downTimeoutMs: settings.downTimeoutMs, removeImages: settings.removeImages, log },
+        docker,
+      ),
+    );
   } catch (error) {
     e.result = 'failed';
     e.failures = [error instanceof Error ? error.message : String(error)];
@@ -145,8 +151,8 @@ async function execute(
   await Promise.all([
     composeOnes.length > 0
       ? report.time('remove-compose', async () => {
-          const compose = new DockerCompose(await detectCompose());
-          await mapPool(composeOnes, 2, (e) => removeCompose(e, settings, compose));
+          const docker = new Docker();
+          await mapPool(composeOnes, 2, (e) => removeCompose(e, settings, docker));
         })
       : undefined,
     namespaceOnes.length > 0

@@ -8,7 +8,7 @@
  * environment of the repository instead (sweep.ts).
  */
 import * as core from '@actions/core';
-import { DockerCompose, detectCompose } from '../../shared/src/compose/compose.js';
+import { Docker } from '../../shared/src/compose/docker.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
 import { withKubectl } from '../../shared/src/kube/connection.js';
@@ -26,11 +26,18 @@ import { sweep } from './sweep.js';
 
 const ACTION = 'teardown';
 
-/** Compose mode: the Compose project named after the environment. */
+/** Compose mode: the Compose project named after the environment (plain docker calls: no Compose needed). */
 async function removeComposeProject(settings: TeardownSettings, name: string): Promise<Removal> {
-  const compose = new DockerCompose(await detectCompose());
   return core.group(`Tear down ${name}`, () =>
-    teardownCompose(compose, name, { downTimeoutMs: settings.downTimeoutMs, log: (l) => core.info(l) }),
+    teardownCompose(
+      name,
+      {
+        downTimeoutMs: settings.downTimeoutMs,
+        removeImages: settings.removeImages,
+        log: (l) => core.info(l),
+      },
+      new Docker(),
+    ),
   );
 }
 
@@ -54,12 +61,18 @@ async function removeNamespace(
 /** The `removed` output: what was removed, by kind (the namespace only when it was actually removed). */
 export function removedOutput(removal: Removal): Record<string, unknown> {
   if (removal.kind === 'compose')
-    return { containers: removal.containers, networks: removal.networks, volumes: removal.volumes };
+    return {
+      containers: removal.containers,
+      networks: removal.networks,
+      volumes: removal.volumes,
+      images: removal.images,
+    };
   const gone = removal.status === 'removed' || removal.status === 'partial';
   return {
     containers: [],
     networks: [],
     volumes: [],
+    images: [],
     namespace: gone ? removal.namespace : '',
     releases: removal.releases,
   };

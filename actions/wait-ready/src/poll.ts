@@ -3,7 +3,8 @@
  * a row, or the global deadline passes. No blind sleeps: the next attempt starts `interval` after the
  * previous one started (or at once if it took longer), so a service is seen ready at most one interval
  * (plus the attempt's own latency) after it became ready. After each failure the interval grows by
- * `backoff`, capped at `maxInterval`. The clock is injectable for unit tests.
+ * `backoff`, capped at `maxInterval`. An event-backed probe (`wake`) is attempted again the moment its
+ * events say something changed, the interval being only a fallback. The clock is injectable for unit tests.
  */
 import { type Clock, realClock, withTimeout } from '../../shared/src/runtime/clock.js';
 import { errorMessage } from '../../shared/src/runtime/errors.js';
@@ -23,6 +24,35 @@ export interface Probe {
   kind: string;
   target: string;
   attempt(signal: AbortSignal): Promise<AttemptResult>;
+  /**
+   * Event-backed probes (Compose health): resolves when something the probe depends on changed, or after
+   * `ms`, so the next attempt runs at once instead of an interval later.
+   */
+  wake?(ms: number): Promise<void>;
+}
+
+/** Stops every probe of a `pollAll` after its current attempt (a final failure, a Compose service that failed). */
+export interface Halt {
+  stopped: boolean;
+  /** Resolves when `stopped` turns true. */
+  promise: Promise<void>;
+  stop(): void;
+}
+
+/** A fresh, not yet stopped `Halt`. */
+export function halter(): Halt {
+  let resolve = () => {};
+  const halt: Halt = {
+    stopped: false,
+    promise: new Promise<void>((r) => {
+      resolve = r;
+    }),
+    stop() {
+      halt.stopped = true;
+      resolve();
+    },
+  };
+  return halt;
 }
 
 /** Timing, all in ms except `backoff` (a factor ≥ 1) and `consecutive` (a count ≥ 1). */
@@ -69,7 +99,7 @@ export async function pollProbe(
   start: number,
   clock: Clock = realClock,
   onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
-  halt: { stopped: boolean } = { stopped: false },
+  halt: Halt = halter(),
 ): Promise<ProbeOutcome> {
   let attempts = 0;
   let streak = 0;
@@ -106,14 +136,15 @@ export async function pollProbe(
       streak = 0;
       failures++;
       if (result.final) {
-        halt.stopped = true;
+        halt.stop();
         break;
       }
     }
     const wait = (result.ok ? timing.intervalMs : nextInterval(timing, failures - 1)) - (clock.now() - began);
     const untilDeadline = start + timing.deadlineMs - clock.now();
-    if (untilDeadline <= 0) break;
-    await clock.sleep(Math.min(Math.max(wait, 0), untilDeadline));
+    if (untilDeadline <= 0 || halt.stopped) break;
+    const pause = Math.min(Math.max(wait, 0), untilDeadline);
+    await Promise.race([probe.wake ? probe.wake(pause) : clock.sleep(pause), halt.promise]);
   }
   return { ...describe(probe), ready: false, attempts, timeToReadyMs: null, last };
 }
@@ -124,15 +155,16 @@ function describe(probe: Probe): Pick<ProbeOutcome, 'name' | 'kind' | 'target'> 
 
 /**
  * Polls every probe concurrently; resolves when each is ready or out of time. A final failure (a failed
- * Job) stops the others after their current attempt: the wait has failed either way.
+ * Job, a failed Compose service) stops the others after their current attempt: the wait has failed either
+ * way. So does `halt.stop()` from outside (compose-scope.ts).
  */
 export function pollAll(
   probes: Probe[],
   timing: Timing,
   clock: Clock = realClock,
   onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
+  halt: Halt = halter(),
 ): Promise<ProbeOutcome[]> {
   const start = clock.now();
-  const halt = { stopped: false };
   return Promise.all(probes.map((probe) => pollProbe(probe, timing, start, clock, onAttempt, halt)));
 }

@@ -2,6 +2,7 @@
 
 import { handedOffProject } from '../../shared/src/compose/handed-off.js';
 import { servicesFromEnv } from '../../shared/src/compose/placeholders.js';
+import type { ServiceMap } from '../../shared/src/compose/status.js';
 import { checkNamespace } from '../../shared/src/environment/names.js';
 import { type GitHubSettings, readCommentSettings } from '../../shared/src/github/settings.js';
 import { defaultNamespace, type KubeConnection, readConnection } from '../../shared/src/kube/connection.js';
@@ -31,6 +32,8 @@ export interface WaitSettings {
   namespace: string;
   /** Cluster connection for the Kubernetes probes (kubeconfig content already masked). */
   kube: KubeConnection;
+  /** provision-compose's `services` (EPHEMERAL_SERVICES), `{}` when none was handed off. */
+  services: ServiceMap;
 }
 
 /** Every probe from the simple inputs, `rollout` and `probes`. @throws UserInputError when there is none */
@@ -140,5 +143,6 @@ export function getSettings(
     github: readCommentSettings(inputs),
     namespace,
     kube,
+    services: servicesFromEnv(env[ENV_SERVICES]),
   });
 }

@@ -18,11 +18,11 @@ import {
   KINDS,
   type LogSpec,
   type ProbeSpec,
-  parseAddress,
   parseCommit,
   parseJsonOrYaml,
   parseUrl,
   type TcpSpec,
+  tcpSpec,
 } from './spec.js';
 import { parseKubeItem } from './spec-kube.js';
 
@@ -122,14 +122,10 @@ function httpItem(record: Item, name: string, at: string, services: ServiceMap):
   };
 }
 
-/** `- tcp: host:port` (placeholders resolved). */
+/** `- tcp: host:port` (placeholders resolved, the Compose service behind it found). */
 function tcpItem(value: unknown, name: string, at: string, services: ServiceMap): TcpSpec {
   const where = `${at}.tcp`;
-  return {
-    kind: 'tcp',
-    name,
-    ...parseAddress(where, expandPlaceholders(where, str(where, value, 'host:port'), services)),
-  };
+  return tcpSpec(where, name, str(where, value, 'host:port'), services);
 }
 
 /** `- compose: [db, cache]` or `all`. */

@@ -56,6 +56,10 @@ export interface TcpSpec {
   name: string;
   host: string;
   port: number;
+  /** The Compose service behind the address, when it is one (`{db:5432}` or a port it publishes). */
+  service?: string;
+  /** That service's container port. */
+  targetPort?: number;
 }
 export interface ComposeSpec {
   kind: 'compose';
@@ -205,6 +209,35 @@ export function parseJsonOrYaml(input: string, text: string): YamlInput {
   return parseYamlInput(input, text, 'give a JSON/YAML object, e.g. {"status": "ok"}');
 }
 
+/**
+ * The Compose service and container port behind a TCP address (pure): from a `{service:port}` placeholder,
+ * or the service whose published port the address is (provision-compose's `services`).
+ */
+export function composeTarget(
+  text: string,
+  address: { host: string; port: number },
+  services: ServiceMap,
+): Pick<TcpSpec, 'service' | 'targetPort'> {
+  const placeholder = /^\s*\{([A-Za-z0-9][A-Za-z0-9_.-]*):(\d+)(?:\/tcp)?\}\s*$/.exec(text);
+  if (placeholder && services[placeholder[1]!])
+    return { service: placeholder[1]!, targetPort: Number(placeholder[2]) };
+  const wanted = new Set([`${address.host}:${address.port}`]);
+  if (address.host === 'localhost') wanted.add(`127.0.0.1:${address.port}`);
+  for (const [service, status] of Object.entries(services)) {
+    for (const [key, hostPort] of Object.entries(status.ports ?? {})) {
+      if (key.endsWith('/tcp') && wanted.has(hostPort))
+        return { service, targetPort: Number(key.split('/')[0]) };
+    }
+  }
+  return {};
+}
+
+/** A TCP spec from `text` (placeholders resolved, the Compose service behind it found). */
+export function tcpSpec(where: string, name: string, text: string, services: ServiceMap): TcpSpec {
+  const address = parseAddress(where, expandPlaceholders(where, text, services));
+  return { kind: 'tcp', name, ...address, ...composeTarget(text, address, services) };
+}
+
 /** The simple inputs, in the order url, tcp…, compose-services. */
 export interface SimpleInputs {
   url: string;
@@ -246,11 +279,7 @@ export function parseSimpleInputs(inputs: SimpleInputs, services: ServiceMap): P
     }
   }
   inputs.tcp.forEach((text, i) => {
-    specs.push({
-      kind: 'tcp',
-      name: `tcp#${i + 1}`,
-      ...parseAddress('tcp', expandPlaceholders('tcp', text, services)),
-    });
+    specs.push(tcpSpec('tcp', `tcp#${i + 1}`, text, services));
   });
   if (inputs.composeServices.length > 0) {
     const all = inputs.composeServices.length === 1 && inputs.composeServices[0] === 'all';

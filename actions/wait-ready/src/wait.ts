@@ -1,15 +1,19 @@
 /**
- * wait-ready main, in phases: resolve (the environment, the tools the probes need: Compose, kubectl) →
- * wait (every probe until ready or the deadline; poll.ts) → report (time-to-ready and attempts per probe;
- * the readiness line of the sticky PR comment, github/check-line.ts).
- * On timeout: the last response or error of every probe, plus the Compose environment's diagnostics.
+ * wait-ready main, in phases: resolve (the environment, the tools the probes need: docker and its event
+ * stream, Compose, kubectl) → wait (every probe until ready or the deadline; poll.ts) → report (time-to-ready
+ * and attempts per probe; the readiness line of the sticky PR comment, github/check-line.ts). With a Compose project, the engine's event stream follows its containers for the
+ * whole wait: it wakes the Compose probes the moment health changes, and a service the probes depend on
+ * that exits, dies, restarts or turns unhealthy fails the step at once (compose-scope.ts). On a failure:
+ * the last response or error of every probe, plus the Compose environment's diagnostics and log tails.
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { DockerCompose, detectCompose, type ProjectRef } from '../../shared/src/compose/compose.js';
 import { collectComposeDiagnostics } from '../../shared/src/compose/diagnostics.js';
+import { Docker } from '../../shared/src/compose/docker.js';
 import { projectRef } from '../../shared/src/compose/handed-off.js';
 import { ServicesSection } from '../../shared/src/compose/report.js';
+import { ComposeWatch } from '../../shared/src/compose/watch.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
 import { CheckLine } from '../../shared/src/github/check-line.js';
 import { withKubectl } from '../../shared/src/kube/connection.js';
@@ -19,8 +23,9 @@ import { actionDir } from '../../shared/src/report/files.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
 import { DeadlineError } from '../../shared/src/runtime/errors.js';
+import { guardScope, probeScope, type Scope, serviceAddresses } from './compose-scope.js';
 import { OUTPUTS } from './contract.js';
-import { type Probe, pollAll } from './poll.js';
+import { type Halt, halter, type Probe, pollAll } from './poll.js';
 import { composeProbe, execProbe, logProbe } from './probes/compose.js';
 import { httpProbe } from './probes/http.js';
 import { kubeProbe } from './probes/kube.js';
@@ -32,8 +37,13 @@ import { isKubeSpec } from './spec-kube.js';
 const ACTION = 'wait-ready';
 const COMPOSE_KINDS = ['compose', 'exec', 'log'];
 
-/** The tools the probes use: Compose for compose/exec/log probes and diagnostics, kubectl for Kubernetes ones. */
+/**
+ * The tools the probes use: docker and the project's event stream for Compose health and TCP on a service,
+ * Compose for exec/log probes and diagnostics, kubectl for Kubernetes ones.
+ */
 export interface WaitTools {
+  docker: Docker;
+  watch: ComposeWatch | null;
   compose: DockerCompose | null;
   project: ProjectRef;
   kubectl: Kubectl | null;
@@ -69,9 +79,9 @@ export function buildProbes(settings: WaitSettings, tools: WaitTools): Probe[] {
       case 'http':
         return httpProbe(spec);
       case 'tcp':
-        return tcpProbe(spec);
+        return tcpProbe(spec, tools.project.name ? serviceAddresses(tools.docker, tools.project.name) : null);
       case 'compose':
-        return composeProbe(spec, tools.compose!, tools.project);
+        return composeProbe(spec, tools.docker, tools.project.name, tools.watch);
       case 'exec':
         return execProbe(spec, tools.compose!, tools.project);
       default:
@@ -80,21 +90,40 @@ export function buildProbes(settings: WaitSettings, tools: WaitTools): Probe[] {
   });
 }
 
-/** Wait: polls every probe; returns the outcomes and the names of probes that stopped for good. */
-async function waitAll(probes: Probe[], settings: WaitSettings, report: ActionReport) {
+/**
+ * Wait: polls every probe, guarded by the Compose services in scope (a failed one stops every probe);
+ * returns the outcomes, the names of probes that stopped for good, and the failed services, if any.
+ */
+async function waitAll(
+  probes: Probe[],
+  settings: WaitSettings,
+  tools: WaitTools,
+  scope: Scope | null,
+  report: ActionReport,
+) {
   const t = settings.timing;
   core.info(
     `Waiting up to ${formatMs(t.deadlineMs)} for ${probes.length} probe(s): ${probes.map((p) => `${p.name} (${p.target})`).join(', ')}; interval ${formatMs(t.intervalMs)}, backoff ×${t.backoff} to ${formatMs(t.maxIntervalMs)}, ${t.consecutive} consecutive success(es).`,
   );
   const stopped = new Set<string>();
+  const halt: Halt = halter();
+  const guard =
+    tools.watch && scope ? guardScope(tools.docker, tools.project.name, scope, tools.watch, halt) : null;
   const outcomes = await report.time('wait', () =>
-    pollAll(probes, t, undefined, (probe, result, attempt) => {
-      if (result.final) stopped.add(probe.name);
-      if (result.ok) core.info(`✔ ${probe.name}: ${result.detail.slice(0, 200)}`);
-      else core.info(`… ${probe.name} attempt ${attempt}: ${result.detail.slice(0, 200)}`);
-    }),
+    pollAll(
+      probes,
+      t,
+      undefined,
+      (probe, result, attempt) => {
+        if (result.final) stopped.add(probe.name);
+        if (result.ok) core.info(`✔ ${probe.name}: ${result.detail.slice(0, 200)}`);
+        else core.info(`… ${probe.name} attempt ${attempt}: ${result.detail.slice(0, 200)}`);
+      },
+      halt,
+    ),
   );
-  return { outcomes, stopped };
+  halt.stop();
+  return { outcomes, stopped, failedServices: guard ? await guard : null };
 }
 
 /** Report: the `ready`, `time-to-ready-ms` and `probes` outputs; returns whether every probe was ready. */
@@ -115,8 +144,16 @@ function publishOutcomes(outcomes: ProbeReport[]): boolean {
   return ready;
 }
 
-/** The error for probes that were not ready: a failed-for-good probe says so, else the deadline passed. */
-function notReadyError(outcomes: ProbeReport[], stopped: Set<string>, deadlineMs: number): Error {
+/**
+ * The error for probes that were not ready: a failed Compose service or a failed-for-good probe says so,
+ * else the deadline passed.
+ */
+function notReadyError(
+  outcomes: ProbeReport[],
+  stopped: Set<string>,
+  failedServices: string[] | null,
+  deadlineMs: number,
+): Error {
   const failing = outcomes.filter((o) => !o.ready);
   for (const o of failing)
     core.error(`${o.name} (${o.target}) not ready after ${o.attempts} attempt(s); last: ${o.last}`, {
@@ -124,6 +161,8 @@ function notReadyError(outcomes: ProbeReport[], stopped: Set<string>, deadlineMs
     });
   const names = failing.map((o) => o.name).join(', ');
   const lasts = failing.map((o) => `${o.name}: ${o.last.slice(0, 300)}`).join(' | ');
+  if (failedServices?.length)
+    return new Error(`Compose service(s) failed during the wait: ${failedServices.join(', ')}`);
   // A probe that failed for good (a failed Job) ended the wait early: say so rather than "did not happen within".
   return failing.some((o) => stopped.has(o.name))
     ? new Error(`Probe(s) ${names} failed and cannot become ready: ${lasts}`)
@@ -137,24 +176,56 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
   const section = report.add(new ProbesSection());
   const services = report.add(new ServicesSection());
   const line = new CheckLine(settings.github, environment, report);
-  const tools: WaitTools = { compose: null, project: projectRef(settings), kubectl };
+  const tools: WaitTools = {
+    docker: new Docker(),
+    watch: null,
+    compose: null,
+    project: projectRef(settings),
+    kubectl,
+  };
+  const scope = settings.project ? probeScope(settings.probes, settings.services) : null;
   const diagnose = async () => {
+    const facts = tools.watch?.watchFacts;
+    await tools.watch?.stop();
     const compose = tools.compose;
     if (!compose) return undefined;
     const bundle = await core.group('Diagnostics', () =>
-      collectComposeDiagnostics(compose, tools.project, join(dir, 'diagnostics'), null),
+      collectComposeDiagnostics(
+        compose,
+        tools.project,
+        join(dir, 'diagnostics'),
+        null,
+        undefined,
+        tools.docker,
+        {
+          expected: scope?.services ?? [],
+          ...(facts ? { facts } : {}),
+        },
+      ),
     );
     core.setOutput(OUTPUTS.diagnosticsPath, bundle.dir);
     services.services = bundle.services;
+    if (bundle.excerpt)
+      core.error(`Environment ${tools.project.name}:\n${bundle.excerpt}`, { title: ACTION });
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
+    // The event stream first: from now on no container change of the project is missed.
+    if (scope) tools.watch = ComposeWatch.start(tools.project.name, tools.docker.runner);
     tools.compose = await composeFor(settings, kubectl);
-    const { outcomes, stopped } = await waitAll(buildProbes(settings, tools), settings, report);
+    const { outcomes, stopped, failedServices } = await waitAll(
+      buildProbes(settings, tools),
+      settings,
+      tools,
+      scope,
+      report,
+    );
     section.probes = outcomes.map((o) => ({ ...o }));
     await line.write('readiness', readinessLine(outcomes));
-    if (!publishOutcomes(outcomes)) throw notReadyError(outcomes, stopped, settings.timing.deadlineMs);
+    if (!publishOutcomes(outcomes) || failedServices)
+      throw notReadyError(outcomes, stopped, failedServices, settings.timing.deadlineMs);
+    await tools.watch?.stop();
     return 'success';
   });
 }

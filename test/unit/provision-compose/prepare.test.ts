@@ -1,11 +1,15 @@
-/** provision-compose's prepare phase: unknown services, and the Compose refusal rule before anything starts. */
+/**
+ * provision-compose's prepare phase: unknown services and one-shots, the services a run starts, the Compose
+ * refusal rule and the first created-at from one container inventory, and the isolation lines.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  assertNotForeign,
-  checkServices,
-  existingCreatedAt,
-} from '../../../actions/provision-compose/src/prepare.js';
+import { envFileOwners, missingEnvFileError } from '../../../actions/provision-compose/src/env-file.js';
+import { checkServices, isolationLines, ownership } from '../../../actions/provision-compose/src/prepare.js';
 import { Docker } from '../../../actions/shared/src/compose/docker.js';
+import { planIsolation } from '../../../actions/shared/src/compose/isolation.js';
 import { UserInputError } from '../../../actions/shared/src/runtime/errors.js';
 import { fakeDocker } from '../shared/compose/fake-docker.js';
 
@@ -22,7 +26,7 @@ describe('prepare', () => {
       { kind: 'container', id: 'c1', name: `${ENV}-db-1`, labels: OURS },
       { kind: 'container', id: 'c2', name: 'by-hand', labels: { 'com.docker.compose.project': ENV } },
     ]);
-    const error = await assertNotForeign(new Docker(fake.runner), ENV).catch((e: unknown) => e);
+    const error = await ownership(new Docker(fake.runner), ENV).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserInputError);
     expect((error as UserInputError).message).toBe(
       `Input "name": a Compose project named "${ENV}" already runs containers these actions did not create (by-hand). Fix: set a different "name", or remove that project yourself (docker compose -p <name> down).`,
@@ -45,17 +49,64 @@ describe('prepare', () => {
         labels: { ...OURS, 'ephemeral.dev/created-at': '1700000600' },
       },
     ]);
-    const docker = new Docker(fake.runner);
-    await expect(assertNotForeign(docker, ENV)).resolves.toBeUndefined();
-    expect(await existingCreatedAt(docker, ENV)).toBe(1_700_000_000_000);
-    expect(await existingCreatedAt(new Docker(fakeDocker([]).runner), ENV)).toBeNull();
+    expect(await ownership(new Docker(fake.runner), ENV)).toBe(1_700_000_000_000);
+    expect(await ownership(new Docker(fakeDocker([]).runner), ENV)).toBeNull();
+    // one container listing, no inspect
+    expect(fake.calls).toHaveLength(1);
   });
 
-  it('unknown services name the input and the ones the files define', () => {
-    const model = { services: { db: {}, api: {} } };
-    expect(checkServices(model, ['db'])).toEqual(['db', 'api']);
-    expect(() => checkServices(model, ['web'])).toThrow(
-      'Input "services": unknown service(s) web. Fix: use services from the compose file(s): db, api.',
+  it('unknown services and one-shots name the input and the ones the files define', () => {
+    const model = { services: { db: {}, api: { depends_on: { db: null } }, admin: {} } };
+    expect(checkServices(model, { services: ['api'], oneShots: [] })).toEqual(['api', 'db']);
+    expect(checkServices(model, { services: [], oneShots: [] })).toEqual(['admin', 'api', 'db']);
+    expect(() => checkServices(model, { services: ['web'], oneShots: [] })).toThrow(
+      'Input "services": unknown service(s) web. Fix: use services from the compose file(s): db, api, admin.',
     );
+    expect(() => checkServices(model, { services: [], oneShots: ['seed'] })).toThrow(
+      /Input "one-shots": unknown service\(s\) seed/,
+    );
+  });
+
+  it('one line per isolation change for the summary', () => {
+    const plan = planIsolation(
+      {
+        services: {
+          db: { container_name: 'pg', ports: [{ target: 5432, published: '5432' }] },
+          seed: { restart: 'no' },
+        },
+        volumes: { data: { name: 'shared' } },
+      },
+      {
+        project: 'p',
+        selected: ['db', 'seed'],
+        allowFixedPorts: false,
+        containerName: 'alias',
+        declaredOneShots: [],
+        containerLabels: {},
+        resourceLabels: {},
+      },
+    );
+    expect(isolationLines(plan)).toEqual([
+      'Host port 5432 of db → an ephemeral port (container 5432/tcp)',
+      'container_name of db ("pg") removed; "pg" stays a network alias on default',
+      'volume data: fixed name "shared" → "p_data" for this environment',
+      'One-shot seed (restart: "no", no healthcheck, no ports): ready once it exited 0',
+    ]);
+  });
+
+  it('a missing env_file names the file and the service that reads it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'envfile-'));
+    const file = join(dir, 'compose.yaml');
+    writeFileSync(
+      file,
+      'services:\n  api:\n    env_file: ./api.env\n  web:\n    env_file: [{path: other.env}]\n',
+    );
+    expect(envFileOwners([file], dir, join(dir, 'api.env'))).toEqual(['services.api.env_file']);
+    expect(envFileOwners([file], dir, join(dir, 'other.env'))).toEqual(['services.web.env_file']);
+    const error = missingEnvFileError(`env file ${join(dir, 'api.env')} not found: stat …`, [file], dir);
+    expect(error?.message).toMatch(
+      /^Input "compose-files \(services\.api\.env_file\)": the env_file ".*api\.env" does not exist \(service api reads it\)\. Fix: create /,
+    );
+    expect(missingEnvFileError('yaml: line 3: bad indentation', [file], dir)).toBeNull();
   });
 });

@@ -11,9 +11,15 @@ describe('removedOutput', () => {
         containers: ['a-db-1'],
         networks: ['a_default'],
         volumes: ['a_data'],
+        images: ['a-api:latest'],
         failures: [],
       }),
-    ).toEqual({ containers: ['a-db-1'], networks: ['a_default'], volumes: ['a_data'] });
+    ).toEqual({
+      containers: ['a-db-1'],
+      networks: ['a_default'],
+      volumes: ['a_data'],
+      images: ['a-api:latest'],
+    });
   });
 
   it.each([
@@ -31,6 +37,6 @@ describe('removedOutput', () => {
         holders: [],
         failures: [],
       }),
-    ).toEqual({ containers: [], networks: [], volumes: [], namespace, releases: ['shop'] });
+    ).toEqual({ containers: [], networks: [], volumes: [], images: [], namespace, releases: ['shop'] });
   });
 });

@@ -126,20 +126,19 @@ export function projectArgs(project: ProjectRef): string[] {
   ];
 }
 
-/** `build` input: build images before starting (`always`), never (`never`), or only missing ones (`auto`). */
-export type BuildPolicy = 'auto' | 'always' | 'never';
+/**
+ * `build` input: `auto` (default) and `always` build every service that has a `build:` section on every run
+ * (`up --build`), from the layer cache, so each push runs its own code; `missing` builds only absent images
+ * (a self-hosted runner may then serve a previous push's image); `never` builds nothing (`--no-build`).
+ */
+export type BuildPolicy = 'auto' | 'always' | 'missing' | 'never';
 /** `pull` input, passed as `up --pull`: `missing` (default), `always`, `never`. */
 export type PullPolicy = 'missing' | 'always' | 'never';
 
 /** `up --detach` arguments. */
 export function upArgs(options: { build: BuildPolicy; pull: PullPolicy; services: string[] }): string[] {
-  const build = options.build === 'always' ? ['--build'] : options.build === 'never' ? ['--no-build'] : [];
+  const build = options.build === 'never' ? ['--no-build'] : options.build === 'missing' ? [] : ['--build'];
   return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
-}
-
-/** `down --volumes --remove-orphans --timeout <s>`; `stopTimeoutS` is the per-container stop grace in seconds. */
-export function downArgs(stopTimeoutS: number): string[] {
-  return ['down', '--volumes', '--remove-orphans', '--timeout', String(stopTimeoutS)];
 }
 
 /** `config --format json`: the resolved model, interpolated, with profiles applied. */

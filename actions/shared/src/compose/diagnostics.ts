@@ -1,19 +1,21 @@
 /**
  * The bounded diagnostics bundle for a Compose environment: `ps`, per-service logs (tail-bounded and
- * streamed to files, never buffered whole: hoverkraft-tech/compose-action#297), healthcheck logs and exit
- * codes from `docker inspect`, and the resolved config with secrets redacted. Returns a short excerpt for
- * the job summary.
+ * streamed to files, never buffered whole: hoverkraft-tech/compose-action#297), state, exit codes, restarts
+ * and the last healthcheck output of every container from `docker inspect`, and the resolved config with
+ * secrets redacted. Returns a short excerpt for the job summary and the error annotation.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { stringify } from 'yaml';
 import { listFiles } from '../report/files.js';
 import type { DiagnosticsBundle } from '../report/model.js';
-import { redact, registerArgvSecrets, registerEnvSecrets } from '../runtime/secrets.js';
+import { redact } from '../runtime/secrets.js';
 import { type DockerCompose, logsArgs, type ProjectRef, psArgs } from './compose.js';
+import type { ContainerState } from './containers.js';
 import { Docker } from './docker.js';
 import { type ComposeModel, redactModel } from './model.js';
-import { type PsEntry, parsePs, type ServiceMap, summarise } from './status.js';
+import { type ServiceMap, summarise, type WatchFacts } from './status.js';
 
 /** Bounds of the bundle. */
 export interface ComposeDiagnosticsLimits {
@@ -37,79 +39,40 @@ export interface ComposeDiagnostics extends DiagnosticsBundle {
   services: ServiceMap;
 }
 
-interface InspectState {
-  Name?: string;
-  Path?: string;
-  Args?: string[];
-  Config?: {
-    Labels?: Record<string, string>;
-    Env?: string[];
-    Cmd?: string[] | null;
-    Entrypoint?: string[] | null;
-  };
-  State?: {
-    Status?: string;
-    ExitCode?: number;
-    Error?: string;
-    OOMKilled?: boolean;
-    Health?: { Status?: string; Log?: Array<{ ExitCode?: number; Output?: string }> };
-  };
-}
-
 function tailLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n');
 }
 
-/** Per container: status, exit code, OOM and the last healthcheck outputs (pure). */
-function containerStates(inspected: InspectState[]) {
-  return inspected.map((c) => ({
-    name: (c.Name ?? '').replace(/^\//, ''),
-    service: c.Config?.Labels?.['com.docker.compose.service'] ?? '',
-    status: c.State?.Status,
-    exitCode: c.State?.ExitCode,
-    error: c.State?.Error,
-    oomKilled: c.State?.OOMKilled,
-    health: c.State?.Health?.Status ?? '',
-    healthLog: (c.State?.Health?.Log ?? [])
-      .slice(-5)
-      .map((h) => ({ exitCode: h.ExitCode, output: (h.Output ?? '').slice(-1000) })),
-  }));
-}
-
 /**
- * Registers what the containers hold that is secret — secret-named environment values, URL passwords,
- * secret values on their command lines — so their logs and states are redacted in any action, not only
- * the one that read the compose file.
+ * Writes containers.json (state, exit code, restarts, health and its last output, per container) and
+ * returns the excerpt lines for every failed or still-pending service: its state and reason, and the output
+ * of its latest healthcheck (a service that never became healthy shows why).
  */
-export function registerContainerSecrets(inspected: readonly InspectState[]): void {
-  for (const c of inspected) {
-    registerEnvSecrets(c.Config?.Env ?? []);
-    for (const argv of [c.Config?.Cmd, c.Config?.Entrypoint, c.Args]) if (argv) registerArgvSecrets(argv);
-  }
-}
-
-/** Writes containers.json and returns the excerpt lines for unhealthy, failed or restarting containers. */
-async function inspectContainers(docker: Docker, entries: PsEntry[], dir: string): Promise<string[]> {
-  const inspected = await docker.inspect<InspectState>(
-    'container',
-    entries.map((e) => e.Name),
-  );
-  registerContainerSecrets(inspected);
-  const states = containerStates(inspected);
+function describeContainers(containers: ContainerState[], services: ServiceMap, dir: string): string[] {
+  const states = containers.map((c) => ({
+    name: c.name,
+    service: c.service,
+    oneShot: c.oneShot,
+    status: c.state,
+    exitCode: c.exitCode,
+    restartCount: c.restartCount,
+    health: c.health,
+    healthExitCode: c.healthExitCode,
+    healthOutput: stripVTControlCharacters(c.healthOutput),
+  }));
   writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
   const excerpt: string[] = [];
-  for (const state of states) {
-    const bad =
-      state.health === 'unhealthy' ||
-      (state.status === 'exited' && state.exitCode !== 0) ||
-      state.status === 'restarting';
-    if (!bad) continue;
+  for (const [name, s] of Object.entries(services)) {
+    if (s.verdict !== 'failed' && s.verdict !== 'pending') continue;
+    const exit = s.exitCode !== null && s.state !== 'running' ? `, exit ${s.exitCode}` : '';
+    const still = s.oneShot && s.state === 'running' ? ' — one-shot still running' : '';
     excerpt.push(
-      `● ${state.service} (${state.name}): ${state.status}${state.health ? `, ${state.health}` : ''}, exit ${state.exitCode}`,
+      `● ${name}: ${s.state}${s.health ? `, ${s.health}` : ''}${exit}${s.reason ? ` — ${s.reason}` : ''}${still}`,
     );
-    const lastHealth = state.healthLog.at(-1);
-    if (lastHealth)
-      excerpt.push(`  healthcheck exit ${lastHealth.exitCode}: ${tailLines(lastHealth.output, 3)}`);
+    for (const c of containers.filter((c) => c.service === name && c.healthExitCode !== null)) {
+      const output = tailLines(stripVTControlCharacters(c.healthOutput), 3) || '(it printed nothing)';
+      excerpt.push(`  healthcheck exit ${c.healthExitCode}: ${output}`);
+    }
   }
   return excerpt;
 }
@@ -132,21 +95,31 @@ async function collectLogs(
       stdoutFile: { path: file, maxBytes: limits.maxFileBytes },
     });
     if (result.exitCode !== 0) errors.push(`logs ${service}: ${result.stderr.trim().slice(-300)}`);
-    const redacted = redact(readFileSync(file, 'utf8'));
-    writeFileSync(file, redacted);
+    // Compose's log output carries terminal escape sequences (ESC[2K): stripped from the files too.
+    const text = redact(stripVTControlCharacters(readFileSync(file, 'utf8')));
+    writeFileSync(file, text);
     const verdict = services[service]?.verdict;
     if (verdict === 'failed' || verdict === 'pending') {
       excerpt.push(
         `--- ${service} (last ${limits.excerptLines} log lines) ---`,
-        tailLines(redacted, limits.excerptLines) || '(no output)',
+        tailLines(text, limits.excerptLines) || '(the service wrote no log lines)',
       );
     }
   }
   return excerpt;
 }
 
+/** What the bundle is about besides the project: the services that matter and the wait's events. */
+export interface DiagnosticsScope {
+  /** The selected services (those a run starts); [] = every service found. */
+  expected?: readonly string[];
+  /** Deaths and restarts the event stream saw during the wait. */
+  facts?: WatchFacts;
+}
+
 /**
  * Collects the bundle into `dir`. Never throws: a part that cannot be collected is noted in `errors.txt`.
+ * Terminal escape sequences are stripped from every log and from the excerpt.
  * @param model the resolved model, when known (dumped redacted)
  */
 export async function collectComposeDiagnostics(
@@ -156,6 +129,7 @@ export async function collectComposeDiagnostics(
   model: ComposeModel | null,
   limits: ComposeDiagnosticsLimits = COMPOSE_DIAGNOSTICS_LIMITS,
   docker = new Docker(),
+  scope: DiagnosticsScope = {},
 ): Promise<ComposeDiagnostics> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const errors: string[] = [];
@@ -163,13 +137,13 @@ export async function collectComposeDiagnostics(
   let services: ServiceMap = {};
   const ps = await compose.tryRun(project, psArgs(), { timeoutMs: 60_000 });
   writeFileSync(join(dir, 'ps.json'), redact(ps.stdout));
-  const expected = Object.keys(model?.services ?? {});
+  const expected = scope.expected ?? [];
   try {
-    const entries = parsePs(ps.stdout);
-    services = summarise(entries, expected);
-    excerpt.push(...(await inspectContainers(docker, entries, dir)));
+    const containers = await docker.containers(project.name);
+    services = summarise(containers, expected, scope.facts);
+    excerpt.push(...describeContainers(containers, services, dir));
   } catch (error) {
-    errors.push(`ps/inspect: ${String(error)}`);
+    errors.push(`inspect: ${String(error)}`);
   }
   const names = [...new Set([...expected, ...Object.keys(services)])];
   excerpt.push(...(await collectLogs(compose, project, dir, services, names, limits, errors)));

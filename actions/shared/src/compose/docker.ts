@@ -1,93 +1,167 @@
 /**
- * Docker resources (containers, networks, volumes) found and removed by label, through the exec funnel.
- * Used by teardown and post to catch what `compose down` misses (crashed runs, renamed services).
+ * The label-filtered inventory of Docker resources, and their removal, through the exec funnel. One
+ * `docker <kind> ls` per kind, all kinds in parallel, each printing the ID, the name and exactly the labels
+ * the actions read (`{{.Label "…"}}`), so no `inspect` round trip is needed. Teardown finds an environment
+ * with it (compose/teardown.ts); the sweep finds every environment with it (selector `managed-by`).
  * CLI reference: https://docs.docker.com/reference/cli/docker/.
  */
-import { mustSucceed, type Runner, run } from '../exec/cli.js';
+import { LABELS } from '../environment/labels.js';
+import { mustSucceed, type Runner, type RunResult, run } from '../exec/cli.js';
+import { type ContainerState, inspectContainers, projectContainers } from './containers.js';
+import { PROJECT_LABEL } from './ownership.js';
 
-export type ResourceKind = 'container' | 'network' | 'volume';
+export type ResourceKind = 'container' | 'network' | 'volume' | 'image';
 
-/** One resource and its labels. */
+/** One resource and the labels the actions read (see `INVENTORY_LABELS`). */
 export interface DockerResource {
   kind: ResourceKind;
-  /** Container ID, network ID or volume name: what `rm` takes. */
+  /** Container ID, network ID, volume name or image ID: what `rm` takes. */
   id: string;
-  /** Human name (container name without `/`, network name, volume name). */
+  /** Human name: container name, network name, volume name, or an image's `repository:tag` list. */
   name: string;
   labels: Record<string, string>;
 }
 
-const LIST: Record<ResourceKind, string[]> = {
-  container: ['container', 'ls', '--all', '--quiet', '--no-trunc'],
-  network: ['network', 'ls', '--quiet', '--no-trunc'],
-  volume: ['volume', 'ls', '--quiet'],
+/** The labels an inventory reads from containers, networks and volumes (images are selected by label). */
+export const INVENTORY_LABELS: readonly string[] = [
+  PROJECT_LABEL,
+  'com.docker.compose.service',
+  ...Object.values(LABELS),
+];
+
+/** Resources by kind. */
+export type Inventory = Record<ResourceKind, DockerResource[]>;
+
+/** Label filters (`key=value` or `key`, ANDed) per kind; a kind without filters is not listed. */
+export type InventorySelector = Partial<Record<ResourceKind, readonly string[]>>;
+
+const LIST: Record<ResourceKind, { argv: string[]; id: string; name: string }> = {
+  container: { argv: ['container', 'ls', '--all', '--no-trunc'], id: '{{.ID}}', name: '{{.Names}}' },
+  network: { argv: ['network', 'ls', '--no-trunc'], id: '{{.ID}}', name: '{{.Name}}' },
+  volume: { argv: ['volume', 'ls'], id: '{{.Name}}', name: '{{.Name}}' },
+  image: { argv: ['image', 'ls', '--no-trunc'], id: '{{.ID}}', name: '{{.Repository}}:{{.Tag}}' },
 };
 
-/** `docker <kind> ls` argv selecting by every `key=value` in `labels` (AND). */
-export function listArgs(kind: ResourceKind, labels: string[]): string[] {
-  return ['docker', ...LIST[kind], ...labels.flatMap((label) => ['--filter', `label=${label}`])];
+/** `docker <kind> ls` argv selecting by every label filter in `labels` (AND), tab-separated fields. */
+export function listArgs(kind: ResourceKind, labels: readonly string[]): string[] {
+  const { argv, id, name } = LIST[kind];
+  // `docker image ls` has no {{.Label}}: images are only ever listed by our own labels.
+  const columns =
+    kind === 'image' ? [id, name] : [id, name, ...INVENTORY_LABELS.map((l) => `{{.Label "${l}"}}`)];
+  return [
+    'docker',
+    ...argv,
+    ...labels.flatMap((label) => ['--filter', `label=${label}`]),
+    '--format',
+    columns.join('\t'),
+  ];
 }
 
-/** `docker <kind> rm` argv (containers forced, with anonymous volumes). */
-export function removeArgs(kind: ResourceKind, ids: string[]): string[] {
-  if (kind === 'container') return ['docker', 'container', 'rm', '--force', '--volumes', ...ids];
-  return ['docker', kind, 'rm', ...ids];
-}
-
-interface Inspected {
-  Id?: string;
-  Name?: string;
-  Config?: { Labels?: Record<string, string> | null };
-  Labels?: Record<string, string> | null;
-}
-
-/** Docker access bound to a runner (the funnel by default). */
-export class Docker {
-  constructor(private readonly runner: Runner = run) {}
-
-  /**
-   * Lists resources of `kind` carrying every label in `labels` (`key=value` or `key`), with their labels.
-   * @throws ToolError when docker fails
-   */
-  async list(kind: ResourceKind, labels: string[]): Promise<DockerResource[]> {
-    const ids = mustSucceed(await this.runner(listArgs(kind, labels), { timeoutMs: 60_000 }))
-      .stdout.split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean);
-    const items = await this.inspect<Inspected>(kind, ids);
-    return items.map((item, index) => {
-      const id = kind === 'volume' ? (item.Name ?? ids[index]!) : (item.Id ?? ids[index]!);
-      return {
-        kind,
-        id,
-        name: (item.Name ?? id).replace(/^\//, ''),
-        labels: (kind === 'container' ? item.Config?.Labels : item.Labels) ?? {},
-      };
-    });
-  }
-
-  /**
-   * `docker <kind> inspect <ids…>` parsed; [] for no ids.
-   * @throws ToolError when docker fails; SyntaxError when it prints no JSON
-   */
-  async inspect<T>(kind: ResourceKind, ids: readonly string[]): Promise<T[]> {
-    if (ids.length === 0) return [];
-    const result = mustSucceed(await this.runner(['docker', kind, 'inspect', ...ids], { timeoutMs: 60_000 }));
-    return JSON.parse(result.stdout || '[]') as T[];
-  }
-
-  /**
-   * Removes resources; a resource already gone counts as removed. Returns the names that could not be
-   * removed, with the reason.
-   */
-  async remove(resources: DockerResource[]): Promise<Array<{ resource: DockerResource; error: string }>> {
-    const failures: Array<{ resource: DockerResource; error: string }> = [];
-    for (const resource of resources) {
-      const result = await this.runner(removeArgs(resource.kind, [resource.id]), { timeoutMs: 120_000 });
-      if (result.exitCode !== 0 && !/no such|not found/i.test(result.stderr)) {
-        failures.push({ resource, error: result.stderr.trim().slice(-500) });
-      }
+/** Parses `listArgs` output (pure). Image rows of one ID merge into one resource. */
+export function parseList(kind: ResourceKind, stdout: string, labels: readonly string[]): DockerResource[] {
+  const out = new Map<string, DockerResource>();
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const [id = '', name = '', ...values] = line.split('\t');
+    if (kind === 'image') {
+      const selected = Object.fromEntries(labels.map((l) => l.split('=')).map(([k, v = '']) => [k!, v]));
+      const current = out.get(id);
+      const tag = name === '<none>:<none>' ? '' : name;
+      if (current) current.name = [current.name, tag].filter(Boolean).join(' ');
+      else out.set(id, { kind, id, name: tag, labels: selected });
+      continue;
     }
-    return failures;
+    const found: Record<string, string> = {};
+    INVENTORY_LABELS.forEach((key, i) => {
+      if (values[i]) found[key] = values[i]!;
+    });
+    out.set(id, { kind, id, name, labels: found });
+  }
+  return [...out.values()];
+}
+
+/** The removal argv for resources of one kind (containers forced, with their anonymous volumes). */
+export function removeArgs(kind: ResourceKind, resources: readonly DockerResource[]): string[] {
+  if (kind === 'container')
+    return ['docker', 'container', 'rm', '--force', '--volumes', ...resources.map((r) => r.id)];
+  // Images by tag, so an image with several tags goes without --force; an untagged one by ID.
+  if (kind === 'image')
+    return ['docker', 'image', 'rm', ...resources.flatMap((r) => (r.name ? r.name.split(' ') : [r.id]))];
+  return ['docker', kind, 'rm', ...resources.map((r) => r.id)];
+}
+
+/** Stops containers gracefully (SIGTERM, then SIGKILL after `stopTimeoutS` seconds), all at once. */
+export function stopArgs(resources: readonly DockerResource[], stopTimeoutS: number): string[] {
+  return ['docker', 'container', 'stop', '--time', String(stopTimeoutS), ...resources.map((r) => r.id)];
+}
+
+/** The error lines of a removal command, "no such …" (already gone) left out; [] when it succeeded. */
+function removalErrors(what: string, result: RunResult): string[] {
+  if (result.exitCode === 0) return [];
+  const errors = result.stderr.split('\n').filter((l) => l.trim() && !/no such|not found/i.test(l));
+  if (errors.length === 0 && !result.timedOut && !result.spawnError) return [];
+  const why = errors.join('; ') || result.spawnError || `timed out after ${result.durationMs} ms`;
+  return [`${what}: ${why.slice(-500)}`];
+}
+
+/** Docker access bound to a runner (the funnel by default); tests pass a scripted runner. */
+export class Docker {
+  constructor(readonly runner: Runner = run) {}
+
+  /**
+   * Lists resources of every kind in `selector`, all kinds at once.
+   * @throws ToolError when docker fails: the engine did not answer, so nothing can be said about what exists
+   */
+  async inventory(selector: InventorySelector): Promise<Inventory> {
+    const kinds = Object.keys(selector) as ResourceKind[];
+    const lists = await Promise.all(
+      kinds.map(async (kind) => {
+        const labels = selector[kind]!;
+        const result = mustSucceed(await this.runner(listArgs(kind, labels), { timeoutMs: 60_000 }));
+        return [kind, parseList(kind, result.stdout, labels)] as const;
+      }),
+    );
+    const inv: Inventory = { container: [], network: [], volume: [], image: [] };
+    for (const [kind, list] of lists) inv[kind] = list;
+    return inv;
+  }
+
+  /**
+   * Removes an inventory: containers first (stopped gracefully, then removed with their anonymous volumes),
+   * then networks, volumes and images at once (they cannot go while a container uses them). A resource
+   * already gone counts as removed. Returns the error text of each command that failed.
+   */
+  async remove(
+    inv: Inventory,
+    options: { stopTimeoutS: number; timeoutMs: number; log?: (line: string) => void },
+  ): Promise<string[]> {
+    const failures: string[] = [];
+    const limit = { timeoutMs: options.timeoutMs };
+    if (inv.container.length > 0) {
+      options.log?.(`Stopping and removing ${inv.container.length} container(s)`);
+      const stop = await this.runner(stopArgs(inv.container, options.stopTimeoutS), limit);
+      failures.push(...removalErrors('docker container stop', stop));
+      const rm = await this.runner(removeArgs('container', inv.container), limit);
+      failures.push(...removalErrors('docker container rm', rm));
+    }
+    const kinds = (['network', 'volume', 'image'] as const).filter((kind) => inv[kind].length > 0);
+    const results = await Promise.all(
+      kinds.map(async (kind) => {
+        const names = inv[kind].map((r) => r.name || r.id.slice(0, 19)).join(', ');
+        options.log?.(`Removing ${inv[kind].length} ${kind}(s): ${names}`);
+        return removalErrors(`docker ${kind} rm`, await this.runner(removeArgs(kind, inv[kind]), limit));
+      }),
+    );
+    return [...failures, ...results.flat()];
+  }
+
+  /** Every container of Compose project `project` with its state (compose/containers.ts). */
+  containers(project: string): Promise<ContainerState[]> {
+    return projectContainers(project, this.runner);
+  }
+
+  /** The state of containers by ID (one inspect). */
+  inspectContainers(ids: readonly string[]): Promise<ContainerState[]> {
+    return inspectContainers(ids, this.runner);
   }
 }

@@ -17,14 +17,27 @@ import {
 export interface ComposeModel {
   name?: string;
   services?: Record<string, ComposeService>;
-  networks?: Record<string, { external?: boolean; name?: string } | null>;
-  volumes?: Record<string, { external?: boolean; name?: string } | null>;
+  networks?: Record<string, ComposeResource | null>;
+  volumes?: Record<string, ComposeResource | null>;
+}
+
+/** A top-level network or volume. `config` always fills in `name` (`<project>_<key>` by default). */
+export interface ComposeResource {
+  external?: boolean;
+  name?: string;
+  labels?: Record<string, string>;
 }
 
 /** One resolved service (subset). */
 export interface ComposeService {
   container_name?: string;
   network_mode?: string;
+  image?: string;
+  build?: { context?: string; dockerfile?: string; labels?: Record<string, string> } | null;
+  /** Service → condition; Compose resolves the short list form to `service_started`. */
+  depends_on?: Record<string, { condition?: string; required?: boolean; restart?: boolean } | null>;
+  /** Network key → attachment options; `null` when attached without options. */
+  networks?: Record<string, { aliases?: string[] } | null>;
   ports?: Array<{
     target: number;
     published?: string | number;
@@ -40,6 +53,57 @@ export interface ComposeService {
   healthcheck?: { disable?: boolean; test?: string[] };
   command?: string[] | null;
   entrypoint?: string[] | null;
+}
+
+/**
+ * The services a run starts: `requested` (empty = every service in the model) and, transitively, what they
+ * depend on, as `docker compose up <services…>` starts them. Sorted.
+ */
+export function selectedServices(model: ComposeModel, requested: readonly string[]): string[] {
+  const services = model.services ?? {};
+  if (requested.length === 0) return Object.keys(services).sort();
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name) || !services[name]) return;
+    seen.add(name);
+    for (const dependency of Object.keys(services[name]!.depends_on ?? {})) visit(dependency);
+  };
+  for (const name of requested) visit(name);
+  return [...seen].sort();
+}
+
+/** Why a service counts as a one-shot (for the summary). */
+export type OneShotReason = 'completed-dependency' | 'input' | 'restart-no';
+
+/**
+ * Which services are one-shots (run to completion; exit 0 = done), and why. The rule (provision-compose's
+ * usage, "One-shots"):
+ * 1. a service another service waits for with `condition: service_completed_successfully` (Compose's own
+ *    notion: https://docs.docker.com/reference/compose-file/services/#long-syntax-1);
+ * 2. a service named in the `one-shots` input;
+ * 3. when `one-shots` is empty: a service that writes `restart: "no"` and has neither a healthcheck nor ports.
+ * A one-shot is done once it exited 0; the environment is not ready before; a non-zero exit fails it.
+ * @param declared the `one-shots` input (service names)
+ */
+export function oneShots(model: ComposeModel, declared: readonly string[]): Map<string, OneShotReason> {
+  const result = new Map<string, OneShotReason>();
+  const services = model.services ?? {};
+  for (const service of Object.values(services)) {
+    for (const [dependency, spec] of Object.entries(service.depends_on ?? {})) {
+      if (spec?.condition === 'service_completed_successfully' && services[dependency])
+        result.set(dependency, 'completed-dependency');
+    }
+  }
+  for (const name of declared) if (!result.has(name) && services[name]) result.set(name, 'input');
+  if (declared.length === 0) {
+    for (const [name, service] of Object.entries(services)) {
+      const healthcheck = service.healthcheck && !service.healthcheck.disable;
+      const ports = (service.ports ?? []).length > 0;
+      if (!result.has(name) && service.restart === 'no' && !healthcheck && !ports)
+        result.set(name, 'restart-no');
+    }
+  }
+  return result;
 }
 
 /**

@@ -21,14 +21,15 @@ export function foreignResources(
   return resources.filter((r) => !belongsTo(r.labels, environment));
 }
 
-/** The resources of Compose project `name`, of the given kinds, looked up at once. */
+/** The resources of Compose project `name`, of the given kinds, looked up at once (one inventory). */
 export async function projectResources(
   docker: Docker,
   name: string,
   kinds: readonly ResourceKind[] = RESOURCE_KINDS,
 ): Promise<DockerResource[]> {
-  const lists = await Promise.all(kinds.map((kind) => docker.list(kind, [`${PROJECT_LABEL}=${name}`])));
-  return lists.flat();
+  const selector = Object.fromEntries(kinds.map((kind) => [kind, [`${PROJECT_LABEL}=${name}`]]));
+  const inv = await docker.inventory(selector);
+  return kinds.flatMap((kind) => inv[kind]);
 }
 
 /** Why project `name` is refused, naming up to five of its foreign resources (pure). */

@@ -1,23 +1,35 @@
 /**
- * Removes one Compose environment, idempotently and only if it is ours: `down --volumes --remove-orphans`,
- * then every container, network and volume still labelled with the environment (left by crashed runs).
- * Shared by provision-compose's post step and the teardown action.
+ * Removes one Compose environment, idempotently and only if it is ours. One label-filtered inventory (the
+ * project's containers, networks and volumes, and the images this environment built, listed at once) is
+ * both the ownership check and the list of what to remove; then the resources go directly through the
+ * engine (no `compose down`: it would list them all again). Shared by provision-compose's post step and the
+ * teardown action; the sweep removes what `environmentInventory` finds the same way.
  *
- * Safety: the Compose refusal rule (ownership.ts): resources of the project that are not this environment's
- * mean the project is not ours; then nothing is touched and the result is `refused`.
+ * Safety rules:
+ * - the Compose refusal rule (ownership.ts): a resource of the project that is not this environment's means
+ *   the project is not ours: nothing is touched and the result is `refused`;
+ * - "already gone" only when the engine answered and nothing of the environment exists (a docker failure
+ *   throws instead);
+ * - images are removed only when they carry this environment's labels, which provision-compose puts on the
+ *   images it builds (`remove-images: local`); an image it did not build is never touched;
+ * - external networks and volumes carry no project label, so they are never in the inventory.
  */
-import { belongsTo, environmentSelector, LABELS } from '../environment/labels.js';
+import { environmentSelector } from '../environment/labels.js';
 import type { ComposeRemoval } from '../report/removed.js';
-import { type DockerCompose, downArgs } from './compose.js';
-import { Docker, type DockerResource } from './docker.js';
-import { foreignResources, projectResources, RESOURCE_KINDS, refusalReason } from './ownership.js';
+import { Docker, type Inventory } from './docker.js';
+import { foreignResources, PROJECT_LABEL, refusalReason } from './ownership.js';
+
+/** `remove-images` input: the images this environment built (`local`), or none. */
+export type RemoveImagesPolicy = 'local' | 'none';
 
 /** Options. */
 export interface TeardownOptions {
-  /** Per-container stop grace for `down --timeout`, in seconds. Default 10. */
+  /** Per-container stop grace, in seconds. Default 10. */
   stopTimeoutS?: number;
-  /** Hard limit for `down`, in ms. Default 180000. */
+  /** Hard limit for each removal command, in ms. Default 180000. */
   downTimeoutMs?: number;
+  /** Default `local`. */
+  removeImages?: RemoveImagesPolicy;
   /** Called with progress lines. */
   log?: (line: string) => void;
 }
@@ -29,82 +41,75 @@ function empty(status: ComposeRemoval['status'], reason?: string): ComposeRemova
     containers: [],
     networks: [],
     volumes: [],
+    images: [],
     failures: [],
     ...(reason ? { reason } : {}),
   };
 }
 
-/** The project's resources and those labelled with the environment, all six look-ups at once. */
-async function snapshot(docker: Docker, name: string) {
-  const [project, labelled] = await Promise.all([
-    projectResources(docker, name),
-    Promise.all(RESOURCE_KINDS.map((kind) => docker.list(kind, environmentSelector(name)))),
-  ]);
-  return { project, labelled: labelled.flat() };
+/**
+ * The inventory of environment `name`: its Compose project's containers, networks and volumes and, with
+ * `local`, the images labelled with the environment — four `ls` calls at once, no `inspect`.
+ * @throws ToolError when docker fails (the engine did not answer)
+ */
+export function environmentInventory(
+  docker: Docker,
+  name: string,
+  removeImages: RemoveImagesPolicy = 'local',
+): Promise<Inventory> {
+  const project = [`${PROJECT_LABEL}=${name}`];
+  return docker.inventory({
+    container: project,
+    network: project,
+    volume: project,
+    ...(removeImages === 'local' ? { image: environmentSelector(name) } : {}),
+  });
 }
 
-/** Removes what `down` missed (crashed runs, services since renamed) by label, containers first. */
-async function removeLeftovers(docker: Docker, name: string, log: (line: string) => void): Promise<string[]> {
-  const failures: string[] = [];
-  // Networks and volumes cannot go while a container uses them: kinds in order.
-  const leftovers = await Promise.all(
-    RESOURCE_KINDS.map((kind) => docker.list(kind, environmentSelector(name))),
-  );
-  for (const left of leftovers) {
-    const ours = left.filter((r) => belongsTo(r.labels, name));
-    if (ours.length === 0) continue;
-    log(`Removing ${ours.length} leftover ${ours[0]!.kind}(s) labelled ${LABELS.environment}=${name}`);
-    for (const failure of await docker.remove(ours))
-      failures.push(`${failure.resource.kind} ${failure.resource.name}: ${failure.error}`);
-  }
-  return failures;
-}
+const all = (inv: Inventory) => [...inv.container, ...inv.network, ...inv.volume, ...inv.image];
 
 /**
  * Tears down environment `name` (its Compose project has the same name).
- * Never throws for a missing environment (status `already-gone`); throws only when docker itself fails.
- * @throws ToolError when docker cannot list resources
+ * Never throws for a missing environment (status `already-gone`).
+ * @throws ToolError when docker cannot list resources (the engine did not answer)
  */
 export async function teardownCompose(
-  compose: DockerCompose,
   name: string,
   options: TeardownOptions = {},
   docker = new Docker(),
 ): Promise<ComposeRemoval> {
   const log = options.log ?? (() => {});
-  const { project, labelled } = await snapshot(docker, name);
-  const foreign = foreignResources(project, name);
+  const policy = options.removeImages ?? 'local';
+  const before = await environmentInventory(docker, name, policy);
+  const foreign = foreignResources([...before.container, ...before.network, ...before.volume], name);
   if (foreign.length > 0) return empty('refused', refusalReason(name, foreign));
-  const key = (r: DockerResource) => `${r.kind}:${r.id}`;
-  const before = new Map<string, DockerResource>([...project, ...labelled].map((r) => [key(r), r]));
-  if (before.size === 0) {
-    log(`Environment "${name}" is already gone: no containers, networks or volumes.`);
+  if (all(before).length === 0) {
+    log(
+      `Environment "${name}" is already gone: the engine has no container, network, volume or image of it.`,
+    );
     return empty('already-gone');
   }
-  const failures: string[] = [];
-  if (project.length > 0) {
-    log(`docker compose down --volumes --remove-orphans (project ${name})`);
-    const down = await compose.tryRun({ name }, downArgs(options.stopTimeoutS ?? 10), {
-      timeoutMs: options.downTimeoutMs ?? 180_000,
-    });
-    if (down.exitCode !== 0)
-      failures.push(`compose down exited ${down.exitCode}: ${down.stderr.trim().slice(-300)}`);
-  }
-  failures.push(...(await removeLeftovers(docker, name, log)));
+  const failures = await docker.remove(before, {
+    stopTimeoutS: options.stopTimeoutS ?? 10,
+    timeoutMs: options.downTimeoutMs ?? 180_000,
+    log,
+  });
   // Only a failure can leave something behind; then look again to report exactly what remains.
-  const after = new Set<string>();
-  if (failures.length > 0) {
-    const again = await snapshot(docker, name);
-    for (const r of [...again.project, ...again.labelled]) after.add(key(r));
-  }
-  const removed = { container: [] as string[], network: [] as string[], volume: [] as string[] };
-  for (const [k, resource] of before) if (!after.has(k)) removed[resource.kind].push(resource.name);
+  const left = new Set<string>();
+  if (failures.length > 0)
+    for (const r of all(await environmentInventory(docker, name, policy))) left.add(`${r.kind}:${r.id}`);
+  const removed = (kind: keyof Inventory) =>
+    before[kind]
+      .filter((r) => !left.has(`${kind}:${r.id}`))
+      .map((r) => r.name || r.id)
+      .sort();
   return {
     kind: 'compose',
-    status: after.size > 0 ? 'partial' : 'removed',
-    containers: removed.container.sort(),
-    networks: removed.network.sort(),
-    volumes: removed.volume.sort(),
+    status: left.size > 0 ? 'partial' : 'removed',
+    containers: removed('container'),
+    networks: removed('network'),
+    volumes: removed('volume'),
+    images: removed('image'),
     failures,
   };
 }

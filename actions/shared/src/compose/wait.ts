@@ -1,34 +1,23 @@
 /**
- * Waiting for a Compose project's services: polls `ps --all --format json` until every expected service is
- * ready (running and healthy, or running without a healthcheck) or done (a one-shot that exited 0), fails
- * fast when one exited non-zero or went unhealthy, and gives up at the deadline.
+ * Waiting for a Compose project's services. Each look is one `docker container inspect` of the project's
+ * containers (the engine's own state; a full listing only when a container may have appeared); between
+ * looks the caller is woken by the event stream (watch.ts) the moment a container starts, dies or changes
+ * health, with a short poll as the fallback. It returns when every expected service is ready or done, and
+ * throws at once when one failed (the rules: status.ts).
  */
-
+import { type Clock, realClock } from '../runtime/clock.js';
 import { DeadlineError } from '../runtime/errors.js';
-import { type DockerCompose, type ProjectRef, psArgs } from './compose.js';
-import { describe, overall, parsePs, type ServiceMap, summarise } from './status.js';
+import type { ContainerState } from './containers.js';
+import type { Docker } from './docker.js';
+import { describe, failures, overall, type ServiceMap, summarise } from './status.js';
+import type { ComposeWatch } from './watch.js';
 
-/** Reads the current status of `expected` services (all in the project when empty). */
-export async function readServices(
-  compose: DockerCompose,
-  project: ProjectRef,
-  expected: string[],
-): Promise<ServiceMap> {
-  const ps = await compose.run(project, psArgs(), { timeoutMs: 30_000 });
-  return summarise(parsePs(ps.stdout), expected);
-}
+/** Poll interval while the event stream is live (a fallback only), in ms. */
+export const FALLBACK_POLL_MS = 1000;
+/** Poll interval without an event stream, in ms. */
+export const POLL_MS = 500;
 
-/** Options for `waitForServices`. Times in ms. */
-export interface WaitOptions {
-  /** Services that must be ready; empty means every service in `expected`. */
-  only?: string[];
-  deadlineMs: number;
-  /** Poll interval in ms. Default 500. */
-  intervalMs?: number;
-  onChange?: (lines: string[]) => void;
-}
-
-/** Thrown when a service failed (exited non-zero, unhealthy); carries the last status. */
+/** Thrown when a service failed (exited non-zero, unhealthy, restarting, died); carries the last status. */
 export class ServiceFailedError extends Error {
   override readonly name = 'ServiceFailedError';
   constructor(
@@ -39,48 +28,74 @@ export class ServiceFailedError extends Error {
   }
 }
 
+/** Reads the current status of `expected` services (all in the project when empty). */
+export async function readServices(
+  docker: Docker,
+  project: string,
+  expected: readonly string[],
+  watch: ComposeWatch | null = null,
+): Promise<ServiceMap> {
+  return summarise(await docker.containers(project), expected, watch?.watchFacts);
+}
+
+/** Options for `waitForServices`. Times in ms. */
+export interface WaitOptions {
+  deadlineMs: number;
+  /** The event stream, started before `up` (or before the wait); null to poll every `POLL_MS`. */
+  watch: ComposeWatch | null;
+  onChange?: (lines: string[]) => void;
+  clock?: Clock;
+}
+
+function pendingText(map: ServiceMap): string {
+  return Object.entries(map)
+    .filter(([, s]) => s.verdict === 'pending')
+    .map(
+      ([n, s]) =>
+        `${n} (${s.state}${s.health ? `, ${s.health}` : ''}${s.oneShot && s.state === 'running' ? ', one-shot still running' : ''})`,
+    )
+    .join(', ');
+}
+
 /**
- * Polls until ready. Returns the final service map.
- * @throws ServiceFailedError when a service exits non-zero or is unhealthy
- * @throws DeadlineError when the deadline passes first (message lists the services not ready)
+ * Waits until every service in `expected` is ready or done. Returns the final service map.
+ * @throws ServiceFailedError at once when a service fails
+ * @throws DeadlineError when the deadline passes first (the message lists the services not ready)
  */
 export async function waitForServices(
-  compose: DockerCompose,
-  project: ProjectRef,
-  expected: string[],
+  docker: Docker,
+  project: string,
+  expected: readonly string[],
   options: WaitOptions,
 ): Promise<ServiceMap> {
-  const started = Date.now();
-  const interval = options.intervalMs ?? 500;
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
+  const { watch } = options;
+  let known: ContainerState[] | null = null;
   let last = '';
   for (;;) {
-    const map = await readServices(compose, project, expected);
-    const only = options.only ?? [];
-    const lines = describe(
-      only.length ? Object.fromEntries(Object.entries(map).filter(([n]) => only.includes(n))) : map,
-    );
-    const text = lines.join('\n');
-    if (text !== last) {
+    // One inspect of the known containers; a full listing when one may have appeared (or without events).
+    const appeared =
+      watch?.live && known ? [...watch.seen].some((id) => !known!.some((c) => c.id === id)) : true;
+    const containers: ContainerState[] =
+      known === null || appeared
+        ? await docker.containers(project)
+        : await docker.inspectContainers(known.map((c) => c.id));
+    known = containers;
+    const map = summarise(containers, expected, watch?.watchFacts);
+    const lines = describe(map);
+    if (lines.join('\n') !== last) {
       options.onChange?.(lines);
-      last = text;
+      last = lines.join('\n');
     }
-    const verdict = overall(map, only);
+    const verdict = overall(map);
     if (verdict === 'ready') return map;
-    if (verdict === 'failed') {
-      const failed = Object.entries(map)
-        .filter(([n, s]) => s.verdict === 'failed' && (only.length === 0 || only.includes(n)))
-        .map(
-          ([n, s]) =>
-            `${n} (${s.state}${s.health ? `, ${s.health}` : ''}${s.exitCode !== null ? `, exit ${s.exitCode}` : ''})`,
-        );
-      throw new ServiceFailedError(`Service(s) failed: ${failed.join(', ')}`, map);
-    }
-    if (Date.now() - started + interval > options.deadlineMs) {
-      const pending = Object.entries(map)
-        .filter(([n, s]) => s.verdict === 'pending' && (only.length === 0 || only.includes(n)))
-        .map(([n, s]) => `${n} (${s.state}${s.health ? `, ${s.health}` : ''})`);
-      throw new DeadlineError('All services ready', options.deadlineMs, `not ready: ${pending.join(', ')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, interval));
+    if (verdict === 'failed')
+      throw new ServiceFailedError(`Service(s) failed: ${failures(map).join(', ')}`, map);
+    const remaining = options.deadlineMs - (clock.now() - started);
+    if (remaining <= 0)
+      throw new DeadlineError('All services ready', options.deadlineMs, `not ready: ${pendingText(map)}`);
+    if (watch?.live) await watch.next(Math.min(FALLBACK_POLL_MS, remaining));
+    else await clock.sleep(Math.min(POLL_MS, remaining));
   }
 }

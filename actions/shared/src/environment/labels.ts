@@ -23,6 +23,8 @@ export const LABELS = {
   createdAt: `${LABEL_PREFIX}created-at`,
   lastDeployedAt: `${LABEL_PREFIX}last-deployed-at`,
   expiresAt: `${LABEL_PREFIX}expires-at`,
+  /** `true` on a one-shot service's containers (see compose/model.ts `oneShots`). */
+  oneShot: `${LABEL_PREFIX}one-shot`,
 } as const;
 
 /** The value of the managed-by label on everything the actions create. */

@@ -35,6 +35,8 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Called with each complete stderr line (Compose writes its progress there). */
   onStderrLine?: (line: string) => void;
+  /** Stops the command (SIGTERM, then SIGKILL after 5 s) when aborted; the result then has `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** The structured result of a command. */
@@ -51,6 +53,8 @@ export interface RunResult {
   truncated: boolean;
   /** The spawn error (`ENOENT` when the program is missing), if any. */
   spawnError?: string;
+  /** True when `signal` stopped it. */
+  aborted?: boolean;
 }
 
 /**
@@ -133,18 +137,31 @@ class StdoutSink {
   }
 }
 
-/** SIGTERM after `timeoutMs`, SIGKILL 5 s later; `fired` tells whether it had to. */
-function killAfter(child: ChildProcess, timeoutMs: number) {
+/**
+ * SIGTERM after `timeoutMs` or when `signal` aborts, SIGKILL 5 s later; `fired` tells whether the timeout
+ * had to, `aborted` whether the signal did.
+ */
+function killAfter(child: ChildProcess, timeoutMs: number, signal?: AbortSignal) {
   let killTimer: NodeJS.Timeout | undefined;
-  const state = { fired: false, clear: () => {} };
+  const state = { fired: false, aborted: false, clear: () => {} };
+  const stop = () => {
+    child.kill('SIGTERM');
+    killTimer ??= setTimeout(() => child.kill('SIGKILL'), 5000);
+  };
   const timer = setTimeout(() => {
     state.fired = true;
-    child.kill('SIGTERM');
-    killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    stop();
   }, timeoutMs);
+  const onAbort = () => {
+    state.aborted = true;
+    stop();
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   state.clear = () => {
     clearTimeout(timer);
     if (killTimer) clearTimeout(killTimer);
+    signal?.removeEventListener('abort', onAbort);
   };
   return state;
 }
@@ -187,7 +204,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
-    const timeout = killAfter(child, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const timeout = killAfter(child, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
     const finish = (exitCode: number | null) => {
       timeout.clear();
       live.delete(child);
@@ -202,6 +219,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
           timedOut: timeout.fired,
           truncated: stdout.truncated,
           ...(spawnError ? { spawnError } : {}),
+          ...(timeout.aborted ? { aborted: true } : {}),
         }),
       );
     };

@@ -2,6 +2,7 @@
  * One action run's report, built up as the run goes: phase timings, warnings and the action's sections; then
  * `finish` writes the JSON report, the job-summary section and (per policy) the artifact, once.
  */
+import { stripVTControlCharacters } from 'node:util';
 import * as core from '@actions/core';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { errorMessage } from '../runtime/errors.js';
@@ -68,8 +69,9 @@ export class ActionReport {
     }
   }
 
-  /** Logs a warning annotation and keeps it for the report. */
+  /** Logs a warning annotation (terminal escape sequences stripped) and keeps it for the report. */
   warn(message: string): void {
+    message = stripVTControlCharacters(message);
     core.warning(message);
     this.warnings.push(message);
   }

@@ -22,6 +22,8 @@ export interface ComposeRemoval {
   containers: string[];
   networks: string[];
   volumes: string[];
+  /** The images this environment built that were removed (`repository:tag`, or the ID when untagged). */
+  images: string[];
   failures: string[];
   /** Why it was refused (status `refused`). */
   reason?: string;
@@ -50,6 +52,8 @@ export interface RemovedJson {
   containers: string[];
   networks: string[];
   volumes: string[];
+  /** Compose: the images the environment built that were removed. */
+  images?: string[];
   failures: string[];
   namespace?: string;
   releases?: string[];
@@ -63,17 +67,20 @@ export function removalSucceeded(removal: Removal): boolean {
 /** The report's `removed` object (pure). */
 export function removedJson(removal: Removal): RemovedJson {
   if (removal.kind === 'compose') {
-    const { status, containers, networks, volumes, failures } = removal;
-    return { status, containers, networks, volumes, failures };
+    const { status, containers, networks, volumes, images, failures } = removal;
+    return { status, containers, networks, volumes, images, failures };
   }
   const { status, failures, namespace, releases } = removal;
   return { status, containers: [], networks: [], volumes: [], failures, namespace, releases };
 }
 
-/** One sentence for the log and the summary: `removed — 2 container(s), 1 network(s), 0 volume(s) removed`. */
+/**
+ * One sentence for the log and the summary:
+ * `removed — 2 container(s), 1 network(s), 0 volume(s), 1 image(s) removed`.
+ */
 export function describeRemoval(removal: Removal): string {
   if (removal.kind === 'compose')
-    return `${removal.status} — ${removal.containers.length} container(s), ${removal.networks.length} network(s), ${removal.volumes.length} volume(s) removed`;
+    return `${removal.status} — ${removal.containers.length} container(s), ${removal.networks.length} network(s), ${removal.volumes.length} volume(s), ${removal.images.length} image(s) removed`;
   const releases = removal.releases.length ? ` (${removal.releases.join(', ')})` : '';
   return `${removal.status} — namespace \`${removal.namespace}\`, ${removal.releases.length} Helm release(s) uninstalled${releases}`;
 }

@@ -4,6 +4,7 @@
  * the runner caps a step summary at 1 MiB
  * (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary).
  */
+import { stripVTControlCharacters } from 'node:util';
 import * as core from '@actions/core';
 import { formatMs } from '../runtime/duration.js';
 import { redact } from '../runtime/secrets.js';
@@ -16,9 +17,14 @@ export function bounded(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** A Markdown table cell: redacted, at most `max` characters, pipes escaped, on one line. */
+/**
+ * A Markdown table cell: redacted, terminal escape sequences stripped (`ESC[2K` would show as `[2K`), at
+ * most `max` characters, pipes escaped, on one line.
+ */
 export function cell(text: string, max = Number.POSITIVE_INFINITY): string {
-  return bounded(redact(text), max).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return bounded(redact(stripVTControlCharacters(text)), max)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 /**
@@ -49,7 +55,7 @@ export function renderSummary(report: ReportBase, sections: readonly string[] = 
       '<details><summary>Diagnostics excerpt</summary>',
       '',
       '```text',
-      redact(excerpt).replace(/```/g, "'''"),
+      redact(stripVTControlCharacters(excerpt)).replace(/```/g, "'''"),
       '```',
       '</details>',
       '',

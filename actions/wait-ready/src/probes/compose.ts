@@ -1,6 +1,9 @@
 /**
- * Compose probes: service health (one-shots that exited 0 count as done), a command run in a service
- * (`exec -T`, argv, no shell), and a log line matching a pattern (`logs --tail`, bounded).
+ * Compose probes: service health — event-backed: the engine's event stream (compose/watch.ts) wakes it the
+ * moment a container starts, dies or changes health, each attempt reads the containers' state with one
+ * inspect, a running one-shot is pending and one that exited 0 done, and a failed service ends the wait at
+ * once —, a command run in a service (`exec -T`, argv, no shell), and a log line matching a pattern
+ * (`logs --tail`, bounded).
  */
 import {
   type DockerCompose,
@@ -8,30 +11,36 @@ import {
   logsArgs,
   type ProjectRef,
 } from '../../../shared/src/compose/compose.js';
-import { describe, overall } from '../../../shared/src/compose/status.js';
+import type { Docker } from '../../../shared/src/compose/docker.js';
+import { describe, failures, overall } from '../../../shared/src/compose/status.js';
 import { readServices } from '../../../shared/src/compose/wait.js';
+import type { ComposeWatch } from '../../../shared/src/compose/watch.js';
 import type { AttemptResult, Probe } from '../poll.js';
 import type { ComposeSpec, ExecSpec, LogSpec } from '../spec.js';
 
 /** Lines of log searched per attempt. */
 export const LOG_TAIL_LINES = 2000;
 
-/** Service health of a project. */
-export function composeProbe(spec: ComposeSpec, compose: DockerCompose, project: ProjectRef): Probe {
+/** Service health of a project, woken by `watch` (when there is one). */
+export function composeProbe(
+  spec: ComposeSpec,
+  docker: Docker,
+  project: string,
+  watch: ComposeWatch | null,
+): Probe {
   return {
     name: spec.name,
     kind: 'compose',
-    target: `${project.name}: ${spec.services.length ? spec.services.join(', ') : 'all services'}`,
+    target: `${project}: ${spec.services.length ? spec.services.join(', ') : 'all services'}`,
     async attempt(): Promise<AttemptResult> {
-      const map = await readServices(compose, project, spec.services);
-      const verdict = overall(map, spec.services);
-      const lines = describe(
-        spec.services.length
-          ? Object.fromEntries(Object.entries(map).filter(([n]) => spec.services.includes(n)))
-          : map,
-      );
-      return { ok: verdict === 'ready', detail: `${verdict}: ${lines.join('; ') || 'no containers'}` };
+      const map = await readServices(docker, project, spec.services, watch);
+      const verdict = overall(map);
+      const detail = `${verdict}: ${describe(map).join('; ') || 'no containers'}`;
+      if (verdict === 'failed')
+        return { ok: false, final: true, detail: `failed: ${failures(map).join(', ')} — ${detail}` };
+      return { ok: verdict === 'ready', detail };
     },
+    ...(watch ? { wake: (ms: number) => watch.next(ms) } : {}),
   };
 }
 

@@ -4,7 +4,6 @@ import {
   type ComposeHandOff,
   DockerCompose,
   detectCompose,
-  downArgs,
   execArgs,
   logsArgs,
   parseComposeVersion,
@@ -45,6 +44,10 @@ describe('compose argv builders', () => {
   it.each([
     [
       { build: 'auto', pull: 'missing', services: [] },
+      ['up', '--detach', '--remove-orphans', '--pull', 'missing', '--build', '--'],
+    ],
+    [
+      { build: 'missing', pull: 'missing', services: [] },
       ['up', '--detach', '--remove-orphans', '--pull', 'missing', '--'],
     ],
     [
@@ -59,8 +62,7 @@ describe('compose argv builders', () => {
     expect(upArgs({ ...options, services: [...options.services] })).toEqual(expected);
   });
 
-  it('down, logs and exec', () => {
-    expect(downArgs(10)).toEqual(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+  it('logs and exec', () => {
     expect(logsArgs('db', 500)).toEqual(['logs', '--no-color', '--timestamps', '--tail', '500', '--', 'db']);
     expect(execArgs({ service: 'db', argv: ['pg_isready', '-U', 'app'] })).toEqual([
       'exec',
@@ -81,7 +83,12 @@ describe('compose argv builders', () => {
     ]);
     expect(argv.filter((a) => a === evil)).toHaveLength(5);
     expect(listArgs('container', [`k=${evil}`])).toContain(`label=k=${evil}`);
-    expect(removeArgs('volume', [evil])).toEqual(['docker', 'volume', 'rm', evil]);
+    expect(removeArgs('volume', [{ kind: 'volume', id: evil, name: evil, labels: {} }])).toEqual([
+      'docker',
+      'volume',
+      'rm',
+      evil,
+    ]);
   });
 });
 

@@ -1,27 +1,37 @@
-/** A scripted docker CLI for unit tests: resources with labels, answering `ls --filter` and `inspect`, recording `rm`. */
+/**
+ * A scripted docker CLI for unit tests: resources with labels, answering `ls --filter … --format …` (the
+ * inventory's tab-separated rows) and `inspect`, recording `stop` and `rm`.
+ */
+import { INVENTORY_LABELS } from '../../../../actions/shared/src/compose/docker.js';
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
 
 /** One resource the fake engine holds. */
 export interface FakeResource {
-  kind: 'container' | 'network' | 'volume';
+  kind: 'container' | 'network' | 'volume' | 'image';
   id: string;
   name: string;
   labels: Record<string, string>;
+  /** Containers: `docker inspect`'s State (default running). */
+  state?: { Status: string; ExitCode?: number };
 }
 
 /** A runner over `resources`; `calls` records every argv, `removed` the ids `rm` took. */
-export function fakeDocker(resources: FakeResource[]) {
+export function fakeDocker(resources: FakeResource[], options: { failRemoval?: string[] } = {}) {
   const calls: string[][] = [];
   const removed: string[] = [];
-  const ok = (argv: readonly string[], stdout: string): RunResult => ({
+  const result = (argv: readonly string[], stdout: string, exitCode = 0, stderr = ''): RunResult => ({
     argv: [...argv],
-    exitCode: 0,
+    exitCode,
     stdout,
-    stderr: '',
+    stderr,
     durationMs: 1,
     timedOut: false,
     truncated: false,
   });
+  const row = (r: FakeResource) =>
+    r.kind === 'image'
+      ? `${r.id}\t${r.name}`
+      : [r.id, r.name, ...INVENTORY_LABELS.map((l) => r.labels[l] ?? '')].join('\t');
   const runner = async (argv: readonly string[], _options?: RunOptions): Promise<RunResult> => {
     calls.push([...argv]);
     const [, kind, verb, ...rest] = argv;
@@ -34,25 +44,36 @@ export function fakeDocker(resources: FakeResource[]) {
           return v === undefined ? k! in r.labels : r.labels[k!] === v;
         }),
       );
-      return ok(argv, match.map((r) => `${r.id}\n`).join(''));
+      const quiet = rest.includes('--quiet');
+      return result(argv, match.map((r) => `${quiet ? r.id : row(r)}\n`).join(''));
     }
     if (verb === 'inspect') {
-      const items = rest.map((id) => live.find((r) => r.id === id)!);
-      return ok(
+      const items = rest.map((id) => live.find((r) => r.id === id)).filter((r) => r !== undefined);
+      return result(
         argv,
         JSON.stringify(
-          items.map((r) =>
-            r.kind === 'container'
-              ? { Id: r.id, Name: `/${r.name}`, Config: { Labels: r.labels } }
-              : r.kind === 'network'
-                ? { Id: r.id, Name: r.name, Labels: r.labels }
-                : { Name: r.id, Labels: r.labels },
-          ),
+          items.map((r) => ({
+            Id: r.id,
+            Name: `/${r.name}`,
+            Config: { Labels: r.labels },
+            State: r.state ?? { Status: 'running' },
+          })),
         ),
       );
     }
-    if (verb === 'rm') removed.push(...rest.filter((a) => !a.startsWith('--')));
-    return ok(argv, '');
+    if (verb === 'rm') {
+      const ids = rest.filter((a) => !a.startsWith('--'));
+      const refused = ids.filter((id) => options.failRemoval?.includes(id));
+      removed.push(...ids.filter((id) => !refused.includes(id)));
+      if (refused.length > 0)
+        return result(
+          argv,
+          '',
+          1,
+          refused.map((id) => `Error response from daemon: ${id} is in use`).join('\n'),
+        );
+    }
+    return result(argv, '');
   };
   return { runner, calls, removed };
 }

@@ -1,6 +1,9 @@
-/** The one Compose removal: refused unless the project is ours (nothing touched), idempotent, leftovers by label. */
+/**
+ * The one Compose removal: one inventory (four `ls` calls, no inspect) that is both the ownership check and
+ * the list of what goes; refused unless the project is ours (nothing touched); idempotent; the images the
+ * environment built and never an image it did not build.
+ */
 import { describe, expect, it } from 'vitest';
-import { DockerCompose } from '../../../../actions/shared/src/compose/compose.js';
 import { Docker } from '../../../../actions/shared/src/compose/docker.js';
 import { teardownCompose } from '../../../../actions/shared/src/compose/teardown.js';
 import { type FakeResource, fakeDocker } from './fake-docker.js';
@@ -17,24 +20,30 @@ const ours = (kind: FakeResource['kind'], name: string): FakeResource => ({
   name,
   labels: OURS,
 });
+const image = (id: string, name: string, environment = ENV): FakeResource => ({
+  kind: 'image',
+  id,
+  name,
+  labels: { 'ephemeral.dev/managed-by': 'ephemeral', 'ephemeral.dev/environment': environment },
+});
 
-function tools(resources: FakeResource[]) {
-  const fake = fakeDocker(resources);
-  const compose = new DockerCompose({ argv: ['docker', 'compose'], version: '2.29.7' }, fake.runner);
-  return { ...fake, compose, docker: new Docker(fake.runner) };
+function tools(resources: FakeResource[], failRemoval: string[] = []) {
+  const fake = fakeDocker(resources, { failRemoval });
+  return { ...fake, docker: new Docker(fake.runner) };
 }
 
+const removing = (calls: string[][]) => calls.filter((a) => a.includes('rm') || a.includes('stop'));
+
 describe('teardownCompose', () => {
-  it('refuses a project with a resource that is not ours: no down, no rm', async () => {
+  it('refuses a project with a resource that is not ours: no stop, no rm', async () => {
     const t = tools([
       ours('container', `${ENV}-db-1`),
       { kind: 'container', id: 'hand', name: `${ENV}-web-1`, labels: { 'com.docker.compose.project': ENV } },
     ]);
-    const result = await teardownCompose(t.compose, ENV, {}, t.docker);
+    const result = await teardownCompose(ENV, {}, t.docker);
     expect(result).toMatchObject({ kind: 'compose', status: 'refused', containers: [], failures: [] });
     expect(result.reason).toMatch(/container app-pr-7-abc123-web-1/);
-    expect(t.calls.some((a) => a.includes('down') || a.includes('rm'))).toBe(false);
-    expect(t.removed).toEqual([]);
+    expect(removing(t.calls)).toEqual([]);
   });
 
   it('refuses a project holding another environment’s volume', async () => {
@@ -47,50 +56,78 @@ describe('teardownCompose', () => {
         labels: { ...OURS, 'ephemeral.dev/environment': 'app-pr-8-def456' },
       },
     ]);
-    expect((await teardownCompose(t.compose, ENV, {}, t.docker)).status).toBe('refused');
+    expect((await teardownCompose(ENV, {}, t.docker)).status).toBe('refused');
     expect(t.removed).toEqual([]);
   });
 
-  it('already gone: nothing of the project and nothing labelled', async () => {
-    const t = tools([]);
-    expect(await teardownCompose(t.compose, ENV, {}, t.docker)).toEqual({
+  it('already gone: the engine answered and nothing of the environment exists', async () => {
+    const t = tools([image('sha256:other', 'other:latest', 'app-pr-8-def456')]);
+    expect(await teardownCompose(ENV, {}, t.docker)).toEqual({
       kind: 'compose',
       status: 'already-gone',
       containers: [],
       networks: [],
       volumes: [],
+      images: [],
       failures: [],
     });
-    expect(t.calls.some((a) => a.includes('down'))).toBe(false);
+    // one inventory: containers, networks, volumes by project, images by the environment's labels
+    expect(t.calls.map((a) => a.slice(0, 3).join(' ')).sort()).toEqual([
+      'docker container ls',
+      'docker image ls',
+      'docker network ls',
+      'docker volume ls',
+    ]);
+    expect(t.calls.some((a) => a.includes('inspect'))).toBe(false);
   });
 
-  it('ours: compose down, then what it left (labelled), containers before networks and volumes', async () => {
+  it('ours: stop, remove containers, then networks, volumes and the images it built at once', async () => {
     const t = tools([
       ours('container', `${ENV}-db-1`),
       ours('network', `${ENV}_default`),
       ours('volume', `${ENV}_data`),
+      image('sha256:a', `${ENV}-api:latest`),
+      image('sha256:b', '<none>:<none>'),
+      image('sha256:base', 'busybox:1.35', 'someone-else'),
     ]);
-    const result = await teardownCompose(t.compose, ENV, {}, t.docker);
+    const result = await teardownCompose(ENV, { stopTimeoutS: 3 }, t.docker);
     expect(result).toEqual({
       kind: 'compose',
       status: 'removed',
       containers: [`${ENV}-db-1`],
       networks: [`${ENV}_default`],
       volumes: [`${ENV}_data`],
+      images: [`${ENV}-api:latest`, 'sha256:b'],
       failures: [],
     });
-    const down = t.calls.findIndex((a) => a.includes('down'));
-    expect(t.calls[down]).toEqual([
-      'docker',
-      'compose',
-      '--project-name',
-      ENV,
-      'down',
-      '--volumes',
-      '--remove-orphans',
-      '--timeout',
-      '10',
+    const steps = removing(t.calls);
+    expect(steps[0]).toEqual(['docker', 'container', 'stop', '--time', '3', `${ENV}-db-1`]);
+    expect(steps[1]).toEqual(['docker', 'container', 'rm', '--force', '--volumes', `${ENV}-db-1`]);
+    expect(
+      steps
+        .slice(2)
+        .map((a) => a.slice(1, 3).join(' '))
+        .sort(),
+    ).toEqual(['image rm', 'network rm', 'volume rm']);
+    expect(t.removed).not.toContain('busybox:1.35');
+  });
+
+  it('remove-images: none leaves the built images', async () => {
+    const t = tools([ours('container', `${ENV}-db-1`), image('sha256:a', `${ENV}-api:latest`)]);
+    const result = await teardownCompose(ENV, { removeImages: 'none' }, t.docker);
+    expect(result).toMatchObject({ status: 'removed', images: [] });
+    expect(t.calls.some((a) => a[1] === 'image')).toBe(false);
+  });
+
+  it('a removal that fails: partial, with what remains looked up again', async () => {
+    const t = tools(
+      [ours('container', `${ENV}-db-1`), ours('network', `${ENV}_default`)],
+      [`${ENV}_default`],
+    );
+    const result = await teardownCompose(ENV, {}, t.docker);
+    expect(result).toMatchObject({ status: 'partial', containers: [`${ENV}-db-1`], networks: [] });
+    expect(result.failures).toEqual([
+      `docker network rm: Error response from daemon: ${ENV}_default is in use`,
     ]);
-    expect(t.removed).toEqual([`${ENV}-db-1`, `${ENV}_default`, `${ENV}_data`]);
   });
 });

@@ -53,6 +53,7 @@ function sampleRun(): { report: ActionReport; built: Report } {
     containers: ['a'],
     networks: ['n'],
     volumes: ['v'],
+    images: ['p-api:latest'],
     failures: [],
   });
   const built = report.build({
@@ -97,7 +98,9 @@ describe('report', () => {
     expect(md).toContain('### ❌ ephemeral · provision-compose · `webapp-pr-42-abcdef`');
     expect(md).toContain('| api | running | healthy | 8080/tcp → `127.0.0.1:49153` |');
     expect(md).toContain('| url | http://x | ✅ | 2 | 1.5 s | 200 |');
-    expect(md).toContain('**Teardown:** removed — 1 container(s), 1 network(s), 1 volume(s) removed.');
+    expect(md).toContain(
+      '**Teardown:** removed — 1 container(s), 1 network(s), 1 volume(s), 1 image(s) removed.',
+    );
     expect(md).toContain('**Timings:** up 1.2 s');
     expect(md).toContain('<details><summary>Diagnostics excerpt</summary>');
     expect(md).toContain('| Pull request | #42 |');

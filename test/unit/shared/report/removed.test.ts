@@ -22,6 +22,7 @@ const compose: ComposeRemoval = {
   containers: ['app-db-1'],
   networks: ['app_default'],
   volumes: [],
+  images: ['app-api:latest'],
   failures: ['volume app_data: in use'],
 };
 const namespace: NamespaceRemoval = {
@@ -41,6 +42,7 @@ describe('removedJson', () => {
       containers: ['app-db-1'],
       networks: ['app_default'],
       volumes: [],
+      images: ['app-api:latest'],
       failures: ['volume app_data: in use'],
     });
     expect(validateRemoved(json), JSON.stringify(validateRemoved.errors)).toBe(true);
@@ -69,7 +71,7 @@ describe('the removed section', () => {
     section.set(compose);
     expect(section.fields()).toEqual({ removed: removedJson(compose) });
     expect(section.summary()).toEqual([
-      '**Teardown:** partial — 1 container(s), 1 network(s), 0 volume(s) removed.',
+      '**Teardown:** partial — 1 container(s), 1 network(s), 0 volume(s), 1 image(s) removed.',
       '',
       '- ⚠️ volume app_data: in use',
       '',

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DeploySection } from '../../../../actions/deploy-namespace/src/report.js';
-import { ServicesSection } from '../../../../actions/shared/src/compose/report.js';
+import { IsolationSection, ServicesSection } from '../../../../actions/shared/src/compose/report.js';
 import { GitHubSection } from '../../../../actions/shared/src/github/report.js';
 import { ActionReport } from '../../../../actions/shared/src/report/action-report.js';
 import { RemovedSection } from '../../../../actions/shared/src/report/removed.js';
@@ -31,8 +31,19 @@ function everything() {
     mkdtempSync(join(tmpdir(), 'schema-')),
   );
   report.add(new ServicesSection()).services = {
-    api: { state: 'running', health: '', exitCode: null, verdict: 'ready', ports: {}, containers: ['a'] },
+    api: {
+      state: 'running',
+      health: '',
+      exitCode: null,
+      verdict: 'ready',
+      ports: {},
+      containers: ['a'],
+      oneShot: false,
+    },
   };
+  report.add(new IsolationSection()).lines = [
+    'Host port 5432 of db → an ephemeral port (container 5432/tcp)',
+  ];
   report.add(new ProbesSection()).probes = [
     {
       name: 'url',
