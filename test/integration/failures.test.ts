@@ -85,14 +85,14 @@ describe('failures', () => {
     const main = job.steps[0]!;
     expect(main.outcome, dump(job.logText())).toBe('failure');
     expect(main.durationMs).toBeLessThan(45_000);
-    expect(main.stdout).toMatch(/::error.*Service\(s\) failed: web \(running, unhealthy\)/);
+    expect(main.stdout).toMatch(/::error.*Service\(s\) failed: web \(running, unhealthy[:)]/);
     expect(existsSync(join(main.outputs['diagnostics-path']!, 'logs/web.log'))).toBe(true);
     expect(JSON.parse(main.outputs.services!).web.verdict).toBe('failed');
     expect(nothingLeft(name)).toBe(true);
     await job.cleanup();
   });
 
-  it('container_name: a clear error before anything starts', async () => {
+  it('container_name with container-name: refuse: a clear error before anything starts', async () => {
     const job = await runJob({
       repository,
       workspace: repoRoot,
@@ -101,7 +101,7 @@ describe('failures', () => {
         {
           id: 'env',
           uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/named' },
+          with: { 'working-directory': 'test/fixtures/compose/named', 'container-name': 'refuse' },
         },
       ],
     });
@@ -109,7 +109,7 @@ describe('failures', () => {
     names.push(name);
     expect(job.status).toBe('failure');
     expect(job.steps[0]!.stdout).toMatch(
-      /::error::Input "compose-files \(services\.db\.container_name\)": service "db" sets container_name "shared-db".*Fix: remove container_name/,
+      /::error::Input "container-name": 1 selected service\(s\) set container_name: db \(shared-db\).*Fix: remove container_name/,
     );
     expect(job.logText()).not.toMatch(/Container .* (Created|Started)/);
     expect(nothingLeft(name)).toBe(true);

@@ -37,12 +37,16 @@ function docker(args: string[]): string {
 }
 
 /**
- * A labelled volume + (stopped, default-bridge) container, and with `network` a labelled network: a Compose
- * environment as the sweep sees it. Networks only where needed: the engine is shared and its address pools
+ * A labelled volume + (stopped, default-bridge) container, and with `network` a labelled network, each
+ * with Compose's project label: a Compose environment as the sweep sees it. Networks only where needed: the engine is shared and its address pools
  * are few.
  */
 function environment(name: string, labels: Record<string, string>, network = false): void {
-  const flags = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  // Compose puts its project label on everything it creates; teardown lists an environment by it.
+  const flags = Object.entries({ ...labels, 'com.docker.compose.project': name }).flatMap(([k, v]) => [
+    '--label',
+    `${k}=${v}`,
+  ]);
   if (network) {
     docker(['network', 'create', ...flags, `${name}_default`]);
     created.push({ kind: 'network', name: `${name}_default` });

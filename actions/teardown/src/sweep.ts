@@ -53,14 +53,21 @@ function record(e: SweepEntry, result: Removal): void {
 async function removeCompose(e: SweepEntry, settings: SweepSettings, docker: Docker): Promise<void> {
   const log = (line: string) => core.info(`[${e.environment}] ${line}`);
   try {
-    record(
-      e,
-      await teardownCompose(
-        e.environment,
-        { downTimeoutMs: settings.downTimeoutMs, removeImages: settings.removeImages, log },
-        docker,
-      ),
+    const removal = await teardownCompose(
+      e.environment,
+      { downTimeoutMs: settings.downTimeoutMs, removeImages: settings.removeImages, log },
+      docker,
     );
+    // Discovery saw this environment's resources; "already gone" would be a false promise when teardown's
+    // project-label inventory simply does not see them.
+    if (removal.status === 'already-gone' && e.resources.length > 0) {
+      e.result = 'failed';
+      e.failures = [
+        `${e.resources.join(', ')} carry the environment label but not Compose's project label com.docker.compose.project=${e.environment}, so they were not removed; check who created them and remove them by hand`,
+      ];
+      return;
+    }
+    record(e, removal);
   } catch (error) {
     e.result = 'failed';
     e.failures = [error instanceof Error ? error.message : String(error)];
