@@ -15,6 +15,7 @@ import {
   collectComposeDiagnostics,
 } from '../../shared/src/compose/diagnostics.js';
 import { Docker } from '../../shared/src/compose/docker.js';
+import { refuseForeignObjects } from '../../shared/src/compose/foreign-objects.js';
 import type { ComposeModel } from '../../shared/src/compose/model.js';
 import { ServicesSection } from '../../shared/src/compose/report.js';
 import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
@@ -251,11 +252,12 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, () =>
+  await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
       tools = { compose: new DockerCompose(await detectCompose()), docker: new Docker() };
       core.info(`Compose ${tools.compose.binary.version} (${tools.compose.binary.argv.join(' ')})`);
       model = await prepare(tools, run, settings, report);
+      await refuseForeignObjects(model, run.name);
       const before = await github.recheck('before up', tearDown);
       if (before !== 'continue') return before;
       github.start();

@@ -10,6 +10,7 @@ import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { checkComposeFiles } from './compose-files.js';
 import { DEFAULTS, INPUTS } from './contract.js';
 
 /** Typed settings. Durations in ms. Paths absolute. */
@@ -94,6 +95,7 @@ export function getSettings(
       'set compose-files or working-directory',
     );
   }
+  checkComposeFiles(files, projectDirectory);
   const envFiles = inputs
     .list(INPUTS.envFiles)
     .map((file) => (isAbsolute(file) ? file : resolve(projectDirectory, file)));

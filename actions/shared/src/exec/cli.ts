@@ -35,11 +35,18 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Called with each complete stderr line (Compose writes its progress there). */
   onStderrLine?: (line: string) => void;
+  /**
+   * The argv as errors and reports show it, when some arguments are secret in a way only the caller knows
+   * (Helm's `--set` values); default `argv`. Secret-named flags and URL passwords are hidden either way.
+   */
+  display?: readonly string[];
 }
 
 /** The structured result of a command. */
 export interface RunResult {
   argv: string[];
+  /** The argv as shown (RunOptions.display), when the caller gave one. */
+  display?: string[];
   /** Exit code, or null when killed by a signal or the program could not start. */
   exitCode: number | null;
   stdout: string;
@@ -195,6 +202,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       stdout.close(() =>
         resolve({
           argv: [...argv],
+          ...(options.display ? { display: [...options.display] } : {}),
           exitCode,
           stdout: stdout.text(),
           stderr,
@@ -226,7 +234,7 @@ export function mustSucceed(result: RunResult): RunResult {
     : result.timedOut
       ? `timed out after ${result.durationMs} ms`
       : `exit ${result.exitCode}`;
-  throw new ToolError(result.argv, result.exitCode, result.stderr.slice(-4096), reason);
+  throw new ToolError(result.display ?? result.argv, result.exitCode, result.stderr.slice(-4096), reason);
 }
 
 /**
