@@ -24,3 +24,37 @@ export function each(
 ): CorpusRow[] {
   return values.map((value) => bad(action, input, value, extra));
 }
+
+/**
+ * The GitHub inputs provision-compose, deploy-namespace and teardown share. `base` makes the row fail only on
+ * its GitHub input (e.g. a chart for deploy-namespace). The token is not checked before use: a hostile one
+ * rides along a row that fails on `comment`, so it must neither run nor show in the error.
+ */
+export function githubRows(action: ActionName, base: Record<string, string> = {}): CorpusRow[] {
+  const extra = { with: base };
+  return [
+    ...each(action, 'comment', ['sometimes', `auto${MARK}`], extra),
+    ...each(action, 'github-deployment', ['maybe'], extra),
+    ...each(action, 'comment-author', ['not a login!', `bot${MARK}`], extra),
+    ...each(action, 'deployment-environment', ['e'.repeat(256)], extra),
+    bad(action, 'comment', 'sometimes', {
+      id: `${action}/github-token=hostile`,
+      with: { ...base, 'github-token': `ghs_${MARK}` },
+      names: 'Input "comment"',
+    }),
+  ];
+}
+
+/** The comment inputs wait-ready and verify-seed share with the deploy actions (a token rides along a bad `comment`). */
+export function commentRows(action: ActionName, base: Record<string, string> = {}): CorpusRow[] {
+  const extra = { with: base };
+  return [
+    ...each(action, 'comment', ['sometimes'], extra),
+    ...each(action, 'comment-author', ['not a login!'], extra),
+    bad(action, 'comment', 'sometimes', {
+      id: `${action}/github-token=hostile`,
+      with: { ...base, 'github-token': `ghs_${MARK}` },
+      names: 'Input "comment"',
+    }),
+  ];
+}

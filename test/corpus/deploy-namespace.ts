@@ -2,7 +2,7 @@
  * Bad inputs of deploy-namespace, run against the test cluster: every row must fail before anything is
  * created there. The base workspace holds a small chart (chart/) and a manifest (manifests/).
  */
-import { BAD_BOOLEANS, BAD_DURATIONS, BAD_NAMES, BAD_PR_NUMBERS } from './common.js';
+import { BAD_BOOLEANS, BAD_DURATIONS, BAD_NAMES, BAD_PR_NUMBERS, githubRows } from './common.js';
 import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'deploy-namespace';
@@ -65,4 +65,9 @@ export const DEPLOY_NAMESPACE: CorpusRow[] = [
   ...rows('cleanup', ['sometimes']),
   ...rows('cleanup-timeout', ['x', '0s']),
   ...rows('upload-report', ['sometimes']),
+  ...githubRows(A, MANIFESTS),
+  ...rows('environment-url', ['not a url', `https://x.example/${MARK}`]),
+  ...rows('fail-on-superseded', BAD_BOOLEANS),
+  ...rows('set-public', ['noequals', 'a..b=1', `l={x,${MARK}`], CHART),
+  ...rows('set-public', ['image.tag=1']),
 ];

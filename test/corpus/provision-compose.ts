@@ -1,6 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose files and specs say ${VAR}; rows quote them
 /** Bad inputs of provision-compose. Rows fail before `docker compose up`, so nothing may start. */
-import { BAD_BOOLEANS, BAD_DURATIONS, BAD_INTEGERS, BAD_NAMES, BAD_PR_NUMBERS, each } from './common.js';
+import {
+  BAD_BOOLEANS,
+  BAD_DURATIONS,
+  BAD_INTEGERS,
+  BAD_NAMES,
+  BAD_PR_NUMBERS,
+  each,
+  githubRows,
+} from './common.js';
 import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'provision-compose';
@@ -84,4 +92,7 @@ export const PROVISION_COMPOSE: CorpusRow[] = [
     },
     names: 'Input "compose-files (services.web.container_name)"',
   }),
+  ...githubRows(A),
+  ...each(A, 'environment-url', ['not a url', `https://x.example/${MARK}`]),
+  ...each(A, 'fail-on-superseded', BAD_BOOLEANS),
 ];

@@ -25,6 +25,13 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     'down-timeout': 'plain',
     'log-lines': 'plain',
     'upload-report': 'plain',
+    'github-token': 'secret',
+    comment: 'plain',
+    'comment-author': 'plain',
+    'github-deployment': 'plain',
+    'deployment-environment': 'plain',
+    'environment-url': 'plain',
+    'fail-on-superseded': 'plain',
   },
   'deploy-namespace': {
     name: 'plain',
@@ -39,6 +46,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     release: 'plain',
     values: 'secret', // values files hold passwords
     set: 'secret',
+    'set-public': 'plain', // declared not secret: shown as it is
     manifests: 'secret', // Secret objects
     kustomize: 'secret', // secretGenerator literals
     host: 'plain',
@@ -53,6 +61,13 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     cleanup: 'plain',
     'cleanup-timeout': 'plain',
     'upload-report': 'plain',
+    'github-token': 'secret',
+    comment: 'plain',
+    'comment-author': 'plain',
+    'github-deployment': 'plain',
+    'deployment-environment': 'plain',
+    'environment-url': 'plain',
+    'fail-on-superseded': 'plain',
   },
   'wait-ready': {
     url: 'secret', // http://user:password@host
@@ -76,6 +91,9 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     backoff: 'plain',
     consecutive: 'plain',
     'upload-report': 'plain',
+    'github-token': 'secret',
+    comment: 'plain',
+    'comment-author': 'plain',
   },
   'verify-seed': {
     spec: 'secret', // connection URLs, passwords, headers
@@ -89,6 +107,9 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     timeout: 'plain',
     project: 'plain',
     'upload-report': 'plain',
+    'github-token': 'secret',
+    comment: 'plain',
+    'comment-author': 'plain',
   },
   teardown: {
     name: 'plain',
@@ -99,6 +120,19 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     context: 'plain',
     'down-timeout': 'plain',
     'upload-report': 'plain',
+    'github-token': 'secret',
+    comment: 'plain',
+    'comment-author': 'plain',
+    'github-deployment': 'plain',
+    'deployment-environment': 'plain',
+    'github-admin-token': 'secret',
+    'dry-run': 'plain',
+    'max-deletions': 'plain',
+    'max-percentage': 'plain',
+    'delete-not-found': 'plain',
+    'closed-grace': 'plain',
+    'sweep-targets': 'plain',
+    'sweep-concurrency': 'plain',
   },
 };
 
@@ -113,12 +147,17 @@ export function secretInputs(action: string): string[] {
 export const ENGINE_CANARY_INPUTS = [
   'provision-compose compose-files',
   'provision-compose env-files',
+  'provision-compose github-token',
   'wait-ready url',
   'wait-ready headers',
   'wait-ready probes',
   'verify-seed spec',
   'verify-seed checks',
   'verify-seed seed-command',
+  'wait-ready github-token',
+  'verify-seed github-token',
+  'teardown github-token',
+  'teardown github-admin-token',
 ] as const;
 
 /** `<action> <input>` pairs the cluster canary test (test/k8s/canary.test.ts) puts canaries in. */
@@ -129,6 +168,7 @@ export const CLUSTER_CANARY_INPUTS = [
   'deploy-namespace set',
   'deploy-namespace manifests',
   'deploy-namespace kustomize',
+  'deploy-namespace github-token',
   'wait-ready kubeconfig',
   'teardown kubeconfig',
 ] as const;

@@ -1,9 +1,10 @@
 /** Bad inputs of teardown, and the one success a missing environment must be. */
-import { BAD_NAMES, BAD_PR_NUMBERS, each } from './common.js';
-import { type CorpusRow, MARK } from './rows.js';
+import { BAD_BOOLEANS, BAD_NAMES, BAD_PR_NUMBERS, each, githubRows } from './common.js';
+import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'teardown';
 const NS = { mode: 'namespace' };
+const SWEEP = { with: { mode: 'sweep' } };
 
 export const TEARDOWN: CorpusRow[] = [
   ...each(A, 'name', BAD_NAMES),
@@ -18,4 +19,17 @@ export const TEARDOWN: CorpusRow[] = [
   ...each(A, 'kubeconfig', ['not: [yaml', 'just-a-token'], { with: NS }),
   ...each(A, 'context', ['no-such-context'], { with: NS }),
   { id: `${A}/namespace-never-created`, action: A, with: NS, expect: 'succeed' },
+  ...githubRows(A),
+  bad(A, 'comment', 'sometimes', {
+    id: `${A}/github-admin-token=hostile`,
+    with: { 'github-admin-token': `ghp_${MARK}` },
+    names: 'Input "comment"',
+  }),
+  ...each(A, 'dry-run', BAD_BOOLEANS, SWEEP),
+  ...each(A, 'max-deletions', ['-1', 'lots'], SWEEP),
+  ...each(A, 'max-percentage', ['0', '101'], SWEEP),
+  ...each(A, 'delete-not-found', BAD_BOOLEANS, SWEEP),
+  ...each(A, 'closed-grace', ['10x', '-5s'], SWEEP),
+  ...each(A, 'sweep-targets', ['both'], SWEEP),
+  ...each(A, 'sweep-concurrency', ['0', '33'], SWEEP),
 ];

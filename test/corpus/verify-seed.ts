@@ -3,7 +3,7 @@
  * Bad inputs of verify-seed, and bad specs. The base workspace holds a valid checks.yaml against a closed
  * port, so a wrongly accepted value fails on the connection instead: the error must name the bad input.
  */
-import { BAD_DURATIONS } from './common.js';
+import { BAD_DURATIONS, commentRows } from './common.js';
 import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'verify-seed';
@@ -93,4 +93,5 @@ export const VERIFY_SEED: CorpusRow[] = [
   ...rows('timeout', ['x', '1ms'], { spec: 'checks.yaml' }),
   ...rows('project', ['UPPER!', `p${MARK}`]),
   ...rows('upload-report', ['sometimes']),
+  ...commentRows(A, { spec: 'checks.yaml' }),
 ];

@@ -2,7 +2,7 @@
  * Bad inputs of wait-ready. Every row carries a valid probe and a short deadline (unless the row is about
  * them), so a wrongly accepted value ends in seconds; the error must name the bad input, not the deadline.
  */
-import { BAD_BOOLEANS, BAD_DURATIONS, BAD_INTEGERS } from './common.js';
+import { BAD_BOOLEANS, BAD_DURATIONS, BAD_INTEGERS, commentRows } from './common.js';
 import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'wait-ready';
@@ -57,4 +57,5 @@ export const WAIT_READY: CorpusRow[] = [
   ...rows('consecutive', [...BAD_INTEGERS, '0']),
   ...rows('upload-report', ['sometimes']),
   { id: `${A}/no-probe`, action: A, with: { timeout: '3s' }, names: /Input "(url|probes)"/ },
+  ...commentRows(A, { url: 'http://127.0.0.1:9', timeout: '2s' }),
 ];

@@ -40,6 +40,12 @@ const C = {
   specHeader: makeCanary('verify-seed spec http header', ['verify-seed spec']),
   inline: makeCanary('verify-seed inline checks', ['verify-seed checks']),
   seedArg: makeCanary('verify-seed seed-command --password', ['verify-seed seed-command']),
+  // GitHub tokens the fake GitHub does not know: every call is answered 401, and the token must not leak.
+  wrToken: makeCanary('wait-ready github-token', ['wait-ready github-token']),
+  vsToken: makeCanary('verify-seed github-token', ['verify-seed github-token']),
+  pcToken: makeCanary('provision-compose github-token', ['provision-compose github-token']),
+  tdToken: makeCanary('teardown github-token', ['teardown github-token']),
+  adminToken: makeCanary('teardown github-admin-token', ['teardown github-admin-token']),
 };
 const ALL = Object.values(C);
 
@@ -145,6 +151,7 @@ describe('no canary secret reaches any file the actions write', () => {
             headers: `Authorization: Bearer ${C.header.value}`,
             probes: `- http: "http://{app:80}/also-missing"\n  headers: { X-Api-Key: "${C.probeHeader.value}" }`,
             timeout: '4s',
+            'github-token': C.wrToken.value,
           },
         },
         {
@@ -156,6 +163,7 @@ describe('no canary secret reaches any file the actions write', () => {
             spec: 'checks.yaml',
             'seed-command': `[sh, -c, "exit 0", seed, --password, "${C.seedArg.value}"]`,
             timeout: '40s',
+            'github-token': C.vsToken.value,
           },
         },
         {
@@ -167,7 +175,15 @@ describe('no canary secret reaches any file the actions write', () => {
             timeout: '10s',
           },
         },
-        { id: 'down', uses: 'teardown', with: { 'upload-report': 'always' } },
+        {
+          id: 'down',
+          uses: 'teardown',
+          with: {
+            'upload-report': 'always',
+            'github-token': C.tdToken.value,
+            'github-admin-token': C.adminToken.value,
+          },
+        },
       ],
     });
     const name = stack.outputs('env')['environment-name']!;
@@ -180,7 +196,12 @@ describe('no canary secret reaches any file the actions write', () => {
         {
           id: 'env',
           uses: 'provision-compose',
-          with: { 'working-directory': 'crash', 'env-files': 'ci.env', 'wait-timeout': '60s' },
+          with: {
+            'working-directory': 'crash',
+            'env-files': 'ci.env',
+            'wait-timeout': '60s',
+            'github-token': C.pcToken.value,
+          },
         },
       ],
     });

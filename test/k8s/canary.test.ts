@@ -32,6 +32,7 @@ const C = {
   setComma: makeCanary('a set value with an escaped comma', ['deploy-namespace set'], ',afterTheComma01'),
   secret: makeCanary('a Secret manifest', ['deploy-namespace manifests']),
   generator: makeCanary('a kustomize secretGenerator literal', ['deploy-namespace kustomize']),
+  githubToken: makeCanary('a GitHub token (the fake GitHub answers 401)', ['deploy-namespace github-token']),
 };
 const ALL = Object.values(C);
 
@@ -134,6 +135,7 @@ describe('no canary secret reaches any file the actions write (Kubernetes)', () 
             ...common,
             chart: 'corpus',
             repo: `https://ci:${C.repo.value}@charts.example.invalid/`,
+            'github-token': C.githubToken.value,
             cleanup: 'never',
           },
         },

@@ -7,7 +7,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { requireProgram } from '../../shared/src/exec/program.js';
-import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
+import {
+  type GitHubSettings,
+  readEnvironmentUrl,
+  readGitHubSettings,
+} from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
@@ -281,7 +285,7 @@ export function getSettings(
     cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 5_000, 3_600_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
     github: readGitHubSettings(inputs),
-    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
   };
   // Last, once every other input is known to be right: the programs must start.

@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
-import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
+import {
+  type GitHubSettings,
+  readEnvironmentUrl,
+  readGitHubSettings,
+} from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
@@ -125,7 +129,7 @@ export function getSettings(
     logLines: inputs.integer(INPUTS.logLines, 1, 100_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
     github: readGitHubSettings(inputs),
-    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
   });
 }

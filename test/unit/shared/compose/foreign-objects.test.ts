@@ -20,7 +20,14 @@ function runner(labels: Record<string, Record<string, string> | null>) {
     calls.push([...argv]);
     const name = argv.at(-1)!;
     const found = labels[name];
-    const base = { argv: [...argv], durationMs: 1, timedOut: false, stderr: '', stdout: '' };
+    const base = {
+      argv: [...argv],
+      durationMs: 1,
+      timedOut: false,
+      truncated: false,
+      stderr: '',
+      stdout: '',
+    };
     return found === undefined
       ? { ...base, exitCode: 1, stderr: `Error response from daemon: no such volume: ${name}` }
       : { ...base, exitCode: 0, stdout: `${JSON.stringify(found)}\n` };
@@ -48,11 +55,12 @@ describe('foreign networks and volumes', () => {
   });
 
   it("refuses an unlabelled one (or another environment's), naming it and the fix", async () => {
-    for (const labels of [
+    const cases: Array<Record<string, string> | null> = [
       null,
       {},
       { 'ephemeral.dev/managed-by': 'ephemeral', 'ephemeral.dev/environment': 'other' },
-    ]) {
+    ];
+    for (const labels of cases) {
       const error = await refuseForeignObjects(
         MODEL as never,
         ENV,
