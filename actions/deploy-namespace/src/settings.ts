@@ -176,13 +176,8 @@ function readHelm(
   const set = readSetLines(INPUTS.set, inputs.string(INPUTS.set), true);
   const setPublic = readSetLines(INPUTS.setPublic, inputs.string(INPUTS.setPublic), false);
   if (mode !== 'helm') {
-    for (const input of [
-      INPUTS.values,
-      INPUTS.set,
-      INPUTS.setPublic,
-      INPUTS.chartVersion,
-      INPUTS.repo,
-    ] as const) {
+    const helmOnly = [INPUTS.values, INPUTS.set, INPUTS.setPublic, INPUTS.chartVersion, INPUTS.repo];
+    for (const input of helmOnly) {
       if (inputs.string(input) !== '')
         throw new UserInputError(
           input,
