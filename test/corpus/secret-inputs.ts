@@ -5,6 +5,11 @@
  *
  * `secret`: the value itself, or files or text it names, may hold credentials. `plain`: never does.
  */
+/** The comment inputs of every action that writes to the sticky comment (the token is secret). */
+const COMMENT = { 'github-token': 'secret', comment: 'plain', 'comment-author': 'plain' } as const;
+/** The GitHub inputs of the deploy actions and teardown. */
+const GITHUB = { ...COMMENT, 'github-deployment': 'plain', 'deployment-environment': 'plain' } as const;
+
 export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> = {
   'provision-compose': {
     'compose-files': 'secret', // environment values, URLs with passwords, command lines
@@ -25,11 +30,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     'down-timeout': 'plain',
     'log-lines': 'plain',
     'upload-report': 'plain',
-    'github-token': 'secret',
-    comment: 'plain',
-    'comment-author': 'plain',
-    'github-deployment': 'plain',
-    'deployment-environment': 'plain',
+    ...GITHUB,
     'environment-url': 'plain',
     'fail-on-superseded': 'plain',
   },
@@ -61,11 +62,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     cleanup: 'plain',
     'cleanup-timeout': 'plain',
     'upload-report': 'plain',
-    'github-token': 'secret',
-    comment: 'plain',
-    'comment-author': 'plain',
-    'github-deployment': 'plain',
-    'deployment-environment': 'plain',
+    ...GITHUB,
     'environment-url': 'plain',
     'fail-on-superseded': 'plain',
   },
@@ -91,9 +88,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     backoff: 'plain',
     consecutive: 'plain',
     'upload-report': 'plain',
-    'github-token': 'secret',
-    comment: 'plain',
-    'comment-author': 'plain',
+    ...COMMENT,
   },
   'verify-seed': {
     spec: 'secret', // connection URLs, passwords, headers
@@ -107,9 +102,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     timeout: 'plain',
     project: 'plain',
     'upload-report': 'plain',
-    'github-token': 'secret',
-    comment: 'plain',
-    'comment-author': 'plain',
+    ...COMMENT,
   },
   teardown: {
     name: 'plain',
@@ -120,11 +113,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     context: 'plain',
     'down-timeout': 'plain',
     'upload-report': 'plain',
-    'github-token': 'secret',
-    comment: 'plain',
-    'comment-author': 'plain',
-    'github-deployment': 'plain',
-    'deployment-environment': 'plain',
+    ...GITHUB,
     'github-admin-token': 'secret',
     'dry-run': 'plain',
     'max-deletions': 'plain',
