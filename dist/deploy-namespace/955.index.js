@@ -25674,7 +25674,7 @@ module.exports = MapCache;
 
 /***/ }),
 
-/***/ 84986:
+/***/ 62605:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var getNative = __webpack_require__(68573),
@@ -26588,7 +26588,7 @@ module.exports = coreJsData;
 /***/ 48242:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Set = __webpack_require__(84986),
+var Set = __webpack_require__(62605),
     noop = __webpack_require__(89029),
     setToArray = __webpack_require__(11894);
 

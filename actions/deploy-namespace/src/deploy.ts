@@ -189,6 +189,7 @@ export async function deployWorkload(
           namespace: run.namespace,
           values: settings.values,
           set: settings.set,
+          setPublic: settings.setPublic,
           vars: run.vars,
           deadline: run.deadline,
           workDir: join(run.dir, 'values'),
@@ -270,7 +271,7 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, () =>
+  await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
       const before = await github.recheck('before deploy', tearDown);
       if (before !== 'continue') return before;

@@ -2,8 +2,13 @@
  * The Helm mode: detect v3/v4, recover a release a cancelled run left pending (helm/helm#10599, #7476),
  * render the value templates, then `helm upgrade --install --wait --timeout` with rollback on failure
  * (`--atomic` on v3, `--rollback-on-failure` on v4).
+ *
+ * Secrets (issue 9, defect 2): `set` values are shown as `key=***` in the logged and reported command line
+ * (`set-public` ones as they are); the rendered values files Helm reads live in a private directory removed
+ * after the deploy, and the copies kept for diagnostics are redacted.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
   type Helm,
@@ -14,6 +19,8 @@ import {
   uninstallArgs,
   upgradeArgs,
 } from '../../shared/src/kube/helm.js';
+import { redact } from '../../shared/src/runtime/secrets.js';
+import { registerSetSecrets, setDisplay } from './helm-inputs.js';
 import { renderTemplate, type TemplateVars } from './templates.js';
 
 /** What the Helm deploy takes. */
@@ -25,7 +32,10 @@ export interface HelmDeployOptions {
   namespace: string;
   /** Values files (absolute); rendered copies are written to `workDir`. */
   values: string[];
+  /** `--set` arguments whose values are secret (shown as `key=***`). */
   set: string[];
+  /** `--set` arguments shown as they are, applied before `set`. */
+  setPublic: string[];
   vars: TemplateVars;
   /** epoch ms by which the deploy must be done. */
   deadline: number;
@@ -44,14 +54,23 @@ export interface HelmDeployResult {
 }
 
 /**
- * Renders templates in the values files into `workDir` (pure apart from files) and returns their paths.
+ * Renders templates in the values files into `privateDir` (what Helm reads) and a redacted copy of each into
+ * `workDir` (kept for diagnostics); returns the paths in `privateDir`.
  * @throws UserInputError naming the values file for an unknown template variable
  */
-export function renderValuesFiles(files: string[], vars: TemplateVars, workDir: string): string[] {
+export function renderValuesFiles(
+  files: string[],
+  vars: TemplateVars,
+  workDir: string,
+  privateDir: string,
+): string[] {
   mkdirSync(workDir, { recursive: true });
   return files.map((file, i) => {
-    const out = join(workDir, `${String(i).padStart(2, '0')}-${basename(file)}`);
-    writeFileSync(out, renderTemplate(`values: ${file}`, readFileSync(file, 'utf8'), vars));
+    const name = `${String(i).padStart(2, '0')}-${basename(file)}`;
+    const rendered = renderTemplate(`values: ${file}`, readFileSync(file, 'utf8'), vars);
+    writeFileSync(join(workDir, name), redact(rendered));
+    const out = join(privateDir, name);
+    writeFileSync(out, rendered, { mode: 0o600 });
     return out;
   });
 }
@@ -99,25 +118,33 @@ export async function deployChart(helm: Helm, o: HelmDeployOptions): Promise<Hel
     `Helm ${version.version} (rollback on failure: ${version.major === 3 ? '--atomic' : '--rollback-on-failure'})`,
   );
   const recovered = await recoverStuckRelease(helm, o.release, o.namespace, o.deadline, o.log);
-  const valuesFiles = renderValuesFiles(o.values, o.vars, o.workDir);
-  const set = o.set.map((pair) => renderTemplate('set', pair, o.vars));
-  const args = upgradeArgs(version.major, {
-    release: o.release,
-    chart: o.chart,
-    namespace: o.namespace,
-    valuesFiles,
-    set,
-    chartVersion: o.chartVersion,
-    repo: o.repo,
-    timeoutS: seconds(o.deadline),
-    rollback: true,
-  });
-  // Helm waits up to --timeout, and again as long for the rollback: give the process room for both.
-  await helm.run(args, {
-    timeoutMs: 2 * (o.deadline - Date.now()) + 30_000,
-    onLine: o.log,
-    onStderrLine: o.log,
-  });
+  const privateDir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'ephemeral-values-'));
+  try {
+    const valuesFiles = renderValuesFiles(o.values, o.vars, o.workDir, privateDir);
+    const open = o.setPublic.map((line) => renderTemplate('set-public', line, o.vars));
+    const secret = o.set.map((line) => renderTemplate('set', line, o.vars));
+    for (const line of secret) registerSetSecrets(line);
+    const args = upgradeArgs(version.major, {
+      release: o.release,
+      chart: o.chart,
+      namespace: o.namespace,
+      valuesFiles,
+      set: [...open, ...secret],
+      chartVersion: o.chartVersion,
+      repo: o.repo,
+      timeoutS: seconds(o.deadline),
+      rollback: true,
+    });
+    // Helm waits up to --timeout, and again as long for the rollback: give the process room for both.
+    await helm.run(args, {
+      timeoutMs: 2 * (o.deadline - Date.now()) + 30_000,
+      onLine: o.log,
+      onStderrLine: o.log,
+      display: helm.argv(setDisplay(args, open)),
+    });
+  } finally {
+    rmSync(privateDir, { recursive: true, force: true });
+  }
   const history = await helm.history(o.release, o.namespace);
   const latest = history.at(-1);
   return { version, recovered, revision: latest?.revision ?? null, status: latest?.status ?? 'unknown' };

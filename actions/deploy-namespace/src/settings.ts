@@ -6,11 +6,17 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
-import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
+import { requireProgram } from '../../shared/src/exec/program.js';
+import {
+  type GitHubSettings,
+  readEnvironmentUrl,
+  readGitHubSettings,
+} from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
 import { DEFAULTS, INPUTS } from './contract.js';
+import { readSetLines, readValuesFile } from './helm-inputs.js';
 import { parseLimits, parseQuota } from './quota.js';
 
 /** Helm release names: DNS-1123 labels of at most 53 characters (https://helm.sh/docs/chart_best_practices/conventions/). */
@@ -40,8 +46,10 @@ export interface DeploySettings {
   release: string;
   /** Values files, absolute, in order (templates rendered at deploy time). */
   values: string[];
-  /** `key=value` pairs for `--set` (templates rendered at deploy time). */
+  /** `--set` arguments whose values are secret (registered; shown as key=***), templates rendered at deploy time. */
   set: string[];
+  /** `--set` arguments shown as they are, applied before `set`. */
+  setPublic: string[];
   /** Manifest files or directories, absolute. */
   manifests: string[];
   /** A kustomization directory, absolute, or ''. */
@@ -109,7 +117,16 @@ export function resolveChart(chart: string, repo: string, workspace: string): st
 /** The workload to deploy: the mode and its inputs, validated (paths absolute). */
 type WorkloadSource = Pick<
   DeploySettings,
-  'mode' | 'chart' | 'chartVersion' | 'repo' | 'release' | 'values' | 'set' | 'manifests' | 'kustomize'
+  | 'mode'
+  | 'chart'
+  | 'chartVersion'
+  | 'repo'
+  | 'release'
+  | 'values'
+  | 'set'
+  | 'setPublic'
+  | 'manifests'
+  | 'kustomize'
 >;
 
 /** Exactly one of chart, manifests or kustomize (or none), and the Helm inputs only with a chart. */
@@ -137,7 +154,10 @@ function readMode(inputs: Inputs): DeployMode {
 }
 
 /** The Helm inputs: repository URL, release name, `--set` pairs; refused without a chart. */
-function readHelm(inputs: Inputs, mode: DeployMode): Pick<WorkloadSource, 'repo' | 'release' | 'set'> {
+function readHelm(
+  inputs: Inputs,
+  mode: DeployMode,
+): Pick<WorkloadSource, 'repo' | 'release' | 'set' | 'setPublic'> {
   const repo = inputs.string(INPUTS.repo);
   if (repo && !/^(https?|oci):\/\//.test(repo))
     throw new UserInputError(
@@ -153,16 +173,11 @@ function readHelm(inputs: Inputs, mode: DeployMode): Pick<WorkloadSource, 'repo'
       'use at most 53 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
     );
   }
-  const set = inputs.list(INPUTS.set);
-  for (const pair of set)
-    if (pair.indexOf('=') <= 0)
-      throw new UserInputError(
-        INPUTS.set,
-        `"${pair}" is not key=value`,
-        'write one key=value per line, e.g. image.tag={{sha}}',
-      );
+  const set = readSetLines(INPUTS.set, inputs.string(INPUTS.set), true);
+  const setPublic = readSetLines(INPUTS.setPublic, inputs.string(INPUTS.setPublic), false);
   if (mode !== 'helm') {
-    for (const input of [INPUTS.values, INPUTS.set, INPUTS.chartVersion, INPUTS.repo] as const) {
+    const helmOnly = [INPUTS.values, INPUTS.set, INPUTS.setPublic, INPUTS.chartVersion, INPUTS.repo];
+    for (const input of helmOnly) {
       if (inputs.string(input) !== '')
         throw new UserInputError(
           input,
@@ -171,7 +186,7 @@ function readHelm(inputs: Inputs, mode: DeployMode): Pick<WorkloadSource, 'repo'
         );
     }
   }
-  return { repo, release, set };
+  return { repo, release, set, setPublic };
 }
 
 /** The image pull secrets and the namespace they are copied from. */
@@ -213,7 +228,11 @@ function readFiles(inputs: Inputs, mode: DeployMode, repo: string, workspace: st
   const kustomize = inputs.string(INPUTS.kustomize);
   return {
     chart: mode === 'helm' ? resolveChart(inputs.string(INPUTS.chart), repo, workspace) : '',
-    values: inputs.list(INPUTS.values).map((f) => existing(INPUTS.values, workspace, f, 'values file')),
+    values: inputs.list(INPUTS.values).map((f) => {
+      const file = existing(INPUTS.values, workspace, f, 'values file');
+      readValuesFile(INPUTS.values, file, workspace);
+      return file;
+    }),
     manifests: inputs
       .list(INPUTS.manifests)
       .map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
@@ -238,7 +257,7 @@ export function getSettings(
   const prNumber = inputs.prNumber(INPUTS.prNumber);
   const pullSecrets = readPullSecrets(inputs);
   const host = readHost(inputs);
-  return Object.freeze({
+  const settings: DeploySettings = {
     name: inputs.string(INPUTS.name),
     prNumber,
     kubeconfig: inputs.string(INPUTS.kubeconfig),
@@ -261,7 +280,16 @@ export function getSettings(
     cleanupTimeoutMs: inputs.durationMs(INPUTS.cleanupTimeout, 5_000, 3_600_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
     github: readGitHubSettings(inputs),
-    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
-  });
+  };
+  // Last, once every other input is known to be right: the programs must start.
+  requireProgram(INPUTS.kubectl, settings.kubectl, 'give the name or path of a kubectl binary on the runner');
+  if (mode === 'helm')
+    requireProgram(
+      INPUTS.helm,
+      settings.helm,
+      'install Helm 3 or 4 (azure/setup-helm), or give the path of its binary',
+    );
+  return Object.freeze(settings);
 }

@@ -1,4 +1,5 @@
+import { reportFailures } from '../../shared/src/report/run-with-report.js';
 import { runMain } from '../../shared/src/runtime/run.js';
 import { provision } from './provision.js';
 
-await runMain(() => provision());
+await runMain(() => reportFailures('provision-compose', () => provision()));

@@ -18,6 +18,7 @@ import {
   collectComposeDiagnostics,
 } from '../../shared/src/compose/diagnostics.js';
 import { Docker } from '../../shared/src/compose/docker.js';
+import { refuseForeignObjects } from '../../shared/src/compose/foreign-objects.js';
 import type { ComposeModel } from '../../shared/src/compose/model.js';
 import { IsolationSection, ServicesSection } from '../../shared/src/compose/report.js';
 import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
@@ -250,12 +251,13 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, () =>
+  await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
       const binary = await detectCompose();
       tools = { compose: new DockerCompose(binary), docker: new Docker() };
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
       prepared = await prepare(tools, run, settings, report, isolation);
+      await refuseForeignObjects(prepared.model, run.name);
       const before = await github.recheck('before up', tearDown);
       if (before !== 'continue') return before;
       github.start();

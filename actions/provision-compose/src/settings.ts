@@ -8,10 +8,15 @@ import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.j
 import type { ContainerNamePolicy } from '../../shared/src/compose/isolation-names.js';
 import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
-import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
+import {
+  type GitHubSettings,
+  readEnvironmentUrl,
+  readGitHubSettings,
+} from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { checkComposeFiles } from './compose-files.js';
 import { DEFAULTS, INPUTS } from './contract.js';
 
 /** Typed settings. Durations in ms. Paths absolute. */
@@ -102,6 +107,7 @@ export function getSettings(
       'set compose-files or working-directory',
     );
   }
+  checkComposeFiles(files, projectDirectory);
   const envFiles = inputs
     .list(INPUTS.envFiles)
     .map((file) => (isAbsolute(file) ? file : resolve(projectDirectory, file)));
@@ -134,7 +140,7 @@ export function getSettings(
     logLines: inputs.integer(INPUTS.logLines, 1, 100_000),
     uploadReport: inputs.choice(INPUTS.uploadReport, UPLOAD_POLICIES),
     github: readGitHubSettings(inputs),
-    environmentUrl: inputs.string(INPUTS.environmentUrl),
+    environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
   });
 }

@@ -22,6 +22,7 @@ import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
 import type { Removal } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { setStatus } from '../../shared/src/report/status.js';
 import { OUTPUTS } from './contract.js';
 import { clusterControlPlane, discoverCompose, discoverNamespaces, mapPool } from './sweep-discover.js';
 import { CONFIRM_CONCURRENCY, planSweep, type SweepPlan, sweepStatus } from './sweep-plan.js';
@@ -44,7 +45,7 @@ function sweepIdentity(): ResolvedEnvironment {
 
 /** Records what a removal did on the sweep entry. */
 function record(e: SweepEntry, result: Removal): void {
-  e.result = result.status;
+  e.result = result.status === 'error' ? 'failed' : result.status;
   if (result.failures.length > 0) e.failures = result.failures;
   if (result.status === 'refused') e.reason = `${e.reason}; refused: ${result.reason ?? ''}`;
 }
@@ -205,7 +206,7 @@ export async function sweep(settings: SweepSettings): Promise<void> {
   const repositoryLabel = labelValue(identity.context.repository);
   const nowS = Math.floor(Date.now() / 1000);
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  core.setOutput(OUTPUTS.status, 'aborted');
+  setStatus('aborted');
   await runWithReport({ report, upload: settings.uploadReport, onReportPath }, async () => {
     const { environments, notes } = await report.time('discover', () =>
       core.group('Discover managed environments', () => discover(settings, identity.context.runnerTemp)),
@@ -227,7 +228,7 @@ export async function sweep(settings: SweepSettings): Promise<void> {
       environments: plan.entries,
       api: { decisionRequests: plan.decisionRequests, ...github.budget() },
     };
-    core.setOutput(OUTPUTS.status, section.value.status);
+    setStatus(section.value.status);
     const removed = plan.entries.filter((e) => e.result === 'removed');
     core.setOutput(
       OUTPUTS.removed,

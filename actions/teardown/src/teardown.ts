@@ -16,9 +16,15 @@ import { Helm } from '../../shared/src/kube/helm.js';
 import { teardownNamespace } from '../../shared/src/kube/namespace-teardown.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
-import { describeRemoval, type Removal, RemovedSection } from '../../shared/src/report/removed.js';
+import {
+  describeRemoval,
+  errorRemoval,
+  type Removal,
+  RemovedSection,
+} from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
-import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { setStatus } from '../../shared/src/report/status.js';
+import { errorMessage, UserInputError } from '../../shared/src/runtime/errors.js';
 import { OUTPUTS } from './contract.js';
 import { markTornDown } from './github.js';
 import { getSettings, type TeardownSettings } from './settings.js';
@@ -117,14 +123,20 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
   );
   const removed = report.add(new RemovedSection());
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath }, async () => {
+  await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath }, async () => {
     const removal = await report.time('teardown', () =>
-      settings.mode === 'namespace'
+      (settings.mode === 'namespace'
         ? removeNamespace(settings, environment)
-        : removeComposeProject(settings, name),
+        : removeComposeProject(settings, name)
+      ).catch((error: unknown) => {
+        // The engine or the cluster could not be asked: nothing is known, so never "already gone".
+        const kind = settings.mode === 'namespace' ? 'namespace' : 'compose';
+        removed.set(errorRemoval(kind, settings.namespace || name, errorMessage(error)));
+        throw error;
+      }),
     );
     removed.set(removal);
-    core.setOutput(OUTPUTS.status, removal.status);
+    setStatus(removal.status);
     core.setOutput(OUTPUTS.removed, JSON.stringify(removedOutput(removal)));
     const subject = removal.kind === 'compose' ? `Environment ${name}` : `Namespace ${removal.namespace}`;
     if (removal.status === 'already-gone') core.info(`${subject}: already gone.`);

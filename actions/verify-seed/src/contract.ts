@@ -39,4 +39,5 @@ export const OUTPUTS = {
   failed: 'failed',
   checks: 'checks',
   reportPath: 'report-path',
+  status: 'status',
 } as const;

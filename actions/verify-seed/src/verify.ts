@@ -13,6 +13,7 @@ import { CheckLine } from '../../shared/src/github/check-line.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { setStatus } from '../../shared/src/report/status.js';
 import { type Clock, realClock } from '../../shared/src/runtime/clock.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
 import { redact } from '../../shared/src/runtime/secrets.js';
@@ -78,7 +79,10 @@ export function loadSettings(load: () => VerifySettings = getSettings): VerifySe
 /** Resolve: the Compose exec the clients inside services need (null when no connection uses one). */
 async function serviceExecFor(settings: VerifySettings): Promise<ServiceExec | null> {
   if (!needsServiceExec(Object.values(settings.spec.resolved))) return null;
-  return new ComposeServiceExec(new DockerCompose(await detectCompose()), projectRef(settings));
+  const compose = new DockerCompose(await detectCompose());
+  // The engine must answer before any check runs: an unreachable engine is an error, not failed checks.
+  await compose.run(projectRef(settings), ['ps', '--all', '--quiet'], { timeoutMs: 60_000 });
+  return new ComposeServiceExec(compose, projectRef(settings));
 }
 
 /** Seed: the seed command, bounded by its timeout and what is left of the deadline. */
@@ -148,6 +152,7 @@ function publishChecks(results: CheckReport[]): void {
   ]);
   core.setOutput(OUTPUTS.checks, JSON.stringify(Object.fromEntries(checks)));
   for (const check of failed) annotate(check);
+  setStatus(failed.length === 0 ? 'passed' : 'failed');
   if (failed.length === 0) {
     core.info(`All ${results.length} check(s) passed.`);
     return;
@@ -195,7 +200,7 @@ export async function verifySeed(settings: VerifySettings = loadSettings()): Pro
     ),
   );
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath }, async () => {
+  await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath }, async () => {
     const exec = await serviceExecFor(settings);
     if (settings.seedCommand.length > 0)
       await seed(settings, report, settings.timing.deadlineMs - (realClock.now() - start));

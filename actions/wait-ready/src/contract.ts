@@ -60,4 +60,5 @@ export const OUTPUTS = {
   probes: 'probes',
   reportPath: 'report-path',
   diagnosticsPath: 'diagnostics-path',
+  status: 'status',
 } as const;

@@ -21,6 +21,7 @@ import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
+import { setStatus } from '../../shared/src/report/status.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
 import { DeadlineError } from '../../shared/src/runtime/errors.js';
 import { guardScope, probeScope, type Scope, serviceAddresses } from './compose-scope.js';
@@ -63,6 +64,17 @@ async function composeFor(settings: WaitSettings, kubectl: Kubectl | null): Prom
     if (needed) throw error;
     return null;
   }
+}
+
+/**
+ * Before the wait: the engine and the cluster the probes use answer, so an unreachable one fails at once with
+ * what the tool said (status `error`) instead of reading as probes that were not ready (issue 9, defect 5).
+ * @throws ToolError
+ */
+async function answering(tools: WaitTools, settings: WaitSettings): Promise<void> {
+  const timeoutMs = Math.min(settings.timing.deadlineMs, 60_000);
+  if (tools.compose) await tools.compose.run(tools.project, ['ps', '--all', '--quiet'], { timeoutMs });
+  if (tools.kubectl) await tools.kubectl.run(['get', '--raw', '/version'], { timeoutMs });
 }
 
 /** One probe per spec, bound to its tool. */
@@ -210,24 +222,29 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
     return bundle;
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath, diagnose }, async () => {
-    // The event stream first: from now on no container change of the project is missed.
-    if (scope) tools.watch = ComposeWatch.start(tools.project.name, tools.docker.runner);
-    tools.compose = await composeFor(settings, kubectl);
-    const { outcomes, stopped, failedServices } = await waitAll(
-      buildProbes(settings, tools),
-      settings,
-      tools,
-      scope,
-      report,
-    );
-    section.probes = outcomes.map((o) => ({ ...o }));
-    await line.write('readiness', readinessLine(outcomes));
-    if (!publishOutcomes(outcomes) || failedServices)
-      throw notReadyError(outcomes, stopped, failedServices, settings.timing.deadlineMs);
-    await tools.watch?.stop();
-    return 'success';
-  });
+  await runWithReport(
+    { report, upload: settings.uploadReport, main: true, onReportPath, diagnose },
+    async () => {
+      // The event stream first: from now on no container change of the project is missed.
+      if (scope) tools.watch = ComposeWatch.start(tools.project.name, tools.docker.runner);
+      tools.compose = await composeFor(settings, kubectl);
+      await answering(tools, settings);
+      const { outcomes, stopped, failedServices } = await waitAll(
+        buildProbes(settings, tools),
+        settings,
+        tools,
+        scope,
+        report,
+      );
+      section.probes = outcomes.map((o) => ({ ...o }));
+      await line.write('readiness', readinessLine(outcomes));
+      const ready = publishOutcomes(outcomes) && !failedServices;
+      setStatus(ready ? 'ready' : 'not-ready');
+      if (!ready) throw notReadyError(outcomes, stopped, failedServices, settings.timing.deadlineMs);
+      await tools.watch?.stop();
+      return 'success';
+    },
+  );
 }
 
 /** Runs wait-ready's main. A kubeconfig given as content exists only while it runs. */

@@ -1,11 +1,24 @@
 /** deploy-namespace's settings: defaults from action.yml, and every bad input named. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUOTA } from '../../../actions/deploy-namespace/src/quota.js';
 import { getSettings } from '../../../actions/deploy-namespace/src/settings.js';
 import { UserInputError } from '../../../actions/shared/src/runtime/errors.js';
+import { clearSecretsForTests, redact } from '../../../actions/shared/src/runtime/secrets.js';
+
+// A helm and a kubectl on PATH: the settings check that the programs start.
+const tools = mkdtempSync(join(tmpdir(), 'dn-tools-'));
+writeFileSync(join(tools, 'helm'), '#!/bin/sh\n', { mode: 0o755 });
+writeFileSync(join(tools, 'kubectl'), '#!/bin/sh\n', { mode: 0o755 });
+const path = process.env.PATH;
+beforeAll(() => {
+  process.env.PATH = `${tools}${delimiter}${path}`;
+});
+afterAll(() => {
+  process.env.PATH = path;
+});
 
 describe('settings', () => {
   const workspace = mkdtempSync(join(tmpdir(), 'dn-'));
@@ -54,10 +67,43 @@ describe('settings', () => {
     [{ 'image-pull-secrets': 'regcred' }, 'pull-secrets-namespace'],
     [{ repo: 'charts.example.test', chart: 'app' }, 'repo'],
     [{ 'network-policy': 'open' }, 'network-policy'],
+    // issue 9: every value checked before anything starts
+    [{ chart: 'chart', set: 'a=1\nl={x,y' }, 'set'],
+    [{ chart: 'chart', 'set-public': 'a..b=1' }, 'set-public'],
+    [{ manifests: 'chart', 'set-public': 'a=1' }, 'set-public'],
+    [{ chart: 'chart', kubectl: '/nonexistent/kubectl' }, 'kubectl'],
+    [{ chart: 'chart', helm: 'no-such-helm-xyz' }, 'helm'],
   ])('%j fails naming %s', (inputs, input) => {
     const e = error(inputs);
     expect(e).toBeInstanceOf(UserInputError);
     expect(e.input).toBe(input);
     expect(e.message).toMatch(/Fix: /);
+  });
+
+  it('set: one --set argument per line, commas as Helm reads them; values registered as secrets', () => {
+    clearSecretsForTests();
+    const s = settings({
+      chart: 'chart',
+      set: 'db.password=s3cr\\,et-1,user=app-user\ntag={{sha}}',
+      'set-public': 'image.tag={{sha}},replicas=2',
+    });
+    expect(s.set).toEqual(['db.password=s3cr\\,et-1,user=app-user', 'tag={{sha}}']);
+    expect(s.setPublic).toEqual(['image.tag={{sha}},replicas=2']);
+    expect(redact('s3cr,et-1 app-user image.tag')).toBe('*** *** image.tag');
+    clearSecretsForTests();
+  });
+
+  it('values files: invalid YAML names the file and line; secret-named keys are registered', () => {
+    clearSecretsForTests();
+    writeFileSync(join(workspace, 'bad.yaml'), 'a: 1\nb:\n  c: d: e\n');
+    const e = error({ chart: 'chart', values: 'bad.yaml' });
+    expect(e.input).toBe('values (bad.yaml:3)');
+    writeFileSync(
+      join(workspace, 'ok.yaml'),
+      'db:\n  password: vals-pw-1\n  host: db.internal\ntls: { key: k3y-k3y }\n',
+    );
+    settings({ chart: 'chart', values: 'ok.yaml' });
+    expect(redact('vals-pw-1 db.internal k3y-k3y')).toBe('*** db.internal ***');
+    clearSecretsForTests();
   });
 });

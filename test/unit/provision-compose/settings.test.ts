@@ -21,21 +21,24 @@ describe('action settings: every bad input names itself', () => {
     [{ 'working-directory': 'no/such/dir' }, 'working-directory'],
     [{ 'compose-files': 'missing.yaml', 'working-directory': 'test' }, 'compose-files'],
     [{ 'working-directory': 'test' }, 'compose-files'],
-    [{ 'compose-files': 'package.json', build: 'yes' }, 'build'],
-    [{ 'compose-files': 'package.json', pull: 'if-needed' }, 'pull'],
-    [{ 'compose-files': 'package.json', 'wait-timeout': 'soon' }, 'wait-timeout'],
-    [{ 'compose-files': 'package.json', ttl: '1s' }, 'ttl'],
-    [{ 'compose-files': 'package.json', 'pr-number': 'abc' }, 'pr-number'],
-    [{ 'compose-files': 'package.json', 'env-files': 'nope.env' }, 'env-files'],
-    [{ 'compose-files': 'package.json', 'upload-report': 'sometimes' }, 'upload-report'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', build: 'yes' }, 'build'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', pull: 'if-needed' }, 'pull'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', 'wait-timeout': 'soon' }, 'wait-timeout'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', ttl: '1s' }, 'ttl'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', 'pr-number': 'abc' }, 'pr-number'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', 'env-files': 'nope.env' }, 'env-files'],
+    [{ 'compose-files': 'examples/compose-app/compose.yaml', 'upload-report': 'sometimes' }, 'upload-report'],
   ])('provision-compose %j → %s', (values, input) => {
     expect(failure(() => provisionSettings(inputs(values), workspace)).input).toBe(input);
   });
 
   it('provision-compose accepts ttl never and resolves files against the working directory', () => {
-    const settings = provisionSettings(inputs({ 'compose-files': 'package.json', ttl: 'never' }), workspace);
+    const settings = provisionSettings(
+      inputs({ 'compose-files': 'examples/compose-app/compose.yaml', ttl: 'never' }),
+      workspace,
+    );
     expect(settings.ttlMs).toBeNull();
-    expect(settings.files).toEqual([`${workspace}/package.json`]);
+    expect(settings.files).toEqual([`${workspace}/examples/compose-app/compose.yaml`]);
     expect(Object.isFrozen(settings)).toBe(true);
   });
 });

@@ -37,11 +37,18 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void;
   /** Stops the command (SIGTERM, then SIGKILL after 5 s) when aborted; the result then has `aborted`. */
   signal?: AbortSignal;
+  /**
+   * The argv as errors and reports show it, when some arguments are secret in a way only the caller knows
+   * (Helm's `--set` values); default `argv`. Secret-named flags and URL passwords are hidden either way.
+   */
+  display?: readonly string[];
 }
 
 /** The structured result of a command. */
 export interface RunResult {
   argv: string[];
+  /** The argv as shown (RunOptions.display), when the caller gave one. */
+  display?: string[];
   /** Exit code, or null when killed by a signal or the program could not start. */
   exitCode: number | null;
   stdout: string;
@@ -212,6 +219,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
       stdout.close(() =>
         resolve({
           argv: [...argv],
+          ...(options.display ? { display: [...options.display] } : {}),
           exitCode,
           stdout: stdout.text(),
           stderr,
@@ -244,7 +252,7 @@ export function mustSucceed(result: RunResult): RunResult {
     : result.timedOut
       ? `timed out after ${result.durationMs} ms`
       : `exit ${result.exitCode}`;
-  throw new ToolError(result.argv, result.exitCode, result.stderr.slice(-4096), reason);
+  throw new ToolError(result.display ?? result.argv, result.exitCode, result.stderr.slice(-4096), reason);
 }
 
 /**

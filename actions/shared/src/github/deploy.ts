@@ -11,6 +11,7 @@ import * as core from '@actions/core';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import type { ActionReport } from '../report/action-report.js';
 import type { ReportResult } from '../report/model.js';
+import { setStatus } from '../report/status.js';
 import { errorMessage } from '../runtime/errors.js';
 import { ENV_DEPLOYMENT_ID } from '../runtime/handoff.js';
 import type { CommentState } from './comment.js';
@@ -18,8 +19,12 @@ import { Lifecycle } from './lifecycle.js';
 import { GitHubSection } from './report.js';
 import type { GitHubSettings } from './settings.js';
 
-/** The `status` output of a deploy: ready, or why not. */
-export type DeployStatus = 'ready' | 'aborted-closed' | 'superseded' | 'failed';
+/**
+ * The `status` output of a deploy: ready, or why not. `failed`: the environment was started and did not
+ * become ready; `error`: it was never started (an unreachable engine or cluster, a refused project, a tool
+ * that failed). A bad input sets `error` too (report/run-with-report.ts).
+ */
+export type DeployStatus = 'ready' | 'aborted-closed' | 'superseded' | 'failed' | 'error';
 
 /** `fail-on-superseded`: the step fails (its report says why, and the `status` output is `superseded`). */
 export class SupersededError extends Error {
@@ -34,6 +39,7 @@ export class DeployGitHub {
   readonly section: GitHubSection;
   readonly lifecycle: Lifecycle;
   private deploying: Promise<void> = Promise.resolve();
+  private begun = false;
 
   /**
    * @param failOnSuperseded the `fail-on-superseded` input
@@ -57,7 +63,7 @@ export class DeployGitHub {
   }
 
   private status(status: DeployStatus): void {
-    core.setOutput('status', status);
+    setStatus(status);
     this.section.value = this.lifecycle.finishReport();
   }
 
@@ -77,6 +83,7 @@ export class DeployGitHub {
 
   /** The deployment and the "deploying" comment go out while the environment starts (not awaited). */
   start(): void {
+    this.begun = true;
     this.deploying = this.lifecycle.deploying();
   }
 
@@ -107,7 +114,7 @@ export class DeployGitHub {
       if (!(error instanceof SupersededError)) {
         await this.deploying;
         await this.lifecycle.failed(errorMessage(error).slice(0, 500));
-        this.status('failed');
+        this.status(this.begun ? 'failed' : 'error');
       }
       throw error;
     }

@@ -54,11 +54,12 @@ export function readGitHubSettings(inputs: Inputs): GitHubSettings {
       `is ${deploymentEnvironment.length} characters long; GitHub environment names have at most 255`,
       'use a shorter name, or leave it empty to use the environment name',
     );
+  const commentAuthor = readCommentAuthor(inputs);
   return Object.freeze({
     // Only a value the runner passed: the default's text is an expression, never a token.
     token: inputs.given(GITHUB_INPUTS.token) ? inputs.string(GITHUB_INPUTS.token) : '',
     comment: inputs.choice(GITHUB_INPUTS.comment, GITHUB_MODES),
-    commentAuthor: inputs.string(GITHUB_INPUTS.commentAuthor),
+    commentAuthor,
     deployment: inputs.choice(GITHUB_INPUTS.deployment, GITHUB_MODES),
     deploymentEnvironment,
   });
@@ -80,8 +81,40 @@ export function readCommentSettings(inputs: Inputs): GitHubSettings {
   return Object.freeze({
     token: inputs.given(GITHUB_INPUTS.token) ? inputs.string(GITHUB_INPUTS.token) : '',
     comment: inputs.choice(GITHUB_INPUTS.comment, GITHUB_MODES),
-    commentAuthor: inputs.string(GITHUB_INPUTS.commentAuthor),
+    commentAuthor: readCommentAuthor(inputs),
     deployment: 'never' as const,
     deploymentEnvironment: '',
   });
+}
+
+/**
+ * The `environment-url` input: '' or an http(s) URL (GitHub shows it as the environment's link;
+ * https://docs.github.com/en/rest/deployments/statuses#create-a-deployment-status).
+ * @throws UserInputError naming `environment-url`
+ */
+export function readEnvironmentUrl(inputs: Inputs, input = 'environment-url'): string {
+  const url = inputs.string(input);
+  if (url && !/^https?:\/\/[^\s/]+\S*$/.test(url))
+    throw new UserInputError(
+      input,
+      `"${url}" is not an http(s) URL`,
+      'write a full URL, e.g. https://pr-7.preview.example.com',
+    );
+  return url;
+}
+
+/**
+ * The `comment-author` input: '' or a GitHub login (1-39 letters, digits and single hyphens; apps post as
+ * `<slug>[bot]`).
+ * @throws UserInputError naming `comment-author`
+ */
+function readCommentAuthor(inputs: Inputs): string {
+  const commentAuthor = inputs.string(GITHUB_INPUTS.commentAuthor);
+  if (commentAuthor && !/^[A-Za-z0-9](?:-?[A-Za-z0-9])*(\[bot\])?$/.test(commentAuthor))
+    throw new UserInputError(
+      GITHUB_INPUTS.commentAuthor,
+      `"${commentAuthor}" is not a GitHub login`,
+      'give the login the comment is written by, e.g. my-app[bot] or octocat',
+    );
+  return commentAuthor;
 }

@@ -93,12 +93,15 @@ export class Kubectl {
   }
 
   /**
-   * `kubectl get <args> -o json`, parsed; null when the object is not found.
+   * `kubectl get <args> -o json`, parsed; null when the API server answered NotFound
+   * (`Error from server (NotFound): …`).
    * @throws ToolError for any other failure
    */
   async getJson<T>(args: string[]): Promise<T | null> {
     const result = await this.tryRun(['get', ...args, '--output', 'json']);
-    if (result.exitCode !== 0 && /NotFound|not found/i.test(result.stderr)) return null;
+    // Only the API server's NotFound means "not there"; kubectl's own "not found" (a context, a kubeconfig)
+    // or any other failure is an error (issue 9, defect 3).
+    if (result.exitCode !== 0 && /^Error from server \(NotFound\)/m.test(result.stderr)) return null;
     return JSON.parse(mustSucceed(result).stdout) as T;
   }
 

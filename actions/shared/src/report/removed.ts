@@ -11,9 +11,11 @@ import { cell } from './summary.js';
 
 /**
  * `removed`: everything is gone; `already-gone`: nothing was there; `refused`: not ours, nothing touched;
- * `partial`: something failed or remains (see `failures`).
+ * `partial`: something failed or remains (see `failures`); `error`: the engine or the cluster could not be
+ * asked (unreachable, unknown context, forbidden), so nothing is known and nothing was removed (`failures`
+ * holds what the tool said).
  */
-export type RemovalStatus = 'removed' | 'already-gone' | 'refused' | 'partial';
+export type RemovalStatus = 'removed' | 'already-gone' | 'refused' | 'partial' | 'error';
 
 /** A Compose project's removal. Names sorted. */
 export interface ComposeRemoval {
@@ -83,6 +85,14 @@ export function describeRemoval(removal: Removal): string {
     return `${removal.status} — ${removal.containers.length} container(s), ${removal.networks.length} network(s), ${removal.volumes.length} volume(s), ${removal.images.length} image(s) removed`;
   const releases = removal.releases.length ? ` (${removal.releases.join(', ')})` : '';
   return `${removal.status} — namespace \`${removal.namespace}\`, ${removal.releases.length} Helm release(s) uninstalled${releases}`;
+}
+
+/** The removal of `subject` (an environment's Compose project, or a namespace) that could not be asked about. */
+export function errorRemoval(kind: Removal['kind'], subject: string, error: string): Removal {
+  const failures = [error];
+  return kind === 'compose'
+    ? { kind, status: 'error', containers: [], networks: [], volumes: [], images: [], failures }
+    : { kind, status: 'error', namespace: subject, releases: [], holders: [], failures };
 }
 
 /** The `removed` section: filled in once the teardown has run (`set`). */

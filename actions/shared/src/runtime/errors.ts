@@ -6,6 +6,8 @@
  * argv (never a shell string) and a bounded stderr tail so the failure can be read without debug logging.
  */
 
+import { redactArgv } from './secret-text.js';
+
 /** A bad input or configuration. `message` names the input, what was wrong and the fix. */
 export class UserInputError extends Error {
   override readonly name = 'UserInputError';
@@ -26,19 +28,23 @@ export class UserInputError extends Error {
 /** A command run through the exec funnel failed (non-zero exit, timeout or could not start). */
 export class ToolError extends Error {
   override readonly name = 'ToolError';
+  /** The command as shown: secret-named flag values, `NAME=value` secrets and URL passwords as `***`. */
+  readonly argv: readonly string[];
   /**
-   * @param argv the command as run, argv[0] being the program
+   * @param argv the command as run (or as the caller shows it), argv[0] being the program
    * @param exitCode the exit code, or null when it was killed or could not start
    * @param stderrTail the last bytes of stderr (at most 4 KiB), already redacted by the caller where needed
    * @param reason short cause: `exit 1`, `timed out after 30000 ms`, `spawn ENOENT`
    */
   constructor(
-    readonly argv: readonly string[],
+    argv: readonly string[],
     readonly exitCode: number | null,
     readonly stderrTail: string,
     readonly reason: string,
   ) {
-    super(`\`${argv.join(' ')}\` failed (${reason})${stderrTail ? `: ${stderrTail.trim()}` : ''}`);
+    const shown = redactArgv(argv).argv;
+    super(`\`${shown.join(' ')}\` failed (${reason})${stderrTail ? `: ${stderrTail.trim()}` : ''}`);
+    this.argv = shown;
   }
 }
 

@@ -141,7 +141,7 @@ describe('teardownNamespace flow', () => {
       if (argv[1] === 'get' && argv[2] === 'namespace')
         return ++looks <= 2
           ? { stdout: JSON.stringify(ns(ENV, OURS, looks === 1 ? 'Active' : 'Terminating')) }
-          : { exitCode: 1, stderr: 'NotFound' };
+          : { exitCode: 1, stderr: 'Error from server (NotFound): namespaces "kwait-pr-7-abc123" not found' };
       return {};
     });
     const result = await teardownNamespace(c.kubectl, c.helm, ENV, ENV, fast);
@@ -159,7 +159,9 @@ describe('teardownNamespace flow', () => {
       if (argv[0] === 'helm' && argv[1] === 'version') return { stdout: `${version}\n` };
       if (argv[0] === 'helm' && argv[1] === 'list') return { stdout: '[]' };
       if (argv[1] === 'get' && argv[2] === 'namespace')
-        return ++looks <= 1 ? { stdout: JSON.stringify(ns(ENV, OURS)) } : { exitCode: 1, stderr: 'NotFound' };
+        return ++looks <= 1
+          ? { stdout: JSON.stringify(ns(ENV, OURS)) }
+          : { exitCode: 1, stderr: 'Error from server (NotFound): namespaces "kwait-pr-7-abc123" not found' };
       return {};
     });
     expect((await teardownNamespace(c.kubectl, c.helm, ENV, ENV, fast)).status).toBe('removed');
