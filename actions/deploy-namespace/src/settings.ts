@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
@@ -66,6 +67,16 @@ export interface DeploySettings {
   /** For the GitHub Deployment ('' = https://<host> when host is set). */
   environmentUrl: string;
   failOnSuperseded: boolean;
+  /** `lock` (docs/lock-file.md). */
+  lock: LockMode;
+  /** The lock file, absolute (`lock-file`, relative to the workspace). */
+  lockFile: string;
+  /** `lock-files` globs, relative to the workspace. */
+  lockFiles: string[];
+  /** Also hash `helm template` output (`lock-rendered`). */
+  lockRendered: boolean;
+  /** Hash the Helm version too (`fingerprint-tools`). */
+  fingerprintTools: boolean;
 }
 
 function existing(input: string, workspace: string, path: string, what: string): string {
@@ -263,5 +274,10 @@ export function getSettings(
     github: readGitHubSettings(inputs),
     environmentUrl: inputs.string(INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
+    lock: inputs.choice(INPUTS.lock, LOCK_MODES),
+    lockFile: resolve(workspace, inputs.string(INPUTS.lockFile)),
+    lockFiles: inputs.list(INPUTS.lockFiles),
+    lockRendered: inputs.boolean(INPUTS.lockRendered),
+    fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
   });
 }

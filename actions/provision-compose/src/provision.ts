@@ -1,8 +1,9 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
- * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → the PR re-check
- * → up (the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
- * done) → the PR re-check again → report (the `services` output, the Deployment success and the comment
+ * needs) → prepare (the Compose model, the guards, the isolation override: prepare.ts) → fingerprint (the
+ * lock verified or updated, the digest policy, the record and pins: fingerprint.ts) → the PR re-check → up
+ * (the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
+ * done) → the drift check (fingerprint.ts) → the PR re-check again → report (the `services` output, the Deployment success and the comment
  * "ready"; shared/src/github/deploy.ts). A PR closed during the deploy ends it `aborted-closed` with the
  * environment removed, a newer head ends it `superseded`. On failure: the bounded diagnostics bundle, the
  * Deployment and comment "failed", then the step fails (post cleans up).
@@ -21,6 +22,7 @@ import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose/wait.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import { DeployGitHub, SupersededError } from '../../shared/src/github/deploy.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
@@ -37,6 +39,7 @@ import {
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
+import { checkDriftAfterUp, fingerprintBeforeUp } from './fingerprint.js';
 import {
   assertNotForeign,
   checkServices,
@@ -221,6 +224,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   const run = resolveProvision(settings);
   const report = new ActionReport(ACTION, run.environment, run.dir);
   const section = report.add(new ServicesSection());
+  const fingerprints = report.add(new FingerprintSection());
   let tools: ProvisionTools | null = null;
   let model: ComposeModel | null = null;
   let started = false;
@@ -256,6 +260,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       tools = { compose: new DockerCompose(await detectCompose()), docker: new Docker() };
       core.info(`Compose ${tools.compose.binary.version} (${tools.compose.binary.argv.join(' ')})`);
       model = await prepare(tools, run, settings, report);
+      const fingerprint = await fingerprintBeforeUp(tools, run, settings, model, fingerprints, report);
       const before = await github.recheck('before up', tearDown);
       if (before !== 'continue') return before;
       github.start();
@@ -268,6 +273,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
         Object.keys(model.services ?? {}),
         report,
       );
+      await checkDriftAfterUp(fingerprint, run, fingerprints, report);
       const deploymentId = await github.started();
       if (deploymentId !== null) saveState(STATE_KEY, { ...run.state, deploymentId });
       const after = await github.recheck('after ready', tearDown);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
@@ -39,6 +40,15 @@ export interface ProvisionSettings {
   /** For the GitHub Deployment ('' = the first published port). */
   environmentUrl: string;
   failOnSuperseded: boolean;
+  /** `lock` (docs/lock-file.md). */
+  lock: LockMode;
+  /** The lock file, absolute (`lock-file`, relative to working-directory). */
+  lockFile: string;
+  /** `lock-files` globs, relative to the workspace. */
+  lockFiles: string[];
+  requireDigests: boolean;
+  /** Hash the Docker engine and Compose versions too (`fingerprint-tools`). */
+  fingerprintTools: boolean;
 }
 
 /** Compose's default file names, in its lookup order (https://docs.docker.com/compose/intro/compose-application-model/#the-compose-file). */
@@ -125,5 +135,10 @@ export function getSettings(
     github: readGitHubSettings(inputs),
     environmentUrl: inputs.string(INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
+    lock: inputs.choice(INPUTS.lock, LOCK_MODES),
+    lockFile: resolve(projectDirectory, inputs.string(INPUTS.lockFile)),
+    lockFiles: inputs.list(INPUTS.lockFiles),
+    requireDigests: inputs.boolean(INPUTS.requireDigests),
+    fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
   });
 }

@@ -4,7 +4,8 @@
  * is not this environment's: Compose mode removes the Compose project (shared/src/compose/teardown.ts),
  * namespace mode uninstalls the namespace's Helm releases and deletes the namespace
  * (shared/src/kube/namespace-teardown.ts). A refused or partial removal fails the step. Once removed, the
- * environment is marked torn down on GitHub (github.ts). `mode: sweep` removes every orphaned or expired
+ * environment is marked torn down on GitHub (github.ts). The fingerprint of what was removed is read first
+ * (fingerprint.ts) and reported. `mode: sweep` removes every orphaned or expired
  * environment of the repository instead (sweep.ts).
  */
 import * as core from '@actions/core';
@@ -20,15 +21,21 @@ import { describeRemoval, type Removal, RemovedSection } from '../../shared/src/
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { OUTPUTS } from './contract.js';
+import { composeFingerprint, namespaceFingerprint } from './fingerprint.js';
 import { markTornDown } from './github.js';
 import { getSettings, type TeardownSettings } from './settings.js';
 import { sweep } from './sweep.js';
 
 const ACTION = 'teardown';
 
-/** Compose mode: the Compose project named after the environment. */
-async function removeComposeProject(settings: TeardownSettings, name: string): Promise<Removal> {
+/** Compose mode: the Compose project named after the environment; its fingerprint goes to `removed`. */
+async function removeComposeProject(
+  settings: TeardownSettings,
+  name: string,
+  removed: RemovedSection,
+): Promise<Removal> {
   const compose = new DockerCompose(await detectCompose());
+  removed.fingerprint = await composeFingerprint(name);
   return core.group(`Tear down ${name}`, () =>
     teardownCompose(compose, name, { downTimeoutMs: settings.downTimeoutMs, log: (l) => core.info(l) }),
   );
@@ -38,16 +45,18 @@ async function removeComposeProject(settings: TeardownSettings, name: string): P
 async function removeNamespace(
   settings: TeardownSettings,
   environment: ResolvedEnvironment,
+  removed: RemovedSection,
 ): Promise<Removal> {
   const namespace = settings.namespace || environment.name;
   core.setOutput(OUTPUTS.namespace, namespace);
   return withKubectl(settings.kube, environment.context.runnerTemp, (kubectl, target) =>
-    core.group(`Tear down namespace ${namespace}`, () =>
-      teardownNamespace(kubectl, new Helm(target), namespace, environment.name, {
+    core.group(`Tear down namespace ${namespace}`, async () => {
+      removed.fingerprint = await namespaceFingerprint(kubectl, namespace);
+      return teardownNamespace(kubectl, new Helm(target), namespace, environment.name, {
         timeoutMs: settings.downTimeoutMs,
         log: (l) => core.info(l),
-      }),
-    ),
+      });
+    }),
   );
 }
 
@@ -107,10 +116,11 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
   await runWithReport({ report, upload: settings.uploadReport, onReportPath }, async () => {
     const removal = await report.time('teardown', () =>
       settings.mode === 'namespace'
-        ? removeNamespace(settings, environment)
-        : removeComposeProject(settings, name),
+        ? removeNamespace(settings, environment, removed)
+        : removeComposeProject(settings, name, removed),
     );
     removed.set(removal);
+    if (removed.fingerprint) core.setOutput(OUTPUTS.fingerprint, removed.fingerprint);
     core.setOutput(OUTPUTS.status, removal.status);
     core.setOutput(OUTPUTS.removed, JSON.stringify(removedOutput(removal)));
     const subject = removal.kind === 'compose' ? `Environment ${name}` : `Namespace ${removal.namespace}`;

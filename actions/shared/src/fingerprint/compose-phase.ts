@@ -133,12 +133,22 @@ export async function runComposePhase(o: ComposePhaseOptions): Promise<ComposePh
   return { fingerprint, lock, pins: runtimePins(items), since };
 }
 
-/** The pin override (YAML), or '' when nothing is pinned (pure). */
-export function pinOverrideYaml(pins: Record<string, string>): string {
-  const services = Object.fromEntries(Object.entries(pins).map(([s, image]) => [s, { image }]));
-  return Object.keys(services).length === 0
-    ? ''
-    : stringify({ services }, { lineWidth: 0, sortMapEntries: true });
+/**
+ * The fingerprint override (YAML, added after the isolation override): every service gets the deploy
+ * record as labels (record.ts), and each pinned service `image: repository@digest` (pure).
+ * @param services the model's service names
+ * @param record labels from `fingerprintRecord`
+ * @param pins service → pinned reference (`runtimePins`)
+ */
+export function fingerprintOverrideYaml(
+  services: readonly string[],
+  record: Record<string, string>,
+  pins: Record<string, string>,
+): string {
+  const out = Object.fromEntries(
+    services.map((s) => [s, pins[s] ? { image: pins[s], labels: record } : { labels: record }]),
+  );
+  return stringify({ services: out }, { lineWidth: 0, sortMapEntries: true });
 }
 
 /**

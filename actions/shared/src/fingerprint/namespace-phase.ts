@@ -59,13 +59,15 @@ export function isLocalChart(input: ChartInput): boolean {
 }
 
 /**
- * Resolves the chart to content: local charts as they are, others pulled into a fresh directory.
+ * Resolves the chart to content: local charts as they are, others pulled into a fresh directory under
+ * `parent` (the action's run directory; the OS temp directory by default).
  * @throws Error naming the chart when `helm pull` fails
  */
 export async function resolveChart(
   helm: ToolRunner,
   input: ChartInput,
   workspace: string,
+  parent = tmpdir(),
 ): Promise<ResolvedChart> {
   if (isLocalChart(input)) {
     const rel = relative(workspace, input.chart);
@@ -76,7 +78,7 @@ export async function resolveChart(
       digest: '',
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'ephemeral-chart-'));
+  const dir = mkdtempSync(join(parent, 'chart-'));
   const result = await helm.tryRun(pullArgs(input, dir), { timeoutMs: 300_000 });
   if (result.exitCode !== 0)
     throw new Error(

@@ -4,6 +4,8 @@
  * when verify refused), drift after `up`, tool versions (shown, not hashed unless asked), and every entry
  * in a collapsed table.
  */
+import type { ReportSection } from '../report/model.js';
+import { cell } from '../report/summary.js';
 import type { Fingerprint } from './canonical.js';
 import { type Drift, formatDrift } from './drift.js';
 import { type EntryChange, formatChanges, type LockMode, shortenDigests } from './lock-file.js';
@@ -50,10 +52,6 @@ export function fingerprintReport(
     lock,
     sinceLastDeploy: since,
   };
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 /** The summary section (Markdown, pure). */
@@ -117,4 +115,20 @@ export function renderFingerprint(f: FingerprintReport): string[] {
   for (const [key, value] of entries) lines.push(`| \`${cell(key)}\` | \`${cell(shortenDigests(value))}\` |`);
   lines.push('', '</details>', '');
   return lines;
+}
+
+/**
+ * The report's `fingerprint` section (provision-compose, deploy-namespace): empty until the phase has a
+ * fingerprint; set also when the lock phase refuses, so the report shows the diff.
+ */
+export class FingerprintSection implements ReportSection {
+  value: FingerprintReport | undefined;
+
+  fields(): Record<string, unknown> {
+    return this.value ? { fingerprint: this.value } : {};
+  }
+
+  summary(): string[] {
+    return this.value ? renderFingerprint(this.value) : [];
+  }
 }

@@ -1,0 +1,166 @@
+/**
+ * deploy-namespace's fingerprint phase (docs/lock-file.md), before the namespace is touched: the chart
+ * resolved to content (repository and OCI charts pulled once; that copy is what gets installed), values
+ * files and `set` pairs as written, optionally the rendered manifests (`lock-rendered`), the manifests or
+ * the kustomization; then the lock phase. The record goes on the namespace's annotations.
+ */
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import type { Fingerprint } from '../../shared/src/fingerprint/canonical.js';
+import { LockMismatchError } from '../../shared/src/fingerprint/lock-phase.js';
+import type { ResolvedChart } from '../../shared/src/fingerprint/namespace-fingerprint.js';
+import {
+  resolveChart,
+  runNamespacePhase,
+  shownSetPairs,
+} from '../../shared/src/fingerprint/namespace-phase.js';
+import { fingerprintRecord, type PreviousDeploy, readRecord } from '../../shared/src/fingerprint/record.js';
+import { type FingerprintSection, fingerprintReport } from '../../shared/src/fingerprint/summary.js';
+import type { Kubectl } from '../../shared/src/kube/kubectl.js';
+import type { ActionReport } from '../../shared/src/report/action-report.js';
+import { OUTPUTS } from './contract.js';
+import type { DeployRun, DeployTools } from './deploy.js';
+import { renderValuesFiles } from './helm-deploy.js';
+import type { DeploySettings } from './settings.js';
+import { renderTemplate } from './templates.js';
+
+/** What the phase hands to the deploy. */
+export interface DeployFingerprint {
+  fingerprint: Fingerprint;
+  /** Annotations for the namespace (the deploy record, record.ts). */
+  annotations: Record<string, string>;
+  /** The chart to install: the local chart, or the copy `helm pull` wrote; null outside Helm mode. */
+  chart: ResolvedChart | null;
+}
+
+/** `helm template` argv for the fingerprint render (pure). */
+export function templateArgs(
+  release: string,
+  chart: string,
+  namespace: string,
+  values: string[],
+  set: string[],
+): string[] {
+  return [
+    'template',
+    release,
+    chart,
+    '--namespace',
+    namespace,
+    ...values.flatMap((f) => ['--values', f]),
+    ...set.flatMap((p) => ['--set', p]),
+  ];
+}
+
+/** The chart `helm upgrade` installs: what was fingerprinted (a pulled copy has no repo or version). */
+export function chartToInstall(settings: DeploySettings, chart: ResolvedChart | null) {
+  const pulled = chart !== null && chart.path !== settings.chart;
+  return {
+    chart: chart?.path ?? settings.chart,
+    chartVersion: pulled ? '' : settings.chartVersion,
+    repo: pulled ? '' : settings.repo,
+  };
+}
+
+async function previousRecord(kubectl: Kubectl, namespace: string): Promise<PreviousDeploy | null> {
+  try {
+    return readRecord((await kubectl.namespace(namespace))?.metadata.annotations);
+  } catch {
+    return null; // unreadable (namespaced rights only): no previous record
+  }
+}
+
+/** The render for `lock-rendered` (Helm) or the kustomization, or null. */
+function renderFor(
+  tools: DeployTools,
+  run: DeployRun,
+  settings: DeploySettings,
+  chart: ResolvedChart | null,
+) {
+  const helm = tools.helm;
+  if (helm && chart && settings.lockRendered) {
+    const values = renderValuesFiles(settings.values, run.vars, join(run.dir, 'fingerprint-values'));
+    const set = settings.set.map((pair) => renderTemplate('set', pair, run.vars));
+    const args = templateArgs(settings.release, chart.path, run.namespace, values, set);
+    return async () => (await helm.run(args, { timeoutMs: 120_000 })).stdout;
+  }
+  if (settings.mode === 'kustomize')
+    return async () =>
+      (await tools.kubectl.run(['kustomize', settings.kustomize], { timeoutMs: 120_000 })).stdout;
+  return null;
+}
+
+/**
+ * Runs the phase (timed as `fingerprint`). Fills `section` (also when the lock refuses) and the
+ * `fingerprint` output.
+ * @throws LockMismatchError, UserInputError (lock, lock-files), ToolError/Error (helm pull/template, kustomize)
+ */
+export async function fingerprintBeforeDeploy(
+  tools: DeployTools,
+  run: DeployRun,
+  settings: DeploySettings,
+  section: FingerprintSection,
+  report: ActionReport,
+): Promise<DeployFingerprint> {
+  return report.time('fingerprint', () =>
+    core.group('Fingerprint', () => fingerprintPhase(tools, run, settings, section)),
+  );
+}
+
+async function fingerprintPhase(
+  tools: DeployTools,
+  run: DeployRun,
+  settings: DeploySettings,
+  section: FingerprintSection,
+): Promise<DeployFingerprint> {
+  const workspace = run.environment.context.workspace;
+  const previous = await previousRecord(tools.kubectl, run.namespace);
+  const toolVersions: Record<string, string> = {};
+  let chart: ResolvedChart | null = null;
+  if (tools.helm) {
+    toolVersions.helm = (await tools.helm.version()).version;
+    const input = { chart: settings.chart, version: settings.chartVersion, repo: settings.repo };
+    chart = await resolveChart(tools.helm, input, workspace, run.dir);
+  }
+  const volatile: Record<string, string> = { [run.namespace]: '{{namespace}}' };
+  if (/^[0-9a-f]{40}$/.test(run.vars.sha)) volatile[run.vars.sha] = '{{sha}}';
+  if (run.vars.host) volatile[run.vars.host] = '{{host}}';
+  const lockSettings = { mode: settings.lock, file: settings.lockFile };
+  const { fingerprint, lock, since } = await runNamespacePhase({
+    mode: settings.mode,
+    workspace,
+    namespace: run.namespace,
+    volatile,
+    chart,
+    values: settings.values,
+    set: shownSetPairs(settings.set),
+    manifests: settings.manifests,
+    kustomize: settings.kustomize,
+    render: renderFor(tools, run, settings, chart),
+    rendered: settings.lockRendered,
+    lockFiles: settings.lockFiles,
+    includeTools: settings.fingerprintTools,
+    tools: toolVersions,
+    lock: lockSettings,
+    reportDir: run.dir,
+    previous,
+  }).catch((error: unknown) => {
+    if (error instanceof LockMismatchError) {
+      core.setOutput(OUTPUTS.fingerprint, error.fingerprint.value);
+      const since = error.since ?? { previous: previous?.fingerprint ?? null, unchanged: false, changed: [] };
+      const lock = { ...lockSettings, status: 'mismatch' as const, file: error.file, changes: error.changes };
+      section.value = fingerprintReport(error.fingerprint, settings.fingerprintTools, lock, since);
+    }
+    throw error;
+  });
+  core.setOutput(OUTPUTS.fingerprint, fingerprint.value);
+  core.info(`Fingerprint ${fingerprint.value}`);
+  for (const note of fingerprint.notes) core.notice(note);
+  section.value = fingerprintReport(
+    fingerprint,
+    settings.fingerprintTools,
+    { mode: settings.lock, status: lock.status, file: lock.file, changes: lock.changes },
+    since,
+  );
+  return { fingerprint, annotations: fingerprintRecord(fingerprint), chart };
+}
