@@ -7,7 +7,6 @@
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import type { Fingerprint } from '../../shared/src/fingerprint/canonical.js';
-import { LockMismatchError } from '../../shared/src/fingerprint/lock-phase.js';
 import type { ResolvedChart } from '../../shared/src/fingerprint/namespace-fingerprint.js';
 import {
   resolveChart,
@@ -15,7 +14,7 @@ import {
   shownSetPairs,
 } from '../../shared/src/fingerprint/namespace-phase.js';
 import { fingerprintRecord, type PreviousDeploy, readRecord } from '../../shared/src/fingerprint/record.js';
-import { type FingerprintSection, fingerprintReport } from '../../shared/src/fingerprint/summary.js';
+import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import type { ActionReport } from '../../shared/src/report/action-report.js';
 import { OUTPUTS } from './contract.js';
@@ -125,8 +124,7 @@ async function fingerprintPhase(
   const volatile: Record<string, string> = { [run.namespace]: '{{namespace}}' };
   if (/^[0-9a-f]{40}$/.test(run.vars.sha)) volatile[run.vars.sha] = '{{sha}}';
   if (run.vars.host) volatile[run.vars.host] = '{{host}}';
-  const lockSettings = { mode: settings.lock, file: settings.lockFile };
-  const { fingerprint, lock, since } = await runNamespacePhase({
+  const result = await runNamespacePhase({
     mode: settings.mode,
     workspace,
     namespace: run.namespace,
@@ -141,26 +139,18 @@ async function fingerprintPhase(
     lockFiles: settings.lockFiles,
     includeTools: settings.fingerprintTools,
     tools: toolVersions,
-    lock: lockSettings,
+    lock: { mode: settings.lock, file: settings.lockFile },
     reportDir: run.dir,
     previous,
   }).catch((error: unknown) => {
-    if (error instanceof LockMismatchError) {
-      core.setOutput(OUTPUTS.fingerprint, error.fingerprint.value);
-      const since = error.since ?? { previous: previous?.fingerprint ?? null, unchanged: false, changed: [] };
-      const lock = { ...lockSettings, status: 'mismatch' as const, file: error.file, changes: error.changes };
-      section.value = fingerprintReport(error.fingerprint, settings.fingerprintTools, lock, since);
-    }
+    const refused = section.refused(error, settings.lock, settings.fingerprintTools, previous);
+    if (refused) core.setOutput(OUTPUTS.fingerprint, refused);
     throw error;
   });
+  const fingerprint = result.fingerprint;
   core.setOutput(OUTPUTS.fingerprint, fingerprint.value);
   core.info(`Fingerprint ${fingerprint.value}`);
   for (const note of fingerprint.notes) core.notice(note);
-  section.value = fingerprintReport(
-    fingerprint,
-    settings.fingerprintTools,
-    { mode: settings.lock, status: lock.status, file: lock.file, changes: lock.changes },
-    since,
-  );
+  section.finished(result, settings.lock, settings.fingerprintTools);
   return { fingerprint, annotations: fingerprintRecord(fingerprint), chart };
 }

@@ -21,9 +21,8 @@ import {
   runComposePhase,
 } from '../../shared/src/fingerprint/compose-phase.js';
 import { formatDrift } from '../../shared/src/fingerprint/drift.js';
-import { LockMismatchError } from '../../shared/src/fingerprint/lock-phase.js';
 import { fingerprintRecord, readRecord } from '../../shared/src/fingerprint/record.js';
-import { type FingerprintSection, fingerprintReport } from '../../shared/src/fingerprint/summary.js';
+import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import type { ActionReport } from '../../shared/src/report/action-report.js';
 import { ENV_COMPOSE_FILES } from '../../shared/src/runtime/handoff.js';
 import { OUTPUTS } from './contract.js';
@@ -75,7 +74,6 @@ async function fingerprintPhase(
 ): Promise<ComposeFingerprint> {
   const existing = await tools.docker.list('container', environmentSelector(run.name));
   const previous = existing.map((c) => readRecord(c.labels)).find((r) => r !== null) ?? null;
-  const lockSettings = { mode: settings.lock, file: settings.lockFile };
   const result = await runComposePhase({
     model: model as ResolvedModel,
     projectName: run.name,
@@ -85,7 +83,7 @@ async function fingerprintPhase(
     lockFiles: settings.lockFiles,
     includeTools: settings.fingerprintTools,
     requireDigests: settings.requireDigests,
-    lock: lockSettings,
+    lock: { mode: settings.lock, file: settings.lockFile },
     pull: settings.pull,
     composeVersion: tools.compose.binary.version,
     runner: exec,
@@ -98,15 +96,11 @@ async function fingerprintPhase(
     reportDir: run.dir,
     previous,
   }).catch((error: unknown) => {
-    if (error instanceof LockMismatchError) {
-      core.setOutput(OUTPUTS.fingerprint, error.fingerprint.value);
-      const since = error.since ?? { previous: previous?.fingerprint ?? null, unchanged: false, changed: [] };
-      const lock = { ...lockSettings, status: 'mismatch' as const, file: error.file, changes: error.changes };
-      section.value = fingerprintReport(error.fingerprint, settings.fingerprintTools, lock, since);
-    }
+    const refused = section.refused(error, settings.lock, settings.fingerprintTools, previous);
+    if (refused) core.setOutput(OUTPUTS.fingerprint, refused);
     throw error;
   });
-  const { fingerprint, lock, pins, since } = result;
+  const { fingerprint, pins, since } = result;
   core.setOutput(OUTPUTS.fingerprint, fingerprint.value);
   const change =
     since.previous === null
@@ -116,12 +110,7 @@ async function fingerprintPhase(
         : ` (changed since the last deploy: ${since.changed.join(', ') || 'see the report'})`;
   core.info(`Fingerprint ${fingerprint.value}${change}`);
   for (const note of fingerprint.notes) core.notice(note);
-  section.value = fingerprintReport(
-    fingerprint,
-    settings.fingerprintTools,
-    { mode: settings.lock, status: lock.status, file: lock.file, changes: lock.changes },
-    since,
-  );
+  section.finished(result, settings.lock, settings.fingerprintTools);
   const path = join(run.dir, 'compose.fingerprint.yaml');
   const services = Object.keys(model.services ?? {});
   writeFileSync(path, fingerprintOverrideYaml(services, fingerprintRecord(fingerprint), pins));

@@ -9,7 +9,8 @@ import { cell } from '../report/summary.js';
 import type { Fingerprint } from './canonical.js';
 import { type Drift, formatDrift } from './drift.js';
 import { type EntryChange, formatChanges, type LockMode, shortenDigests } from './lock-file.js';
-import type { SinceLastDeploy } from './record.js';
+import { LockMismatchError, type LockOutcome } from './lock-phase.js';
+import type { PreviousDeploy, SinceLastDeploy } from './record.js';
 
 /** The report's `fingerprint` object. */
 export interface FingerprintReport {
@@ -123,6 +124,38 @@ export function renderFingerprint(f: FingerprintReport): string[] {
  */
 export class FingerprintSection implements ReportSection {
   value: FingerprintReport | undefined;
+
+  /** Records a phase that finished: its fingerprint, lock outcome and what changed since the last deploy. */
+  finished(
+    result: { fingerprint: Fingerprint; lock: LockOutcome; since: SinceLastDeploy },
+    mode: LockMode,
+    toolsHashed: boolean,
+  ): void {
+    const { status, file, changes } = result.lock;
+    this.value = fingerprintReport(
+      result.fingerprint,
+      toolsHashed,
+      { mode, status, file, changes },
+      result.since,
+    );
+  }
+
+  /**
+   * Records a refused lock (the fingerprint that was refused and the diff); returns its value, or null when
+   * `error` is anything else (then nothing is recorded).
+   */
+  refused(
+    error: unknown,
+    mode: LockMode,
+    toolsHashed: boolean,
+    previous: PreviousDeploy | null,
+  ): string | null {
+    if (!(error instanceof LockMismatchError)) return null;
+    const since = error.since ?? { previous: previous?.fingerprint ?? null, unchanged: false, changed: [] };
+    const lock = { mode, status: 'mismatch' as const, file: error.file, changes: error.changes };
+    this.value = fingerprintReport(error.fingerprint, toolsHashed, lock, since);
+    return error.fingerprint.value;
+  }
 
   fields(): Record<string, unknown> {
     return this.value ? { fingerprint: this.value } : {};
