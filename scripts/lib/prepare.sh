@@ -26,12 +26,16 @@ prepare_github_openapi() {
 }
 
 # Everything a run on a fresh machine needs: dependencies, Docker + Compose v2 + stand-in images, Node 24,
-# the example's dependencies; exports EPHEMERAL_TEST_NODE (the bundled actions run under Node 24, the
-# runtime GitHub uses: runs.using: node24).
+# the example's dependencies, the loopback test registry; exports EPHEMERAL_TEST_NODE (the bundled actions
+# run under Node 24, the runtime GitHub uses: runs.using: node24) and EPHEMERAL_TEST_REGISTRY (the CNCF
+# Distribution registry binary the lock-file tests run on 127.0.0.1: scripts/tools/build.sh registry,
+# built once into ~/.cache/ephemeral/tools/registry/).
 prepare_all() {
   prepare_node_modules
   prepare_github_openapi
   bash scripts/machine/setup.sh
   prepare_example
   export EPHEMERAL_TEST_NODE="${EPHEMERAL_TEST_NODE:-$PWD/.cache/tools/node24/bin/node}"
+  EPHEMERAL_TEST_REGISTRY="${EPHEMERAL_TEST_REGISTRY:-$(bash scripts/tools/build.sh registry)}"
+  export EPHEMERAL_TEST_REGISTRY
 }

@@ -7,13 +7,14 @@
 # Tools and pins: tools/go-tools/versions.env
 #   act          go install github.com/nektos/act@ACT_VERSION                 (main.version stamped)
 #   actionlint   go install github.com/rhysd/actionlint/cmd/actionlint@ACTIONLINT_VERSION
+#   registry     go install github.com/distribution/distribution/v3/cmd/registry@REGISTRY_VERSION
 #
 # <key> is a hash of the pin, this recipe and the Go release, so a new pin or Go gets a new directory.
 # A warm call only checks that the binary is there (milliseconds). Builds are flock-guarded per tool
 # (several checkouts or test runs may start together); Go's caches live in .../<tool>/go/.
 # Go comes from the machine (GOPROXY, GOSUMDB, GOTOOLCHAIN too); nothing is written outside the cache.
 #
-# Usage: scripts/tools/build.sh act|actionlint
+# Usage: scripts/tools/build.sh act|actionlint|registry
 # Timings (cold build or cached) go to stderr.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,7 +43,12 @@ actionlint)
 	pkg="github.com/rhysd/actionlint/cmd/actionlint@$version"
 	ldflags="-s -w -X github.com/rhysd/actionlint.version=$version"
 	;;
-*) die "usage: $0 act|actionlint" ;;
+registry)
+	version="$REGISTRY_VERSION"
+	pkg="github.com/distribution/distribution/v3/cmd/registry@$version"
+	ldflags="-s -w"
+	;;
+*) die "usage: $0 act|actionlint|registry" ;;
 esac
 
 command -v go >/dev/null 2>&1 || die "no 'go' on PATH: $tool is built from its Go module ($pkg); install Go >= 1.24"

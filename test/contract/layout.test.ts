@@ -20,6 +20,8 @@ const ALLOWED: Record<string, string[]> = {
   compose: ['runtime', 'exec', 'environment', 'report'],
   kube: ['runtime', 'exec', 'environment', 'report'],
   github: ['runtime', 'exec', 'environment', 'report'],
+  // compose: the type of the pull policy only (the pre-pull follows `up`'s own policy).
+  fingerprint: ['runtime', 'exec', 'report', 'compose'],
 };
 
 const files = readdirSync(actions, { recursive: true, withFileTypes: true })

@@ -36,6 +36,11 @@ export const INPUTS = {
   deploymentEnvironment: 'deployment-environment',
   environmentUrl: 'environment-url',
   failOnSuperseded: 'fail-on-superseded',
+  lock: 'lock',
+  lockFile: 'lock-file',
+  lockFiles: 'lock-files',
+  lockRendered: 'lock-rendered',
+  fingerprintTools: 'fingerprint-tools',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -70,6 +75,11 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   ...GITHUB_DEFAULTS,
   'environment-url': '',
   'fail-on-superseded': 'false',
+  lock: 'auto',
+  'lock-file': 'ephemeral.lock.json',
+  'lock-files': '',
+  'lock-rendered': 'false',
+  'fingerprint-tools': 'false',
 };
 
 export const OUTPUTS = {
@@ -82,6 +92,7 @@ export const OUTPUTS = {
   diagnosticsPath: 'diagnostics-path',
   status: 'status',
   deploymentId: 'deployment-id',
+  fingerprint: 'fingerprint',
 } as const;
 
 /** The `core.saveState` key main writes for post. */

@@ -1,8 +1,8 @@
 /**
  * deploy-namespace main, in phases: resolve (the namespace from the shared identity, the kubeconfig, the
- * state post needs, the outputs) → prepare (the namespace with the environment's labels, then the
- * guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout) → report (the
- * workloads). The PR is re-checked before the namespace is touched and again once ready (aborted-closed /
+ * state post needs, the outputs) → fingerprint (chart content, lock: fingerprint.ts) → prepare (the
+ * namespace with the environment's labels and fingerprint record, then the guardrails) → deploy (Helm
+ * chart, manifests or kustomization, each waiting for its rollout) → report (the workloads). The PR is re-checked before the namespace is touched and again once ready (aborted-closed /
  * superseded), and the GitHub Deployment and sticky comment follow the deploy (shared/src/github/deploy.ts).
  * On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
  */
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { stableLabels } from '../../shared/src/environment/labels.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import { DeployGitHub, SupersededError } from '../../shared/src/github/deploy.js';
 import { kubeTarget } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
@@ -30,6 +31,7 @@ import { saveState } from '../../shared/src/runtime/state.js';
 import { applyAndRollout } from './apply.js';
 import { type DeployState, OUTPUTS, STATE_KEY } from './contract.js';
 import { collectKubeDiagnostics } from './diagnostics.js';
+import { chartToInstall, type DeployFingerprint, fingerprintBeforeDeploy } from './fingerprint.js';
 import { applyGuardrails } from './guardrails.js';
 import { deployChart } from './helm-deploy.js';
 import { assertDeployable, ensureNamespace, type NamespaceFacts } from './namespace.js';
@@ -123,12 +125,13 @@ export function resolveDeploy(settings: DeploySettings): DeployRun {
   };
 }
 
-/** Prepare: the namespace (created or updated, labelled), then the guardrails inside it. */
+/** Prepare: the namespace (created or updated, labelled, `record` annotated), then the guardrails. */
 export async function prepareNamespace(
   kubectl: Kubectl,
   run: DeployRun,
   settings: DeploySettings,
   report: ActionReport,
+  record: Record<string, string> = {},
 ): Promise<void> {
   const now = Date.now();
   const ctx = run.environment.context;
@@ -143,6 +146,7 @@ export async function prepareNamespace(
     ttlMs: settings.ttlMs,
     runUrl: ctx.runUrl,
     janitor: settings.janitorAnnotations,
+    record,
   };
   const ns = await report.time('namespace', () =>
     core.group(`Namespace ${run.namespace}`, () =>
@@ -169,13 +173,14 @@ export async function prepareNamespace(
   );
 }
 
-/** Deploy: the chart (`helm upgrade --install --wait`), or `kubectl apply` and every rollout. */
+/** Deploy: the chart fingerprinted (`helm upgrade --install --wait`), or `kubectl apply` and every rollout. */
 export async function deployWorkload(
   tools: DeployTools,
   run: DeployRun,
   settings: DeploySettings,
   report: ActionReport,
   section: DeploySection,
+  chart: DeployFingerprint['chart'] = null,
 ): Promise<void> {
   const helm = tools.helm;
   if (helm) {
@@ -183,9 +188,7 @@ export async function deployWorkload(
       core.group(`helm upgrade --install ${settings.release}`, () =>
         deployChart(helm, {
           release: settings.release,
-          chart: settings.chart,
-          chartVersion: settings.chartVersion,
-          repo: settings.repo,
+          ...chartToInstall(settings, chart),
           namespace: run.namespace,
           values: settings.values,
           set: settings.set,
@@ -234,6 +237,7 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
   const report = new ActionReport(ACTION, run.environment, run.dir);
   const section = report.add(new DeploySection(run.namespace));
   section.mode = settings.mode;
+  const fingerprints = report.add(new FingerprintSection());
   const target = kubeTarget(run.kubeconfigPath, settings.context);
   const tools: DeployTools = {
     kubectl: new Kubectl(target, undefined, settings.kubectl),
@@ -246,10 +250,7 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
       tools.helm ?? new Helm(target, undefined, settings.helm),
       run.namespace,
       run.namespace,
-      {
-        timeoutMs: settings.cleanupTimeoutMs,
-        log: run.log,
-      },
+      { timeoutMs: settings.cleanupTimeoutMs, log: run.log },
     );
     report.add(new RemovedSection()).set(removal);
   };
@@ -273,11 +274,12 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
+      const print = await fingerprintBeforeDeploy(tools, run, settings, fingerprints, report);
       const before = await github.recheck('before deploy', tearDown);
       if (before !== 'continue') return before;
       github.start();
-      await prepareNamespace(tools.kubectl, run, settings, report);
-      await deployWorkload(tools, run, settings, report, section);
+      await prepareNamespace(tools.kubectl, run, settings, report, print.annotations);
+      await deployWorkload(tools, run, settings, report, section, print.chart);
       await publishWorkloads(tools.kubectl, run.namespace, section);
       const workloads = Object.entries(section.workloads ?? {});
       for (const [key, s] of workloads) core.info(`  ${key}: ${s.ready}/${s.desired} ready`);

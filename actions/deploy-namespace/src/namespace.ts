@@ -37,6 +37,8 @@ export interface NamespaceFacts extends LabelFacts {
   /** `https://github.com/<repo>/actions/runs/<id>`, or ''. */
   runUrl: string;
   janitor: boolean;
+  /** The deploy record (fingerprint annotations, docs/lock-file.md), or none. */
+  record?: Record<string, string>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -57,6 +59,7 @@ export function namespaceManifest(name: string, facts: NamespaceFacts): Record<s
   };
   if (facts.prNumber !== null) annotations[ANNOTATIONS.pr] = `#${facts.prNumber}`;
   if (facts.runUrl) annotations[ANNOTATIONS.runUrl] = facts.runUrl;
+  Object.assign(annotations, facts.record ?? {});
   if (facts.ttlMs !== null) {
     annotations[ANNOTATIONS.expiresAt] = iso(facts.deployedAtMs + facts.ttlMs);
     if (facts.janitor) {

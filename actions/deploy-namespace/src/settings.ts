@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { requireProgram } from '../../shared/src/exec/program.js';
+import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
 import {
   type GitHubSettings,
   readEnvironmentUrl,
@@ -74,6 +75,16 @@ export interface DeploySettings {
   /** For the GitHub Deployment ('' = https://<host> when host is set). */
   environmentUrl: string;
   failOnSuperseded: boolean;
+  /** `lock` (docs/lock-file.md). */
+  lock: LockMode;
+  /** The lock file, absolute (`lock-file`, relative to the workspace). */
+  lockFile: string;
+  /** `lock-files` globs, relative to the workspace. */
+  lockFiles: string[];
+  /** Also hash `helm template` output (`lock-rendered`). */
+  lockRendered: boolean;
+  /** Hash the Helm version too (`fingerprint-tools`). */
+  fingerprintTools: boolean;
 }
 
 function existing(input: string, workspace: string, path: string, what: string): string {
@@ -282,6 +293,11 @@ export function getSettings(
     github: readGitHubSettings(inputs),
     environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
+    lock: inputs.choice(INPUTS.lock, LOCK_MODES),
+    lockFile: resolve(workspace, inputs.string(INPUTS.lockFile)),
+    lockFiles: inputs.list(INPUTS.lockFiles),
+    lockRendered: inputs.boolean(INPUTS.lockRendered),
+    fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
   };
   // Last, once every other input is known to be right: the programs must start.
   requireProgram(INPUTS.kubectl, settings.kubectl, 'give the name or path of a kubectl binary on the runner');

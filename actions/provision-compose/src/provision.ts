@@ -1,13 +1,14 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
  * needs) → prepare (the Compose model and the ownership look-up at once, the guards, the isolation override:
- * prepare.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
+ * prepare.ts) → fingerprint (the lock verified or updated, the digest policy, the record and pins:
+ * fingerprint.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
  * Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or one-shot done,
- * woken by the events; a failure ends it at once) → the PR re-check again → report (the `services` output,
- * the Deployment success and the comment "ready"; shared/src/github/deploy.ts). A PR closed during the
- * deploy ends it `aborted-closed` with the environment removed, a newer head ends it `superseded`. On
- * failure: the bounded diagnostics bundle, the Deployment and comment "failed", then the step fails (post
- * cleans up).
+ * woken by the events; a failure ends it at once) → the drift check (fingerprint.ts) → the PR re-check again
+ * → report (the `services` output, the Deployment success and the comment "ready"; shared/src/github/deploy.ts).
+ * A PR closed during the deploy ends it `aborted-closed` with the environment removed, a newer head ends it
+ * `superseded`. On failure: the bounded diagnostics bundle, the Deployment and comment "failed", then the step
+ * fails (post cleans up).
  */
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -26,6 +27,7 @@ import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose/wait.js';
 import { ComposeWatch } from '../../shared/src/compose/watch.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import { DeployGitHub, SupersededError } from '../../shared/src/github/deploy.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
@@ -42,6 +44,7 @@ import {
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
+import { checkDriftAfterUp, fingerprintBeforeUp } from './fingerprint.js';
 import { checkServices, isolationLines, ownership, resolveModel, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
@@ -208,6 +211,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   const report = new ActionReport(ACTION, run.environment, run.dir);
   const isolation = report.add(new IsolationSection());
   const section = report.add(new ServicesSection());
+  const fingerprints = report.add(new FingerprintSection());
   let tools: ProvisionTools | null = null;
   let prepared: Prepared | null = null;
   let watch: ComposeWatch | null = null;
@@ -258,6 +262,14 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
       prepared = await prepare(tools, run, settings, report, isolation);
       await refuseForeignObjects(prepared.model, run.name);
+      const fingerprint = await fingerprintBeforeUp(
+        tools,
+        run,
+        settings,
+        prepared.model,
+        fingerprints,
+        report,
+      );
       const before = await github.recheck('before up', tearDown);
       if (before !== 'continue') return before;
       github.start();
@@ -268,6 +280,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       watch.forget();
       const services = await waitReady(tools, run, settings, prepared.selected, watch, report);
       await watch.stop();
+      await checkDriftAfterUp(fingerprint, run, fingerprints, report);
       const deploymentId = await github.started();
       if (deploymentId !== null) saveState(STATE_KEY, { ...run.state, deploymentId });
       const after = await github.recheck('after ready', tearDown);

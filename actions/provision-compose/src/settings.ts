@@ -8,6 +8,7 @@ import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.j
 import type { ContainerNamePolicy } from '../../shared/src/compose/isolation-names.js';
 import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
+import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
 import {
   type GitHubSettings,
   readEnvironmentUrl,
@@ -52,6 +53,15 @@ export interface ProvisionSettings {
   /** For the GitHub Deployment ('' = the first published port). */
   environmentUrl: string;
   failOnSuperseded: boolean;
+  /** `lock` (docs/lock-file.md). */
+  lock: LockMode;
+  /** The lock file, absolute (`lock-file`, relative to working-directory). */
+  lockFile: string;
+  /** `lock-files` globs, relative to the workspace. */
+  lockFiles: string[];
+  requireDigests: boolean;
+  /** Hash the Docker engine and Compose versions too (`fingerprint-tools`). */
+  fingerprintTools: boolean;
 }
 
 /** Compose's default file names, in its lookup order (https://docs.docker.com/compose/intro/compose-application-model/#the-compose-file). */
@@ -142,5 +152,10 @@ export function getSettings(
     github: readGitHubSettings(inputs),
     environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
+    lock: inputs.choice(INPUTS.lock, LOCK_MODES),
+    lockFile: resolve(projectDirectory, inputs.string(INPUTS.lockFile)),
+    lockFiles: inputs.list(INPUTS.lockFiles),
+    requireDigests: inputs.boolean(INPUTS.requireDigests),
+    fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
   });
 }

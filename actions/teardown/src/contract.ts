@@ -54,6 +54,7 @@ export const OUTPUTS = {
   removed: 'removed',
   namespace: 'namespace',
   reportPath: 'report-path',
+  fingerprint: 'fingerprint',
 } as const;
 
 /**

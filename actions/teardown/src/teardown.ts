@@ -4,7 +4,8 @@
  * is not this environment's: Compose mode removes the Compose project (shared/src/compose/teardown.ts),
  * namespace mode uninstalls the namespace's Helm releases and deletes the namespace
  * (shared/src/kube/namespace-teardown.ts). A refused or partial removal fails the step. Once removed, the
- * environment is marked torn down on GitHub (github.ts). `mode: sweep` removes every orphaned or expired
+ * environment is marked torn down on GitHub (github.ts). The fingerprint of what was removed is read first
+ * (fingerprint.ts) and reported. `mode: sweep` removes every orphaned or expired
  * environment of the repository instead (sweep.ts).
  */
 import * as core from '@actions/core';
@@ -26,14 +27,23 @@ import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { setStatus } from '../../shared/src/report/status.js';
 import { errorMessage, UserInputError } from '../../shared/src/runtime/errors.js';
 import { OUTPUTS } from './contract.js';
+import { composeFingerprint, namespaceFingerprint } from './fingerprint.js';
 import { markTornDown } from './github.js';
 import { getSettings, type TeardownSettings } from './settings.js';
 import { sweep } from './sweep.js';
 
 const ACTION = 'teardown';
 
-/** Compose mode: the Compose project named after the environment (plain docker calls: no Compose needed). */
-async function removeComposeProject(settings: TeardownSettings, name: string): Promise<Removal> {
+/**
+ * Compose mode: the Compose project named after the environment (plain docker calls: no Compose needed);
+ * the fingerprint it recorded goes to `removed`.
+ */
+async function removeComposeProject(
+  settings: TeardownSettings,
+  name: string,
+  removed: RemovedSection,
+): Promise<Removal> {
+  removed.fingerprint = await composeFingerprint(name);
   return core.group(`Tear down ${name}`, () =>
     teardownCompose(
       name,
@@ -51,16 +61,18 @@ async function removeComposeProject(settings: TeardownSettings, name: string): P
 async function removeNamespace(
   settings: TeardownSettings,
   environment: ResolvedEnvironment,
+  removed: RemovedSection,
 ): Promise<Removal> {
   const namespace = settings.namespace || environment.name;
   core.setOutput(OUTPUTS.namespace, namespace);
   return withKubectl(settings.kube, environment.context.runnerTemp, (kubectl, target) =>
-    core.group(`Tear down namespace ${namespace}`, () =>
-      teardownNamespace(kubectl, new Helm(target), namespace, environment.name, {
+    core.group(`Tear down namespace ${namespace}`, async () => {
+      removed.fingerprint = await namespaceFingerprint(kubectl, namespace);
+      return teardownNamespace(kubectl, new Helm(target), namespace, environment.name, {
         timeoutMs: settings.downTimeoutMs,
         log: (l) => core.info(l),
-      }),
-    ),
+      });
+    }),
   );
 }
 
@@ -126,8 +138,8 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
   await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath }, async () => {
     const removal = await report.time('teardown', () =>
       (settings.mode === 'namespace'
-        ? removeNamespace(settings, environment)
-        : removeComposeProject(settings, name)
+        ? removeNamespace(settings, environment, removed)
+        : removeComposeProject(settings, name, removed)
       ).catch((error: unknown) => {
         // The engine or the cluster could not be asked: nothing is known, so never "already gone".
         const kind = settings.mode === 'namespace' ? 'namespace' : 'compose';
@@ -137,6 +149,7 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
     );
     removed.set(removal);
     setStatus(removal.status);
+    if (removed.fingerprint) core.setOutput(OUTPUTS.fingerprint, removed.fingerprint);
     core.setOutput(OUTPUTS.removed, JSON.stringify(removedOutput(removal)));
     const subject = removal.kind === 'compose' ? `Environment ${name}` : `Namespace ${removal.namespace}`;
     if (removal.status === 'already-gone') core.info(`${subject}: already gone.`);

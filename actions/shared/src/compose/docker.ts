@@ -127,6 +127,20 @@ export class Docker {
   }
 
   /**
+   * Every label of the containers matching `labels` (AND): one `ls`, one `inspect` (the inventory reads only
+   * `INVENTORY_LABELS`). [] when none matches.
+   * @throws ToolError when docker fails
+   */
+  async containerLabels(labels: readonly string[]): Promise<Record<string, string>[]> {
+    const ids = (await this.inventory({ container: labels })).container.map((c) => c.id);
+    if (ids.length === 0) return [];
+    const argv = ['docker', 'container', 'inspect', ...ids];
+    const result = mustSucceed(await this.runner(argv, { timeoutMs: 60_000 }));
+    const items = JSON.parse(result.stdout) as Array<{ Config?: { Labels?: Record<string, string> | null } }>;
+    return items.map((item) => item.Config?.Labels ?? {});
+  }
+
+  /**
    * Removes an inventory: containers first (stopped gracefully, then removed with their anonymous volumes),
    * then networks, volumes and images at once (they cannot go while a container uses them). A resource
    * already gone counts as removed. Returns the error text of each command that failed.

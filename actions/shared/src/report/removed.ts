@@ -59,6 +59,8 @@ export interface RemovedJson {
   failures: string[];
   namespace?: string;
   releases?: string[];
+  /** The fingerprint the environment recorded at its last deploy (docs/lock-file.md), when it had one. */
+  fingerprint?: string;
 }
 
 /** True when nothing of the environment is left: `removed` or `already-gone`. */
@@ -98,6 +100,8 @@ export function errorRemoval(kind: Removal['kind'], subject: string, error: stri
 /** The `removed` section: filled in once the teardown has run (`set`). */
 export class RemovedSection implements ReportSection {
   private removal: Removal | undefined;
+  /** The fingerprint the environment recorded at its last deploy (`sha256:…`), or '' (teardown sets it). */
+  fingerprint = '';
 
   /** Records the removal. */
   set(removal: Removal): void {
@@ -105,13 +109,16 @@ export class RemovedSection implements ReportSection {
   }
 
   fields(): Record<string, unknown> {
-    return this.removal ? { removed: removedJson(this.removal) } : {};
+    if (!this.removal) return {};
+    const removed = removedJson(this.removal);
+    return { removed: this.fingerprint ? { ...removed, fingerprint: this.fingerprint } : removed };
   }
 
   summary(): string[] {
     const r = this.removal;
     if (!r) return [];
     const lines = [`**Teardown:** ${cell(describeRemoval(r))}.`, ''];
+    if (this.fingerprint) lines.push(`Removed fingerprint: \`${this.fingerprint}\`.`, '');
     if (r.failures.length > 0) lines.push(...r.failures.map((f) => `- ⚠️ ${cell(f)}`), '');
     return lines;
   }

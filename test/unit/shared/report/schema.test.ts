@@ -10,6 +10,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DeploySection } from '../../../../actions/deploy-namespace/src/report.js';
 import { IsolationSection, ServicesSection } from '../../../../actions/shared/src/compose/report.js';
+import { FingerprintSection } from '../../../../actions/shared/src/fingerprint/summary.js';
 import { GitHubSection } from '../../../../actions/shared/src/github/report.js';
 import { ActionReport } from '../../../../actions/shared/src/report/action-report.js';
 import { RemovedSection } from '../../../../actions/shared/src/report/removed.js';
@@ -69,7 +70,9 @@ function everything() {
       assertions: [],
     },
   ];
-  report.add(new RemovedSection()).set({
+  const removed = report.add(new RemovedSection());
+  removed.fingerprint = `sha256:${'b'.repeat(64)}`;
+  removed.set({
     kind: 'namespace',
     status: 'removed',
     namespace: 'app-pr-7-abc123',
@@ -77,6 +80,17 @@ function everything() {
     holders: [],
     failures: [],
   });
+  report.add(new FingerprintSection()).value = {
+    value: `sha256:${'a'.repeat(64)}`,
+    kind: 'helm',
+    entries: { 'chart.content': `sha256:${'c'.repeat(64)}` },
+    tools: { helm: 'v3.19.0' },
+    toolsHashed: false,
+    notes: [],
+    lock: { mode: 'verify', status: 'mismatch', file: '/w/ephemeral.lock.json', changes: [] },
+    sinceLastDeploy: { previous: null, unchanged: false, changed: [] },
+    drift: [{ service: 'api', container: 'c', expected: 'a', running: 'b', label: 'l' }],
+  };
   const deploy = report.add(new DeploySection('app-pr-7-abc123'));
   deploy.mode = 'helm';
   deploy.release = {

@@ -1,0 +1,147 @@
+/**
+ * provision-compose's fingerprint phases (docs/lock-file.md). Before anything starts (after prepare):
+ * fingerprint the project, run the lock phase and the digest policy, and write the fingerprint override
+ * (the deploy record as labels, locked images pinned by digest) that joins the Compose files. After `up`
+ * and the wait: check that every container runs the image that was fingerprinted.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import type { DockerCompose } from '../../shared/src/compose/compose.js';
+import type { Docker } from '../../shared/src/compose/docker.js';
+import type { ComposeModel } from '../../shared/src/compose/model.js';
+import { environmentSelector } from '../../shared/src/environment/labels.js';
+import type { ResolvedEnvironment } from '../../shared/src/environment/resolve.js';
+import { run as exec } from '../../shared/src/exec/cli.js';
+import type { ComposeFingerprint } from '../../shared/src/fingerprint/compose-fingerprint.js';
+import type { ResolvedModel } from '../../shared/src/fingerprint/compose-model.js';
+import {
+  checkDrift,
+  fingerprintOverrideYaml,
+  runComposePhase,
+} from '../../shared/src/fingerprint/compose-phase.js';
+import { formatDrift } from '../../shared/src/fingerprint/drift.js';
+import { fingerprintRecord, readRecord } from '../../shared/src/fingerprint/record.js';
+import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
+import type { ActionReport } from '../../shared/src/report/action-report.js';
+import { ENV_COMPOSE_FILES } from '../../shared/src/runtime/handoff.js';
+import { OUTPUTS } from './contract.js';
+import type { ProvisionRun } from './provision.js';
+import type { ProvisionSettings } from './settings.js';
+
+/** This run's own values that a Compose file may interpolate → their placeholders (docs/lock-file.md). */
+export function volatileValues(environment: ResolvedEnvironment): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const sha of [environment.context.headSha, environment.context.sha])
+    if (/^[0-9a-f]{40}$/.test(sha)) out[sha] = '{{sha}}';
+  if (environment.context.runId) out[environment.context.runId] = '{{run-id}}';
+  out[environment.name] = '{{environment}}';
+  return out;
+}
+
+/** What the fingerprint phase takes. */
+export interface FingerprintTools {
+  compose: DockerCompose;
+  docker: Docker;
+}
+
+/**
+ * The fingerprint phase, before anything starts: fingerprint, lock, digest policy, the override file
+ * (`compose.fingerprint.yaml`, appended to `run.project.files` and the hand-off). Fills `section` (also
+ * when the lock refuses, so the report shows the diff) and the `fingerprint` output.
+ * @returns the fingerprint (the drift check after `up` needs it)
+ * @throws LockMismatchError (verify refused), UserInputError (lock, lock-files, require-digests), ToolError
+ */
+export async function fingerprintBeforeUp(
+  tools: FingerprintTools,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  model: ComposeModel,
+  section: FingerprintSection,
+  report: ActionReport,
+): Promise<ComposeFingerprint> {
+  return report.time('fingerprint', () =>
+    core.group('Fingerprint', () => fingerprintPhase(tools, run, settings, model, section)),
+  );
+}
+
+async function fingerprintPhase(
+  tools: FingerprintTools,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  model: ComposeModel,
+  section: FingerprintSection,
+): Promise<ComposeFingerprint> {
+  const existing = await tools.docker.containerLabels(environmentSelector(run.name));
+  const previous = existing.map((labels) => readRecord(labels)).find((r) => r !== null) ?? null;
+  const result = await runComposePhase({
+    model: model as ResolvedModel,
+    projectName: run.name,
+    projectDirectory: settings.projectDirectory,
+    workspace: run.environment.context.workspace,
+    volatile: volatileValues(run.environment),
+    lockFiles: settings.lockFiles,
+    includeTools: settings.fingerprintTools,
+    requireDigests: settings.requireDigests,
+    lock: { mode: settings.lock, file: settings.lockFile },
+    pull: settings.pull,
+    composeVersion: tools.compose.binary.version,
+    runner: exec,
+    pullImages: (services) =>
+      core.group(`docker compose pull ${services.join(' ')} (to fingerprint their digests)`, async () => {
+        await tools.compose.run(run.project, ['pull', '--quiet', '--', ...services], {
+          timeoutMs: settings.upTimeoutMs,
+        });
+      }),
+    reportDir: run.dir,
+    previous,
+  }).catch((error: unknown) => {
+    const refused = section.refused(error, settings.lock, settings.fingerprintTools, previous);
+    if (refused) core.setOutput(OUTPUTS.fingerprint, refused);
+    throw error;
+  });
+  const { fingerprint, pins, since } = result;
+  core.setOutput(OUTPUTS.fingerprint, fingerprint.value);
+  const change =
+    since.previous === null
+      ? ''
+      : since.unchanged
+        ? ' (unchanged since the last deploy)'
+        : ` (changed since the last deploy: ${since.changed.join(', ') || 'see the report'})`;
+  core.info(`Fingerprint ${fingerprint.value}${change}`);
+  for (const note of fingerprint.notes) core.notice(note);
+  section.finished(result, settings.lock, settings.fingerprintTools);
+  const path = join(run.dir, 'compose.fingerprint.yaml');
+  const services = Object.keys(model.services ?? {});
+  writeFileSync(path, fingerprintOverrideYaml(services, fingerprintRecord(fingerprint), pins));
+  for (const [service, image] of Object.entries(pins)) core.info(`Lock: ${service} runs ${image}`);
+  run.project.files = [...(run.project.files ?? []), path];
+  core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
+  return fingerprint;
+}
+
+/** Some container runs another image than was fingerprinted. */
+export class DriftError extends Error {
+  override readonly name = 'DriftError';
+  constructor(readonly lines: string[]) {
+    super(
+      `Image drift after up: ${lines.join('; ')}. Another job retagged or rebuilt a shared image tag while this environment started; give the image a tag of its own (or pin it by digest with a lock file) and run again`,
+    );
+  }
+}
+
+/**
+ * After `up`: fails when a container runs something else than was fingerprinted.
+ * @throws DriftError naming each service; ToolError when docker fails
+ */
+export async function checkDriftAfterUp(
+  fingerprint: ComposeFingerprint,
+  run: ProvisionRun,
+  section: FingerprintSection,
+  report: ActionReport,
+): Promise<void> {
+  const drift = await report.time('drift', () => checkDrift(run.name, fingerprint, exec));
+  if (section.value) section.value.drift = drift;
+  if (drift.length > 0) throw new DriftError(formatDrift(drift));
+  core.info('Drift check: every container runs the image that was fingerprinted.');
+}

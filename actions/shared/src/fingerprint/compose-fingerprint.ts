@@ -1,0 +1,96 @@
+/**
+ * The fingerprint of a Compose project: the model's entries (compose-model.ts), per service the image
+ * reference as written plus its repo digest (pulled) or its build-input hash (built), the declared lock
+ * files, and the tool versions (shown; hashed only when `includeTools`).
+ */
+
+import { type BuildSection, type ContextCache, hashBuildInputs } from './build-inputs.js';
+import { FINGERPRINT_SCHEMA, type Fingerprint, fingerprintOf, sortEntries } from './canonical.js';
+import { composeEntries, type ModelContext, type ResolvedModel } from './compose-model.js';
+import { type ImageFacts, type ImageRunner, inspectImages } from './images.js';
+import { lockFileEntries } from './lock-files.js';
+
+/** What the Compose fingerprint takes. */
+export interface ComposeFingerprintInput {
+  /** The model resolved from the user's files alone (no generated override). */
+  model: ResolvedModel;
+  ctx: ModelContext;
+  /** `lock-files` globs, relative to `root`. */
+  lockFiles: readonly string[];
+  /** The workspace the globs are relative to. */
+  root: string;
+  /** Tool versions to show (`docker`, `compose`); a promise is awaited after the hashing. */
+  tools: Record<string, string> | Promise<Record<string, string>>;
+  /** Hash the tool versions too (`fingerprint-tools: true`). */
+  includeTools: boolean;
+  runner: ImageRunner;
+}
+
+/** One service's image as fingerprinted. */
+export interface ServiceImageFacts {
+  service: string;
+  /** The reference Compose runs: as written, or `<project>-<service>` for a built service without one. */
+  image: string;
+  built: boolean;
+  /** What the engine knew before `up` (null for built services: their image is made by `up`). */
+  facts: ImageFacts | null;
+}
+
+/** The Compose fingerprint plus what the post-`up` checks need. */
+export interface ComposeFingerprint extends Fingerprint {
+  services: ServiceImageFacts[];
+  /** Files and bytes read from build contexts. */
+  build: { files: number; bytes: number };
+}
+
+/** `services.<s>.digest`: the repo digest, the local image ID when there is none, or `absent`. */
+export function digestEntry(facts: ImageFacts | undefined): string {
+  if (!facts?.present) return 'absent';
+  if (facts.repoDigest) return facts.repoDigest;
+  return `local ${facts.id}`;
+}
+
+/**
+ * Computes the fingerprint.
+ * @throws UserInputError (lock-files) for a pattern matching nothing; Error when docker or a build context
+ *   cannot be read
+ */
+export async function composeFingerprint(input: ComposeFingerprintInput): Promise<ComposeFingerprint> {
+  const { model, ctx } = input;
+  const entries = composeEntries(model, ctx);
+  const notes: string[] = [];
+  const services: ServiceImageFacts[] = [];
+  const build = { files: 0, bytes: 0 };
+  const contexts: ContextCache = new Map();
+  const pulled = Object.values(model.services ?? {})
+    .filter((s) => s.build === undefined && typeof s.image === 'string')
+    .map((s) => s.image as string);
+  // docker answers while the build contexts are hashed (synchronous work on this thread).
+  const inspected = inspectImages(pulled, input.runner);
+  inspected.catch(() => {}); // awaited below; no unhandled rejection while hashing
+  for (const [name, service] of Object.entries(model.services ?? {})) {
+    const built = service.build !== undefined;
+    const image = service.image ?? `${ctx.projectName}-${name}`;
+    services.push({ service: name, image, built, facts: null });
+    if (!built) continue;
+    const section: BuildSection =
+      typeof service.build === 'string' ? { context: service.build } : (service.build as BuildSection);
+    const inputs = hashBuildInputs(name, section, ctx, contexts);
+    entries[`services.${name}.build`] = inputs.hash;
+    notes.push(...inputs.notes);
+    build.files += inputs.files;
+    build.bytes += inputs.bytes;
+  }
+  const facts = await inspected;
+  for (const item of services) {
+    if (item.built) continue;
+    item.facts = facts.get(item.image) ?? null;
+    entries[`services.${item.service}.digest`] = digestEntry(item.facts ?? undefined);
+  }
+  Object.assign(entries, lockFileEntries(input.lockFiles, input.root));
+  const tools = await input.tools;
+  if (input.includeTools)
+    for (const [tool, version] of Object.entries(tools)) entries[`tools.${tool}`] = version;
+  const document = { schema: FINGERPRINT_SCHEMA, kind: 'compose' as const, entries: sortEntries(entries) };
+  return { value: fingerprintOf(document), document, tools: { ...tools }, notes, services, build };
+}
