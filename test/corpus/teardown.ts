@@ -11,6 +11,7 @@ export const TEARDOWN: CorpusRow[] = [
   ...each(A, 'pr-number', BAD_PR_NUMBERS),
   ...each(A, 'mode', ['both', `compose${MARK}`]),
   ...each(A, 'down-timeout', ['x', '0s', `1m${MARK}`]),
+  ...each(A, 'remove-images', ['all', `none${MARK}`]),
   ...each(A, 'upload-report', ['sometimes']),
   // Compose mode: an environment that never existed is gone, and the engine said so.
   { id: `${A}/compose-never-created`, action: A, with: {}, expect: 'succeed' },

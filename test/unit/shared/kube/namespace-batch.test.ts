@@ -77,7 +77,9 @@ function cluster(options: {
       return result({ stdout: JSON.stringify({ items: [...live.values()] }) });
     if (a[1] === 'get' && a[2] === 'namespace') {
       const n = live.get(a[3]!);
-      return n ? result({ stdout: JSON.stringify(n) }) : result({ exitCode: 1, stderr: 'NotFound' });
+      return n
+        ? result({ stdout: JSON.stringify(n) })
+        : result({ exitCode: 1, stderr: `Error from server (NotFound): namespaces "${a[3]}" not found` });
     }
     if (a[1] === 'delete' && a[2] === 'namespace') {
       const names = a.slice(3).filter((x) => !x.startsWith('--') && x !== 'name');
