@@ -68,6 +68,17 @@ export const DEPLOY_NAMESPACE: CorpusRow[] = [
   ...githubRows(A, MANIFESTS),
   ...rows('environment-url', ['not a url', `https://x.example/${MARK}`]),
   ...rows('fail-on-superseded', BAD_BOOLEANS),
+  ...rows('lock', ['sometimes', `verify${MARK}`]),
+  {
+    id: `${A}/lock-file=invalid-json`,
+    action: A,
+    with: { ...MANIFESTS, 'lock-file': 'bad.lock.json' },
+    files: { 'bad.lock.json': '{ not json\n' },
+    names: 'Input "lock-file',
+  },
+  ...rows('lock-files', ['no-such-*.lock']),
+  ...rows('lock-rendered', BAD_BOOLEANS, CHART),
+  ...rows('fingerprint-tools', BAD_BOOLEANS),
   ...rows('set-public', ['noequals', 'a..b=1', `l={x,${MARK}`], CHART),
   ...rows('set-public', ['image.tag=1']),
 ];

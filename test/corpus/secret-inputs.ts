@@ -30,6 +30,11 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     'container-name': 'plain',
     'one-shots': 'plain',
     'remove-images': 'plain',
+    lock: 'plain',
+    'lock-file': 'plain', // digests and hashes only
+    'lock-files': 'plain', // hashed, never shown
+    'require-digests': 'plain',
+    'fingerprint-tools': 'plain',
     'down-timeout': 'plain',
     'log-lines': 'plain',
     'upload-report': 'plain',
@@ -40,6 +45,11 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
   'deploy-namespace': {
     name: 'plain',
     'pr-number': 'plain',
+    lock: 'plain',
+    'lock-file': 'plain',
+    'lock-files': 'plain',
+    'lock-rendered': 'plain',
+    'fingerprint-tools': 'plain',
     kubeconfig: 'secret',
     context: 'plain',
     kubectl: 'plain',
