@@ -1,10 +1,10 @@
 /**
- * deploy-namespace main, in phases: resolve (the namespace from the shared identity, the kubeconfig, the
- * state post needs, the outputs) → fingerprint (chart content, lock: fingerprint.ts) → prepare (the
- * namespace with the environment's labels and fingerprint record, then the guardrails) → deploy (Helm
- * chart, manifests or kustomization, each waiting for its rollout) → report (the workloads). The PR is re-checked before the namespace is touched and again once ready (aborted-closed /
- * superseded), and the GitHub Deployment and sticky comment follow the deploy (shared/src/github/deploy.ts).
- * On failure: the bounded diagnostics bundle, then the step fails (post cleans up).
+ * deploy-namespace main, in phases: resolve (namespace, kubeconfig, the state post needs, outputs) →
+ * fingerprint (chart content, lock: fingerprint.ts) → prepare (the labelled namespace with the fingerprint
+ * record, then the guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its
+ * rollout) → report (the workloads). The PR is re-checked before the namespace is touched and once ready
+ * (aborted-closed / superseded); the GitHub Deployment and sticky comment follow the deploy
+ * (shared/src/github/deploy.ts). On failure: the diagnostics bundle, then the step fails (post cleans up).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -35,10 +35,9 @@ import { chartToInstall, type DeployFingerprint, fingerprintBeforeDeploy } from 
 import { applyGuardrails } from './guardrails.js';
 import { deployChart } from './helm-deploy.js';
 import { assertDeployable, ensureNamespace, type NamespaceFacts } from './namespace.js';
-import { DeploySection } from './report.js';
+import { DeploySection, publishWorkloads } from './report.js';
 import { type DeploySettings, getSettings } from './settings.js';
 import { renderTemplate, type TemplateVars } from './templates.js';
-import { readWorkloads } from './workloads.js';
 
 export const ACTION = 'deploy-namespace';
 
@@ -223,12 +222,6 @@ export async function deployWorkload(
       `Applied ${applied.applied.length} object(s); rolled out ${applied.rolledOut.join(', ') || 'no workloads'}`,
     );
   }
-}
-
-/** Report: the workloads as they are now, in the report and the `workloads` output. */
-async function publishWorkloads(kubectl: Kubectl, namespace: string, section: DeploySection): Promise<void> {
-  section.workloads = await readWorkloads(kubectl, namespace);
-  core.setOutput(OUTPUTS.workloads, JSON.stringify(section.workloads));
 }
 
 /** Runs deploy-namespace's main. */

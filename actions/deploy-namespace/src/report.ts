@@ -3,10 +3,13 @@
  * `mode`, `release`, `workloads`; declared in report.schema.json, documented in docs/report-schema.md) and,
  * in the job summary, a recovered stuck release and the workloads table.
  */
+import * as core from '@actions/core';
+import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import type { ReportSection } from '../../shared/src/report/model.js';
 import { cell } from '../../shared/src/report/summary.js';
+import { OUTPUTS } from './contract.js';
 import type { DeployMode } from './settings.js';
-import type { WorkloadMap } from './workloads.js';
+import { readWorkloads, type WorkloadMap } from './workloads.js';
 
 /** The Helm release facts in the report. */
 export interface ReleaseReport {
@@ -51,4 +54,14 @@ export class DeploySection implements ReportSection {
     }
     return lines;
   }
+}
+
+/** Report: the workloads as they are now, in the report and the `workloads` output. */
+export async function publishWorkloads(
+  kubectl: Kubectl,
+  namespace: string,
+  section: DeploySection,
+): Promise<void> {
+  section.workloads = await readWorkloads(kubectl, namespace);
+  core.setOutput(OUTPUTS.workloads, JSON.stringify(section.workloads));
 }

@@ -7,7 +7,6 @@ import { isAbsolute, resolve } from 'node:path';
 import { checkNamespace, isDnsLabel, isDnsSubdomain } from '../../shared/src/environment/names.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { requireProgram } from '../../shared/src/exec/program.js';
-import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
 import {
   type GitHubSettings,
   readEnvironmentUrl,
@@ -17,6 +16,7 @@ import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/arti
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
 import { DEFAULTS, INPUTS } from './contract.js';
+import { type FingerprintSettings, readFingerprintSettings } from './fingerprint-settings.js';
 import { readSetLines, readValuesFile } from './helm-inputs.js';
 import { parseLimits, parseQuota } from './quota.js';
 
@@ -31,7 +31,7 @@ export type NetworkPolicyMode = 'none' | 'deny-ingress' | 'deny-all';
 export type CleanupPolicy = 'always' | 'on-failure' | 'never';
 
 /** Typed settings. Durations in ms; paths absolute. */
-export interface DeploySettings {
+export interface DeploySettings extends FingerprintSettings {
   name: string;
   prNumber: number | null;
   /** The kubeconfig content ('' = the runner's KUBECONFIG / ~/.kube/config). Secret: never logged. */
@@ -75,16 +75,6 @@ export interface DeploySettings {
   /** For the GitHub Deployment ('' = https://<host> when host is set). */
   environmentUrl: string;
   failOnSuperseded: boolean;
-  /** `lock` (docs/lock-file.md). */
-  lock: LockMode;
-  /** The lock file, absolute (`lock-file`, relative to the workspace). */
-  lockFile: string;
-  /** `lock-files` globs, relative to the workspace. */
-  lockFiles: string[];
-  /** Also hash `helm template` output (`lock-rendered`). */
-  lockRendered: boolean;
-  /** Hash the Helm version too (`fingerprint-tools`). */
-  fingerprintTools: boolean;
 }
 
 function existing(input: string, workspace: string, path: string, what: string): string {
@@ -293,11 +283,7 @@ export function getSettings(
     github: readGitHubSettings(inputs),
     environmentUrl: readEnvironmentUrl(inputs, INPUTS.environmentUrl),
     failOnSuperseded: inputs.boolean(INPUTS.failOnSuperseded),
-    lock: inputs.choice(INPUTS.lock, LOCK_MODES),
-    lockFile: resolve(workspace, inputs.string(INPUTS.lockFile)),
-    lockFiles: inputs.list(INPUTS.lockFiles),
-    lockRendered: inputs.boolean(INPUTS.lockRendered),
-    fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
+    ...readFingerprintSettings(inputs, workspace),
   };
   // Last, once every other input is known to be right: the programs must start.
   requireProgram(INPUTS.kubectl, settings.kubectl, 'give the name or path of a kubectl binary on the runner');

@@ -32,9 +32,13 @@ export function environmentObjects(model: ComposeModel, project: string): NamedO
   return out;
 }
 
+// How the engine says an object does not exist: `Error: No such volume: x`, and for networks
+// `Error response from daemon: network x not found` (Docker 20.10) or `No such network: x` (newer engines).
+const ABSENT = /no such (network|volume)|network \S+ not found/i;
+
 /**
  * Labels of an existing object, or null when there is none.
- * @throws ToolError when docker fails for another reason than "no such …"
+ * @throws ToolError when docker fails for another reason than the object's absence (`ABSENT`)
  */
 async function labelsOf(runner: Runner, object: NamedObject): Promise<Record<string, string> | null> {
   const result = await runner(
@@ -43,7 +47,7 @@ async function labelsOf(runner: Runner, object: NamedObject): Promise<Record<str
       timeoutMs: 60_000,
     },
   );
-  if (result.exitCode !== 0 && /no such/i.test(result.stderr)) return null;
+  if (result.exitCode !== 0 && ABSENT.test(result.stderr)) return null;
   return (JSON.parse(mustSucceed(result).stdout.trim() || 'null') as Record<string, string> | null) ?? {};
 }
 

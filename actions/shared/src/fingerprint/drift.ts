@@ -6,12 +6,12 @@
  * (`.Image`). A tag moved by another job between the fingerprint and the container's creation (a pull, a
  * rebuild of a shared tag on a self-hosted runner) shows up as a difference.
  */
+import { projectContainersArgs } from '../compose/containers.js';
 import type { ImageRunner } from './images.js';
 
 /** The Compose label holding the image a container was created from. */
 export const COMPOSE_IMAGE_LABEL = 'com.docker.compose.image';
 const SERVICE_LABEL = 'com.docker.compose.service';
-const PROJECT_LABEL = 'com.docker.compose.project';
 
 /** A container as the drift check sees it. */
 export interface RunningContainer {
@@ -67,19 +67,7 @@ export function findDrift(
  * @throws Error when docker fails
  */
 export async function readContainers(project: string, runner: ImageRunner): Promise<RunningContainer[]> {
-  const listed = await runner(
-    [
-      'docker',
-      'container',
-      'ls',
-      '--all',
-      '--quiet',
-      '--no-trunc',
-      '--filter',
-      `label=${PROJECT_LABEL}=${project}`,
-    ],
-    { timeoutMs: 60_000 },
-  );
+  const listed = await runner(projectContainersArgs(project), { timeoutMs: 60_000 });
   if (listed.exitCode !== 0)
     throw new Error(`docker container ls failed: ${listed.stderr.trim().slice(-500)}`);
   const ids = listed.stdout

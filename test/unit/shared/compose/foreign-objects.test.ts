@@ -29,7 +29,15 @@ function runner(labels: Record<string, Record<string, string> | null>) {
       stdout: '',
     };
     return found === undefined
-      ? { ...base, exitCode: 1, stderr: `Error response from daemon: no such volume: ${name}` }
+      ? {
+          ...base,
+          exitCode: 1,
+          // What Docker 20.10 answers for each kind.
+          stderr:
+            argv[1] === 'network'
+              ? `Error response from daemon: network ${name} not found`
+              : `Error response from daemon: get ${name}: no such volume`,
+        }
       : { ...base, exitCode: 0, stdout: `${JSON.stringify(found)}\n` };
   };
   return { fn: fn as never, calls };
