@@ -23,7 +23,7 @@ import type { ActionReport } from '../../shared/src/report/action-report.js';
 import { OUTPUTS } from './contract.js';
 import type { DeployRun, DeployTools } from './deploy.js';
 import { renderValuesFiles } from './helm-deploy.js';
-import { registerSetSecrets } from './helm-inputs.js';
+import { registerSetSecrets, withoutTemplates } from './helm-inputs.js';
 import type { DeploySettings } from './settings.js';
 import { renderTemplate } from './templates.js';
 
@@ -171,7 +171,10 @@ async function fingerprintPhase(
   return { fingerprint, annotations: fingerprintRecord(fingerprint), chart };
 }
 
-/** A secret `set` line as its pairs with hidden values; a line Helm would refuse was refused by the settings. */
+/**
+ * A secret `set` line as its pairs with hidden values, templates unrendered (`{{sha}}` must not be read as
+ * a Helm list); the settings already refused a line Helm would refuse.
+ */
 function hiddenSetPairs(line: string): Array<{ key: string; shown: string }> {
-  return parseHelmSet(line).map((pair) => ({ key: pair.key, shown: '***' }));
+  return parseHelmSet(withoutTemplates(line)).map((pair) => ({ key: pair.key, shown: '***' }));
 }

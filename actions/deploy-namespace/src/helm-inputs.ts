@@ -16,7 +16,7 @@ const SET_FIX =
   'write one --set argument per line as key=value (a comma separates pairs; write \\, for a comma inside a value), e.g. image.tag={{sha}}';
 
 /** `{{sha}}` and the other template variables, replaced by a plain word so the syntax can be checked. */
-function withoutTemplates(line: string): string {
+export function withoutTemplates(line: string): string {
   return line.replace(new RegExp(`\\{\\{\\s*(${TEMPLATE_NAMES.join('|')})\\s*\\}\\}`, 'g'), 'template');
 }
 
