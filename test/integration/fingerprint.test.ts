@@ -299,7 +299,10 @@ describe('drift after up', () => {
         '',
       ].join('\n'),
     );
-    const result = await job(provision(ws, 1501, { build: 'always', lock: 'off', 'lock-files': '' }));
+    // remove-images: none keeps the image builder built (it carries the environment's labels), to read its ID.
+    const result = await job(
+      provision(ws, 1501, { build: 'always', lock: 'off', 'lock-files': '', 'remove-images': 'none' }),
+    );
     expect(result.status, dump(result.logText())).toBe('failure');
     const built = docker('image', 'inspect', '--format', '{{.Id}}', shared).slice(7, 19);
     expect(built).not.toBe(before);

@@ -5,6 +5,7 @@
  * anything connects, with an annotation at each file:line:col; a non-JSON HTTP body and a wrong value fail
  * naming the check, while the other checks still run; an HTTP isolation and fixture-version check passes.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,7 +154,12 @@ checks:
     );
     expect(job.logText()).not.toContain('Verifying');
     expect(accepted).toBe(before);
-    expect(job.outputs('verify')['report-path']).toBeUndefined();
+    // Even a bad input leaves a report and a status (issue 9, defect 5); it holds only the error.
+    const out = job.outputs('verify');
+    expect(out.status).toBe('error');
+    const report = JSON.parse(readFileSync(out['report-path']!, 'utf8'));
+    expect(report.result).toBe('failure');
+    expect(JSON.stringify(report)).toContain('is not a valid checks spec');
   });
 
   it('a non-JSON body and a wrong value fail naming the check; the other checks still run and pass', async () => {

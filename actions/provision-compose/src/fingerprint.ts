@@ -39,6 +39,15 @@ export function volatileValues(environment: ResolvedEnvironment): Record<string,
   return out;
 }
 
+/**
+ * The part of the model this run deploys: the selected services (`services` input and their dependencies);
+ * a service that is not started is not fingerprinted (pure).
+ */
+export function deployedModel(model: ComposeModel, selected: readonly string[]): ComposeModel {
+  const services = Object.entries(model.services ?? {}).filter(([name]) => selected.includes(name));
+  return { ...model, services: Object.fromEntries(services) };
+}
+
 /** What the fingerprint phase takes. */
 export interface FingerprintTools {
   compose: DockerCompose;

@@ -44,7 +44,7 @@ import {
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
-import { checkDriftAfterUp, fingerprintBeforeUp } from './fingerprint.js';
+import { checkDriftAfterUp, deployedModel, fingerprintBeforeUp } from './fingerprint.js';
 import { checkServices, isolationLines, ownership, resolveModel, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
@@ -266,7 +266,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
         tools,
         run,
         settings,
-        prepared.model,
+        deployedModel(prepared.model, prepared.selected),
         fingerprints,
         report,
       );

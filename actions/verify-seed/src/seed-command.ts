@@ -13,10 +13,10 @@ import * as core from '@actions/core';
 import { parse as parseYaml } from 'yaml';
 import { type RunResult, run } from '../../shared/src/exec/cli.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
-import { redact } from '../../shared/src/runtime/secrets.js';
+import { redact, registerArgvSecrets } from '../../shared/src/runtime/secrets.js';
 
 /**
- * Parses the `seed-command` input; [] when empty.
+ * Parses the `seed-command` input; [] when empty. Its secret values are registered (masked and redacted).
  * @throws UserInputError naming the input when it is neither a list of strings nor a plain command line
  */
 export function parseSeedCommand(input: string, text: string): string[] {
@@ -35,7 +35,7 @@ export function parseSeedCommand(input: string, text: string): string[] {
     }
     if (!Array.isArray(value) || value.length === 0 || value.some((v) => v === null || typeof v === 'object'))
       throw new UserInputError(input, 'must be a non-empty list of strings', 'write it as [program, arg, …]');
-    return value.map(String);
+    return withSecretsRegistered(value.map(String));
   }
   if (/["'`\\|&;<>]|\$\(/.test(trimmed)) {
     throw new UserInputError(
@@ -44,7 +44,13 @@ export function parseSeedCommand(input: string, text: string): string[] {
       'write it as a YAML list, one argument per item: [psql, -c, "SELECT 1"]',
     );
   }
-  return trimmed.split(/\s+/);
+  return withSecretsRegistered(trimmed.split(/\s+/));
+}
+
+/** Registers the command line's secret values (`--password x`, `TOKEN=x`, URL passwords) before any log line. */
+function withSecretsRegistered(argv: string[]): string[] {
+  registerArgvSecrets(argv);
+  return argv;
 }
 
 /** What the seed command needs to run. */
