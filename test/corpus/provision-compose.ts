@@ -46,11 +46,11 @@ export const PROVISION_COMPOSE: CorpusRow[] = [
   {
     id: `${A}/compose-files=container_name`,
     action: A,
-    with: {},
+    with: { 'container-name': 'refuse' },
     files: {
       'compose.yaml': 'services:\n  web:\n    image: busybox:1.35\n    container_name: corpus-fixed\n',
     },
-    names: 'Input "compose-files (services.web.container_name)"',
+    names: 'Input "container-name"',
   },
   {
     id: `${A}/compose-files=interpolation-error`,
@@ -93,12 +93,13 @@ export const PROVISION_COMPOSE: CorpusRow[] = [
   ...each(A, 'upload-report', ['sometimes', `always${MARK}`]),
   bad(A, 'compose-files', 'compose.yaml', {
     id: `${A}/env-secret=injection-in-variable`,
+    with: { 'container-name': 'refuse' },
     env: { CORPUS_SECRET: `${MARK}` },
     files: {
       'compose.yaml':
         'services:\n  web:\n    image: busybox:1.35\n    container_name: corpus-${CORPUS_SECRET}\n',
     },
-    names: 'Input "compose-files (services.web.container_name)"',
+    names: 'Input "container-name"',
   }),
   ...githubRows(A),
   ...each(A, 'environment-url', ['not a url', `https://x.example/${MARK}`]),

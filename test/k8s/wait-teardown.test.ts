@@ -281,6 +281,7 @@ describe('teardown: namespace mode', () => {
       containers: [],
       networks: [],
       volumes: [],
+      images: [],
       namespace: ns,
       releases: ['shop'],
     });

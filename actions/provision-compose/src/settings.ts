@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildPolicy, PullPolicy } from '../../shared/src/compose/compose.js';
 import type { ContainerNamePolicy } from '../../shared/src/compose/isolation-names.js';
+import { PROFILE_NAME, PROFILE_NAME_RULE } from '../../shared/src/compose/names.js';
 import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
@@ -131,7 +132,7 @@ export function getSettings(
     files,
     projectDirectory,
     services: inputs.list(INPUTS.services),
-    profiles: inputs.list(INPUTS.profiles),
+    profiles: inputs.matchingList(INPUTS.profiles, PROFILE_NAME, 'Compose profile name', PROFILE_NAME_RULE),
     envFiles,
     build: inputs.choice(INPUTS.build, ['auto', 'always', 'missing', 'never'] as const),
     pull: inputs.choice(INPUTS.pull, ['missing', 'always', 'never'] as const),

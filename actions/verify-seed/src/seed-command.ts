@@ -12,6 +12,7 @@ import { delimiter } from 'node:path';
 import * as core from '@actions/core';
 import { parse as parseYaml } from 'yaml';
 import { type RunResult, run } from '../../shared/src/exec/cli.js';
+import { requireProgram } from '../../shared/src/exec/program.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { redact, registerArgvSecrets } from '../../shared/src/runtime/secrets.js';
 
@@ -45,6 +46,23 @@ export function parseSeedCommand(input: string, text: string): string[] {
     );
   }
   return withSecretsRegistered(trimmed.split(/\s+/));
+}
+
+/**
+ * Parses the `seed-command` input (see `parseSeedCommand`) and checks that its program can be started from
+ * `cwd`, before anything runs; [] when empty.
+ * @throws UserInputError naming the input when it does not parse or its program is not found
+ */
+export function readSeedCommand(input: string, text: string, cwd: string): string[] {
+  const argv = parseSeedCommand(input, text);
+  if (argv.length > 0)
+    requireProgram(
+      input,
+      argv[0]!,
+      `install ${argv[0]} on the runner, or give its path (relative to working-directory, ${cwd}) as the first item`,
+      cwd,
+    );
+  return argv;
 }
 
 /** Registers the command line's secret values (`--password x`, `TOKEN=x`, URL passwords) before any log line. */

@@ -17,7 +17,7 @@ import type { Timing } from './checks/schedule.js';
 import { needsServiceExec } from './connections/open.js';
 import { type ResolvedSpec, resolveSpec } from './connections/resolve.js';
 import { DEFAULTS, INPUTS } from './contract.js';
-import { parseSeedCommand } from './seed-command.js';
+import { readSeedCommand } from './seed-command.js';
 import { parseSpec } from './spec/parse.js';
 
 /** Typed settings. Durations in ms; paths absolute. */
@@ -110,7 +110,7 @@ export function getSettings(
     spec,
     specInput,
     workingDirectory,
-    seedCommand: parseSeedCommand(INPUTS.seedCommand, inputs.string(INPUTS.seedCommand)),
+    seedCommand: readSeedCommand(INPUTS.seedCommand, inputs.string(INPUTS.seedCommand), workingDirectory),
     seedTimeoutMs: inputs.durationMs(INPUTS.seedTimeout, 1000, 6 * 3_600_000),
     timing: {
       deadlineMs,

@@ -1,6 +1,7 @@
 /** wait-ready settings: inputs read once, validated, frozen; probes parsed before the first attempt. */
 
 import { handedOffProject } from '../../shared/src/compose/handed-off.js';
+import { SERVICE_NAME, SERVICE_NAME_RULE } from '../../shared/src/compose/names.js';
 import { servicesFromEnv } from '../../shared/src/compose/placeholders.js';
 import type { ServiceMap } from '../../shared/src/compose/status.js';
 import { checkNamespace } from '../../shared/src/environment/names.js';
@@ -49,7 +50,12 @@ function readProbes(inputs: Inputs, env: NodeJS.ProcessEnv): ProbeSpec[] {
         headers: inputs.string(INPUTS.headers),
         insecureTls: inputs.boolean(INPUTS.insecureTls),
         tcp: inputs.list(INPUTS.tcp),
-        composeServices: inputs.list(INPUTS.composeServices),
+        composeServices: inputs.matchingList(
+          INPUTS.composeServices,
+          SERVICE_NAME,
+          'Compose service name',
+          SERVICE_NAME_RULE,
+        ),
       },
       services,
     ),
@@ -113,7 +119,7 @@ function readTiming(inputs: Inputs): Timing {
     attemptTimeoutMs: inputs.durationMs(INPUTS.attemptTimeout, 50, 600_000),
     intervalMs,
     // A cap below the interval means the interval never grows (nextInterval reads it so too).
-    maxIntervalMs: Math.max(inputs.durationMs(INPUTS.maxInterval, 0, 3_600_000), intervalMs),
+    maxIntervalMs: Math.max(inputs.durationMs(INPUTS.maxInterval, 50, 3_600_000), intervalMs),
     backoff,
     consecutive: inputs.integer(INPUTS.consecutive, 1, 100),
   };

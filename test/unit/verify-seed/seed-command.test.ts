@@ -1,6 +1,6 @@
 /** The seed command: argv, refused shell syntax, the Compose hand-off. */
 import { describe, expect, it } from 'vitest';
-import { parseSeedCommand, seedEnv } from '../../../actions/verify-seed/src/seed-command.js';
+import { parseSeedCommand, readSeedCommand, seedEnv } from '../../../actions/verify-seed/src/seed-command.js';
 
 describe('seed-command', () => {
   it.each([
@@ -34,5 +34,15 @@ describe('seed-command', () => {
         { COMPOSE_PROJECT_NAME: 'mine', COMPOSE_FILE: 'x' },
       ),
     ).toEqual({});
+  });
+
+  it('refuses a program that cannot be started before anything runs, naming the input', () => {
+    expect(() => readSeedCommand('seed-command', 'no-such-program-xyz --flag', process.cwd())).toThrow(
+      /^Input "seed-command": "no-such-program-xyz" is not a program on PATH.*Fix: install no-such-program-xyz/,
+    );
+    expect(() => readSeedCommand('seed-command', '[./missing.sh]', process.cwd())).toThrow(
+      /"\.\/missing\.sh" is not an executable file/,
+    );
+    expect(readSeedCommand('seed-command', '[node, -e, "1"]', process.cwd())).toEqual(['node', '-e', '1']);
   });
 });

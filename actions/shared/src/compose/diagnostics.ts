@@ -10,7 +10,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { stringify } from 'yaml';
 import { listFiles } from '../report/files.js';
 import type { DiagnosticsBundle } from '../report/model.js';
-import { redact } from '../runtime/secrets.js';
+import { redact, redactValue } from '../runtime/secrets.js';
 import { type DockerCompose, logsArgs, type ProjectRef, psArgs } from './compose.js';
 import type { ContainerState } from './containers.js';
 import { Docker } from './docker.js';
@@ -60,7 +60,7 @@ function describeContainers(containers: ContainerState[], services: ServiceMap, 
     healthExitCode: c.healthExitCode,
     healthOutput: stripVTControlCharacters(c.healthOutput),
   }));
-  writeFileSync(join(dir, 'containers.json'), redact(JSON.stringify(states, null, 2)));
+  writeFileSync(join(dir, 'containers.json'), JSON.stringify(redactValue(states), null, 2));
   const excerpt: string[] = [];
   for (const [name, s] of Object.entries(services)) {
     if (s.verdict !== 'failed' && s.verdict !== 'pending') continue;

@@ -3,6 +3,8 @@
  * provision-compose handed off earlier in the job (EPHEMERAL_ENVIRONMENT, else COMPOSE_PROJECT_NAME), with
  * its files (the generated override included) and project directory when they belong to that project.
  */
+
+import { UserInputError } from '../runtime/errors.js';
 import {
   ENV_COMPOSE_DIRECTORY,
   ENV_COMPOSE_FILES,
@@ -10,6 +12,7 @@ import {
   ENV_ENVIRONMENT,
 } from '../runtime/handoff.js';
 import type { ProjectRef } from './compose.js';
+import { PROJECT_NAME } from './names.js';
 
 /** A project and what provision-compose handed off with it. */
 export interface HandedOffProject {
@@ -24,8 +27,21 @@ export interface HandedOffProject {
 /**
  * Reads the project from the input and the hand-off (pure).
  * @param input the `project` input ('' to take the hand-off)
+ * @throws UserInputError naming `project` when `input` is not a valid Compose project name
  */
 export function handedOffProject(input: string, env: NodeJS.ProcessEnv): HandedOffProject {
+  if (input !== '' && !PROJECT_NAME.test(input)) {
+    const suggestion =
+      input
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, '-')
+        .replace(/^[-_]+|-+$/g, '') || 'env';
+    throw new UserInputError(
+      'project',
+      `"${input}" is not a Compose project name (lowercase letters, digits, "-" and "_", starting with a letter or digit)`,
+      `use the name provision-compose printed (its environment-name output), such as "${suggestion}", or leave "project" empty to take the one provision-compose handed off in this job`,
+    );
+  }
   const project = input || env[ENV_ENVIRONMENT] || env[ENV_COMPOSE_PROJECT] || '';
   const files = (env[ENV_COMPOSE_FILES] ?? '').split('\n').filter(Boolean);
   return {

@@ -7,7 +7,7 @@
  */
 import {
   isSecretName,
-  redact,
+  redactValue,
   registerArgvSecrets,
   registerEnvSecrets,
   registerUrlSecrets,
@@ -131,5 +131,5 @@ export function redactModel(model: ComposeModel): ComposeModel {
     if (service.command) service.command = registerArgvSecrets(service.command);
     if (service.entrypoint) service.entrypoint = registerArgvSecrets(service.entrypoint);
   }
-  return JSON.parse(redact(JSON.stringify(copy))) as ComposeModel;
+  return redactValue(copy);
 }

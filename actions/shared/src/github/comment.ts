@@ -8,7 +8,7 @@
  * re-renders. REST only (https://docs.github.com/en/rest/issues/comments): list (paginated, ascending id),
  * POST, PATCH. The rendered text goes through `redact`, so no registered secret can reach the PR.
  */
-import { redact } from '../runtime/secrets.js';
+import { redact, redactValue } from '../runtime/secrets.js';
 import type { GitHub } from './client.js';
 import { type ApiFailure, classifyApiError } from './errors.js';
 
@@ -119,7 +119,7 @@ export function renderComment(full: CommentState): string {
   if (live && state.seed) lines.push(`**Seed checks:** ${state.seed}`, '');
   lines.push(`<sub>ephemeral · updated ${date(state.updatedAt)}</sub>`);
   let text = redact(lines.join('\n'));
-  const tail = `\n${commentMarker(state.environment)}\n${STATE_PREFIX}${Buffer.from(redact(JSON.stringify(state))).toString('base64')} -->`;
+  const tail = `\n${commentMarker(state.environment)}\n${STATE_PREFIX}${Buffer.from(JSON.stringify(redactValue(state))).toString('base64')} -->`;
   const room = MAX_COMMENT_LENGTH - tail.length - 20;
   if (text.length > room) text = `${text.slice(0, room)}\n\n… (truncated)`;
   return `${text}${tail}`;

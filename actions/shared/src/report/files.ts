@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { redact } from '../runtime/secrets.js';
+import { redactValue } from '../runtime/secrets.js';
 import type { FileEntry, Report } from './model.js';
 
 /**
@@ -21,7 +21,7 @@ export function actionDir(runnerTemp: string, action: string, environment: strin
 /** Writes the report as pretty JSON (redacted) to `<dir>/report.json` and returns the path. */
 export function writeReport(dir: string, report: Report): string {
   const path = join(dir, 'report.json');
-  writeFileSync(path, `${redact(JSON.stringify(report, null, 2))}\n`);
+  writeFileSync(path, `${JSON.stringify(redactValue(report), null, 2)}\n`);
   return path;
 }
 

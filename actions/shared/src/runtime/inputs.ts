@@ -132,6 +132,24 @@ export class Inputs {
   list(name: string): string[] {
     return splitList(this.string(name));
   }
+
+  /**
+   * A list (see `list`) whose every item matches `pattern` (a whole-string pattern: `^…$`).
+   * @param what what one item is, for the error: `Compose service name`
+   * @param rule the rule in words, with its source: `letters, digits, ".", "_" and "-" (compose-spec)`
+   * @throws UserInputError naming the input and the first item that does not match
+   */
+  matchingList(name: string, pattern: RegExp, what: string, rule: string): string[] {
+    const items = this.list(name);
+    const bad = items.find((item) => !pattern.test(item));
+    if (bad !== undefined)
+      throw new UserInputError(
+        name,
+        `"${bad}" is not a valid ${what}`,
+        `use ${what}s made of ${rule}, one per line or comma-separated`,
+      );
+    return items;
+  }
 }
 
 /** Splits a multi-line or comma-separated input into trimmed, non-empty items (`#` starts a comment line). */

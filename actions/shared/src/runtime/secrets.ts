@@ -40,6 +40,30 @@ export function redact(text: string): string {
 }
 
 /**
+ * A deep copy of a JSON-shaped value with `redact` applied to every string and key; a number or boolean
+ * whose text holds a secret becomes the redacted string. Redacting the serialised text instead would turn
+ * `"ok": false` into `"ok": ***` (invalid JSON) when `false` is a registered secret, and miss secrets that
+ * JSON escapes (quotes, backslashes, newlines).
+ * @param value what `JSON.stringify` would accept; functions and undefined are dropped as it drops them
+ */
+export function redactValue<T>(value: T): T {
+  return redactNode(JSON.parse(JSON.stringify(value) ?? 'null')) as T;
+}
+
+function redactNode(node: unknown): unknown {
+  if (typeof node === 'string') return redact(node);
+  if (typeof node === 'number' || typeof node === 'boolean') {
+    const text = String(node);
+    const shown = redact(text);
+    return shown === text ? node : shown;
+  }
+  if (Array.isArray(node)) return node.map(redactNode);
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [redact(k), redactNode(v)]));
+  return node;
+}
+
+/**
  * Registers the URL passwords and secret-named query values in `text` (secret-text.ts).
  * @returns `text` with them replaced by `***`
  */

@@ -38,4 +38,11 @@ describe('handedOffProject', () => {
     });
     expect(handedOffProject('', {}).project).toBe('');
   });
+
+  it.each(['UPPER!', 'p$(touch x)', '-lead', 'web app'])(
+    'refuses %j as the project input, naming "project" and a valid name',
+    (input) => {
+      expect(() => handedOffProject(input, HANDOFF)).toThrow(/^Input "project": .* Fix: use .*such as "/);
+    },
+  );
 });

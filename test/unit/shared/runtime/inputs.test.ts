@@ -20,6 +20,13 @@ describe('Inputs', () => {
     expect(splitList('a, b\n\n# note\n c ,')).toEqual(['a', 'b', 'c']);
   });
 
+  it('a matching list keeps every item that matches', () => {
+    expect(inputs({ p: 'dev,\nci.1' }).matchingList('p', /^[a-z0-9.]+$/, 'profile', 'x')).toEqual([
+      'dev',
+      'ci.1',
+    ]);
+  });
+
   it.each([
     ['boolean', () => inputs({ keep: 'maybe' }).boolean('keep'), 'keep', /use true or false/],
     ['integer', () => inputs({ n: '1.5' }).integer('n', 1, 10), 'n', /whole number from 1 to 10/],
@@ -31,6 +38,12 @@ describe('Inputs', () => {
       /one of: auto, always/,
     ],
     ['duration range', () => inputs({ t: '0s' }).durationMs('t', 1000), 't', /out of range/],
+    [
+      'matching list',
+      () => inputs({ s: 'web, Bad Service!' }).matchingList('s', /^[a-z]+$/, 'service name', 'a-z'),
+      's',
+      /"Bad Service!" is not a valid service name\. Fix: use service names made of a-z/,
+    ],
   ])('%s errors name the input and the fix', (_, fn, input, fix) => {
     const error = failure(fn);
     expect(error.input).toBe(input);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   clearSecretsForTests,
   redact,
+  redactValue,
   registerArgvSecrets,
   registerEnvSecrets,
   registerHeaderSecret,
@@ -24,6 +25,27 @@ describe('secret redaction', () => {
     expect(redact('{"a":"abcdefgh","b":"xabcdx","u":"http://h/?token=t0k3n"}')).toBe(
       '{"a":"***","b":"x***x","u":"http://h/?token=***"}',
     );
+  });
+
+  it('redacts a value deeply: a secret equal to a JSON token or holding a quote keeps the JSON valid', () => {
+    registerSecret('false');
+    registerSecret('pa"ss\\wd');
+    registerSecret('key-secret');
+    const out = redactValue({
+      toolsHashed: false,
+      kept: true,
+      n: 5432,
+      list: ['x pa"ss\\wd y', 'plain'],
+      'key-secret': { nested: 'key-secret!' },
+    });
+    expect(out).toEqual({
+      toolsHashed: '***',
+      kept: true,
+      n: 5432,
+      list: ['x *** y', 'plain'],
+      '***': { nested: '***!' },
+    });
+    expect(() => JSON.parse(JSON.stringify(out))).not.toThrow();
   });
 
   it('registers secret-named variables, URL passwords in the others, never short values', () => {
