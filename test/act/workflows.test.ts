@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { deriveIdentity } from '../../actions/shared/src/environment/identity.js';
 import { markdownWorkflows } from '../harness/documented-workflows.js';
-import { startFakeGitHub } from '../harness/github/fake-github.js';
+import { type FakeGitHub, startFakeGitHub } from '../harness/github/fake-github.js';
 import { runJob } from '../harness/job.js';
 import { forceRemove, leftovers, prEvent, repoRoot, sha } from '../integration/helpers.js';
 import { type ActRun, actionsRepository, runAct } from './act.js';
@@ -128,6 +128,28 @@ async function run(workflow: string, pr: number, action: string, secrets: Record
   return { head, result };
 }
 
+/**
+ * An environment a job left running (provision-compose with keep: true) for pull request `pr`, as the
+ * closed-PR cleanup and the sweep find it; `github` is the fake GitHub when the job talks to one.
+ */
+async function keptEnvironment(pr: number, github?: FakeGitHub): Promise<void> {
+  const kept = await runJob({
+    repository,
+    ...(github ? { github } : {}),
+    workspace: repoRoot,
+    event: prEvent(pr, sha(`kept-${pr}`)),
+    steps: [
+      {
+        id: 'env',
+        uses: 'provision-compose',
+        with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+      },
+    ],
+  });
+  await kept.cleanup();
+  expect(kept.status, kept.logText().slice(-4000)).toBe('success');
+}
+
 afterAll(() => {
   rmSync(actions, { recursive: true, force: true });
   for (const name of created) {
@@ -182,20 +204,7 @@ describe('act runs the shipped and documented workflows', () => {
   ])('%s: removes what a kept environment left on this host', async (_, text, pr) => {
     const name = environment(pr);
     // An environment a job left running (keep: true), as the closed-PR cleanup finds it.
-    const kept = await runJob({
-      repository,
-      workspace: repoRoot,
-      event: prEvent(pr, sha(`kept-${pr}`)),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
-        },
-      ],
-    });
-    await kept.cleanup();
-    expect(kept.status, kept.logText().slice(-4000)).toBe('success');
+    await keptEnvironment(pr);
     expect(leftovers(name).containers.length).toBeGreaterThan(0);
     const { result } = await run(text(), pr, 'closed');
     expectSucceeded(result);
@@ -230,24 +239,8 @@ describe('act runs the shipped and documented workflows', () => {
           fake.pull(repository, n, { headSha: sha(`kept-${n}`) });
           return environment(n);
         });
-        for (const n of [pr, pr + 1]) {
-          // An environment a job left running (keep: true), as the sweep finds it.
-          const kept = await runJob({
-            repository,
-            github: fake,
-            workspace: repoRoot,
-            event: prEvent(n, sha(`kept-${n}`)),
-            steps: [
-              {
-                id: 'env',
-                uses: 'provision-compose',
-                with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
-              },
-            ],
-          });
-          await kept.cleanup();
-          expect(kept.status, kept.logText().slice(-4000)).toBe('success');
-        }
+        // Environments a job left running (keep: true), as the sweep finds them.
+        for (const n of [pr, pr + 1]) await keptEnvironment(n, fake);
         fake.closePull(repository, pr + 1);
         const kubeconfig = readFileSync(process.env.KUBECONFIG ?? '', 'utf8');
         const result = await runAct({

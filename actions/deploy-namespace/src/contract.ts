@@ -1,5 +1,5 @@
 /** deploy-namespace's input names with their action.yml defaults, output and state names; a contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml. */
-import { GITHUB_DEFAULTS } from '../../shared/src/github/settings.js';
+import { DEPLOY_GITHUB_DEFAULTS, DEPLOY_GITHUB_INPUTS } from '../../shared/src/github/settings.js';
 
 export const INPUTS = {
   name: 'name',
@@ -29,13 +29,7 @@ export const INPUTS = {
   cleanup: 'cleanup',
   cleanupTimeout: 'cleanup-timeout',
   uploadReport: 'upload-report',
-  githubToken: 'github-token',
-  comment: 'comment',
-  commentAuthor: 'comment-author',
-  githubDeployment: 'github-deployment',
-  deploymentEnvironment: 'deployment-environment',
-  environmentUrl: 'environment-url',
-  failOnSuperseded: 'fail-on-superseded',
+  ...DEPLOY_GITHUB_INPUTS,
   lock: 'lock',
   lockFile: 'lock-file',
   lockFiles: 'lock-files',
@@ -72,9 +66,7 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   cleanup: 'always',
   'cleanup-timeout': '3m',
   'upload-report': 'on-failure',
-  ...GITHUB_DEFAULTS,
-  'environment-url': '',
-  'fail-on-superseded': 'false',
+  ...DEPLOY_GITHUB_DEFAULTS,
   lock: 'auto',
   'lock-file': 'ephemeral.lock.json',
   'lock-files': '',

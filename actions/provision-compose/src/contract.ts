@@ -2,7 +2,7 @@
  * provision-compose's names: inputs with their action.yml defaults, outputs, and the state main saves for
  * post. A contract test keeps INPUTS, DEFAULTS and OUTPUTS equal to action.yml.
  */
-import { GITHUB_DEFAULTS } from '../../shared/src/github/settings.js';
+import { DEPLOY_GITHUB_DEFAULTS, DEPLOY_GITHUB_INPUTS } from '../../shared/src/github/settings.js';
 
 export const INPUTS = {
   composeFiles: 'compose-files',
@@ -26,13 +26,7 @@ export const INPUTS = {
   downTimeout: 'down-timeout',
   logLines: 'log-lines',
   uploadReport: 'upload-report',
-  githubToken: 'github-token',
-  comment: 'comment',
-  commentAuthor: 'comment-author',
-  githubDeployment: 'github-deployment',
-  deploymentEnvironment: 'deployment-environment',
-  environmentUrl: 'environment-url',
-  failOnSuperseded: 'fail-on-superseded',
+  ...DEPLOY_GITHUB_INPUTS,
   lock: 'lock',
   lockFile: 'lock-file',
   lockFiles: 'lock-files',
@@ -63,9 +57,7 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   'down-timeout': '3m',
   'log-lines': '500',
   'upload-report': 'on-failure',
-  ...GITHUB_DEFAULTS,
-  'environment-url': '',
-  'fail-on-superseded': 'false',
+  ...DEPLOY_GITHUB_DEFAULTS,
   lock: 'auto',
   'lock-file': 'ephemeral.lock.json',
   'lock-files': '',

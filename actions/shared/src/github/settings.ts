@@ -30,6 +30,27 @@ export const GITHUB_DEFAULTS = {
   'deployment-environment': '',
 } as const;
 
+/**
+ * The GitHub inputs of the two deploying actions (provision-compose, deploy-namespace), keyed as their
+ * INPUTS tables key them: the shared ones plus the Deployment's `environment-url` and `fail-on-superseded`.
+ */
+export const DEPLOY_GITHUB_INPUTS = {
+  githubToken: GITHUB_INPUTS.token,
+  comment: GITHUB_INPUTS.comment,
+  commentAuthor: GITHUB_INPUTS.commentAuthor,
+  githubDeployment: GITHUB_INPUTS.deployment,
+  deploymentEnvironment: GITHUB_INPUTS.deploymentEnvironment,
+  environmentUrl: 'environment-url',
+  failOnSuperseded: 'fail-on-superseded',
+} as const;
+
+/** Their action.yml defaults, spread into the DEFAULTS of both deploying actions. */
+export const DEPLOY_GITHUB_DEFAULTS = {
+  ...GITHUB_DEFAULTS,
+  'environment-url': '',
+  'fail-on-superseded': 'false',
+} as const;
+
 /** The settings. */
 export interface GitHubSettings {
   /** '' when none: then nothing calls GitHub (guards and comments warn once and step aside). */
