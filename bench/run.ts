@@ -12,6 +12,8 @@
  *    the ratio of the medians against the target ≤ 1.2, plus the cluster's warm set-up time (measured by
  *    scripts/bench.sh) and its cold build time (recorded in the tools cache, not measured);
  * 5. each action's start-up under Node 24 (process start → first line of work) and bundle size.
+ * 6. the cost of building on every push: provision-compose redeploys with `build: auto` against
+ *    `build: missing` on examples/compose-app, interleaved, and the raw `docker compose build` (bench/rebuild-bench.ts).
  *
  * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
  * test); 1 when something failed (a stack, a job, the clean-up).
@@ -34,6 +36,7 @@ import { benchK8s, k8sSetup } from './k8s-bench.js';
 import { type K8sFigures, k8sFigures } from './k8s-report.js';
 import { benchLatency } from './latency-bench.js';
 import { machineInfo } from './machine.js';
+import { benchRebuild, type RebuildFigures, renderRebuildBench } from './rebuild-bench.js';
 import { type BenchReport, composeFigures, latencyFigures, renderMarkdown, renderText } from './report.js';
 import { STACKS } from './stacks.js';
 import { benchStartup } from './startup-bench.js';
@@ -41,7 +44,7 @@ import { benchSweep, renderSweepBench, type SweepBenchFigures } from './sweep-be
 import { benchTcpLatency } from './tcp-latency.js';
 
 /** What `--only` selects: each stack of measure 1 (or `compose` for both), and the other measures. */
-const MEASURES = ['compose-app', 'pg-redis', 'latency', 'startup', 'k8s', 'sweep'] as const;
+const MEASURES = ['compose-app', 'pg-redis', 'latency', 'startup', 'k8s', 'sweep', 'rebuild'] as const;
 type Measure = (typeof MEASURES)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -55,7 +58,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
   --startup-runs N         runs per entry point for the start-up measure (default 15)
   --only WHAT[,WHAT…]      run only these measures: compose-app, pg-redis (or compose for both stacks),
-                           latency, startup, k8s, sweep (default: all; k8s and sweep need the cluster
+                           latency, startup, k8s, sweep, rebuild (default: all; k8s and sweep need the cluster
                            scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
@@ -232,6 +235,7 @@ async function main(): Promise<number> {
   let latency: BenchReport['latency'] = null;
   let k8s: K8sFigures | null = null;
   let sweep: SweepBenchFigures | null = null;
+  let rebuild: RebuildFigures | null = null;
   try {
     if (wants('startup')) {
       log(`start-up: every entry point, ${options.startupRuns} runs each after a warm-up`);
@@ -295,6 +299,12 @@ async function main(): Promise<number> {
         setup: k8sSetup(),
       });
     }
+    if (wants('rebuild')) {
+      log(
+        `rebuild: build on every push (build: auto) vs reuse (build: missing), ${options.runs} redeploys each`,
+      );
+      rebuild = await benchRebuild({ runs: options.runs, node, actionsRoot: snapshot.root, log }, active);
+    }
     if (wants('sweep') && haveCluster) {
       log('sweep: teardown mode sweep over 1000 namespaces + 100 Compose environments, 50 open PRs');
       sweep = await benchSweep({ namespaces: 1000, compose: 100, open: 50 });
@@ -321,7 +331,9 @@ async function main(): Promise<number> {
   console.log(`\n${renderText(report)}`);
   const sweepSection = sweep ? `\n${renderSweepBench(sweep)}` : '';
   if (sweep) console.log(sweepSection);
-  writeFileSync(options.out, renderMarkdown(report) + sweepSection);
+  const rebuildSection = rebuild ? `\n${renderRebuildBench(rebuild)}` : '';
+  if (rebuild) console.log(rebuildSection);
+  writeFileSync(options.out, renderMarkdown(report) + sweepSection + rebuildSection);
   console.log(`\nwritten to ${options.out}`);
   return 0;
 }
