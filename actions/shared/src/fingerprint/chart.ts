@@ -2,16 +2,23 @@
  * Helm chart content hashes, independent of archive bytes: `helm package` is not byte-reproducible on
  * Helm 3 (tar mtimes, helm/helm#3612, #8212), and `Chart.lock`'s `digest` covers dependency metadata, not
  * chart content (helm/helm#7008, #9662). A chart is hashed as the sorted list of (relative path, SHA-256)
- * of its files; a packaged chart (`.tgz`) by its entries with the top folder (`<chart>/`) removed, so the
- * same package hashes alike whatever its archive bytes (mtimes, compression). A dependency archive under
- * `charts/` is hashed by its content the same way, never by its bytes. (A folder and its package need not
- * hash alike: `helm package` rewrites Chart.yaml and leaves out what .helmignore names.)
+ * of its files, so that a folder and the package `helm package` makes of it hash alike:
+ * - a packaged chart (`.tgz`) by its entries with the top folder (`<chart>/`) removed, whatever its
+ *   archive bytes (mtimes, compression);
+ * - Chart.yaml and Chart.lock by what Helm reads from them (chart-metadata.ts): `helm package` rewrites
+ *   Chart.yaml (keys sorted, `appVersion` unquoted, long strings folded);
+ * - a dependency archive `charts/<name>-<version>.tgz` as its files under `charts/<name>/`, the layout
+ *   `helm package` writes it in (checked with Helm v3.22.0 and v4.3.1);
+ * - `templates/.<name>` left out, as Helm's loader does (its default ignore rule `templates/.?*`,
+ *   helm.sh/helm/v3/pkg/ignore/rules.go `AddDefaults`).
+ * Not applied: a chart folder's `.helmignore` (a folder with files it names does not hash like its package).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import yaml from 'yaml';
 import { hashContent, hashJson } from './canonical.js';
+import { chartMetadataHash, isChartMetadataPath } from './chart-metadata.js';
 
 /** A file list: `[path, sha256]` pairs sorted by path. */
 export type FileList = Array<[string, string]>;
@@ -20,31 +27,52 @@ function byPath(a: [string, string], b: [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-/** The files of a packaged chart (`.tgz`) with the first path component removed (pure apart from reading). */
-export function archiveFiles(file: string): FileList {
-  const files: FileList = [];
+/** A dependency archive inside a chart: `charts/<file>.tgz`, at any subchart depth. */
+const DEPENDENCY_ARCHIVE = /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/;
+/** Helm's default ignore rule `templates/.?*`: hidden files and folders directly under templates/. */
+const HIDDEN_TEMPLATE = /^templates\/\.[^/]/;
+
+/** The regular files of a `.tgz` as `[path, bytes]`, paths as stored (top folder included). */
+function archiveEntries(bytes: Buffer): Array<[string, Buffer]> {
   const pending: Array<{ path: string; chunks: Buffer[] }> = [];
-  tar.t({
-    file,
-    sync: true,
+  const parser = new tar.Parser({
     onReadEntry: (entry) => {
       if (entry.type !== 'File' && entry.type !== 'OldFile') {
         entry.resume();
         return;
       }
-      const item = { path: entry.path.split('/').slice(1).join('/'), chunks: [] as Buffer[] };
+      const item = { path: entry.path, chunks: [] as Buffer[] };
       pending.push(item);
       entry.on('data', (chunk: Buffer) => item.chunks.push(chunk));
     },
   });
-  for (const item of pending) {
-    if (!item.path) continue;
-    files.push([item.path, hashContent(Buffer.concat(item.chunks))]);
+  parser.end(bytes); // synchronous for a whole buffer
+  return pending.map((item) => [item.path, Buffer.concat(item.chunks)]);
+}
+
+/** Adds one chart file to `files` under `rel`: archives expanded, metadata canonical, hidden templates out. */
+function addFile(files: FileList, rel: string, bytes: Buffer): void {
+  if (HIDDEN_TEMPLATE.test(rel)) return;
+  if (DEPENDENCY_ARCHIVE.test(rel)) {
+    const base = rel.slice(0, rel.lastIndexOf('/'));
+    for (const [path, content] of archiveEntries(bytes))
+      if (path.includes('/')) addFile(files, `${base}/${path}`, content);
+    return;
+  }
+  files.push([rel, (isChartMetadataPath(rel) && chartMetadataHash(rel, bytes)) || hashContent(bytes)]);
+}
+
+/** The files of a packaged chart (`.tgz`) with the first path component removed (pure apart from reading). */
+export function archiveFiles(file: string): FileList {
+  const files: FileList = [];
+  for (const [path, bytes] of archiveEntries(readFileSync(file))) {
+    const rel = path.split('/').slice(1).join('/');
+    if (rel) addFile(files, rel, bytes);
   }
   return files.sort(byPath);
 }
 
-/** The files of a chart directory; archives under `charts/` are listed by their content hash. */
+/** The files of a chart directory; archives under `charts/` are listed as the files they hold. */
 export function directoryFiles(dir: string): FileList {
   const files: FileList = [];
   const walk = (path: string, prefix: string) => {
@@ -52,10 +80,7 @@ export function directoryFiles(dir: string): FileList {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       const full = join(path, entry.name);
       if (entry.isDirectory()) walk(full, rel);
-      else if (entry.isFile()) {
-        const archive = /^charts\/[^/]+\.tgz$/.test(rel);
-        files.push([rel, archive ? hashJson(archiveFiles(full)) : hashContent(readFileSync(full))]);
-      }
+      else if (entry.isFile()) addFile(files, rel, readFileSync(full));
     }
   };
   walk(dir, '');
