@@ -162,7 +162,7 @@ async function assertFixedPortsFree(ports: number[]): Promise<void> {
  * Merges the `timings` of every JSON report the actions wrote for one environment
  * (`$RUNNER_TEMP/ephemeral/<name>/<action>/report.json`): config, up, wait from main, teardown from post.
  */
-function reportTimings(dir: string): Record<string, number> {
+export function reportTimings(dir: string): Record<string, number> {
   const timings: Record<string, number> = {};
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const file = join(dir, entry.name, 'report.json');

@@ -1,19 +1,21 @@
 /**
- * Measure 4: what the fingerprint costs (issue 11), in process, with the real engine and Helm:
+ * Measure `fingerprint` of `npm run bench` (`--only fingerprint`): what the fingerprint costs (issue 11),
+ * with the real engine and Helm:
  *
- * - **compose**: provision-compose's whole fingerprint phase (`runComposePhase`: one `docker image
+ * - **provision-compose**: provision-compose + post on examples/compose-app under the runner harness
+ *   (bench/fingerprint-provision.ts); each run's fingerprint phase and drift check come from its own JSON
+ *   report, so each run gives its total with and without them; printed as medians and the ratio
+ *   median(with) / median(without). Target: fingerprint + drift ≤ 150 ms (median) added.
+ * - **in process**: provision-compose's whole fingerprint phase (`runComposePhase`: one `docker image
  *   inspect` for the pulled images, `docker version`, the build-input hash of the api/seed context with
  *   its host-installed node_modules, the lock file glob, lock off) on examples/compose-app's resolved
  *   model, next to the `docker compose config` provision-compose already runs, measured in alternation;
  *   plus the drift check after `up` as it runs (`docker container ls` + `inspect`) on a running copy of
- *   the stack's db service. Target: fingerprint + drift ≤ 150 ms (median) added to provision-compose.
+ *   the stack's db service: where the added time goes.
  * - **chart**: deploy-namespace's fingerprint of test/k8s/fixtures/chart (content, values, set pairs),
  *   and with `lock-rendered` (two `helm template` renders), when a Helm binary is available.
  *
  * Every Compose project it starts has a unique name and is removed in a `finally`.
- *
- * Stand-alone until it joins `npm run bench` (bench/run.ts):
- *   npx tsx bench/fingerprint-bench.ts [runs] [helm binary]
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,6 +26,7 @@ import { checkDrift, runComposePhase } from '../actions/shared/src/fingerprint/c
 import { namespaceFingerprint } from '../actions/shared/src/fingerprint/namespace-fingerprint.js';
 import { repoRoot } from '../test/harness/env.js';
 import { removeProject } from './docker.js';
+import { provisionWithFingerprint } from './fingerprint-provision.js';
 import { markdownTable, millis, type SummaryMs, summarize, textTable, verdict } from './stats.js';
 
 /** Target: the fingerprint phase plus the drift check, median, in ms. */
@@ -32,6 +35,8 @@ export const FINGERPRINT_TARGET_MS = 150;
 /** The figures. */
 export interface FingerprintFigures {
   runs: number;
+  /** provision-compose + post on examples/compose-app: totals, totals without the fingerprint, the difference. */
+  provision: { with: SummaryMs; without: SummaryMs; added: SummaryMs; ratio: number; runs: number };
   composePhase: SummaryMs;
   composeConfig: SummaryMs;
   drift: SummaryMs;
@@ -52,12 +57,34 @@ async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> 
   return { ms: performance.now() - t0, value };
 }
 
-/** Runs measure 4. */
-export async function benchFingerprint(options: {
-  runs: number;
-  helm: string;
-  log: (line: string) => void;
-}): Promise<FingerprintFigures> {
+/**
+ * Runs measure `fingerprint`.
+ * @param options.helm a Helm binary for the lock-rendered row ('' to leave it out)
+ * @param active Compose projects being created (bench/run.ts removes them on Ctrl-C)
+ */
+export async function benchFingerprint(
+  options: {
+    runs: number;
+    warmupRuns: number;
+    helm: string;
+    node: string;
+    actionsRoot: string;
+    log: (line: string) => void;
+  },
+  active: Set<string>,
+): Promise<FingerprintFigures> {
+  options.log(`fingerprint: provision-compose + post on examples/compose-app, ${options.runs} runs`);
+  const jobs = await provisionWithFingerprint(options, active);
+  const withMs = summarize(jobs.map((j) => j.totalMs));
+  const withoutMs = summarize(jobs.map((j) => j.totalMs - j.fingerprintMs));
+  const provision = {
+    with: withMs,
+    without: withoutMs,
+    added: summarize(jobs.map((j) => j.fingerprintMs)),
+    ratio: withMs.medianMs / withoutMs.medianMs,
+    runs: jobs.length,
+  };
+
   const dir = join(repoRoot, 'examples/compose-app');
   const project = `bench-fp-${process.pid}`;
   const configArgv = [
@@ -163,13 +190,14 @@ export async function benchFingerprint(options: {
   }
   return {
     runs: options.runs,
+    provision,
     composePhase,
     composeConfig: summarize(configMs),
     drift,
     buildFiles: last?.fingerprint.build.files ?? 0,
     buildBytes: last?.fingerprint.build.bytes ?? 0,
     entries: Object.keys(last?.fingerprint.document.entries ?? {}).length,
-    pass: composePhase.medianMs + drift.medianMs <= FINGERPRINT_TARGET_MS,
+    pass: provision.added.medianMs <= FINGERPRINT_TARGET_MS,
     chart: summarize(chartMs),
     chartRendered: options.helm ? summarize(renderedMs) : null,
     helm: options.helm,
@@ -180,9 +208,12 @@ function rows(f: FingerprintFigures): string[][] {
   const row = (what: string, s: SummaryMs) => [what, millis(s.medianMs), millis(s.minMs), millis(s.maxMs)];
   const out = [
     ['Measure', 'Median', 'Min', 'Max'],
-    row('Compose fingerprint phase (examples/compose-app)', f.composePhase),
+    row('provision-compose + post (examples/compose-app)', f.provision.with),
+    row('  the same runs without fingerprint + drift', f.provision.without),
+    row('  fingerprint + drift (from the reports)', f.provision.added),
+    row('In process: Compose fingerprint phase', f.composePhase),
     row('  for comparison: docker compose config', f.composeConfig),
-    row('Drift check after up', f.drift),
+    row('In process: drift check after up', f.drift),
     row('Chart fingerprint (test chart, values, set)', f.chart),
   ];
   if (f.chartRendered)
@@ -191,7 +222,7 @@ function rows(f: FingerprintFigures): string[][] {
 }
 
 function verdictLine(f: FingerprintFigures): string {
-  return `fingerprint + drift added to provision-compose: ${millis(f.composePhase.medianMs + f.drift.medianMs)} (target ≤ ${FINGERPRINT_TARGET_MS} ms) ${verdict(f.pass)}; the phase hashed ${f.buildFiles} build-context files (${Math.round(f.buildBytes / 1024)} KiB) into ${f.entries} entries`;
+  return `fingerprint + drift added to provision-compose: median ${millis(f.provision.added.medianMs)} (target ≤ ${FINGERPRINT_TARGET_MS} ms) ${verdict(f.pass)}; ratio of medians with / without ${f.provision.ratio.toFixed(3)}; the phase hashed ${f.buildFiles} build-context files (${Math.round(f.buildBytes / 1024)} KiB) into ${f.entries} entries; the test chart's fingerprint ${millis(f.chart.medianMs)}`;
 }
 
 /** Plain-text section. */
@@ -205,18 +236,10 @@ export function renderFingerprintMarkdown(f: FingerprintFigures): string[] {
     '',
     '## Fingerprint cost (issue 11)',
     '',
-    `In process, ${f.runs} runs each, the Compose phase and \`docker compose config\` alternating (bench/fingerprint-bench.ts). The Compose phase is everything provision-compose adds before \`up\` with \`lock: off\` and images present: one \`docker image inspect\`, \`docker version\`, the model entries, the build-input hash of the api/seed context, the lock-files glob. The drift check runs after \`up\`.`,
+    `provision-compose + post on examples/compose-app under the runner harness, ${f.provision.runs} runs after a warm-up: each run's \`fingerprint\` and \`drift\` timings come from its own JSON report, so "without" is the same run minus those phases. Then in process, ${f.runs} runs each, the Compose phase and \`docker compose config\` alternating (bench/fingerprint-bench.ts). The Compose phase is everything provision-compose adds before \`up\` with \`lock: off\` and images present: one \`docker image inspect\`, \`docker version\`, the model entries, the build-input hash of the api/seed context, the lock-files glob. The drift check runs after \`up\`.`,
     '',
     markdownTable(rows(f)),
     '',
     `**${verdictLine(f)}**`,
   ];
-}
-
-/** Stand-alone: `npx tsx bench/fingerprint-bench.ts [runs] [helm]`; prints the table and the verdict. */
-if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const runs = Number(process.argv[2] ?? 10);
-  const helm = process.argv[3] ?? process.env.EPHEMERAL_HELM3 ?? '';
-  const figures = await benchFingerprint({ runs, helm, log: (line) => console.log(line) });
-  for (const line of renderFingerprintText(figures)) console.log(line);
 }

@@ -11,6 +11,9 @@
  *    kwok test cluster that scripts/bench.sh brings up (KUBECONFIG, EPHEMERAL_HELM3), interleaved, with
  *    the ratio of the medians against the target ≤ 1.2, plus the cluster's warm set-up time (measured by
  *    scripts/bench.sh) and its cold build time (recorded in the tools cache, not measured);
+ * 4. the fingerprint's cost (issue 11; bench/fingerprint-bench.ts): provision-compose + post on
+ *    examples/compose-app with and without its fingerprint phase and drift check (from each run's report),
+ *    the ratio of the medians, target ≤ 150 ms added; the phase in process; the test chart's fingerprint;
  * 5. each action's start-up under Node 24 (process start → first line of work) and bundle size.
  * 6. the cost of building on every push: provision-compose redeploys with `build: auto` against
  *    `build: missing` on examples/compose-app, interleaved, and the raw `docker compose build` (bench/rebuild-bench.ts).
@@ -32,6 +35,12 @@ import { repoRoot } from '../test/harness/env.js';
 import { snapshotActions } from './actions-snapshot.js';
 import { benchCompose, type RawPorts } from './compose-bench.js';
 import { foreignRunningContainers, removeProject } from './docker.js';
+import {
+  benchFingerprint,
+  type FingerprintFigures,
+  renderFingerprintMarkdown,
+  renderFingerprintText,
+} from './fingerprint-bench.js';
 import { benchK8s, k8sSetup } from './k8s-bench.js';
 import { type K8sFigures, k8sFigures } from './k8s-report.js';
 import { benchLatency } from './latency-bench.js';
@@ -44,7 +53,16 @@ import { benchSweep, renderSweepBench, type SweepBenchFigures } from './sweep-be
 import { benchTcpLatency } from './tcp-latency.js';
 
 /** What `--only` selects: each stack of measure 1 (or `compose` for both), and the other measures. */
-const MEASURES = ['compose-app', 'pg-redis', 'latency', 'startup', 'k8s', 'sweep', 'rebuild'] as const;
+const MEASURES = [
+  'compose-app',
+  'pg-redis',
+  'latency',
+  'startup',
+  'k8s',
+  'sweep',
+  'rebuild',
+  'fingerprint',
+] as const;
 type Measure = (typeof MEASURES)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -58,8 +76,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
   --startup-runs N         runs per entry point for the start-up measure (default 15)
   --only WHAT[,WHAT…]      run only these measures: compose-app, pg-redis (or compose for both stacks),
-                           latency, startup, k8s, sweep, rebuild (default: all; k8s and sweep need the cluster
-                           scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3)
+                           latency, startup, k8s, sweep, rebuild, fingerprint (default: all; k8s and
+                           sweep need the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3;
+                           fingerprint runs Helm 3 from EPHEMERAL_HELM3 for its lock-rendered row)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
 
@@ -146,7 +165,7 @@ function gitState(): string {
 }
 
 /** Prefixes of every Compose project this bench creates (to tell other users' containers apart). */
-const OWN_PREFIXES = ['bench-raw-', 'bench-pr-', 'bench-prebuild-'];
+const OWN_PREFIXES = ['bench-raw-', 'bench-pr-', 'bench-prebuild-', 'bench-fp-'];
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -236,6 +255,7 @@ async function main(): Promise<number> {
   let k8s: K8sFigures | null = null;
   let sweep: SweepBenchFigures | null = null;
   let rebuild: RebuildFigures | null = null;
+  let fingerprint: FingerprintFigures | null = null;
   try {
     if (wants('startup')) {
       log(`start-up: every entry point, ${options.startupRuns} runs each after a warm-up`);
@@ -309,6 +329,19 @@ async function main(): Promise<number> {
       log('sweep: teardown mode sweep over 1000 namespaces + 100 Compose environments, 50 open PRs');
       sweep = await benchSweep({ namespaces: 1000, compose: 100, open: 50 });
     }
+    if (wants('fingerprint')) {
+      fingerprint = await benchFingerprint(
+        {
+          runs: options.runs,
+          warmupRuns: options.warmupRuns,
+          helm: helm3,
+          node,
+          actionsRoot: snapshot.root,
+          log,
+        },
+        active,
+      );
+    }
   } finally {
     snapshot.remove();
   }
@@ -333,7 +366,9 @@ async function main(): Promise<number> {
   if (sweep) console.log(sweepSection);
   const rebuildSection = rebuild ? `\n${renderRebuildBench(rebuild)}` : '';
   if (rebuild) console.log(rebuildSection);
-  writeFileSync(options.out, renderMarkdown(report) + sweepSection + rebuildSection);
+  if (fingerprint) console.log(renderFingerprintText(fingerprint).join('\n'));
+  const fingerprintSection = fingerprint ? `\n${renderFingerprintMarkdown(fingerprint).join('\n')}\n` : '';
+  writeFileSync(options.out, renderMarkdown(report) + sweepSection + rebuildSection + fingerprintSection);
   console.log(`\nwritten to ${options.out}`);
   return 0;
 }

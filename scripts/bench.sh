@@ -3,7 +3,7 @@
 # private kwok Kubernetes test cluster (scripts/k8s/setup.sh, its own name bench-<pid>, deleted at exit),
 # then bench/run.ts (provision-compose + post vs raw docker compose on two stacks, wait-ready's detection
 # latency, each action's start-up and bundle size, deploy-namespace + post vs raw kubectl + helm, the
-# sweep), which prints a table and overwrites docs/benchmarks.md.
+# sweep, the fingerprint's cost), which prints a table and overwrites docs/benchmarks.md.
 # Options go to bench/run.ts: npm run bench -- --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ prepare_all
 
 # The k8s and sweep measures need a cluster: brought up unless --only picks neither, or for --help.
 want_k8s=1
+want_helm=1
 prev=""
 for arg in "$@"; do
 	only=""
@@ -24,6 +25,10 @@ for arg in "$@"; do
 		case ",$only," in
 		*,k8s,* | *,sweep,*) ;;
 		*) want_k8s="" ;;
+		esac
+		case ",$only," in
+		*,fingerprint,*) ;;
+		*) want_helm="" ;;
 		esac
 	fi
 	prev="$arg"
@@ -56,5 +61,11 @@ if [ -n "$want_k8s" ]; then
 	export EPHEMERAL_BENCH_K8S_SETUP_MS EPHEMERAL_BENCH_K8S_SETUP_LINE
 	npx tsx bench/run.ts "$@"
 else
+	# The fingerprint measure's lock-rendered row runs Helm 3: from the k8s tools cache (built once, by
+	# version, under flock), without a cluster.
+	if [ -n "$want_helm" ] && [ -z "${EPHEMERAL_HELM3:-}" ]; then
+		k8s_bin="$(bash scripts/k8s/build-tools.sh | tail -n 1)"
+		export EPHEMERAL_HELM3="$k8s_bin/helm3"
+	fi
 	exec npx tsx bench/run.ts "$@"
 fi
