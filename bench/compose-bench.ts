@@ -180,6 +180,66 @@ function fail(what: string, run: TimedRun): Error {
 }
 
 /** Runs the comparison. Removes every project it created, also when it fails. */
+/**
+ * One provision-compose + post run under the runner harness on the stack in `dir` (working-directory),
+ * as PR `pr` of acme/bench; the project is removed (and checked gone) in a `finally`.
+ * @param active project names being created (bench/run.ts removes them on Ctrl-C)
+ * @param started called with the project name before anything starts
+ * @throws Error when the job or its post fails, or anything of the project is left behind
+ */
+export async function provisionOnce(
+  o: { dir: string; pr: number; node: string; actionsRoot: string; env?: Record<string, string> | undefined },
+  active: Set<string>,
+  started: (project: string) => void = () => {},
+): Promise<ProvisionRun> {
+  const { pr, env } = o;
+  const project = deriveIdentity({ repository: REPOSITORY, prNumber: pr, ref: '', explicitName: '' }).name;
+  started(project);
+  active.add(project);
+  const head = randomBytes(20).toString('hex');
+  try {
+    const start = performance.now();
+    const job = await runJob({
+      repository: REPOSITORY,
+      sha: head,
+      workspace: repoRoot,
+      node: o.node,
+      actionsRoot: o.actionsRoot,
+      event: pullRequestEvent(pr, head, { headRef: 'bench' }),
+      steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': o.dir } }],
+      ...(env ? { env } : {}),
+    });
+    const totalMs = performance.now() - start;
+    try {
+      const main = job.steps.find((s) => s.id === 'env' && s.phase === 'main');
+      const post = job.steps.find((s) => s.id === 'env' && s.phase === 'post');
+      const name = job.outputs('env')['environment-name'];
+      if (job.status !== 'success' || post?.outcome !== 'success' || name !== project) {
+        throw new Error(
+          `provision-compose job ${job.status} (post ${post?.outcome}, name ${name} vs ${project}):\n${job.logText().slice(-4000)}`,
+        );
+      }
+      const phasesMs = reportTimings(join(job.runnerTemp, 'ephemeral', project));
+      // the post step must have left nothing but the images Compose built
+      const left = leftovers(project);
+      if (left.containers.length + left.networks.length + left.volumes.length > 0)
+        throw new Error(`provision-compose post left ${describeLeftovers(left)}`);
+      return { project, totalMs, mainMs: main!.durationMs, postMs: post.durationMs, phasesMs };
+    } finally {
+      await job.cleanup();
+    }
+  } finally {
+    removeOrThrow(project, active);
+  }
+}
+
+/** Removes `project` and throws when anything of it survives. */
+function removeOrThrow(project: string, active: Set<string>): void {
+  const left = removeProject(project);
+  active.delete(project);
+  if (!isEmpty(left)) throw new Error(`could not remove ${project}: ${describeLeftovers(left)} left`);
+}
+
 export async function benchCompose(
   options: ComposeBenchOptions,
   active: Set<string>,
@@ -199,12 +259,7 @@ export async function benchCompose(
   let prIndex = 0;
   let rawIndex = 0;
 
-  /** Removes `project` and throws when anything of it survives. */
-  const cleanUp = (project: string) => {
-    const left = removeProject(project);
-    active.delete(project);
-    if (!isEmpty(left)) throw new Error(`could not remove ${project}: ${describeLeftovers(left)} left`);
-  };
+  const cleanUp = (project: string) => removeOrThrow(project, active);
 
   const rawRun = async (): Promise<RawRun> => {
     const project = `bench-raw-${id}-${++rawIndex}`;
@@ -235,47 +290,12 @@ export async function benchCompose(
     }
   };
 
-  const provisionRun = async (env?: Record<string, string>): Promise<ProvisionRun> => {
-    const pr = prBase + ++prIndex;
-    const project = deriveIdentity({ repository: REPOSITORY, prNumber: pr, ref: '', explicitName: '' }).name;
-    projects.push(project);
-    active.add(project);
-    const head = randomBytes(20).toString('hex');
-    try {
-      const start = performance.now();
-      const job = await runJob({
-        repository: REPOSITORY,
-        sha: head,
-        workspace: repoRoot,
-        node: options.node,
-        actionsRoot: options.actionsRoot,
-        event: pullRequestEvent(pr, head, { headRef: 'bench' }),
-        steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': stack.dir } }],
-        ...(env ? { env } : {}),
-      });
-      const totalMs = performance.now() - start;
-      try {
-        const main = job.steps.find((s) => s.id === 'env' && s.phase === 'main');
-        const post = job.steps.find((s) => s.id === 'env' && s.phase === 'post');
-        const name = job.outputs('env')['environment-name'];
-        if (job.status !== 'success' || post?.outcome !== 'success' || name !== project) {
-          throw new Error(
-            `provision-compose job ${job.status} (post ${post?.outcome}, name ${name} vs ${project}):\n${job.logText().slice(-4000)}`,
-          );
-        }
-        const phasesMs = reportTimings(join(job.runnerTemp, 'ephemeral', project));
-        // the post step must have left nothing but the images Compose built
-        const left = leftovers(project);
-        if (left.containers.length + left.networks.length + left.volumes.length > 0)
-          throw new Error(`provision-compose post left ${describeLeftovers(left)}`);
-        return { project, totalMs, mainMs: main!.durationMs, postMs: post.durationMs, phasesMs };
-      } finally {
-        await job.cleanup();
-      }
-    } finally {
-      cleanUp(project);
-    }
-  };
+  const provisionRun = (env?: Record<string, string>): Promise<ProvisionRun> =>
+    provisionOnce(
+      { dir: stack.dir, pr: prBase + ++prIndex, node: options.node, actionsRoot: options.actionsRoot, env },
+      active,
+      (project) => projects.push(project),
+    );
 
   let prebuildMs = 0;
   const raw: RawRun[] = [];

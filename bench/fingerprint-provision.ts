@@ -1,22 +1,11 @@
 /**
  * Part of measure `fingerprint` (bench/fingerprint-bench.ts): provision-compose + post on
- * examples/compose-app under the runner harness, with the fingerprint's share of each run taken from the
- * action's own JSON report (`timings.fingerprint`: the phase before `up`; `timings.drift`: the check after
- * the wait). Each run gives both sides of the comparison: its total, and its total without those two
- * phases, so machine drift hits both alike. Every project has a unique name and is removed (and checked
- * gone) in a `finally`.
+ * examples/compose-app under the runner harness (compose-bench.ts `provisionOnce`), with the fingerprint's
+ * share of each run taken from the action's own JSON report (`timings.fingerprint`: the phase before `up`;
+ * `timings.drift`: the check after the wait). Each run gives both sides of the comparison: its total, and
+ * its total without those two phases, so machine drift hits both alike.
  */
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { deriveIdentity } from '../actions/shared/src/environment/identity.js';
-import { repoRoot } from '../test/harness/env.js';
-import { pullRequestEvent } from '../test/harness/events.js';
-import { runJob } from '../test/harness/job.js';
-import { reportTimings } from './compose-bench.js';
-import { describeLeftovers, isEmpty, removeProject } from './docker.js';
-
-const REPOSITORY = 'acme/bench';
+import { provisionOnce } from './compose-bench.js';
 
 /** One provision-compose + post run (ms). */
 export interface FingerprintProvisionRun {
@@ -40,49 +29,23 @@ export async function provisionWithFingerprint(
   },
   active: Set<string>,
 ): Promise<FingerprintProvisionRun[]> {
+  // PR numbers unique to this invocation, so names never clash with an earlier (crashed) run
   const prBase = 100_000 + Math.floor(Math.random() * 800_000) * 10;
   let index = 0;
-  /** Removes `project` and throws when anything of it survives. */
-  const cleanUp = (project: string) => {
-    const left = removeProject(project);
-    active.delete(project);
-    if (!isEmpty(left)) throw new Error(`could not remove ${project}: ${describeLeftovers(left)} left`);
-  };
   const once = async (): Promise<FingerprintProvisionRun> => {
-    const pr = prBase + ++index;
-    const project = deriveIdentity({ repository: REPOSITORY, prNumber: pr, ref: '', explicitName: '' }).name;
-    active.add(project);
-    const head = randomBytes(20).toString('hex');
-    try {
-      const start = performance.now();
-      const job = await runJob({
-        repository: REPOSITORY,
-        sha: head,
-        workspace: repoRoot,
+    const run = await provisionOnce(
+      {
+        dir: 'examples/compose-app',
+        pr: prBase + ++index,
         node: options.node,
         actionsRoot: options.actionsRoot,
-        event: pullRequestEvent(pr, head, { headRef: 'bench' }),
-        steps: [
-          { id: 'env', uses: 'provision-compose', with: { 'working-directory': 'examples/compose-app' } },
-        ],
-      });
-      const totalMs = performance.now() - start;
-      try {
-        const post = job.steps.find((s) => s.id === 'env' && s.phase === 'post');
-        if (job.status !== 'success' || post?.outcome !== 'success')
-          throw new Error(
-            `provision-compose job ${job.status} (post ${post?.outcome}):\n${job.logText().slice(-4000)}`,
-          );
-        const timings = reportTimings(join(job.runnerTemp, 'ephemeral', project));
-        if (timings.fingerprint === undefined)
-          throw new Error(`provision-compose's report for ${project} has no fingerprint timing`);
-        return { totalMs, fingerprintMs: timings.fingerprint + (timings.drift ?? 0) };
-      } finally {
-        await job.cleanup();
-      }
-    } finally {
-      cleanUp(project);
-    }
+      },
+      active,
+    );
+    const { fingerprint, drift } = run.phasesMs;
+    if (fingerprint === undefined)
+      throw new Error(`provision-compose's report for ${run.project} has no fingerprint timing`);
+    return { totalMs: run.totalMs, fingerprintMs: fingerprint + (drift ?? 0) };
   };
   for (let i = 1; i <= options.warmupRuns; i++) {
     options.log(`fingerprint: provision-compose warm-up ${i}/${options.warmupRuns} (not counted)`);
