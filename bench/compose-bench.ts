@@ -233,8 +233,12 @@ export async function provisionOnce(
   }
 }
 
-/** Removes `project` and throws when anything of it survives. */
-function removeOrThrow(project: string, active: Set<string>): void {
+/**
+ * Removes `project` (containers, networks, volumes, the images Compose built for it) and forgets it in
+ * `active`.
+ * @throws Error naming what is left when anything of it survives
+ */
+export function removeOrThrow(project: string, active: Set<string>): void {
   const left = removeProject(project);
   active.delete(project);
   if (!isEmpty(left)) throw new Error(`could not remove ${project}: ${describeLeftovers(left)} left`);

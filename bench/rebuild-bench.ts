@@ -18,7 +18,8 @@ import { deriveIdentity } from '../actions/shared/src/environment/identity.js';
 import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
 import { runJob } from '../test/harness/job.js';
-import { describeLeftovers, isEmpty, removeProject, timed } from './docker.js';
+import { removeOrThrow } from './compose-bench.js';
+import { timed } from './docker.js';
 import { millis, type SummaryMs, seconds, summarize } from './stats.js';
 
 const REPOSITORY = 'acme/bench-rebuild';
@@ -135,11 +136,7 @@ export async function benchRebuild(
       ratio: auto.medianMs / missing.medianMs,
     };
   } finally {
-    for (const name of [project, rawProject]) {
-      const left = removeProject(name);
-      active.delete(name);
-      if (!isEmpty(left)) throw new Error(`could not remove ${name}: ${describeLeftovers(left)} left`);
-    }
+    for (const name of [project, rawProject]) removeOrThrow(name, active);
   }
 }
 
