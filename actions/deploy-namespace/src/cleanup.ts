@@ -1,7 +1,9 @@
 /**
  * deploy-namespace post: per the `cleanup` policy, remove the namespace with the one namespace removal
  * (shared/src/kube/namespace-teardown.ts: Helm releases uninstalled, namespace deleted, waited for; refused
- * unless it is this environment's), then remove the kubeconfig file main wrote. Runs after failures and
+ * unless it is this environment's), then remove the kubeconfig file main wrote. With `isolation: vcluster`
+ * the virtual cluster is a Helm release in the host namespace, so the same removal uninstalls it first; the
+ * virtual cluster's kubeconfig and the private vcluster CLI config are removed last, whatever the policy. Runs after failures and
  * cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON report
  * (action `deploy-namespace-post`). Once removed, its GitHub Deployments go inactive and the sticky comment
  * says "torn down".
@@ -24,6 +26,7 @@ import { Inputs } from '../../shared/src/runtime/inputs.js';
 import { loadState } from '../../shared/src/runtime/state.js';
 import { DEFAULTS, type DeployState, STATE_KEY } from './contract.js';
 import { DeploySection } from './report.js';
+import { removeCliConfig } from './vcluster.js';
 
 const ACTION = 'deploy-namespace-post';
 
@@ -83,5 +86,10 @@ export async function cleanup(): Promise<void> {
       removeKubeconfig(state.kubeconfigPath);
       core.info('Removed the kubeconfig file main wrote.');
     }
+    if (state.vclusterKubeconfigPath) {
+      removeKubeconfig(state.vclusterKubeconfigPath);
+      core.info("Removed the virtual cluster's kubeconfig file (kubeconfig-path).");
+    }
+    removeCliConfig(state.vclusterConfigPath ?? '');
   }
 }

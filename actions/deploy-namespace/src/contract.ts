@@ -8,6 +8,11 @@ export const INPUTS = {
   context: 'context',
   kubectl: 'kubectl',
   helm: 'helm',
+  isolation: 'isolation',
+  vcluster: 'vcluster',
+  vclusterChart: 'vcluster-chart',
+  vclusterValues: 'vcluster-values',
+  vclusterServer: 'vcluster-server',
   chart: 'chart',
   chartVersion: 'chart-version',
   repo: 'repo',
@@ -45,6 +50,11 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   context: '',
   kubectl: 'kubectl',
   helm: 'helm',
+  isolation: 'namespace',
+  vcluster: 'vcluster',
+  'vcluster-chart': '',
+  'vcluster-values': '',
+  'vcluster-server': '',
   chart: '',
   'chart-version': '',
   repo: '',
@@ -85,6 +95,7 @@ export const OUTPUTS = {
   status: 'status',
   deploymentId: 'deployment-id',
   fingerprint: 'fingerprint',
+  kubeconfigPath: 'kubeconfig-path',
 } as const;
 
 /** The `core.saveState` key main writes for post. */
@@ -106,6 +117,10 @@ export interface DeployState {
   uploadPolicy: string;
   /** Set to true by main when it finished successfully; absent/false after a failure or cancellation. */
   succeeded: boolean;
+  /** `isolation: vcluster`: the virtual cluster's kubeconfig file (removed by post), else ''. */
+  vclusterKubeconfigPath?: string;
+  /** `isolation: vcluster`: the private vcluster CLI config file (its folder removed by post), else ''. */
+  vclusterConfigPath?: string;
   /** The GitHub Deployment main created, or null. */
   deploymentId?: number | null;
 }

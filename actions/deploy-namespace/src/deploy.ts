@@ -1,8 +1,9 @@
 /**
  * deploy-namespace main, in phases: resolve (namespace, kubeconfig, the state post needs, outputs) →
  * fingerprint (chart content, lock: fingerprint.ts) → prepare (the labelled namespace with the fingerprint
- * record, then the guardrails) → deploy (Helm chart, manifests or kustomization, each waiting for its
- * rollout) → report (the workloads). The PR is re-checked before the namespace is touched and once ready
+ * record, then the guardrails) → with `isolation: vcluster`, the virtual cluster in that namespace, ready
+ * (vcluster.ts) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout; into the
+ * virtual cluster when there is one) → report (the workloads). The PR is re-checked before the namespace is touched and once ready
  * (aborted-closed / superseded); the GitHub Deployment and sticky comment follow the deploy
  * (shared/src/github/deploy.ts). On failure: the diagnostics bundle, then the step fails (post cleans up).
  */
@@ -34,10 +35,12 @@ import { collectKubeDiagnostics } from './diagnostics.js';
 import { chartToInstall, type DeployFingerprint, fingerprintBeforeDeploy } from './fingerprint.js';
 import { applyGuardrails } from './guardrails.js';
 import { deployChart } from './helm-deploy.js';
+import { isolate } from './isolate.js';
 import { assertDeployable, ensureNamespace, type NamespaceFacts } from './namespace.js';
 import { DeploySection, publishWorkloads } from './report.js';
 import { type DeploySettings, getSettings } from './settings.js';
 import { renderTemplate, type TemplateVars } from './templates.js';
+import { writeCliConfig } from './vcluster.js';
 
 export const ACTION = 'deploy-namespace';
 
@@ -86,6 +89,8 @@ export function resolveDeploy(settings: DeploySettings): DeployRun {
     cleanupTimeoutMs: settings.cleanupTimeoutMs,
     uploadPolicy: settings.uploadReport,
     succeeded: false,
+    vclusterKubeconfigPath: '',
+    vclusterConfigPath: settings.isolation === 'vcluster' ? writeCliConfig(context.runnerTemp) : '',
   };
   saveState(STATE_KEY, state);
   core.setOutput(OUTPUTS.namespace, namespace);
@@ -102,7 +107,7 @@ export function resolveDeploy(settings: DeploySettings): DeployRun {
   if (host) core.setOutput(OUTPUTS.url, `https://${host}`);
   if (settings.mode === 'helm') core.setOutput(OUTPUTS.release, settings.release);
   core.info(
-    `Namespace: ${namespace} (${environment.source}); mode: ${settings.mode}; timeout ${settings.timeoutMs / 1000}s; cleanup: ${settings.cleanup}`,
+    `Namespace: ${namespace} (${environment.source}); isolation: ${settings.isolation}; mode: ${settings.mode}; timeout ${settings.timeoutMs / 1000}s; cleanup: ${settings.cleanup}`,
   );
   core.debug(
     `Settings: ${JSON.stringify({
@@ -230,17 +235,20 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
   const report = new ActionReport(ACTION, run.environment, run.dir);
   const section = report.add(new DeploySection(run.namespace));
   section.mode = settings.mode;
+  section.isolationMode = settings.isolation;
   const fingerprints = report.add(new FingerprintSection());
   const target = kubeTarget(run.kubeconfigPath, settings.context);
-  const tools: DeployTools = {
+  const host: DeployTools = {
     kubectl: new Kubectl(target, undefined, settings.kubectl),
     helm: settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null,
   };
+  // The cluster the workload goes to: the host, or (once isolate has run) the virtual cluster.
+  let tools = host;
   const github = new DeployGitHub(settings.github, run.environment, report, settings.failOnSuperseded);
   const tearDown = async () => {
     const removal = await teardownNamespace(
-      tools.kubectl,
-      tools.helm ?? new Helm(target, undefined, settings.helm),
+      host.kubectl,
+      host.helm ?? new Helm(target, undefined, settings.helm),
       run.namespace,
       run.namespace,
       { timeoutMs: settings.cleanupTimeoutMs, log: run.log },
@@ -267,11 +275,12 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
-      const print = await fingerprintBeforeDeploy(tools, run, settings, fingerprints, report);
+      const print = await fingerprintBeforeDeploy(host, run, settings, fingerprints, report);
       const before = await github.recheck('before deploy', tearDown);
       if (before !== 'continue') return before;
       github.start();
-      await prepareNamespace(tools.kubectl, run, settings, report, print.annotations);
+      await prepareNamespace(host.kubectl, run, settings, report, print.annotations);
+      tools = await isolate(host, run, settings, report, section);
       await deployWorkload(tools, run, settings, report, section, print.chart);
       await publishWorkloads(tools.kubectl, run.namespace, section);
       const workloads = Object.entries(section.workloads ?? {});

@@ -18,6 +18,7 @@ import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime
 import { DEFAULTS, INPUTS } from './contract.js';
 import { type FingerprintSettings, readFingerprintSettings } from './fingerprint-settings.js';
 import { readSetLines, readValuesFile } from './helm-inputs.js';
+import { type IsolationSettings, readIsolationSettings } from './isolation-settings.js';
 import { parseLimits, parseQuota } from './quota.js';
 
 /** Helm release names: DNS-1123 labels of at most 53 characters (https://helm.sh/docs/chart_best_practices/conventions/). */
@@ -31,7 +32,7 @@ export type NetworkPolicyMode = 'none' | 'deny-ingress' | 'deny-all';
 export type CleanupPolicy = 'always' | 'on-failure' | 'never';
 
 /** Typed settings. Durations in ms; paths absolute. */
-export interface DeploySettings extends FingerprintSettings {
+export interface DeploySettings extends FingerprintSettings, IsolationSettings {
   name: string;
   prNumber: number | null;
   /** The kubeconfig content ('' = the runner's KUBECONFIG / ~/.kube/config). Secret: never logged. */
@@ -258,7 +259,7 @@ export function getSettings(
   const prNumber = inputs.prNumber(INPUTS.prNumber);
   const pullSecrets = readPullSecrets(inputs);
   const host = readHost(inputs);
-  const settings: DeploySettings = {
+  const fields = {
     name: inputs.string(INPUTS.name),
     prNumber,
     kubeconfig: inputs.string(INPUTS.kubeconfig),
@@ -286,12 +287,13 @@ export function getSettings(
     ...readFingerprintSettings(inputs, workspace),
   };
   // Last, once every other input is known to be right: the programs must start.
-  requireProgram(INPUTS.kubectl, settings.kubectl, 'give the name or path of a kubectl binary on the runner');
+  requireProgram(INPUTS.kubectl, fields.kubectl, 'give the name or path of a kubectl binary on the runner');
   if (mode === 'helm')
     requireProgram(
       INPUTS.helm,
-      settings.helm,
+      fields.helm,
       'install Helm 3 or 4 (azure/setup-helm), or give the path of its binary',
     );
+  const settings: DeploySettings = { ...fields, ...readIsolationSettings(inputs, workspace) };
   return Object.freeze(settings);
 }

@@ -21,6 +21,8 @@ it.each(['deploy-namespace', 'deploy-namespace-post'])('%s report matches the sc
   const deploy = report.add(new DeploySection(environment.name));
   if (action === 'deploy-namespace') {
     deploy.mode = 'helm';
+    deploy.isolationMode = 'vcluster';
+    deploy.vcluster = { name: 'vcluster', server: 'https://10.0.0.12:443' };
     deploy.release = {
       name: 'preview',
       chart: '/chart',

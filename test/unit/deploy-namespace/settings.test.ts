@@ -12,6 +12,7 @@ import { clearSecretsForTests, redact } from '../../../actions/shared/src/runtim
 const tools = mkdtempSync(join(tmpdir(), 'dn-tools-'));
 writeFileSync(join(tools, 'helm'), '#!/bin/sh\n', { mode: 0o755 });
 writeFileSync(join(tools, 'kubectl'), '#!/bin/sh\n', { mode: 0o755 });
+writeFileSync(join(tools, 'vcluster'), '#!/bin/sh\n', { mode: 0o755 });
 const path = process.env.PATH;
 beforeAll(() => {
   process.env.PATH = `${tools}${delimiter}${path}`;
@@ -73,11 +74,46 @@ describe('settings', () => {
     [{ manifests: 'chart', 'set-public': 'a=1' }, 'set-public'],
     [{ chart: 'chart', kubectl: '/nonexistent/kubectl' }, 'kubectl'],
     [{ chart: 'chart', helm: 'no-such-helm-xyz' }, 'helm'],
+    // isolation: vcluster
+    [{ chart: 'chart', isolation: 'vm' }, 'isolation'],
+    [{ chart: 'chart', isolation: 'vcluster', vcluster: 'no-such-vcluster-xyz' }, 'vcluster'],
+    [{ chart: 'chart', isolation: 'vcluster', vcluster: '/nonexistent/vcluster' }, 'vcluster'],
+    [{ chart: 'chart', 'vcluster-server': 'https://vc.example.test' }, 'vcluster-server'],
+    [{ chart: 'chart', 'vcluster-values': 'v.yaml' }, 'vcluster-values'],
+    [{ chart: 'chart', isolation: 'vcluster', 'vcluster-chart': 'missing' }, 'vcluster-chart'],
+    [{ chart: 'chart', isolation: 'vcluster', 'vcluster-values': 'missing.yaml' }, 'vcluster-values'],
+    [
+      { chart: 'chart', isolation: 'vcluster', 'vcluster-server': 'http://vc.example.test' },
+      'vcluster-server',
+    ],
+    [{ chart: 'chart', isolation: 'vcluster', 'vcluster-server': 'https://vc/api path' }, 'vcluster-server'],
   ])('%j fails naming %s', (inputs, input) => {
     const e = error(inputs);
     expect(e).toBeInstanceOf(UserInputError);
     expect(e.input).toBe(input);
     expect(e.message).toMatch(/Fix: /);
+  });
+
+  it('isolation: namespace by default; vcluster with its CLI, chart, values and server', () => {
+    expect(settings({ chart: 'chart' })).toMatchObject({ isolation: 'namespace', vcluster: 'vcluster' });
+    writeFileSync(join(workspace, 'vc-values.yaml'), 'telemetry: {enabled: false}\n');
+    const s = settings({
+      chart: 'chart',
+      isolation: 'vcluster',
+      'vcluster-chart': 'chart',
+      'vcluster-values': 'vc-values.yaml',
+      'vcluster-server': 'https://vc.example.test:6443/',
+    });
+    expect(s).toMatchObject({
+      isolation: 'vcluster',
+      vcluster: 'vcluster',
+      vclusterChart: join(workspace, 'chart'),
+      vclusterValues: [join(workspace, 'vc-values.yaml')],
+      vclusterServer: 'https://vc.example.test:6443',
+    });
+    expect(
+      error({ chart: 'chart', isolation: 'vcluster', vcluster: 'no-such-vcluster-xyz' }).message,
+    ).toMatch(/vcluster.*not a program on PATH.*Fix: install the vcluster CLI/s);
   });
 
   it('set: one --set argument per line, commas as Helm reads them; values registered as secrets', () => {
