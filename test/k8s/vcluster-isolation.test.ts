@@ -4,10 +4,13 @@
  * pod on the real node), the test chart is deployed inside the virtual cluster (its Deployment, Service and
  * ConfigMap exist there, not as plain objects in the host namespace, where only the synced copies are), the
  * report and summary name the isolation and the vcluster, and the post step removes everything: the host
- * namespace, the vcluster's cluster-scoped RBAC, and the virtual cluster's kubeconfig file.
+ * namespace, the vcluster's cluster-scoped RBAC, and the virtual cluster's kubeconfig file. Two PRs then
+ * install conflicting versions of the same CRD side by side (one cluster cannot hold both), and the
+ * closed-PR teardown removes each vcluster with its namespace.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJob } from '../harness/job.js';
@@ -244,5 +247,98 @@ describe('deploy-namespace isolation: vcluster', () => {
     expect(getNamespace(ns)).toBeNull();
     expect(clusterScoped(ns)).toEqual([]);
     await job.cleanup();
+  });
+
+  it('two PRs install conflicting versions of the same CRD side by side; the closed-PR teardown removes each vcluster', async () => {
+    const vc = vclusterTools();
+    const CRD = 'widgets.conflict.ephemeral.test';
+    const deployCrd = async (pr: number, version: string) => {
+      const job = await runJob({
+        repository: REPOSITORY,
+        workspace: repoRoot,
+        event: prEvent(pr, sha(`vcluster-crd-${pr}`)),
+        steps: [
+          {
+            id: 'deploy',
+            uses: 'deploy-namespace',
+            with: {
+              isolation: 'vcluster',
+              vcluster: vc.cli,
+              'vcluster-chart': vc.chart,
+              'vcluster-values': vc.values,
+              manifests: `test/k8s/fixtures/crd-${version}`,
+              timeout: '6m',
+              cleanup: 'never',
+            },
+          },
+        ],
+      });
+      const ns = job.outputs('deploy').namespace!;
+      names.push(ns);
+      expect(job.status, dump(job.logText())).toBe('success');
+      expect(job.logText()).toContain(`applied customresourcedefinition.apiextensions.k8s.io/${CRD}`);
+      await job.cleanup();
+      return ns;
+    };
+    const first = await deployCrd(471, 'v1');
+    const second = await deployCrd(472, 'v2');
+    // Each virtual cluster holds its own version; the host holds neither.
+    const dir = mkdtempSync(join(tmpdir(), 'vc-crd-'));
+    try {
+      for (const [ns, version] of [
+        [first, 'v1'],
+        [second, 'v2'],
+      ] as const) {
+        const ip = kubectl('get', 'service', 'vcluster', '-n', ns, '-o', 'jsonpath={.spec.clusterIP}').trim();
+        const config = execFileSync(
+          vc.cli,
+          [
+            'connect',
+            'vcluster',
+            '--namespace',
+            ns,
+            '--print',
+            '--server',
+            `https://${ip}:443`,
+            '--config',
+            vc.config,
+          ],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        const file = join(dir, ns);
+        writeFileSync(file, config, { mode: 0o600 });
+        const versions = kubectl(
+          '--kubeconfig',
+          file,
+          'get',
+          'crd',
+          CRD,
+          '-o',
+          'jsonpath={.spec.versions[*].name}',
+        );
+        expect(versions.trim(), `the CRD in ${ns}'s virtual cluster`).toBe(version);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(kubectl('get', 'crd', '-o', 'name')).not.toContain(CRD);
+
+    // The closed-PR teardown (host kubeconfig, labels only) removes each vcluster and its namespace.
+    for (const [pr, ns] of [
+      [471, first],
+      [472, second],
+    ] as const) {
+      const down = await runJob({
+        repository: REPOSITORY,
+        event: prEvent(pr, sha(`vcluster-crd-${pr}`), 'closed', 'closed'),
+        steps: [{ id: 'down', uses: 'teardown', with: { mode: 'namespace', 'down-timeout': '3m' } }],
+      });
+      expect(down.status, dump(down.logText())).toBe('success');
+      expect(down.outputs('down')).toMatchObject({ status: 'removed', namespace: ns });
+      expect(down.logText()).toMatch(/helm uninstall vcluster /);
+      expect(getNamespace(ns)).toBeNull();
+      expect(clusterScoped(ns)).toEqual([]);
+      await down.cleanup();
+    }
   });
 });
