@@ -114,9 +114,20 @@ function snapshot(line: string): Seen {
   };
 }
 
+/** The inputs that start a vcluster on the test cluster's real node (its local chart and values). */
+function vclusterInputs(): Record<string, string> {
+  const vc = vclusterTools();
+  return {
+    isolation: 'vcluster',
+    vcluster: vc.cli,
+    'vcluster-chart': vc.chart,
+    'vcluster-values': vc.values,
+    timeout: '6m',
+  };
+}
+
 /** One push of PR 460: deploy-namespace with `isolation: vcluster`, the clusters seen between main and post. */
 async function push(head: string, cleanup: 'never' | 'always') {
-  const vc = vclusterTools();
   let seen: Seen | null = null;
   const job = await runJob({
     repository: REPOSITORY,
@@ -127,15 +138,11 @@ async function push(head: string, cleanup: 'never' | 'always') {
         id: 'deploy',
         uses: 'deploy-namespace',
         with: {
-          isolation: 'vcluster',
-          vcluster: vc.cli,
-          'vcluster-chart': vc.chart,
-          'vcluster-values': vc.values,
+          ...vclusterInputs(),
           chart: 'test/k8s/fixtures/chart',
           helm: HELM3,
           values: 'test/k8s/fixtures/values-vcluster.yaml',
           'set-public': 'replicas=2',
-          timeout: '6m',
           cleanup,
         },
       },
@@ -261,15 +268,7 @@ describe('deploy-namespace isolation: vcluster', () => {
           {
             id: 'deploy',
             uses: 'deploy-namespace',
-            with: {
-              isolation: 'vcluster',
-              vcluster: vc.cli,
-              'vcluster-chart': vc.chart,
-              'vcluster-values': vc.values,
-              manifests: `test/k8s/fixtures/crd-${version}`,
-              timeout: '6m',
-              cleanup: 'never',
-            },
+            with: { ...vclusterInputs(), manifests: `test/k8s/fixtures/crd-${version}`, cleanup: 'never' },
           },
         ],
       });
