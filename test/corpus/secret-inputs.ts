@@ -54,6 +54,11 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     context: 'plain',
     kubectl: 'plain',
     helm: 'plain',
+    isolation: 'plain',
+    vcluster: 'plain',
+    'vcluster-chart': 'plain',
+    'vcluster-values': 'plain', // paths; the vcluster CLI reads the files
+    'vcluster-server': 'plain',
     chart: 'plain',
     'chart-version': 'plain',
     repo: 'secret', // https://user:token@charts.example/

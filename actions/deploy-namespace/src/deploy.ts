@@ -1,10 +1,9 @@
 /**
- * deploy-namespace main, in phases: resolve (namespace, kubeconfig, the state post needs, outputs) →
- * fingerprint (chart content, lock: fingerprint.ts) → prepare (the labelled namespace with the fingerprint
- * record, then the guardrails) → with `isolation: vcluster`, the virtual cluster in that namespace, ready
- * (vcluster.ts) → deploy (Helm chart, manifests or kustomization, each waiting for its rollout; into the
- * virtual cluster when there is one) → report (the workloads). The PR is re-checked before the namespace is touched and once ready
- * (aborted-closed / superseded); the GitHub Deployment and sticky comment follow the deploy
+ * deploy-namespace main, in phases: resolve (namespace, kubeconfig, post state, outputs) → fingerprint
+ * (fingerprint.ts) → prepare (the labelled namespace, its guardrails) → isolate (isolate.ts: with
+ * `isolation: vcluster`, a ready virtual cluster in it) → deploy (Helm, manifests or kustomization, each
+ * waiting for its rollout) → report (the workloads). The PR is re-checked before the namespace is touched
+ * and once ready (aborted-closed / superseded); the GitHub Deployment and sticky comment follow the deploy
  * (shared/src/github/deploy.ts). On failure: the diagnostics bundle, then the step fails (post cleans up).
  */
 import { join } from 'node:path';
@@ -43,7 +42,6 @@ import { renderTemplate, type TemplateVars } from './templates.js';
 import { writeCliConfig } from './vcluster.js';
 
 export const ACTION = 'deploy-namespace';
-
 /** The tools a deploy uses, bound to the cluster. */
 export interface DeployTools {
   kubectl: Kubectl;
@@ -228,7 +226,6 @@ export async function deployWorkload(
     );
   }
 }
-
 /** Runs deploy-namespace's main. */
 export async function deploy(settings: DeploySettings = getSettings()): Promise<void> {
   const run = resolveDeploy(settings);
@@ -242,8 +239,7 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
     kubectl: new Kubectl(target, undefined, settings.kubectl),
     helm: settings.mode === 'helm' ? new Helm(target, undefined, settings.helm) : null,
   };
-  // The cluster the workload goes to: the host, or (once isolate has run) the virtual cluster.
-  let tools = host;
+  let tools = host; // the cluster the workload goes to: the host, or the virtual one once isolated
   const github = new DeployGitHub(settings.github, run.environment, report, settings.failOnSuperseded);
   const tearDown = async () => {
     const removal = await teardownNamespace(
