@@ -93,6 +93,8 @@ function everything() {
   };
   const deploy = report.add(new DeploySection('app-pr-7-abc123'));
   deploy.mode = 'helm';
+  deploy.isolationMode = 'vcluster';
+  deploy.vcluster = { name: 'vcluster', server: 'https://10.0.0.12:443' };
   deploy.release = {
     name: 'preview',
     chart: '/c',
