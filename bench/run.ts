@@ -21,13 +21,13 @@
  * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
  * test); 1 when something failed (a stack, a job, the clean-up).
  *
- * Usage: tsx bench/run.ts [--runs N] [--latency-runs M] [--interval 1s] [--warmup 1] [--startup-runs N]
+ * Usage: tsx bench/run.ts [--runs N] [--latency-runs M] [--interval 1s] [--warmup 1] [--startup-runs N] [--startup-baseline DIR]
  *                         [--raw-ports ephemeral|fixed] [--only WHAT[,WHAT…]] [--out docs/benchmarks.md]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../actions/shared/src/runtime/duration.js';
@@ -75,6 +75,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --latency-runs M         trials per wait-ready latency series (default 10)
   --interval D             wait-ready interval, e.g. 1s, 500ms (default 1s)
   --startup-runs N         runs per entry point for the start-up measure (default 15)
+  --startup-baseline DIR   another build's dist/ folder, run beside each entry point (e.g. from
+                           git archive REF dist | tar -x -C /tmp/base, then /tmp/base/dist)
   --only WHAT[,WHAT…]      run only these measures: compose-app, pg-redis (or compose for both stacks),
                            latency, startup, k8s, sweep, rebuild, fingerprint (default: all; k8s and
                            sweep need the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3;
@@ -89,6 +91,8 @@ interface Options {
   rawPorts: RawPorts;
   latencyRuns: number;
   startupRuns: number;
+  /** Another build's dist/ folder measured beside this one in the start-up measure, or null. */
+  startupBaseline: string | null;
   intervalMs: number;
   /** The measures to run (all when `--only` is absent). */
   only: Set<Measure>;
@@ -112,6 +116,7 @@ function parseOptions(argv: string[]): Options | null {
       'raw-ports': { type: 'string', default: 'ephemeral' },
       'latency-runs': { type: 'string', default: '10' },
       'startup-runs': { type: 'string', default: '15' },
+      'startup-baseline': { type: 'string' },
       interval: { type: 'string', default: '1s' },
       only: { type: 'string' },
       out: { type: 'string', default: 'docs/benchmarks.md' },
@@ -139,6 +144,7 @@ function parseOptions(argv: string[]): Options | null {
     rawPorts,
     latencyRuns: positiveInt('latency-runs', values['latency-runs'], 1),
     startupRuns: positiveInt('startup-runs', values['startup-runs'], 1),
+    startupBaseline: values['startup-baseline'] ? resolve(values['startup-baseline']) : null,
     intervalMs,
     only,
     trace: !values['no-trace'],
@@ -263,6 +269,7 @@ async function main(): Promise<number> {
         runs: options.startupRuns,
         node,
         distRoot: join(snapshot.root, 'dist'),
+        baselineRoot: options.startupBaseline,
         log,
       });
     }

@@ -5,7 +5,9 @@
  * `performance.now()`, whose origin is the process start), so the spawn in this process is not counted.
  * Each entry runs with no inputs and no state: mains stop at their input check and posts find no state,
  * right after the line. Also each bundle's size: the entry file and the chunks beside it (loaded only when
- * a run needs them).
+ * a run needs them). With a baseline (`--startup-baseline DIR`, another build's dist/), each entry of the
+ * baseline runs beside the same entry of this build, alternating which goes first, so both see the same
+ * load.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -35,11 +37,15 @@ export interface StartupFigure {
   entryBytes: number;
   /** Bytes of the lazily loaded chunks in its folder (shared by the folder's entries). */
   chunkBytes: number;
+  /** The same entry of the baseline build, measured interleaved with this one (when one was given). */
+  baseline?: { started: SummaryMs; entryBytes: number; chunkBytes: number };
 }
 
 /** The measure's result. */
 export interface StartupResult {
   runs: number;
+  /** The baseline build's folder, when one was measured beside this one. */
+  baselineRoot: string | null;
   /** `node -e 0`, spawn → exit, median ms. */
   bareNodeMs: number;
   entries: StartupFigure[];
@@ -76,19 +82,31 @@ export async function benchStartup(options: {
   node: string;
   /** The folder holding `<action>/index.js` (a snapshot's `dist/`). */
   distRoot: string;
+  /** Another build's `dist/` to measure beside it (e.g. `git archive <ref> dist | tar -x -C DIR`), or null. */
+  baselineRoot?: string | null;
   log: (line: string) => void;
 }): Promise<StartupResult> {
   const bare: number[] = [];
+  const baselineRoot = options.baselineRoot ?? null;
   const started = new Map<string, number[]>(STARTUP_ENTRIES.map((e) => [e, []]));
   const walls = new Map<string, number[]>(STARTUP_ENTRIES.map((e) => [e, []]));
+  const before = new Map<string, number[]>(STARTUP_ENTRIES.map((e) => [e, []]));
+  const once = async (root: string, entry: string) => {
+    const run = await runOnce(options.node, join(root, entry));
+    if (run.startedMs === null) throw new Error(`${join(root, entry)} printed no "${STARTUP_LINE}" line`);
+    return run;
+  };
   for (let i = 0; i <= options.runs; i++) {
     const bareRun = await runOnce(options.node, null);
     for (const entry of STARTUP_ENTRIES) {
-      const run = await runOnce(options.node, join(options.distRoot, entry));
-      if (run.startedMs === null) throw new Error(`${entry} printed no "${STARTUP_LINE}" line`);
+      const baselineFirst = baselineRoot !== null && i % 2 === 1;
+      const old = baselineFirst ? await once(baselineRoot, entry) : null;
+      const run = await once(options.distRoot, entry);
+      const other = baselineRoot !== null && !baselineFirst ? await once(baselineRoot, entry) : old;
       if (i === 0) continue; // warm-up: the file cache
-      started.get(entry)?.push(run.startedMs);
+      started.get(entry)?.push(run.startedMs as number);
       walls.get(entry)?.push(run.wallMs);
+      if (other) before.get(entry)?.push(other.startedMs as number);
     }
     if (i === 0) continue;
     bare.push(bareRun.wallMs);
@@ -97,17 +115,26 @@ export async function benchStartup(options: {
   }
   return {
     runs: options.runs,
+    baselineRoot,
     bareNodeMs: median(bare),
-    entries: STARTUP_ENTRIES.map((entry) => {
-      const dir = join(options.distRoot, entry.split('/')[0] ?? '');
-      const chunks = readdirSync(dir).filter((f) => /^\d+\.\w+\.js$/.test(f));
-      return {
-        entry,
-        started: summarize(started.get(entry) ?? []),
-        wallMs: median(walls.get(entry) ?? []),
-        entryBytes: statSync(join(options.distRoot, entry)).size,
-        chunkBytes: chunks.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0),
-      };
-    }),
+    entries: STARTUP_ENTRIES.map((entry) => ({
+      entry,
+      started: summarize(started.get(entry) ?? []),
+      wallMs: median(walls.get(entry) ?? []),
+      ...sizes(options.distRoot, entry),
+      ...(baselineRoot
+        ? { baseline: { started: summarize(before.get(entry) ?? []), ...sizes(baselineRoot, entry) } }
+        : {}),
+    })),
+  };
+}
+
+/** The entry file's bytes and those of the chunks beside it. */
+function sizes(root: string, entry: string): { entryBytes: number; chunkBytes: number } {
+  const dir = join(root, entry.split('/')[0] ?? '');
+  const chunks = readdirSync(dir).filter((f) => /^\d+\.\w+\.js$/.test(f));
+  return {
+    entryBytes: statSync(join(root, entry)).size,
+    chunkBytes: chunks.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0),
   };
 }
