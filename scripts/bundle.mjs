@@ -51,6 +51,14 @@ const PROLOGUE = [
   '',
 ].join('\n');
 
+/** `code` with the prologue when it uses `__dirname` / `__filename` outside a comment line. */
+function withPrologue(code) {
+  const uses = code
+    .split('\n')
+    .some((line) => !/^\s*\/\//.test(line) && /\b__(dirname|filename)\b/.test(line));
+  return uses ? PROLOGUE + code : code;
+}
+
 /** Bundles one entry into `dir` (a child process's whole job). */
 async function bundleOne(action, name, dir) {
   const input = join(root, 'actions', action, 'src', ENTRIES[action][name]);
@@ -67,11 +75,13 @@ async function bundleOne(action, name, dir) {
     filename: `${name}.js`,
   });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.js`), /\b__(dirname|filename)\b/.test(code) ? PROLOGUE + code : code);
+  writeFileSync(join(dir, `${name}.js`), withPrologue(code));
   for (const [asset, { source: content }] of Object.entries(assets ?? {})) {
     const path = join(dir, asset === 'licenses.txt' ? `${name}.licenses.txt` : asset);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    // A lazily loaded chunk is an ES module of its own: it needs the prologue as much as the entry does
+    // (libpg-query, in verify-seed's SQL parser chunk, finds its WebAssembly through `__dirname`).
+    writeFileSync(path, /\.js$/.test(asset) ? withPrologue(content.toString()) : content);
   }
   for (const file of RUNTIME_FILES[action] ?? []) copyFileSync(join(root, file), join(dir, basename(file)));
 }

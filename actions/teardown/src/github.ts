@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import type { ResolvedEnvironment } from '../../shared/src/environment/resolve.js';
-import { createGitHub } from '../../shared/src/github/client.js';
+import { connectGitHub } from '../../shared/src/github/client.js';
 import { deleteEnvironment } from '../../shared/src/github/deployment.js';
 import { describeFailure } from '../../shared/src/github/errors.js';
 import { Lifecycle } from '../../shared/src/github/lifecycle.js';
@@ -38,11 +38,11 @@ export async function markTornDown(
   const reason = environment.context.prState === 'closed' ? 'pull request closed' : 'teardown';
   await report.time('github', () => lifecycle.tornDown(reason));
   if (settings.adminToken) {
-    const admin = createGitHub({
+    const admin = await connectGitHub({
       token: settings.adminToken,
       repository: environment.context.repository,
       warn,
-    });
+    })();
     const deleted = await deleteEnvironment(admin, lifecycle.deploymentEnvironment);
     if (deleted.ok) core.info(`GitHub environment ${lifecycle.deploymentEnvironment} deleted.`);
     else

@@ -11,7 +11,7 @@ import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { LABELS, labelValue, MANAGED_BY } from '../../shared/src/environment/labels.js';
 import type { ResolvedEnvironment } from '../../shared/src/environment/resolve.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
-import { createGitHub, type GitHub } from '../../shared/src/github/client.js';
+import { connectGitHub, type GitHub } from '../../shared/src/github/client.js';
 import { Lifecycle } from '../../shared/src/github/lifecycle.js';
 import { readEventFacts } from '../../shared/src/github/policy.js';
 import { type DiscoveredEnvironment, deletes } from '../../shared/src/github/sweep-decide.js';
@@ -198,11 +198,11 @@ export async function sweep(settings: SweepSettings): Promise<void> {
   const section = report.add(new SweepSection());
   core.setOutput(OUTPUTS.environmentName, '');
   const warn = (m: string) => report.warn(m);
-  const github = createGitHub({
+  const github = await connectGitHub({
     token: settings.github.token,
     repository: identity.context.repository,
     warn,
-  });
+  })();
   const repositoryLabel = labelValue(identity.context.repository);
   const nowS = Math.floor(Date.now() / 1000);
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);

@@ -40,18 +40,18 @@ export interface VerifySettings {
 }
 
 /**
- * Reads and validates the inputs and the spec.
+ * Reads and validates the inputs and the spec (asynchronous: the spec's SQL parsers load on demand).
  * @param source the raw inputs (the runner's by default); empty ones read as their action.yml default
  * @param env the environment: the spec's `${VAR}`s and what earlier steps handed off
  * @param workspace GITHUB_WORKSPACE (relative paths resolve against it)
  * @throws UserInputError for a bad input (naming it and the fix); SpecError (a UserInputError) for a bad
  *   spec, listing every problem with file, line and column
  */
-export function getSettings(
+export async function getSettings(
   source: InputSource = actionInputs,
   env: NodeJS.ProcessEnv = process.env,
   workspace = readRunContext(env).workspace,
-): VerifySettings {
+): Promise<VerifySettings> {
   const inputs = new Inputs(source, DEFAULTS);
   const workingDirectory = resolve(workspace, inputs.string(INPUTS.workingDirectory));
   if (!existsSync(workingDirectory))
@@ -84,7 +84,7 @@ export function getSettings(
   }
   const specInput = file ? 'spec' : 'checks';
   const checkTimeoutMs = inputs.durationMs(INPUTS.checkTimeout, 100, 3_600_000);
-  const parsed = parseSpec(text, {
+  const parsed = await parseSpec(text, {
     checkTimeoutMs,
     input: specInput,
     file,

@@ -58,9 +58,11 @@ function logLine(check: CheckReport): string {
  * column (inline specs: no file).
  * @throws the UserInputError / SpecError from `getSettings`
  */
-export function loadSettings(load: () => VerifySettings = getSettings): VerifySettings {
+export async function loadSettings(
+  load: () => Promise<VerifySettings> = getSettings,
+): Promise<VerifySettings> {
   try {
-    return load();
+    return await load();
   } catch (error) {
     if (error instanceof SpecError) {
       for (const issue of error.issues) {
@@ -183,7 +185,8 @@ async function warnAboutRoles(
 }
 
 /** Runs verify-seed's main. */
-export async function verifySeed(settings: VerifySettings = loadSettings()): Promise<void> {
+export async function verifySeed(given?: VerifySettings): Promise<void> {
+  const settings = given ?? (await loadSettings());
   const start = realClock.now();
   const environment = resolveEnvironment(settings.project, null);
   const report = new ActionReport(

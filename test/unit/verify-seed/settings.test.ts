@@ -13,21 +13,23 @@ describe('inputs', () => {
   );
   const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
-  it('needs exactly one of spec and checks', () => {
-    expect(() => getSettings(inputs({}), {}, workspace)).toThrow('Input "spec": no checks spec is given');
-    expect(() => getSettings(inputs({ spec: 'checks.yaml', checks: 'x' }), {}, workspace)).toThrow(
+  it('needs exactly one of spec and checks', async () => {
+    await expect(getSettings(inputs({}), {}, workspace)).rejects.toThrow(
+      'Input "spec": no checks spec is given',
+    );
+    await expect(getSettings(inputs({ spec: 'checks.yaml', checks: 'x' }), {}, workspace)).rejects.toThrow(
       'both "spec" and "checks" are set',
     );
-    expect(() => getSettings(inputs({ spec: 'nope.yaml' }), {}, workspace)).toThrow(
+    await expect(getSettings(inputs({ spec: 'nope.yaml' }), {}, workspace)).rejects.toThrow(
       'Input "spec": cannot read "nope.yaml" (ENOENT)',
     );
   });
 
-  it('exec connections need a Compose project', () => {
-    expect(() => getSettings(inputs({ spec: 'checks.yaml' }), {}, workspace)).toThrow(
+  it('exec connections need a Compose project', async () => {
+    await expect(getSettings(inputs({ spec: 'checks.yaml' }), {}, workspace)).rejects.toThrow(
       'Input "project": connection(s) a run a client inside a Compose service (exec), and no Compose project is known',
     );
-    const settings = getSettings(
+    const settings = await getSettings(
       inputs({ spec: 'checks.yaml' }),
       { EPHEMERAL_ENVIRONMENT: 'env-1', EPHEMERAL_COMPOSE_FILES: '/x/c.yaml' },
       workspace,
@@ -35,8 +37,8 @@ describe('inputs', () => {
     expect(settings).toMatchObject({ project: 'env-1', composeFiles: ['/x/c.yaml'], specInput: 'spec' });
   });
 
-  it('reads timing inputs in ms with their defaults', () => {
-    const settings = getSettings(
+  it('reads timing inputs in ms with their defaults', async () => {
+    const settings = await getSettings(
       inputs({ spec: 'checks.yaml', project: 'p', retries: '5', 'retry-interval': '250ms', timeout: '90s' }),
       {},
       workspace,
@@ -48,8 +50,8 @@ describe('inputs', () => {
       retryIntervalMs: 250,
     });
     expect(settings.seedTimeoutMs).toBe(300_000);
-    expect(() =>
+    await expect(
       getSettings(inputs({ spec: 'checks.yaml', project: 'p', retries: 'many' }), {}, workspace),
-    ).toThrow('Input "retries"');
+    ).rejects.toThrow('Input "retries"');
   });
 });

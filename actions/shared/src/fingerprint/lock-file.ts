@@ -4,7 +4,7 @@
  * that `lock: verify` refuses with (`key: old → new`, digests shortened to 12 hex).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { UserInputError } from '../runtime/errors.js';
 import { type Fingerprint, type FingerprintKind, posixPath, shortDigest } from './canonical.js';
 import { LOCK_SCHEMA, LOCK_SCHEMA_ID } from './lock-schema.js';
@@ -42,8 +42,15 @@ export interface EntryChange {
 export const LOCK_MODES = ['auto', 'off', 'verify', 'update'] as const;
 export type LockMode = (typeof LOCK_MODES)[number];
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateLock = ajv.compile(LOCK_SCHEMA);
+/**
+ * The lock schema's validator, compiled on first use: compiling costs tens of ms, and most runs read no
+ * lock file, so it is not paid at start-up (issue 12).
+ */
+let compiled: ValidateFunction | null = null;
+function lockValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(LOCK_SCHEMA);
+  return compiled;
+}
 
 /**
  * Reads and validates a lock file; null when it does not exist.
@@ -70,6 +77,7 @@ export function readLockFile(path: string, input = 'lock-file'): LockFile | null
       'use the version of the actions that wrote it, or run with lock: update to rewrite it',
     );
   }
+  const validateLock = lockValidator();
   if (!validateLock(data)) {
     const problems = (validateLock.errors ?? [])
       .slice(0, 5)

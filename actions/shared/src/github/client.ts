@@ -10,13 +10,32 @@
  * Docs: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
  * https://github.com/octokit/plugin-retry.js, https://github.com/octokit/plugin-throttling.js.
  */
-import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
+import type { getOctokit } from '@actions/github';
 import { registerSecret } from '../runtime/secrets.js';
 
 /** The Octokit instance type the actions use. */
 export type Octokit = ReturnType<typeof getOctokit>;
+
+/** Octokit and its plugins, once `loadOctokit` has run. */
+let octokitModules: {
+  getOctokit: typeof getOctokit;
+  plugins: readonly unknown[];
+} | null = null;
+
+/**
+ * Loads Octokit and its plugins (a dynamic import: the bundle keeps them in a chunk of its own, so a run
+ * that makes no API call never loads them; issue 12, start-up). Idempotent.
+ * @throws Error when the chunk cannot be loaded (a broken bundle)
+ */
+export async function loadOctokit(): Promise<void> {
+  if (octokitModules) return;
+  const [github, retry, throttling] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+  ]);
+  octokitModules = { getOctokit: github.getOctokit, plugins: [retry.retry, throttling.throttling] };
+}
 
 /** The last rate-limit facts GitHub sent (from `x-ratelimit-*`), or null before any response. */
 export interface RateLimitFacts {
@@ -71,15 +90,40 @@ function headerNumber(headers: Record<string, unknown> | undefined, name: string
   return Number.isFinite(n) ? n : null;
 }
 
-/**
- * Creates the client.
- * @throws Error when `repository` is not `owner/repo` or the token is empty
- */
-export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = process.env): GitHub {
+/** `owner/repo` split; the token registered as a secret. @throws Error as `createGitHub` does */
+function checkOptions(options: GitHubOptions): { owner: string; repo: string } {
   const [owner, repo, extra] = options.repository.split('/');
   if (!owner || !repo || extra !== undefined) throw new Error(`"${options.repository}" is not owner/repo`);
   if (!options.token) throw new Error('no GitHub token');
   registerSecret(options.token);
+  return { owner, repo };
+}
+
+/**
+ * The client, made on first use: checks the options now (and registers the token as a secret), loads
+ * Octokit and creates the client at the first call, and returns that one client on every later call.
+ * @throws Error now, as `createGitHub` does, when `repository` is not `owner/repo` or the token is empty
+ */
+export function connectGitHub(
+  options: GitHubOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): () => Promise<GitHub> {
+  checkOptions(options);
+  let client: Promise<GitHub> | null = null;
+  return () => {
+    client ??= loadOctokit().then(() => createGitHub(options, env));
+    return client;
+  };
+}
+
+/**
+ * Creates the client; Octokit must be loaded (`loadOctokit`, or use `connectGitHub`).
+ * @throws Error when `repository` is not `owner/repo`, the token is empty, or Octokit is not loaded
+ */
+export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = process.env): GitHub {
+  const { owner, repo } = checkOptions(options);
+  if (!octokitModules) throw new Error('Octokit is not loaded: await loadOctokit() first');
+  const { getOctokit, plugins } = octokitModules;
   const warn = options.warn ?? (() => {});
   const maxRetryAfterS = options.maxRetryAfterS ?? 60;
   let requests = 0;
@@ -141,8 +185,7 @@ export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = pr
       },
     },
     counter as never,
-    retry,
-    throttling,
+    ...(plugins as never[]),
   );
   return {
     octokit,

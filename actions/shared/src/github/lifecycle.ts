@@ -9,7 +9,7 @@
  * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment)
  */
 import type { ResolvedEnvironment } from '../environment/resolve.js';
-import { createGitHub, type GitHub } from './client.js';
+import { type ApiBudget, connectGitHub, type GitHub } from './client.js';
 import { type CommentState, upsertComment } from './comment.js';
 import { createDeployment, deactivateDeployments, type Soft, setDeploymentStatus } from './deployment.js';
 import { describeFailure } from './errors.js';
@@ -27,19 +27,24 @@ export function runUrl(env: NodeJS.ProcessEnv): string {
   return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`;
 }
 
+/** A client's budget before its first request (what a client made but never used reports). */
+const UNUSED: ApiBudget = { requests: 0, counted: null, rateLimit: null };
+
 /** One environment's GitHub lifecycle. */
 export class Lifecycle {
   readonly report: GitHubReport = { comment: null, deploymentId: null, guard: [], api: null };
   readonly commentPolicy: PolicyDecision;
   readonly deploymentPolicy: PolicyDecision;
   private readonly runLink: string;
+  private made: GitHub | null = null;
 
   /**
-   * @param github the client, or null without a token
+   * @param github the client; or a function making it on first use (`connectGitHub`: Octokit is loaded
+   *   only when a call is made); or null without a token
    * @param deploymentId a deployment handed off by an earlier step (EPHEMERAL_DEPLOYMENT_ID), or null
    */
   constructor(
-    readonly github: GitHub | null,
+    private readonly github: GitHub | (() => Promise<GitHub>) | null,
     readonly settings: GitHubSettings,
     readonly environment: ResolvedEnvironment,
     facts: EventFacts,
@@ -67,7 +72,7 @@ export class Lifecycle {
     deploymentId: number | null = null,
   ): Lifecycle {
     const github = settings.token
-      ? createGitHub({ token: settings.token, repository: environment.context.repository, warn }, env)
+      ? connectGitHub({ token: settings.token, repository: environment.context.repository, warn }, env)
       : null;
     return new Lifecycle(github, settings, environment, readEventFacts(env), warn, env, deploymentId);
   }
@@ -79,8 +84,15 @@ export class Lifecycle {
 
   /** What the API calls cost so far (for the report). */
   finishReport(): GitHubReport {
-    this.report.api = this.github ? this.github.budget() : null;
+    this.report.api = this.made ? this.made.budget() : this.github ? UNUSED : null;
     return this.report;
+  }
+
+  /** The client (made now if it is made on first use), or null without a token. */
+  private async client(): Promise<GitHub | null> {
+    if (this.made || this.github === null) return this.made;
+    this.made = typeof this.github === 'function' ? await this.github() : this.github;
+    return this.made;
   }
 
   private soft<T>(what: string, result: Soft<T>): T | null {
@@ -94,11 +106,15 @@ export class Lifecycle {
    * branch deploy) the guard is silent.
    */
   async guard(phase: string): Promise<GuardVerdict> {
-    const verdict = await guardPullRequest(
-      this.github,
-      this.environment.prNumber,
-      this.environment.context.headSha,
-    );
+    // Without a pull request there is nothing to re-read: Octokit is not loaded for it.
+    const verdict: GuardVerdict =
+      this.github !== null && this.environment.prNumber === null
+        ? { verdict: 'unknown', reason: 'not a pull request' }
+        : await guardPullRequest(
+            await this.client(),
+            this.environment.prNumber,
+            this.environment.context.headSha,
+          );
     const detail =
       verdict.verdict === 'unknown'
         ? verdict.reason
@@ -119,8 +135,10 @@ export class Lifecycle {
     only?: (previous: CommentState | null) => boolean,
   ): Promise<void> {
     if (!this.github || !this.commentPolicy.enabled || this.environment.prNumber === null) return;
+    const github = await this.client();
+    if (!github) return;
     const outcome = await upsertComment(
-      this.github,
+      github,
       this.environment.prNumber,
       this.settings.commentAuthor,
       { environment: this.environment.name, runUrl: this.runLink, ...update },
@@ -166,10 +184,11 @@ export class Lifecycle {
   /** Deploy starts: deployment (earlier ones inactive) in_progress, comment "deploying". */
   async deploying(): Promise<void> {
     const sha = this.environment.context.headSha;
-    if (this.github && this.deploymentPolicy.enabled) {
+    const github = this.deploymentPolicy.enabled ? await this.client() : null;
+    if (github) {
       const id = this.soft(
         'deployment',
-        await createDeployment(this.github, {
+        await createDeployment(github, {
           sha,
           environment: this.deploymentEnvironment,
           description: `ephemeral ${this.environment.name}`,
@@ -180,12 +199,9 @@ export class Lifecycle {
         this.report.deploymentId = id;
         this.soft(
           'deployment status',
-          await setDeploymentStatus(this.github, id, 'in_progress', { logUrl: this.runLink }),
+          await setDeploymentStatus(github, id, 'in_progress', { logUrl: this.runLink }),
         );
-        this.soft(
-          'earlier deployments',
-          await deactivateDeployments(this.github, this.deploymentEnvironment, id),
-        );
+        this.soft('earlier deployments', await deactivateDeployments(github, this.deploymentEnvironment, id));
       }
     }
     // A new commit's deploy: the previous commit's readiness and seed lines no longer hold.
@@ -198,10 +214,11 @@ export class Lifecycle {
   ): Promise<void> {
     const id = this.report.deploymentId;
     const { environmentUrl: url, ...shown } = details;
-    if (this.github && this.deploymentPolicy.enabled && id !== null) {
+    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
+    if (github && id !== null) {
       this.soft(
         'deployment status',
-        await setDeploymentStatus(this.github, id, 'success', {
+        await setDeploymentStatus(github, id, 'success', {
           logUrl: this.runLink,
           ...(url ? { environmentUrl: url } : {}),
         }),
@@ -219,10 +236,11 @@ export class Lifecycle {
   /** Deploy failed: failure status, comment "failed" with the message. */
   async failed(message: string, report?: string): Promise<void> {
     const id = this.report.deploymentId;
-    if (this.github && this.deploymentPolicy.enabled && id !== null)
+    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
+    if (github && id !== null)
       this.soft(
         'deployment status',
-        await setDeploymentStatus(this.github, id, 'failure', { logUrl: this.runLink, description: message }),
+        await setDeploymentStatus(github, id, 'failure', { logUrl: this.runLink, description: message }),
       );
     await this.comment({
       status: 'failed',
@@ -235,10 +253,11 @@ export class Lifecycle {
   /** A newer commit took over: this run's deployment inactive, comment "superseded by <sha>". */
   async superseded(newSha: string): Promise<void> {
     const id = this.report.deploymentId;
-    if (this.github && this.deploymentPolicy.enabled && id !== null)
+    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
+    if (github && id !== null)
       this.soft(
         'deployment status',
-        await setDeploymentStatus(this.github, id, 'inactive', { logUrl: this.runLink }),
+        await setDeploymentStatus(github, id, 'inactive', { logUrl: this.runLink }),
       );
     await this.comment(
       { status: 'superseded', sha: this.environment.context.headSha, reason: newSha.slice(0, 12) },
@@ -269,8 +288,8 @@ export class Lifecycle {
    * created). `reason`: closed | closed during deploy | expired | swept | teardown.
    */
   async tornDown(reason: string): Promise<void> {
-    if (this.github && this.deploymentPolicy.enabled)
-      this.soft('deployments', await deactivateDeployments(this.github, this.deploymentEnvironment));
+    const github = this.deploymentPolicy.enabled ? await this.client() : null;
+    if (github) this.soft('deployments', await deactivateDeployments(github, this.deploymentEnvironment));
     await this.comment({ status: 'torn-down', reason }, false);
   }
 }

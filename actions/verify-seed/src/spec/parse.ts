@@ -21,6 +21,7 @@ import {
   sqlCheck,
 } from './parse-checks.js';
 import { issue, type ParseContext, type ParseOptions, type Raw, SQL_KINDS } from './parse-fields.js';
+import { loadSqlParsers } from './sql/read-only.js';
 import type { Check, ConnectionKind, ConnectionSpec, Spec } from './types.js';
 import { closest, schemaIssues } from './validate.js';
 
@@ -42,10 +43,12 @@ const SCHEMES: Record<ConnectionKind, readonly string[]> = {
 };
 
 /**
- * Parses and validates a spec.
+ * Parses and validates a spec. The SQL parsers of the spec's SQL connections are loaded here, once the
+ * schema holds (spec/sql/read-only.ts: loaded on demand, not at start).
+ * @returns the spec (a Promise: loading a SQL parser is asynchronous)
  * @throws SpecError (a UserInputError) listing every issue with file:line:column and what was expected
  */
-export function parseSpec(text: string, options: ParseOptions): Spec {
+export async function parseSpec(text: string, options: ParseOptions): Promise<Spec> {
   const label = options.file
     ? relative(options.workspace, options.file).replace(/\\/g, '/') || options.file
     : `input "${options.input}"`;
@@ -59,6 +62,8 @@ export function parseSpec(text: string, options: ParseOptions): Spec {
   }
   const shape = schemaIssues(doc);
   if (shape.length > 0) throw new SpecError(options.input, shape);
+  const connections = (doc.value as { connections: Record<string, Raw> }).connections;
+  await loadSqlParsers(Object.values(connections).map((c) => c.kind as ConnectionKind));
   const parser = new SemanticParser(doc, options);
   const spec = parser.spec();
   if (parser.issues.length > 0) throw new SpecError(options.input, parser.issues);

@@ -3,7 +3,7 @@
  * retry and throttling): pagination, rate-limit headers, permissions, faults, state flips, the call log.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHub, type GitHub } from '../../../../actions/shared/src/github/client.js';
+import { createGitHub, type GitHub, loadOctokit } from '../../../../actions/shared/src/github/client.js';
 import { classifyApiError, describeFailure } from '../../../../actions/shared/src/github/errors.js';
 import { getPull, listOpenPulls } from '../../../../actions/shared/src/github/pull-request.js';
 import {
@@ -17,6 +17,7 @@ let fake: FakeGitHub;
 let repoCount = 0;
 
 beforeAll(async () => {
+  await loadOctokit();
   fake = await startFakeGitHub();
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { boundedList } from '../../../../actions/shared/src/github/check-line.js';
-import { createGitHub } from '../../../../actions/shared/src/github/client.js';
+import { createGitHub, loadOctokit } from '../../../../actions/shared/src/github/client.js';
 import { parseCommentState, upsertComment } from '../../../../actions/shared/src/github/comment.js';
 import { Lifecycle } from '../../../../actions/shared/src/github/lifecycle.js';
 import type { EventFacts } from '../../../../actions/shared/src/github/policy.js';
@@ -15,6 +15,7 @@ import { testEnvironment } from '../../helpers.js';
 let fake: FakeGitHub;
 let count = 0;
 beforeAll(async () => {
+  await loadOctokit();
   fake = await startFakeGitHub();
 });
 afterAll(async () => {
@@ -99,6 +100,30 @@ describe('Lifecycle.checked', () => {
     await t.lifecycle.checked('seed', '1 of 3 checks failed: users (row-count = 2)');
     expect(t.warnings.join('\n')).toMatch(/GitHub comment: .*Resource not accessible by integration/);
     expect(t.lifecycle.report.comment).toMatchObject({ action: 'failed' });
+  });
+});
+
+describe('the client is made on first use (Octokit is loaded only for a run that calls GitHub)', () => {
+  it('comment off: no client is made, and the report says no request was spent', async () => {
+    const t = setup();
+    let made = 0;
+    const connect = async () => {
+      made += 1;
+      return t.github;
+    };
+    const off = new Lifecycle(connect, { ...settings, comment: 'never' }, t.env, FACTS, () => {});
+    await off.checked('seed', '3 of 3 checks passed');
+    await off.tornDown('teardown');
+    expect(made).toBe(0);
+    expect(off.finishReport().api).toEqual({ requests: 0, counted: null, rateLimit: null });
+
+    await upsertComment(t.github, 7, BOT, { environment: t.env.name, status: 'ready', sha: SHA });
+    const on = new Lifecycle(connect, settings, t.env, FACTS, () => {});
+    await on.checked('readiness', 'ready in 1 s');
+    await on.checked('seed', '3 of 3 checks passed');
+    expect(made).toBe(1);
+    expect(t.state()).toMatchObject({ readiness: 'ready in 1 s', seed: '3 of 3 checks passed' });
+    expect(on.finishReport().api?.requests).toBeGreaterThan(0);
   });
 });
 

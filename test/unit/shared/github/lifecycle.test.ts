@@ -4,7 +4,7 @@
  * OpenAPI description).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHub, type GitHub } from '../../../../actions/shared/src/github/client.js';
+import { createGitHub, type GitHub, loadOctokit } from '../../../../actions/shared/src/github/client.js';
 import {
   commentMarker,
   findComment,
@@ -28,6 +28,7 @@ import { FAULTS, type FakeGitHub, startFakeGitHub } from '../../../harness/githu
 let fake: FakeGitHub;
 let count = 0;
 beforeAll(async () => {
+  await loadOctokit();
   fake = await startFakeGitHub();
 });
 afterAll(async () => {

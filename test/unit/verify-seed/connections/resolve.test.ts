@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../../../..');
 const dir = join(root, 'test/fixtures/verify-seed/specs');
 const env = { TEST_DB_PASSWORD: 'Db-Pw-1234', TEST_FIXTURE_VERSION: '3.1.4' };
 
-function parseText(text: string, extraEnv: NodeJS.ProcessEnv = env): Spec {
+function parseText(text: string, extraEnv: NodeJS.ProcessEnv = env): Promise<Spec> {
   return parseSpec(text, { input: 'checks', file: null, workspace: root, baseDir: dir, env: extraEnv });
 }
 
@@ -51,8 +51,8 @@ describe('variables, placeholders and secrets', () => {
     },
   };
 
-  it('resolves variables then {service:port}, and registers every password before anything prints', () => {
-    const spec = parseText(`
+  it('resolves variables then {service:port}, and registers every password before anything prints', async () => {
+    const spec = await parseText(`
 connections:
   db: { kind: postgres, url: "postgres://app:\${DB_PW}@{db:5432}/app" }
   api: { kind: http, url: "http://127.0.0.1:1", headers: { Authorization: "Bearer \${API_TOKEN}" } }
@@ -69,8 +69,8 @@ checks:
     expect(redact('Bearer tok-123456 r3dis-pass k3y-value-9')).toBe('*** *** ***');
   });
 
-  it('names the unset variable, the unknown service and the unpublished port, at the connection', () => {
-    const spec = parseText(`
+  it('names the unset variable, the unknown service and the unpublished port, at the connection', async () => {
+    const spec = await parseText(`
 connections:
   a: { kind: postgres, url: "postgres://app:\${UNSET_PW}@{db:5432}/app" }
   b: { kind: postgres, url: "postgres://{nodb:5432}/app" }

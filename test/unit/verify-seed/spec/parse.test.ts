@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../../../..');
 const dir = join(root, 'test/fixtures/verify-seed/specs');
 const env = { TEST_DB_PASSWORD: 'Db-Pw-1234', TEST_FIXTURE_VERSION: '3.1.4' };
 
-function parseFile(name: string, extraEnv: NodeJS.ProcessEnv = env): Spec {
+function parseFile(name: string, extraEnv: NodeJS.ProcessEnv = env): Promise<Spec> {
   const file = join(dir, name);
   return parseSpec(readFileSync(file, 'utf8'), {
     input: 'spec',
@@ -24,14 +24,14 @@ function parseFile(name: string, extraEnv: NodeJS.ProcessEnv = env): Spec {
   });
 }
 
-function parseText(text: string, extraEnv: NodeJS.ProcessEnv = env): Spec {
+function parseText(text: string, extraEnv: NodeJS.ProcessEnv = env): Promise<Spec> {
   return parseSpec(text, { input: 'checks', file: null, workspace: root, baseDir: dir, env: extraEnv });
 }
 
 /** The issues of a spec that must fail, as `line:col path: message`. */
-function issuesOf(run: () => unknown): string[] {
+async function issuesOf(run: () => Promise<unknown>): Promise<string[]> {
   try {
-    run();
+    await run();
   } catch (error) {
     expect(error).toBeInstanceOf(SpecError);
     expect(error).toBeInstanceOf(UserInputError);
@@ -43,8 +43,8 @@ function issuesOf(run: () => unknown): string[] {
 afterEach(() => clearSecretsForTests());
 
 describe('a valid spec', () => {
-  it('every field of every connection and check kind parses into the typed spec', () => {
-    const spec = parseFile('every-field.yaml');
+  it('every field of every connection and check kind parses into the typed spec', async () => {
+    const spec = await parseFile('every-field.yaml');
     expect(Object.keys(spec.connections)).toEqual([
       'db',
       'db-exec',
@@ -178,8 +178,8 @@ describe('a valid spec', () => {
     expect(iso4).toMatchObject({ marker: { kind: 'none' }, foreign: /^pr-/ });
   });
 
-  it('defaults: a check names the only suitable connection; read-only, unordered, status 2xx, scan limit', () => {
-    const spec = parseText(`
+  it('defaults: a check names the only suitable connection; read-only, unordered, status 2xx, scan limit', async () => {
+    const spec = await parseText(`
 connections:
   db: { kind: postgres, url: "postgres://a@h/d" }
   api: { kind: http, url: "http://h" }
@@ -198,8 +198,8 @@ checks:
     expect(spec.checks[2]).toMatchObject({ marker: { kind: 'environment' } });
   });
 
-  it('YAML 1.2: on/off stay strings; a version number can be quoted or not', () => {
-    const spec = parseText(`
+  it('YAML 1.2: on/off stay strings; a version number can be quoted or not', async () => {
+    const spec = await parseText(`
 connections: { c: { kind: redis, url: "redis://h" } }
 checks:
   - { kind: redis, key: f, expect: { value: { json: { dark_mode: off } } } }
@@ -213,8 +213,8 @@ checks:
 });
 
 describe('an invalid spec fails with file, line, column and what was expected', () => {
-  it('shape errors (the schema): unknown kinds and keys with the closest allowed, types, ranges', () => {
-    expect(issuesOf(() => parseFile('bad-shape.yaml'))).toEqual([
+  it('shape errors (the schema): unknown kinds and keys with the closest allowed, types, ranges', async () => {
+    expect(await issuesOf(() => parseFile('bad-shape.yaml'))).toEqual([
       '3:11 connections.db.kind: a string ("postgress") is not allowed (did you mean "postgres"?); expected one of: postgres, mysql, mariadb, redis, http',
       '8:5 connections.api.user: unknown key "user"; expected one of: kind, url, headers',
       '10:5 checks[0]: check "users": missing required key "query"',
@@ -228,8 +228,8 @@ describe('an invalid spec fails with file, line, column and what was expected', 
     ]);
   });
 
-  it('meaning errors: references, kinds, statements, regexes, durations, declared files, duplicates', () => {
-    expect(issuesOf(() => parseFile('bad-semantics.yaml'))).toEqual([
+  it('meaning errors: references, kinds, statements, regexes, durations, declared files, duplicates', async () => {
+    expect(await issuesOf(() => parseFile('bad-semantics.yaml'))).toEqual([
       '6:5 connections.both: give exactly one of "url" (e.g. redis://{cache:6379}) or "exec" (run the client inside a Compose service, e.g. {service: db})',
       '11:5 connections.web.url: "ftp://example.invalid/" is not a http URL; expected http:// or https://…, e.g. http://{api:8080}',
       '16:5 checks[0].query: the query is refused: it holds several statements (2); a check runs exactly one, so it can be held in a read-only transaction',
@@ -245,16 +245,16 @@ describe('an invalid spec fails with file, line, column and what was expected', 
     ]);
   });
 
-  it('YAML syntax errors point into the file', () => {
-    expect(issuesOf(() => parseFile('bad-yaml.yaml'))).toEqual([
+  it('YAML syntax errors point into the file', async () => {
+    expect(await issuesOf(() => parseFile('bad-yaml.yaml'))).toEqual([
       '6:1 (yaml): not valid YAML: Missing closing "quote',
     ]);
   });
 
-  it('the message lists every issue as file:line:col and ends with the fix', () => {
+  it('the message lists every issue as file:line:col and ends with the fix', async () => {
     let message = '';
     try {
-      parseFile('bad-shape.yaml');
+      await parseFile('bad-shape.yaml');
     } catch (error) {
       message = (error as Error).message;
     }
@@ -375,13 +375,13 @@ describe('an invalid spec fails with file, line, column and what was expected', 
       'connections: { a: { kind: http, exec: { service: x } } }\nchecks: [{ kind: http, path: / }]',
       '1:33 connections.a.exec: unknown key "exec"; expected one of: kind, url, headers',
     ],
-  ])('%s', (_, text, expected) => {
-    expect(issuesOf(() => parseText(text))).toEqual([expected]);
+  ])('%s', async (_, text, expected) => {
+    expect(await issuesOf(() => parseText(text))).toEqual([expected]);
   });
 
-  it('inline specs are located in the input and carry no file (annotations then have no file)', () => {
+  it('inline specs are located in the input and carry no file (annotations then have no file)', async () => {
     try {
-      parseText(
+      await parseText(
         'connections: { a: { kind: redis, url: "redis://h" } }\nchecks:\n  - { kind: redis, kee: k }',
       );
     } catch (error) {
@@ -421,7 +421,7 @@ describe('the documented specs are valid specs', () => {
 
   it.each(['actions/verify-seed/usage.md', 'README.md'])(
     '%s: every spec and check example parses',
-    (file) => {
+    async (file) => {
       let parsed = 0;
       for (const text of blocks(file)) {
         let full: string;
@@ -430,7 +430,7 @@ describe('the documented specs are valid specs', () => {
           full = `${text}\nchecks:\n  - { kind: redis, connection: cache, key: k }\n`;
         else if (text.startsWith('- name:')) full = wrap(text);
         else continue; // a workflow step
-        const spec = parseSpec(full, {
+        const spec = await parseSpec(full, {
           input: 'checks',
           file: null,
           workspace: root,
@@ -445,9 +445,9 @@ describe('the documented specs are valid specs', () => {
     },
   );
 
-  it('examples/compose-app/seed-checks.yaml exercises every kind against PostgreSQL, Redis and HTTP', () => {
+  it('examples/compose-app/seed-checks.yaml exercises every kind against PostgreSQL, Redis and HTTP', async () => {
     const file = join(exampleDir, 'seed-checks.yaml');
-    const spec = parseSpec(readFileSync(file, 'utf8'), {
+    const spec = await parseSpec(readFileSync(file, 'utf8'), {
       input: 'spec',
       file,
       workspace: root,

@@ -4,11 +4,13 @@
  * (test/integration/verify-seed-exec.test.ts) shows the same queries writing on real servers without
  * this check.
  */
-import { describe, expect, it } from 'vitest';
-import { readOnlyQuery } from '../../../../../actions/verify-seed/src/spec/sql/read-only.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSqlParsers, readOnlyQuery } from '../../../../../actions/verify-seed/src/spec/sql/read-only.js';
 import type { ConnectionKind } from '../../../../../actions/verify-seed/src/spec/types.js';
 
 const T = 30_000;
+
+beforeAll(() => loadSqlParsers(['postgres', 'mysql']));
 
 describe('PostgreSQL: plain reads pass, as the statement to run', () => {
   it.each([
