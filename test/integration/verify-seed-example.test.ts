@@ -134,7 +134,9 @@ describe('verify-seed on examples/compose-app', () => {
     expect(job.summary).toContain(
       '| fixture version (PostgreSQL) | fixture-version | fixture-version: "2026.11.1" (examples/compose-app/fixtures/VERSION) | fixture-version: "2026.11.1" | ✅ pass |',
     );
-    expect(job.summary).toMatch(/\| five orders \| sql \| scalar: 5 \| scalar: "5" \| ✅ pass \| \d+ ms \|/);
+    expect(job.summary).toMatch(
+      /\| five orders \| sql \| scalar: 5 \| scalar: "5" \| ✅ pass \| \d+(\.\d+)? m?s \|/,
+    );
     expect(job.summary).toContain(
       `| Redis belongs to this environment | isolation | owner: names environment "${name}"`,
     );
