@@ -274,7 +274,8 @@ export async function deploy(settings: DeploySettings = getSettings()): Promise<
       const print = await fingerprintBeforeDeploy(host, run, settings, fingerprints, report);
       const before = await github.recheck('before deploy', tearDown);
       if (before !== 'continue') return before;
-      github.start();
+      await host.kubectl.answers(Math.max(1000, Math.min(run.deadline - Date.now(), 60_000)));
+      github.start(); // from here a failure is `failed`: the environment was started
       await prepareNamespace(host.kubectl, run, settings, report, print.annotations);
       tools = await isolate(host, run, settings, report, section);
       await deployWorkload(tools, run, settings, report, section, print.chart);

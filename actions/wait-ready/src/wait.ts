@@ -74,7 +74,7 @@ async function composeFor(settings: WaitSettings, kubectl: Kubectl | null): Prom
 async function answering(tools: WaitTools, settings: WaitSettings): Promise<void> {
   const timeoutMs = Math.min(settings.timing.deadlineMs, 60_000);
   if (tools.compose) await tools.compose.run(tools.project, ['ps', '--all', '--quiet'], { timeoutMs });
-  if (tools.kubectl) await tools.kubectl.run(['get', '--raw', '/version'], { timeoutMs });
+  if (tools.kubectl) await tools.kubectl.answers(timeoutMs);
 }
 
 /** One probe per spec, bound to its tool. */

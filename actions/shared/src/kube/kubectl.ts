@@ -93,6 +93,16 @@ export class Kubectl {
   }
 
   /**
+   * Proves the API server answers (`kubectl get --raw /version`), so an unreachable or frozen cluster fails
+   * before anything is created or awaited, with what kubectl said (issue 9, defect 5).
+   * @param timeoutMs at most this long, ms
+   * @throws ToolError with kubectl's message, or when it does not answer within `timeoutMs`
+   */
+  async answers(timeoutMs: number): Promise<void> {
+    await this.run(['get', '--raw', '/version'], { timeoutMs });
+  }
+
+  /**
    * `kubectl get <args> -o json`, parsed; null when the API server answered NotFound
    * (`Error from server (NotFound): …`).
    * @throws ToolError for any other failure
