@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS } from './index.js';
-import { type Needs, needsOf } from './rows.js';
+import { type CorpusRow, type Needs, needsOf } from './rows.js';
 import { CorpusRun } from './runner.js';
 import { problems } from './verdict.js';
 
@@ -27,16 +27,25 @@ export function corpusSuite(where: Needs, tag: string, cleanup: (run: CorpusRun)
     run.close();
   });
 
+  const check = async (row: CorpusRow, index: number) => {
+    const result = await run.run(row, index);
+    try {
+      const found = problems(result);
+      findings[row.id] = found;
+      expect(found, `${found.join('\n')}\n--- log ---\n${result.job.logText().slice(-3000)}`).toEqual([]);
+    } finally {
+      await result.job.cleanup();
+    }
+  };
+
   describe(`bad-input corpus (${where})`, () => {
-    it.each(rows.map(({ row, index }) => [row.id, row, index] as const))('%s', async (_id, row, index) => {
-      const result = await run.run(row, index);
-      try {
-        const found = problems(result);
-        findings[row.id] = found;
-        expect(found, `${found.join('\n')}\n--- log ---\n${result.job.logText().slice(-3000)}`).toEqual([]);
-      } finally {
-        await result.job.cleanup();
-      }
-    });
+    const holding = rows.filter(({ row }) => !row.knownDefect);
+    it.each(holding.map(({ row, index }) => [row.id, row, index] as const))('%s', (_id, row, index) =>
+      check(row, index),
+    );
+    // Open defects, named: each must still fail its check; once fixed, the row fails here until its
+    // knownDefect field is removed.
+    for (const { row, index } of rows.filter(({ row }) => row.knownDefect))
+      it.fails(`${row.id} (known defect: ${row.knownDefect})`, () => check(row, index));
   });
 }

@@ -22,6 +22,9 @@ function render(helm: string, args: string[]): unknown {
   return JSON.parse(doc.data['values.json']);
 }
 
+/** Refused rows that Helm 4 reads without an error (seen with Helm 4.3.1). */
+const HELM4_READS = new Set(['a[0=1']);
+
 describe.each([
   ['Helm 3', HELM3],
   ['Helm 4', HELM4],
@@ -32,7 +35,10 @@ describe.each([
   });
 
   it.each(HELM_SET_REFUSED)('refuses %j', (arg) => {
-    expect(() => render(helm, [arg])).toThrow(/failed parsing --set data/);
+    // Helm 4 reads an unclosed index (`a[0=1`) without an error; helm-set.ts refuses it before anything
+    // starts under both (stricter than Helm 4, never looser): this row pins that difference.
+    if (helm === HELM4 && HELM4_READS.has(arg)) expect(() => render(helm, [arg])).not.toThrow();
+    else expect(() => render(helm, [arg])).toThrow(/failed parsing --set data/);
     expect(() => parseHelmSet(arg)).toThrow();
   });
 });

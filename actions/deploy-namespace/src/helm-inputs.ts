@@ -44,7 +44,12 @@ export function readSetLines(input: string, text: string, secret: boolean): stri
 
 /** Registers every value of a `--set` argument (raw and as Helm reads it) as a secret. */
 export function registerSetSecrets(line: string): void {
-  for (const pair of safePairs(line)) for (const value of helmSetSecrets(pair)) registerSecret(value);
+  for (const pair of safePairs(line))
+    for (const value of helmSetSecrets(pair)) {
+      registerSecret(value);
+      // the parts of a value with a comma, which a list or a tool's message may show on their own
+      for (const part of value.split(',')) registerSecret(part.replace(/\\$/, ''));
+    }
 }
 
 /** The pairs of a line Helm may refuse (for registering its values before the error is shown). */

@@ -15,6 +15,7 @@ import {
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { registerUrlSecrets } from '../../shared/src/runtime/secrets.js';
 import { DEFAULTS, INPUTS } from './contract.js';
 import { type FingerprintSettings, readFingerprintSettings } from './fingerprint-settings.js';
 import { readSetLines, readValuesFile } from './helm-inputs.js';
@@ -161,7 +162,8 @@ function readHelm(
   mode: DeployMode,
 ): Pick<WorkloadSource, 'repo' | 'release' | 'set' | 'setPublic'> {
   const repo = inputs.string(INPUTS.repo);
-  if (repo && !/^(https?|oci):\/\//.test(repo))
+  registerUrlSecrets(repo); // a password in the repository URL is masked before any line shows it
+  if (repo && !/^(https?|oci):\/\/[^\s;|&$`'"<>(){}]+$/.test(repo))
     throw new UserInputError(
       INPUTS.repo,
       `"${repo}" is not a chart repository URL`,
