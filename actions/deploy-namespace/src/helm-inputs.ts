@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { HelmSetError, helmSetSecrets, parseHelmSet, redactHelmSet } from '../../shared/src/kube/helm-set.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
-import { isSecretName, registerSecret } from '../../shared/src/runtime/secrets.js';
+import { isSecretName, registerSecret, registerUrlSecrets } from '../../shared/src/runtime/secrets.js';
 import { TEMPLATE_NAMES } from './templates.js';
 
 const SET_FIX =
@@ -40,6 +40,22 @@ export function readSetLines(input: string, text: string, secret: boolean): stri
     }
   });
   return lines;
+}
+
+/**
+ * The `repo` input: '' or a chart repository URL (http, https or oci, no spaces or shell characters). A
+ * password in it is registered (masked) before any line can show it.
+ * @throws UserInputError naming the input and the fix
+ */
+export function readRepoUrl(input: string, repo: string): string {
+  registerUrlSecrets(repo);
+  if (repo && !/^(https?|oci):\/\/[^\s;|&$`'"<>(){}]+$/.test(repo))
+    throw new UserInputError(
+      input,
+      `"${repo}" is not a chart repository URL`,
+      'use https://charts.example.com (or leave it empty for a local or oci:// chart)',
+    );
+  return repo;
 }
 
 /** Registers every value of a `--set` argument (raw and as Helm reads it) as a secret. */

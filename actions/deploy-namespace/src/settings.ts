@@ -15,10 +15,9 @@ import {
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
-import { registerUrlSecrets } from '../../shared/src/runtime/secrets.js';
 import { DEFAULTS, INPUTS } from './contract.js';
 import { type FingerprintSettings, readFingerprintSettings } from './fingerprint-settings.js';
-import { readSetLines, readValuesFile } from './helm-inputs.js';
+import { readRepoUrl, readSetLines, readValuesFile } from './helm-inputs.js';
 import { type IsolationSettings, readIsolationSettings } from './isolation-settings.js';
 import { parseLimits, parseQuota } from './quota.js';
 
@@ -161,14 +160,7 @@ function readHelm(
   inputs: Inputs,
   mode: DeployMode,
 ): Pick<WorkloadSource, 'repo' | 'release' | 'set' | 'setPublic'> {
-  const repo = inputs.string(INPUTS.repo);
-  registerUrlSecrets(repo); // a password in the repository URL is masked before any line shows it
-  if (repo && !/^(https?|oci):\/\/[^\s;|&$`'"<>(){}]+$/.test(repo))
-    throw new UserInputError(
-      INPUTS.repo,
-      `"${repo}" is not a chart repository URL`,
-      'use https://charts.example.com (or leave it empty for a local or oci:// chart)',
-    );
+  const repo = readRepoUrl(INPUTS.repo, inputs.string(INPUTS.repo));
   const release = inputs.string(INPUTS.release);
   if (!isDnsLabel(release, MAX_RELEASE_LENGTH)) {
     throw new UserInputError(
