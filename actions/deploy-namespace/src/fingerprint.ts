@@ -15,6 +15,7 @@ import {
   runNamespacePhase,
   shownSetPairs,
 } from '../../shared/src/fingerprint/namespace-phase.js';
+import { publishFingerprint } from '../../shared/src/fingerprint/publish.js';
 import { fingerprintRecord, type PreviousDeploy, readRecord } from '../../shared/src/fingerprint/record.js';
 import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import { parseHelmSet } from '../../shared/src/kube/helm-set.js';
@@ -139,7 +140,7 @@ async function fingerprintPhase(
   const volatile: Record<string, string> = { [run.namespace]: '{{namespace}}' };
   if (/^[0-9a-f]{40}$/.test(run.vars.sha)) volatile[run.vars.sha] = '{{sha}}';
   if (run.vars.host) volatile[run.vars.host] = '{{host}}';
-  const result = await runNamespacePhase({
+  const phase = runNamespacePhase({
     mode: settings.mode,
     workspace,
     namespace: run.namespace,
@@ -158,16 +159,14 @@ async function fingerprintPhase(
     lock: { mode: settings.lock, file: settings.lockFile },
     reportDir: run.dir,
     previous,
-  }).catch((error: unknown) => {
-    const refused = section.refused(error, settings.lock, settings.fingerprintTools, previous);
-    if (refused) core.setOutput(OUTPUTS.fingerprint, refused);
-    throw error;
   });
-  const fingerprint = result.fingerprint;
-  core.setOutput(OUTPUTS.fingerprint, fingerprint.value);
-  core.info(`Fingerprint ${fingerprint.value}`);
-  for (const note of fingerprint.notes) core.notice(note);
-  section.finished(result, settings.lock, settings.fingerprintTools);
+  const { fingerprint } = await publishFingerprint(phase, {
+    section,
+    mode: settings.lock,
+    toolsHashed: settings.fingerprintTools,
+    previous,
+    setOutput: (value) => core.setOutput(OUTPUTS.fingerprint, value),
+  });
   return { fingerprint, annotations: fingerprintRecord(fingerprint), chart };
 }
 

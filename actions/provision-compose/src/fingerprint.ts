@@ -21,6 +21,7 @@ import {
   runComposePhase,
 } from '../../shared/src/fingerprint/compose-phase.js';
 import { formatDrift } from '../../shared/src/fingerprint/drift.js';
+import { publishFingerprint } from '../../shared/src/fingerprint/publish.js';
 import { fingerprintRecord, readRecord } from '../../shared/src/fingerprint/record.js';
 import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import type { ActionReport } from '../../shared/src/report/action-report.js';
@@ -83,7 +84,7 @@ async function fingerprintPhase(
 ): Promise<ComposeFingerprint> {
   const existing = await tools.docker.containerLabels(environmentSelector(run.name));
   const previous = existing.map((labels) => readRecord(labels)).find((r) => r !== null) ?? null;
-  const result = await runComposePhase({
+  const phase = runComposePhase({
     model: model as ResolvedModel,
     projectName: run.name,
     projectDirectory: settings.projectDirectory,
@@ -104,22 +105,14 @@ async function fingerprintPhase(
       }),
     reportDir: run.dir,
     previous,
-  }).catch((error: unknown) => {
-    const refused = section.refused(error, settings.lock, settings.fingerprintTools, previous);
-    if (refused) core.setOutput(OUTPUTS.fingerprint, refused);
-    throw error;
   });
-  const { fingerprint, pins, since } = result;
-  core.setOutput(OUTPUTS.fingerprint, fingerprint.value);
-  const change =
-    since.previous === null
-      ? ''
-      : since.unchanged
-        ? ' (unchanged since the last deploy)'
-        : ` (changed since the last deploy: ${since.changed.join(', ') || 'see the report'})`;
-  core.info(`Fingerprint ${fingerprint.value}${change}`);
-  for (const note of fingerprint.notes) core.notice(note);
-  section.finished(result, settings.lock, settings.fingerprintTools);
+  const { fingerprint, pins } = await publishFingerprint(phase, {
+    section,
+    mode: settings.lock,
+    toolsHashed: settings.fingerprintTools,
+    previous,
+    setOutput: (value) => core.setOutput(OUTPUTS.fingerprint, value),
+  });
   const path = join(run.dir, 'compose.fingerprint.yaml');
   const services = Object.keys(model.services ?? {});
   writeFileSync(path, fingerprintOverrideYaml(services, fingerprintRecord(fingerprint), pins));
