@@ -8,10 +8,6 @@ import { bad, type CorpusRow, MARK } from './rows.js';
 const A = 'deploy-namespace';
 const MANIFESTS = { manifests: 'manifests', timeout: '30s' };
 const CHART = { chart: 'chart', timeout: '30s' };
-/** A `context` the kubeconfig lacks fails at kubectl's first call, not before anything starts. */
-export const CONTEXT_DEFECT =
-  'a context the kubeconfig does not have is not refused before anything starts; kubectl says so without the input name or a fix (issue 9)';
-
 function rows(
   input: string,
   values: readonly string[],
@@ -24,10 +20,7 @@ export const DEPLOY_NAMESPACE: CorpusRow[] = [
   ...rows('name', BAD_NAMES),
   ...rows('pr-number', BAD_PR_NUMBERS),
   ...rows('kubeconfig', ['not: [yaml', 'just-a-token', '/root/.kube/config']),
-  ...rows('context', ['no-such-context', `ctx${MARK}`]).map((row) => ({
-    ...row,
-    knownDefect: CONTEXT_DEFECT,
-  })),
+  ...rows('context', ['no-such-context', `ctx${MARK}`]),
   ...rows('kubectl', ['/nonexistent/kubectl', 'no-such-kubectl-xyz', `kubectl${MARK}`]),
   ...rows('helm', ['/nonexistent/helm', `helm${MARK}`], CHART),
   ...rows('isolation', ['vm', `iso${MARK}`]),
@@ -39,11 +32,7 @@ export const DEPLOY_NAMESPACE: CorpusRow[] = [
     isolation: 'vcluster',
   }),
   ...rows('chart', ['no/such/chart', `chart${MARK}`], { timeout: '30s' }),
-  ...rows('chart-version', ['not a version!'], CHART).map((row) => ({
-    ...row,
-    knownDefect:
-      'chart-version is not checked as a SemVer version or range, and a local chart ignores it (issue 9)',
-  })),
+  ...rows('chart-version', ['not a version!', '9.9.9'], CHART),
   ...rows('repo', ['not a url', `https://x${MARK}`], { chart: 'corpus', timeout: '30s' }),
   ...rows('release', ['UPPER!', 'r'.repeat(54), `r${MARK}`], CHART),
   ...rows('values', ['missing.yaml', `v${MARK}.yaml`], CHART),
@@ -61,9 +50,7 @@ export const DEPLOY_NAMESPACE: CorpusRow[] = [
     action: A,
     with: { manifests: 'bad', timeout: '30s' },
     files: { 'bad/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x: y\n' },
-    names: /bad\/cm\.yaml:4|Input "manifests"/,
-    knownDefect:
-      'manifests are not parsed before anything starts; kubectl reports the YAML error without the input name (issue 9)',
+    names: /Input "manifests \(bad\/cm\.yaml:4\)"/,
   },
   ...rows('kustomize', ['missing/', `k${MARK}`], { timeout: '30s' }),
   {

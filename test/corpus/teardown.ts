@@ -1,6 +1,5 @@
 /** Bad inputs of teardown, and the one success a missing environment must be. */
 import { BAD_BOOLEANS, BAD_NAMES, BAD_PR_NUMBERS, each, githubRows } from './common.js';
-import { CONTEXT_DEFECT } from './deploy-namespace.js';
 import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'teardown';
@@ -19,7 +18,7 @@ export const TEARDOWN: CorpusRow[] = [
   // Namespace mode (the test cluster).
   ...each(A, 'namespace', ['Bad_NS!', `ns${MARK}`, 'kube-system'], { with: NS }),
   ...each(A, 'kubeconfig', ['not: [yaml', 'just-a-token'], { with: NS }),
-  ...each(A, 'context', ['no-such-context'], { with: NS, knownDefect: CONTEXT_DEFECT }),
+  ...each(A, 'context', ['no-such-context'], { with: NS }),
   { id: `${A}/namespace-never-created`, action: A, with: NS, expect: 'succeed' },
   ...githubRows(A),
   bad(A, 'comment', 'sometimes', {

@@ -3,7 +3,6 @@
  * them), so a wrongly accepted value ends in seconds; the error must name the bad input, not the deadline.
  */
 import { BAD_BOOLEANS, BAD_DURATIONS, BAD_INTEGERS, commentRows } from './common.js';
-import { CONTEXT_DEFECT } from './deploy-namespace.js';
 import { bad, type CorpusRow, MARK } from './rows.js';
 
 const A = 'wait-ready';
@@ -49,7 +48,6 @@ export const WAIT_READY: CorpusRow[] = [
   bad(A, 'context', 'no-such-context', {
     with: { rollout: 'deployment/api', namespace: 'corpus-ns', timeout: '3s', context: 'no-such-context' },
     needs: 'cluster',
-    knownDefect: CONTEXT_DEFECT,
   }),
   ...rows('timeout', [...BAD_DURATIONS, '0s'], { url: 'http://127.0.0.1:9/' }),
   ...rows('attempt-timeout', ['x', '0s']),

@@ -15,10 +15,12 @@ import {
 import { UPLOAD_POLICIES, type UploadPolicy } from '../../shared/src/report/artifact.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
 import { actionInputs, type InputSource, Inputs } from '../../shared/src/runtime/inputs.js';
+import { readChartVersion } from './chart-version.js';
 import { DEFAULTS, INPUTS } from './contract.js';
 import { type FingerprintSettings, readFingerprintSettings } from './fingerprint-settings.js';
 import { readRepoUrl, readSetLines, readValuesFile } from './helm-inputs.js';
 import { type IsolationSettings, readIsolationSettings } from './isolation-settings.js';
+import { checkManifests } from './manifest-files.js';
 import { parseLimits, parseQuota } from './quota.js';
 
 /** Helm release names: DNS-1123 labels of at most 53 characters (https://helm.sh/docs/chart_best_practices/conventions/). */
@@ -229,9 +231,11 @@ function readFiles(inputs: Inputs, mode: DeployMode, repo: string, workspace: st
       readValuesFile(INPUTS.values, file, workspace);
       return file;
     }),
-    manifests: inputs
-      .list(INPUTS.manifests)
-      .map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
+    manifests: checkManifests(
+      INPUTS.manifests,
+      inputs.list(INPUTS.manifests).map((f) => existing(INPUTS.manifests, workspace, f, 'manifest path')),
+      workspace,
+    ),
     kustomize: kustomize ? existing(INPUTS.kustomize, workspace, kustomize, 'kustomization directory') : '',
   };
 }
@@ -253,6 +257,7 @@ export function getSettings(
   const prNumber = inputs.prNumber(INPUTS.prNumber);
   const pullSecrets = readPullSecrets(inputs);
   const host = readHost(inputs);
+  const files = readFiles(inputs, mode, helm.repo, workspace);
   const fields = {
     name: inputs.string(INPUTS.name),
     prNumber,
@@ -262,8 +267,8 @@ export function getSettings(
     helm: inputs.string(INPUTS.helm),
     mode,
     ...helm,
-    chartVersion: inputs.string(INPUTS.chartVersion),
-    ...readFiles(inputs, mode, helm.repo, workspace),
+    ...files,
+    chartVersion: readChartVersion(INPUTS.chartVersion, inputs.string(INPUTS.chartVersion), files.chart),
     host,
     timeoutMs: inputs.durationMs(INPUTS.timeout, 5_000, 6 * 3_600_000),
     ttlMs,

@@ -257,6 +257,8 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
+      const beforeUp = github.recheck('before up', tearDown); // asked during prepare, awaited before up
+      beforeUp.catch(() => undefined); // a failure of prepare must not leave it unhandled
       const binary = await detectCompose();
       tools = { compose: new DockerCompose(binary), docker: new Docker() };
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
@@ -270,7 +272,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
         fingerprints,
         report,
       );
-      const before = await github.recheck('before up', tearDown);
+      const before = await beforeUp;
       if (before !== 'continue') return before;
       github.start();
       // The event stream follows the project from before `up`, so no change is missed.

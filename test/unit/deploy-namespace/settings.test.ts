@@ -142,4 +142,35 @@ describe('settings', () => {
     expect(redact('vals-pw-1 db.internal k3y-k3y')).toBe('*** db.internal ***');
     clearSecretsForTests();
   });
+
+  it('chart-version: a SemVer version or constraint as Helm reads it; a local chart must satisfy it', () => {
+    writeFileSync(join(workspace, 'chart', 'Chart.yaml'), 'name: x\nversion: 1.4.2\n');
+    for (const ok of ['1.4.2', '^1.4', '~1.4.0', '1.x', '>=1.2 <2', '>= 1.2, < 2', '1.x || 2.x', '*'])
+      expect(settings({ chart: 'chart', 'chart-version': ok }).chartVersion).toBe(ok);
+    // A repository or OCI chart: Helm resolves the version; only the syntax is checked here.
+    expect(settings({ chart: 'oci://r.example.test/c', 'chart-version': '9.9.9' }).chartVersion).toBe(
+      '9.9.9',
+    );
+    expect(error({ chart: 'oci://r.example.test/c', 'chart-version': 'not a version!' }).message).toMatch(
+      /^Input "chart-version": "not a version!" is not a SemVer version or constraint\. Fix: use a SemVer/,
+    );
+    expect(error({ chart: 'chart', 'chart-version': '$(id)' }).input).toBe('chart-version');
+    const pinned = error({ chart: 'chart', 'chart-version': '2.0.0' });
+    expect(pinned.input).toBe('chart-version');
+    expect(pinned.message).toContain('is version "1.4.2" and Helm ignores --version for a local chart');
+    writeFileSync(join(workspace, 'chart', 'Chart.yaml'), 'name: x\n');
+    expect(error({ chart: 'chart', 'chart-version': '1.0.0' }).message).toContain('is version "(none)"');
+  });
+
+  it('manifests: every YAML file is parsed first; an error names the file and line', () => {
+    mkdirSync(join(workspace, 'm', 'nested'), { recursive: true });
+    writeFileSync(join(workspace, 'm', 'ok.yaml'), 'apiVersion: v1\nkind: ConfigMap\n---\nkind: Secret\n');
+    writeFileSync(join(workspace, 'm', 'notes.txt'), 'not: [yaml');
+    expect(settings({ manifests: 'm' }).manifests).toEqual([join(workspace, 'm')]);
+    writeFileSync(join(workspace, 'm', 'nested', 'bad.yml'), 'kind: ConfigMap\nmetadata:\n  name: x: y\n');
+    const e = error({ manifests: 'm' });
+    expect(e.input).toBe('manifests (m/nested/bad.yml:3)');
+    expect(e.message).toMatch(/is not valid YAML: .*Fix: fix the manifest/);
+    expect(error({ manifests: 'm/nested/bad.yml' }).input).toBe('manifests (m/nested/bad.yml:3)');
+  });
 });

@@ -71,6 +71,11 @@ export interface RunResult {
 export type Runner = (argv: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
 const DEFAULT_TIMEOUT_MS = 300_000;
+/**
+ * How long (ms) an exited process's pipes may stay open before the funnel stops reading them: a killed
+ * wrapper script (a `docker` shim) leaves its child holding them, and Node's `close` would never come.
+ */
+export const STDIO_DRAIN_MS = 2000;
 const STDERR_KEEP = 64 * 1024;
 const live = new Set<ChildProcess>();
 
@@ -212,8 +217,13 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     const timeout = killAfter(child, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
+    let done = false;
+    let drainTimer: NodeJS.Timeout | undefined;
     const finish = (exitCode: number | null) => {
+      if (done) return;
+      done = true;
       timeout.clear();
+      if (drainTimer) clearTimeout(drainTimer);
       live.delete(child);
       stderrLines.flush();
       stdout.close(() =>
@@ -237,6 +247,13 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
     });
     child.on('close', (code) => {
       if (spawnError === undefined) finish(code);
+    });
+    child.on('exit', (code) => {
+      drainTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        if (spawnError === undefined) finish(code);
+      }, STDIO_DRAIN_MS);
     });
   });
 }
@@ -265,7 +282,9 @@ export async function terminateAll(graceMs = 5000): Promise<void> {
   const exited = children.map(
     (child) =>
       new Promise<void>((resolve) =>
-        child.exitCode !== null ? resolve() : child.once('close', () => resolve()),
+        child.exitCode !== null || child.signalCode !== null
+          ? resolve()
+          : child.once('exit', () => resolve()),
       ),
   );
   for (const child of children) child.kill('SIGTERM');

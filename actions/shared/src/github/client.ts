@@ -11,6 +11,7 @@
  * https://github.com/octokit/plugin-retry.js, https://github.com/octokit/plugin-throttling.js.
  */
 import type { getOctokit } from '@actions/github';
+import type Bottleneck from 'bottleneck';
 import { registerSecret } from '../runtime/secrets.js';
 
 /** The Octokit instance type the actions use. */
@@ -20,6 +21,7 @@ export type Octokit = ReturnType<typeof getOctokit>;
 let octokitModules: {
   getOctokit: typeof getOctokit;
   plugins: readonly unknown[];
+  Bottleneck: typeof Bottleneck;
 } | null = null;
 
 /**
@@ -29,12 +31,17 @@ let octokitModules: {
  */
 export async function loadOctokit(): Promise<void> {
   if (octokitModules) return;
-  const [github, retry, throttling] = await Promise.all([
+  const [github, retry, throttling, bottleneck] = await Promise.all([
     import('@actions/github'),
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling'),
+    import('bottleneck/light.js'),
   ]);
-  octokitModules = { getOctokit: github.getOctokit, plugins: [retry.retry, throttling.throttling] };
+  octokitModules = {
+    getOctokit: github.getOctokit,
+    plugins: [retry.retry, throttling.throttling],
+    Bottleneck: bottleneck.default,
+  };
 }
 
 /** The last rate-limit facts GitHub sent (from `x-ratelimit-*`), or null before any response. */
@@ -71,6 +78,29 @@ export interface GitHubOptions {
   maxRetryAfterS?: number;
   /** Warnings (a rate limit was hit). */
   warn?: (message: string) => void;
+  /**
+   * Pause between two mutating requests (POST, PATCH, PUT, DELETE), ms; they always go one at a time.
+   * Default 1000: GitHub's advice "if you're making a large number of POST, PATCH, PUT, or DELETE requests
+   * … wait at least one second between each request"
+   * (https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#pause-between-mutative-requests),
+   * which is what plugin-throttling does (and 3 s before a write that notifies, such as a comment). The
+   * sweep keeps it. A per-PR step makes at most four writes (a deployment, its statuses, the comment), not
+   * a large number, and passes 0 (`PER_PR_WRITE_PAUSE_MS`): on a fast stack the pauses were the largest
+   * part of the time over raw Compose (issue 8). A secondary rate limit is still retried once either way.
+   */
+  writePauseMs?: number;
+}
+
+/** The `writePauseMs` of a per-PR step's few writes (see GitHubOptions.writePauseMs). */
+export const PER_PR_WRITE_PAUSE_MS = 0;
+
+/**
+ * plugin-throttling's `write` and `notifications` limiters (its options `throttle.write`,
+ * `throttle.notifications`), one request at a time, `pauseMs` apart instead of 1 s and 3 s.
+ */
+export function writeLimiters(B: typeof Bottleneck, pauseMs: number) {
+  const group = (id: string) => new B.Group({ id, maxConcurrent: 1, minTime: pauseMs, timeout: 120_000 });
+  return { write: group('ephemeral-write'), notifications: group('ephemeral-notifications') };
 }
 
 /** An authenticated client bound to one repository. */
@@ -123,7 +153,7 @@ export function connectGitHub(
 export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = process.env): GitHub {
   const { owner, repo } = checkOptions(options);
   if (!octokitModules) throw new Error('Octokit is not loaded: await loadOctokit() first');
-  const { getOctokit, plugins } = octokitModules;
+  const { getOctokit, plugins, Bottleneck: B } = octokitModules;
   const warn = options.warn ?? (() => {});
   const maxRetryAfterS = options.maxRetryAfterS ?? 60;
   let requests = 0;
@@ -163,6 +193,7 @@ export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = pr
         doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
       },
       throttle: {
+        ...(options.writePauseMs === undefined ? {} : writeLimiters(B, options.writePauseMs)),
         retryAfterBaseValue: options.retryBaseMs ?? 1000,
         onSecondaryRateLimit: (
           retryAfter: number,

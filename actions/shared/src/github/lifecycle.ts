@@ -9,7 +9,7 @@
  * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment)
  */
 import type { ResolvedEnvironment } from '../environment/resolve.js';
-import { type ApiBudget, connectGitHub, type GitHub } from './client.js';
+import { type ApiBudget, connectGitHub, type GitHub, PER_PR_WRITE_PAUSE_MS } from './client.js';
 import { type CommentState, upsertComment } from './comment.js';
 import { createDeployment, deactivateDeployments, type Soft, setDeploymentStatus } from './deployment.js';
 import { describeFailure } from './errors.js';
@@ -71,9 +71,14 @@ export class Lifecycle {
     env: NodeJS.ProcessEnv = process.env,
     deploymentId: number | null = null,
   ): Lifecycle {
-    const github = settings.token
-      ? connectGitHub({ token: settings.token, repository: environment.context.repository, warn }, env)
-      : null;
+    const { token } = settings;
+    const options = {
+      token,
+      repository: environment.context.repository,
+      warn,
+      writePauseMs: PER_PR_WRITE_PAUSE_MS,
+    };
+    const github = token ? connectGitHub(options, env) : null;
     return new Lifecycle(github, settings, environment, readEventFacts(env), warn, env, deploymentId);
   }
 

@@ -47,7 +47,8 @@ export function kubeTarget(kubeconfigFile: string, context: string): KubeTarget 
  * Runs `fn` with a kubectl bound to the connection; a kubeconfig given as content lives in a 0600 temp
  * file for exactly that long.
  * @param runnerTemp where the temporary kubeconfig goes (RUNNER_TEMP)
- * @throws UserInputError naming `kubeconfig` when the content is not a kubeconfig
+ * @throws UserInputError naming `kubeconfig` when the content is not a kubeconfig, or `context` when the
+ *   kubeconfig has no such context
  */
 export async function withKubectl<T>(
   connection: KubeConnection,
@@ -59,7 +60,9 @@ export async function withKubectl<T>(
   const handedOff = env[ENV_KUBECONFIG] && existsSync(env[ENV_KUBECONFIG]) ? env[ENV_KUBECONFIG] : '';
   const target = kubeTarget(path || handedOff, connection.context);
   try {
-    return await fn(new Kubectl(target), target);
+    const kubectl = new Kubectl(target);
+    await kubectl.requireContext(); // a context the kubeconfig lacks is a bad input (issue 9)
+    return await fn(kubectl, target);
   } finally {
     removeKubeconfig(path);
   }

@@ -3,6 +3,7 @@
  * kubeconfig/context. Flags as documented at https://kubernetes.io/docs/reference/kubectl/.
  */
 import { mustSucceed, type Runner, type RunOptions, type RunResult, run } from '../exec/cli.js';
+import { UserInputError } from '../runtime/errors.js';
 
 /** Which cluster: a kubeconfig file (else KUBECONFIG / ~/.kube/config) and an optional context. */
 export interface KubeTarget {
@@ -66,6 +67,9 @@ export interface NamespaceObject {
   status?: { phase?: string; conditions?: Array<{ type: string; status: string; message?: string }> };
 }
 
+/** `kubectl config get-contexts --output name`: one context name per line. */
+const CONTEXTS = ['config', 'get-contexts', '--output', 'name'];
+
 /** kubectl bound to a target. */
 export class Kubectl {
   constructor(
@@ -99,7 +103,33 @@ export class Kubectl {
    * @throws ToolError with kubectl's message, or when it does not answer within `timeoutMs`
    */
   async answers(timeoutMs: number): Promise<void> {
+    await this.requireContext();
     await this.run(['get', '--raw', '/version'], { timeoutMs });
+  }
+
+  /**
+   * Proves the bound context is in the kubeconfig kubectl reads (`kubectl config get-contexts --output
+   * name`: a local read, nothing is sent to a cluster), so a misspelt `context` input fails before anything
+   * starts, naming the input, instead of as kubectl's bare "context … does not exist" (issue 9). Does
+   * nothing without a context.
+   * @throws UserInputError naming `context`, with the contexts the kubeconfig has
+   * @throws ToolError when kubectl cannot read the kubeconfig
+   */
+  async requireContext(): Promise<void> {
+    const context = this.target.context;
+    if (!context) return;
+    const argv = [this.binary, ...targetArgs({ kubeconfig: this.target.kubeconfig }), ...CONTEXTS];
+    const listed = mustSucceed(await this.runner(argv, { timeoutMs: 30_000 })).stdout;
+    const names = listed
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    if (names.includes(context)) return;
+    throw new UserInputError(
+      'context',
+      `"${context}" is not a context of the kubeconfig (it has ${names.length > 0 ? names.map((n) => `"${n}"`).join(', ') : 'none'})`,
+      'give one of its contexts, or leave "context" empty to use its current-context',
+    );
   }
 
   /**

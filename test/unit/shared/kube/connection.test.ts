@@ -34,20 +34,13 @@ describe('connection', () => {
     const runnerTemp = mkdtempSync(join(tmpdir(), 'conn-'));
     let seen = '';
     await withKubectl(
-      { kubeconfig: KUBECONFIG, context: 'ctx' },
+      // No context: a context is first checked against the file by kubectl (kubectl-context.test.ts).
+      { kubeconfig: KUBECONFIG, context: '' },
       runnerTemp,
       async (kubectl, target) => {
         seen = target.kubeconfig ?? '';
         expect(statSync(seen).mode & 0o777).toBe(0o600);
-        expect(kubectl.argv(['get', 'ns'])).toEqual([
-          'kubectl',
-          '--kubeconfig',
-          seen,
-          '--context',
-          'ctx',
-          'get',
-          'ns',
-        ]);
+        expect(kubectl.argv(['get', 'ns'])).toEqual(['kubectl', '--kubeconfig', seen, 'get', 'ns']);
       },
       {},
     );
