@@ -11939,7 +11939,7 @@ const Query = __webpack_require__(83156);
 const Prepare = __webpack_require__(88575);
 const CloseStatement = __webpack_require__(42374);
 const Execute = __webpack_require__(27683);
-const Ping = __webpack_require__(85969);
+const Ping = __webpack_require__(8350);
 const RegisterSlave = __webpack_require__(5491);
 const BinlogDump = __webpack_require__(96604);
 const ChangeUser = __webpack_require__(52750);
@@ -11964,7 +11964,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 85969:
+/***/ 8350:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

@@ -4,10 +4,11 @@
  * that `lock: verify` refuses with (`key: old → new`, digests shortened to 12 hex).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { UserInputError } from '../runtime/errors.js';
 import { type Fingerprint, type FingerprintKind, posixPath, shortDigest } from './canonical.js';
-import { LOCK_SCHEMA, LOCK_SCHEMA_ID } from './lock-schema.js';
+import { LOCK_SCHEMA_ID } from './lock-schema.js';
+// LOCK_SCHEMA compiled by scripts/validators.mjs at build time (Ajv standalone code), not at start-up.
+import validateLock from './lock-validator.generated.js';
 
 /** The section of the lock file each action owns. */
 export type LockSection = 'compose' | 'namespace';
@@ -43,16 +44,6 @@ export const LOCK_MODES = ['auto', 'off', 'verify', 'update'] as const;
 export type LockMode = (typeof LOCK_MODES)[number];
 
 /**
- * The lock schema's validator, compiled on first use: compiling costs tens of ms, and most runs read no
- * lock file, so it is not paid at start-up (issue 12).
- */
-let compiled: ValidateFunction | null = null;
-function lockValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(LOCK_SCHEMA);
-  return compiled;
-}
-
-/**
  * Reads and validates a lock file; null when it does not exist.
  * @param input the input naming the file, for errors (`lock-file`)
  * @throws UserInputError naming the file for invalid JSON, an unknown schema version or a schema violation
@@ -77,7 +68,6 @@ export function readLockFile(path: string, input = 'lock-file'): LockFile | null
       'use the version of the actions that wrote it, or run with lock: update to rewrite it',
     );
   }
-  const validateLock = lockValidator();
   if (!validateLock(data)) {
     const problems = (validateLock.errors ?? [])
       .slice(0, 5)

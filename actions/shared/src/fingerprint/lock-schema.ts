@@ -38,6 +38,12 @@ const section = {
   },
 } as const;
 
+/**
+ * Ajv's options for the lock schema (https://ajv.js.org/options.html). scripts/validators.mjs compiles the
+ * schema with these into lock-validator.generated.js (Ajv standalone code) at build time.
+ */
+export const LOCK_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
 /** The schema object. */
 export const LOCK_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',

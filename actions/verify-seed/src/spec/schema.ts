@@ -241,6 +241,20 @@ function connection(kind: string, exec: boolean) {
   };
 }
 
+/**
+ * Ajv's options for the spec schema (https://ajv.js.org/options.html): every error (`allErrors`), strict
+ * mode, the `discriminator` keyword, `["string", "number"]` types, and `verbose` (each error carries its
+ * data and parent schema: spec/validate.ts lists a mapping's allowed keys from it). scripts/validators.mjs
+ * compiles the schema with these into spec-validator.generated.js (Ajv standalone code) at build time.
+ */
+export const SPEC_AJV_OPTIONS = {
+  allErrors: true,
+  strict: true,
+  discriminator: true,
+  allowUnionTypes: true,
+  verbose: true,
+} as const;
+
 /** The schema of a whole spec document. */
 export const SPEC_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',

@@ -2,19 +2,15 @@
  * Schema validation of a spec document with Ajv (https://ajv.js.org/, `allErrors`, strict mode), turning
  * each Ajv error (https://ajv.js.org/api.html#validation-errors) into a located, readable issue: the
  * unknown key with the closest allowed one, the missing key, the expected type or value set.
+ *
+ * The validator is Ajv's standalone code (https://ajv.js.org/standalone.html), generated from SPEC_SCHEMA
+ * and SPEC_AJV_OPTIONS (schema.ts) by scripts/validators.mjs at build time: compiling the schema when
+ * the action starts cost 100-250 ms of verify-seed's start-up (issue 12). A contract test fails when the
+ * generated file no longer matches the schema.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { DocPath, SpecDocument, SpecIssue } from './document.js';
-import { SPEC_SCHEMA } from './schema.js';
-
-const ajv = new Ajv({
-  allErrors: true,
-  strict: true,
-  discriminator: true,
-  allowUnionTypes: true,
-  verbose: true,
-});
-const validateSpec = ajv.compile(SPEC_SCHEMA as object);
+import validateSpec from './spec-validator.generated.js';
 
 /** JSON pointer (`/checks/1/expect`) → path (`['checks', 1, 'expect']`). */
 export function pointerPath(pointer: string): DocPath {
