@@ -4,8 +4,9 @@
  * prepare.ts) → fingerprint (the lock verified or updated, the digest policy, the record and pins:
  * fingerprint.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
  * Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or one-shot done,
- * woken by the events; a failure ends it at once), with the drift check (fingerprint.ts) running meanwhile
- * and awaited after it → the PR re-check again → report (the `services` output, the Deployment success and the comment "ready"; shared/src/github/deploy.ts).
+ * woken by the events; a failure ends it at once), the drift check (fingerprint.ts) running meanwhile →
+ * the PR re-check again → report (the `services` output, the Deployment success and the comment "ready";
+ * shared/src/github/deploy.ts).
  * A PR closed during the deploy ends it `aborted-closed` with the environment removed, a newer head ends it
  * `superseded`. On failure: the bounded diagnostics bundle, the Deployment and comment "failed", then the step
  * fails (post cleans up).
@@ -264,14 +265,11 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
       prepared = await prepare(tools, run, settings, report, isolation);
       await refuseForeignObjects(prepared.model, run.name);
-      const fingerprint = await fingerprintBeforeUp(
-        tools,
-        run,
-        settings,
-        { model: deployedModel(prepared.model, prepared.selected), existing: prepared.existing },
-        fingerprints,
-        report,
-      );
+      const deployed = {
+        model: deployedModel(prepared.model, prepared.selected),
+        existing: prepared.existing,
+      };
+      const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);
       const before = await github.recheck('before up', tearDown);
       if (before !== 'continue') return before;
       github.start();
