@@ -10,8 +10,9 @@
  *   inspect` for the pulled images, `docker version`, the build-input hash of the api/seed context with
  *   its host-installed node_modules, the lock file glob, lock off) on examples/compose-app's resolved
  *   model, next to the `docker compose config` provision-compose already runs, measured in alternation;
- *   plus the drift check after `up` as it runs (`docker container ls` + `inspect`) on a running copy of
- *   the stack's db service: where the added time goes.
+ *   plus the drift check alone (`docker container ls` + `inspect`) on a running copy of the stack's db
+ *   service: where the added time goes (in provision-compose it runs during the wait; its report timing
+ *   is only what the run waited for it after the wait).
  * - **chart**: deploy-namespace's fingerprint of test/k8s/fixtures/chart (content, values, set pairs),
  *   and with `lock-rendered` (two `helm template` renders), when a Helm binary is available.
  *
@@ -236,7 +237,7 @@ export function renderFingerprintMarkdown(f: FingerprintFigures): string[] {
     '',
     '## Fingerprint cost (issue 11)',
     '',
-    `provision-compose + post on examples/compose-app under the runner harness, ${f.provision.runs} runs after a warm-up: each run's \`fingerprint\` and \`drift\` timings come from its own JSON report, so "without" is the same run minus those phases. Then in process, ${f.runs} runs each, the Compose phase and \`docker compose config\` alternating (bench/fingerprint-bench.ts). The Compose phase is everything provision-compose adds before \`up\` with \`lock: off\` and images present: one \`docker image inspect\`, \`docker version\`, the model entries, the build-input hash of the api/seed context, the lock-files glob. The drift check runs after \`up\`.`,
+    `provision-compose + post on examples/compose-app under the runner harness, ${f.provision.runs} runs after a warm-up: each run's \`fingerprint\` and \`drift\` timings come from its own JSON report, so "without" is the same run minus those phases. Then in process, ${f.runs} runs each, the Compose phase and \`docker compose config\` alternating (bench/fingerprint-bench.ts). The Compose phase is everything provision-compose adds before \`up\` with \`lock: off\` and images present: one \`docker image inspect\`, \`docker version\`, the model entries, the build-input hash of the api/seed context, the lock-files glob. The drift check row is the check alone; in provision-compose it runs during the wait, and its \`drift\` timing is what the run waited for it after the wait.`,
     '',
     markdownTable(rows(f)),
     '',

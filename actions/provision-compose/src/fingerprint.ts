@@ -10,7 +10,6 @@ import * as core from '@actions/core';
 import type { DockerCompose } from '../../shared/src/compose/compose.js';
 import type { Docker } from '../../shared/src/compose/docker.js';
 import type { ComposeModel } from '../../shared/src/compose/model.js';
-import { environmentSelector } from '../../shared/src/environment/labels.js';
 import type { ResolvedEnvironment } from '../../shared/src/environment/resolve.js';
 import { run as exec } from '../../shared/src/exec/cli.js';
 import type { ComposeFingerprint } from '../../shared/src/fingerprint/compose-fingerprint.js';
@@ -20,7 +19,7 @@ import {
   fingerprintOverrideYaml,
   runComposePhase,
 } from '../../shared/src/fingerprint/compose-phase.js';
-import { formatDrift } from '../../shared/src/fingerprint/drift.js';
+import { type Drift, formatDrift } from '../../shared/src/fingerprint/drift.js';
 import { publishFingerprint } from '../../shared/src/fingerprint/publish.js';
 import { fingerprintRecord, readRecord } from '../../shared/src/fingerprint/record.js';
 import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
@@ -66,12 +65,14 @@ export async function fingerprintBeforeUp(
   tools: FingerprintTools,
   run: ProvisionRun,
   settings: ProvisionSettings,
-  model: ComposeModel,
+  deployed: { model: ComposeModel; existing: readonly string[] },
   section: FingerprintSection,
   report: ActionReport,
 ): Promise<ComposeFingerprint> {
   return report.time('fingerprint', () =>
-    core.group('Fingerprint', () => fingerprintPhase(tools, run, settings, model, section)),
+    core.group('Fingerprint', () =>
+      fingerprintPhase(tools, run, settings, deployed.model, deployed.existing, section),
+    ),
   );
 }
 
@@ -80,10 +81,20 @@ async function fingerprintPhase(
   run: ProvisionRun,
   settings: ProvisionSettings,
   model: ComposeModel,
+  existing: readonly string[],
   section: FingerprintSection,
 ): Promise<ComposeFingerprint> {
-  const existing = await tools.docker.containerLabels(environmentSelector(run.name));
-  const previous = existing.map((labels) => readRecord(labels)).find((r) => r !== null) ?? null;
+  // The containers prepare's ownership look-up found: their labels are read while the phase hashes.
+  // A container removed since (a concurrent teardown) only loses the "changed since" line, not the deploy.
+  const previous = tools.docker
+    .labelsOf(existing)
+    .then((labels) => labels.map((l) => readRecord(l)).find((r) => r !== null) ?? null)
+    .catch((error: unknown) => {
+      core.info(
+        `The last deploy's record could not be read (${error instanceof Error ? error.message : error})`,
+      );
+      return null;
+    });
   const phase = runComposePhase({
     model: model as ResolvedModel,
     projectName: run.name,
@@ -133,16 +144,28 @@ export class DriftError extends Error {
 }
 
 /**
- * After `up`: fails when a container runs something else than was fingerprinted.
+ * Starts the drift check as soon as `up` has returned: the containers exist and keep their image, so the
+ * check runs while the services become ready; `checkDriftAfterUp` awaits it.
+ * @returns the pending check (never an unhandled rejection: a failed wait leaves it unawaited)
+ */
+export function startDriftCheck(fingerprint: ComposeFingerprint, run: ProvisionRun): Promise<Drift[]> {
+  const pending = checkDrift(run.name, fingerprint, exec);
+  pending.catch(() => {}); // awaited by checkDriftAfterUp
+  return pending;
+}
+
+/**
+ * After the wait: fails when a container runs something else than was fingerprinted. The report's
+ * `drift` timing is the time the run waited for the check after the wait (its share of the run).
+ * @param pending `startDriftCheck`'s check
  * @throws DriftError naming each service; ToolError when docker fails
  */
 export async function checkDriftAfterUp(
-  fingerprint: ComposeFingerprint,
-  run: ProvisionRun,
+  pending: Promise<Drift[]>,
   section: FingerprintSection,
   report: ActionReport,
 ): Promise<void> {
-  const drift = await report.time('drift', () => checkDrift(run.name, fingerprint, exec));
+  const drift = await report.time('drift', () => pending);
   if (section.value) section.value.drift = drift;
   if (drift.length > 0) throw new DriftError(formatDrift(drift));
   core.info('Drift check: every container runs the image that was fingerprinted.');

@@ -74,13 +74,21 @@ export function checkServices(
   return selectedServices(model, settings.services);
 }
 
+/** What the ownership look-up found. */
+export interface Ownership {
+  /** The earliest `created-at` of the environment's containers (a redeploy keeps it), epoch ms, or null. */
+  createdAtMs: number | null;
+  /** The IDs of the environment's existing containers ([] on a first deploy): the fingerprint phase reads
+   * the last deploy's record from their labels without listing them again. */
+  containers: string[];
+}
+
 /**
  * Refuses to deploy over a Compose project of the same name that these actions did not create, and returns
- * the earliest `created-at` of the environment's containers (a redeploy keeps it), in epoch ms, or null —
- * both from one container inventory.
- * @throws UserInputError naming `name`
+ * what the environment's existing containers say (`Ownership`), from one container inventory.
+ * @throws UserInputError naming `name`; ToolError when docker fails
  */
-export async function ownership(docker: Docker, name: string): Promise<number | null> {
+export async function ownership(docker: Docker, name: string): Promise<Ownership> {
   const containers = await projectResources(docker, name, ['container']);
   const foreign = foreignResources(containers, name);
   if (foreign.length > 0) {
@@ -93,7 +101,10 @@ export async function ownership(docker: Docker, name: string): Promise<number | 
   const times = containers
     .map((c) => Number(c.labels[LABELS.createdAt]) * 1000)
     .filter((t) => Number.isFinite(t) && t > 0);
-  return times.length > 0 ? Math.min(...times) : null;
+  return {
+    createdAtMs: times.length > 0 ? Math.min(...times) : null,
+    containers: containers.map((c) => c.id),
+  };
 }
 
 const ONE_SHOT_REASON = {

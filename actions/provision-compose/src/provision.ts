@@ -4,8 +4,9 @@
  * prepare.ts) → fingerprint (the lock verified or updated, the digest policy, the record and pins:
  * fingerprint.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
  * Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or one-shot done,
- * woken by the events; a failure ends it at once) → the drift check (fingerprint.ts) → the PR re-check again
- * → report (the `services` output, the Deployment success and the comment "ready"; shared/src/github/deploy.ts).
+ * woken by the events; a failure ends it at once), the drift check (fingerprint.ts) running meanwhile →
+ * the PR re-check again → report (the `services` output, the Deployment success and the comment "ready";
+ * shared/src/github/deploy.ts).
  * A PR closed during the deploy ends it `aborted-closed` with the environment removed, a newer head ends it
  * `superseded`. On failure: the bounded diagnostics bundle, the Deployment and comment "failed", then the step
  * fails (post cleans up).
@@ -44,7 +45,7 @@ import {
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
-import { checkDriftAfterUp, deployedModel, fingerprintBeforeUp } from './fingerprint.js';
+import { checkDriftAfterUp, deployedModel, fingerprintBeforeUp, startDriftCheck } from './fingerprint.js';
 import { checkServices, isolationLines, ownership, resolveModel, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
@@ -111,6 +112,8 @@ export interface Prepared {
   model: ComposeModel;
   /** The services the run starts (requested ones and their dependencies). */
   selected: string[];
+  /** IDs of the environment's containers before this deploy ([] on a first deploy). */
+  existing: string[];
 }
 
 /** Prepare: the model, the guards and the override; hands the files on. */
@@ -122,7 +125,7 @@ export async function prepare(
   isolation: IsolationSection,
 ): Promise<Prepared> {
   // The model and the ownership look-up are independent: both at once.
-  const [model, createdAtMs] = await report.time('config', () =>
+  const [model, owned] = await report.time('config', () =>
     core.group('Resolve the Compose configuration', () =>
       Promise.all([resolveModel(tools.compose, run.project), ownership(tools.docker, run.name)]),
     ),
@@ -138,7 +141,7 @@ export async function prepare(
       prNumber: run.environment.prNumber,
       headSha: context.headSha,
       runId: context.runId,
-      createdAtMs: createdAtMs ?? now,
+      createdAtMs: owned.createdAtMs ?? now,
       deployedAtMs: now,
       ttlMs: settings.ttlMs,
     },
@@ -153,7 +156,7 @@ export async function prepare(
   run.project.files = [...settings.files, run.overridePath];
   core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
   core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
-  return { model, selected };
+  return { model, selected, existing: owned.containers };
 }
 
 /** Up: `docker compose up --detach`, its progress streamed to the log (terminal escape sequences stripped). */
@@ -264,14 +267,11 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
       prepared = await prepare(tools, run, settings, report, isolation);
       await refuseForeignObjects(prepared.model, run.name);
-      const fingerprint = await fingerprintBeforeUp(
-        tools,
-        run,
-        settings,
-        deployedModel(prepared.model, prepared.selected),
-        fingerprints,
-        report,
-      );
+      const deployed = {
+        model: deployedModel(prepared.model, prepared.selected),
+        existing: prepared.existing,
+      };
+      const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);
       const before = await beforeUp;
       if (before !== 'continue') return before;
       github.start();
@@ -280,9 +280,10 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       await up(tools.compose, run, settings, report);
       // Compose stops and restarts containers itself during `up`; only what happens after it counts.
       watch.forget();
+      const drift = startDriftCheck(fingerprint, run); // runs during the wait
       const services = await waitReady(tools, run, settings, prepared.selected, watch, report);
       await watch.stop();
-      await checkDriftAfterUp(fingerprint, run, fingerprints, report);
+      await checkDriftAfterUp(drift, fingerprints, report);
       const deploymentId = await github.started();
       if (deploymentId !== null) saveState(STATE_KEY, { ...run.state, deploymentId });
       const after = await github.recheck('after ready', tearDown);

@@ -34,7 +34,7 @@ describe('prepare', () => {
     expect(fake.removed).toEqual([]);
   });
 
-  it('accepts its own project (a redeploy) and keeps the first created-at', async () => {
+  it('accepts its own project (a redeploy), keeps the first created-at and names its containers', async () => {
     const fake = fakeDocker([
       {
         kind: 'container',
@@ -49,8 +49,14 @@ describe('prepare', () => {
         labels: { ...OURS, 'ephemeral.dev/created-at': '1700000600' },
       },
     ]);
-    expect(await ownership(new Docker(fake.runner), ENV)).toBe(1_700_000_000_000);
-    expect(await ownership(new Docker(fakeDocker([]).runner), ENV)).toBeNull();
+    expect(await ownership(new Docker(fake.runner), ENV)).toEqual({
+      createdAtMs: 1_700_000_000_000,
+      containers: ['c1', 'c2'],
+    });
+    expect(await ownership(new Docker(fakeDocker([]).runner), ENV)).toEqual({
+      createdAtMs: null,
+      containers: [],
+    });
     // one container listing, no inspect
     expect(fake.calls).toHaveLength(1);
   });

@@ -133,8 +133,17 @@ export class Docker {
    */
   async containerLabels(labels: readonly string[]): Promise<Record<string, string>[]> {
     const ids = (await this.inventory({ container: labels })).container.map((c) => c.id);
+    return this.labelsOf(ids);
+  }
+
+  /**
+   * Every label of containers `ids` (IDs or names): one `inspect`, in the order given; [] for no ids
+   * (no call).
+   * @throws ToolError when docker fails (a container removed meanwhile included)
+   */
+  async labelsOf(ids: readonly string[]): Promise<Record<string, string>[]> {
     if (ids.length === 0) return [];
-    const argv = ['docker', 'container', 'inspect', ...ids];
+    const argv = ['docker', 'container', 'inspect', '--', ...ids];
     const result = mustSucceed(await this.runner(argv, { timeoutMs: 60_000 }));
     const items = JSON.parse(result.stdout) as Array<{ Config?: { Labels?: Record<string, string> | null } }>;
     return items.map((item) => item.Config?.Labels ?? {});

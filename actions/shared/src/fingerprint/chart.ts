@@ -10,15 +10,18 @@
  * - a dependency archive `charts/<name>-<version>.tgz` as its files under `charts/<name>/`, the layout
  *   `helm package` writes it in (checked with Helm v3.22.0 and v4.3.1);
  * - `templates/.<name>` left out, as Helm's loader does (its default ignore rule `templates/.?*`,
- *   helm.sh/helm/v3/pkg/ignore/rules.go `AddDefaults`).
- * Not applied: a chart folder's `.helmignore` (a folder with files it names does not hash like its package).
+ *   helm.sh/helm/v3/pkg/ignore/rules.go `AddDefaults`);
+ * - a chart folder's `.helmignore` applied with Helm's own rules (helmignore.ts), so the files it names
+ *   are left out as `helm package` leaves them out.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import yaml from 'yaml';
+import { UserInputError } from '../runtime/errors.js';
 import { hashContent, hashJson } from './canonical.js';
 import { chartMetadataHash, isChartMetadataPath } from './chart-metadata.js';
+import { BadPatternError, HELMIGNORE, type HelmIgnoreRules, parseHelmIgnore } from './helmignore.js';
 
 /** A file list: `[path, sha256]` pairs sorted by path. */
 export type FileList = Array<[string, string]>;
@@ -72,15 +75,39 @@ export function archiveFiles(file: string): FileList {
   return files.sort(byPath);
 }
 
-/** The files of a chart directory; archives under `charts/` are listed as the files they hold. */
+/**
+ * The rules of the chart folder `dir`'s `.helmignore` (Helm's default rule alone when there is none).
+ * @throws UserInputError naming the file and line when Helm would reject a pattern
+ */
+function helmIgnoreOf(dir: string): HelmIgnoreRules {
+  const file = join(dir, HELMIGNORE);
+  try {
+    return parseHelmIgnore(existsSync(file) ? readFileSync(file, 'utf8') : '');
+  } catch (error) {
+    if (!(error instanceof BadPatternError)) throw error;
+    throw new UserInputError(
+      'chart',
+      `${file} ${error.message}; helm package rejects it too`,
+      "write the pattern in Helm's .helmignore syntax (no **; see https://helm.sh/docs/chart_template_guide/helm_ignore_file/)",
+    );
+  }
+}
+
+/**
+ * The files of a chart directory that `helm package` would put in its package (its `.helmignore`
+ * applied); archives under `charts/` are listed as the files they hold.
+ * @throws UserInputError for a `.helmignore` pattern Helm rejects
+ */
 export function directoryFiles(dir: string): FileList {
   const files: FileList = [];
+  const rules = helmIgnoreOf(dir);
   const walk = (path: string, prefix: string) => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
       const full = join(path, entry.name);
-      if (entry.isDirectory()) walk(full, rel);
-      else if (entry.isFile()) addFile(files, rel, readFileSync(full));
+      if (entry.isDirectory()) {
+        if (!rules.ignores(rel, true)) walk(full, rel);
+      } else if (entry.isFile() && !rules.ignores(rel, false)) addFile(files, rel, readFileSync(full));
     }
   };
   walk(dir, '');

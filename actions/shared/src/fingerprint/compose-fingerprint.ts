@@ -24,6 +24,12 @@ export interface ComposeFingerprintInput {
   /** Hash the tool versions too (`fingerprint-tools: true`). */
   includeTools: boolean;
   runner: ImageRunner;
+  /**
+   * What the engine knows about the pulled services' images, asked while the build contexts are hashed;
+   * default one `docker image inspect` through `runner`. The Compose phase passes its pre-pull here, so
+   * the inspect it makes to find missing images is also the fingerprint's (compose-phase.ts).
+   */
+  images?: (refs: readonly string[]) => Promise<Map<string, ImageFacts>>;
 }
 
 /** One service's image as fingerprinted. */
@@ -66,7 +72,7 @@ export async function composeFingerprint(input: ComposeFingerprintInput): Promis
     .filter((s) => s.build === undefined && typeof s.image === 'string')
     .map((s) => s.image as string);
   // docker answers while the build contexts are hashed (synchronous work on this thread).
-  const inspected = inspectImages(pulled, input.runner);
+  const inspected = input.images ? input.images(pulled) : inspectImages(pulled, input.runner);
   inspected.catch(() => {}); // awaited below; no unhandled rejection while hashing
   for (const [name, service] of Object.entries(model.services ?? {})) {
     const built = service.build !== undefined;

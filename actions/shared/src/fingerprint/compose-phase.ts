@@ -13,7 +13,7 @@ import { type ComposeFingerprint, composeFingerprint } from './compose-fingerpri
 import type { ResolvedModel } from './compose-model.js';
 import { enforceDigests, runtimePins, type ServiceImage } from './digest-policy.js';
 import { type Drift, findDrift, readContainers } from './drift.js';
-import { type ImageRunner, inspectImages } from './images.js';
+import { type ImageFacts, type ImageRunner, inspectImages } from './images.js';
 import type { LockEntry } from './lock-file.js';
 import { type LockOutcome, type LockSettings, runLockPhase, withSince } from './lock-phase.js';
 import { type PreviousDeploy, type SinceLastDeploy, sinceLastDeploy } from './record.js';
@@ -39,8 +39,11 @@ export interface ComposePhaseOptions {
   pullImages: (services: string[]) => Promise<void>;
   /** Where `lock: update` copies the lock file for the report artifact. */
   reportDir: string;
-  /** What the environment's last deploy recorded (labels of its containers), or null. */
-  previous: PreviousDeploy | null;
+  /**
+   * What the environment's last deploy recorded (labels of its containers), or null; a promise is
+   * awaited after the hashing (the look-up runs meanwhile).
+   */
+  previous: PreviousDeploy | null | Promise<PreviousDeploy | null>;
 }
 
 /** What the phase decided. */
@@ -67,20 +70,32 @@ function pulledServices(model: ResolvedModel): Array<[string, string]> {
     .map(([name, s]) => [name, s.image as string]);
 }
 
-/** Pulls what `up --pull <policy>` would pull, before fingerprinting. */
-async function prePull(o: ComposePhaseOptions): Promise<void> {
-  if (o.pull === 'never') return;
+/**
+ * Pulls what `up --pull <policy>` would pull, then tells what the engine knows about `refs` (the pulled
+ * services' images) — with as few `docker image inspect` calls as the policy allows: `missing` inspects
+ * once to find what is missing, and that answer is the fingerprint's when nothing is (a pulled image is
+ * inspected again, alone); `always` pulls first; `never` only inspects.
+ * @throws Error when the pull or docker fails
+ */
+export async function pullAndInspect(
+  o: Pick<ComposePhaseOptions, 'model' | 'pull' | 'runner' | 'pullImages'>,
+  refs: readonly string[],
+): Promise<Map<string, ImageFacts>> {
   const pulled = pulledServices(o.model);
-  if (pulled.length === 0) return;
-  let services = pulled.map(([name]) => name);
-  if (o.pull === 'missing') {
-    const facts = await inspectImages(
-      pulled.map(([, image]) => image),
-      o.runner,
-    );
-    services = pulled.filter(([, image]) => !facts.get(image)?.present).map(([name]) => name);
+  if (o.pull === 'never' || pulled.length === 0) return inspectImages(refs, o.runner);
+  if (o.pull === 'always') {
+    await o.pullImages(pulled.map(([name]) => name));
+    return inspectImages(refs, o.runner);
   }
-  if (services.length > 0) await o.pullImages(services);
+  const facts = await inspectImages(refs, o.runner);
+  const missing = pulled.filter(([, image]) => !facts.get(image)?.present);
+  if (missing.length === 0) return facts;
+  await o.pullImages(missing.map(([name]) => name));
+  const fresh = await inspectImages(
+    missing.map(([, image]) => image),
+    o.runner,
+  );
+  return new Map([...facts, ...fresh]);
 }
 
 /** The lock's digest for each service (`sha256:…` entries only; `local …`/`absent` are not pins). */
@@ -109,8 +124,9 @@ export async function runComposePhase(o: ComposePhaseOptions): Promise<ComposePh
     }));
     enforceDigests(early, false);
   }
-  await prePull(o);
-  const version = dockerVersion(o.runner); // answers while the fingerprint is computed
+  // docker answers (the version, the pre-pull and its inspect) while the build contexts are hashed.
+  const version = dockerVersion(o.runner);
+  version.catch(() => {}); // awaited by composeFingerprint
   const fingerprint = await composeFingerprint({
     model: o.model,
     ctx: { projectName: o.projectName, projectDirectory: o.projectDirectory, volatile: o.volatile },
@@ -119,8 +135,9 @@ export async function runComposePhase(o: ComposePhaseOptions): Promise<ComposePh
     tools: version.then((docker) => ({ compose: o.composeVersion, docker })),
     includeTools: o.includeTools,
     runner: o.runner,
+    images: (refs) => pullAndInspect(o, refs),
   });
-  const since = sinceLastDeploy(o.previous, fingerprint);
+  const since = sinceLastDeploy(await o.previous, fingerprint);
   const lock = withSince(() => runLockPhase(o.lock, 'compose', fingerprint, o.workspace, o.reportDir), since);
   const digests = lockedDigests(lock.locked);
   const items: ServiceImage[] = fingerprint.services.map((s) => ({

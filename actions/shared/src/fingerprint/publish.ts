@@ -16,8 +16,8 @@ export interface PublishOptions {
   mode: LockMode;
   /** Whether tool versions are hashed (`fingerprint-tools`). */
   toolsHashed: boolean;
-  /** The last deploy's record, or null. */
-  previous: PreviousDeploy | null;
+  /** The last deploy's record, or null (a promise: the look-up still running; null if it failed). */
+  previous: PreviousDeploy | null | Promise<PreviousDeploy | null>;
   /** Sets the action's `fingerprint` output. */
   setOutput: (value: string) => void;
 }
@@ -30,8 +30,9 @@ export interface PublishOptions {
 export async function publishFingerprint<
   R extends { fingerprint: Fingerprint; lock: LockOutcome; since: SinceLastDeploy },
 >(phase: Promise<R>, o: PublishOptions): Promise<R> {
-  const result = await phase.catch((error: unknown) => {
-    const refused = o.section.refused(error, o.mode, o.toolsHashed, o.previous);
+  const result = await phase.catch(async (error: unknown) => {
+    const previous = await Promise.resolve(o.previous).catch(() => null);
+    const refused = o.section.refused(error, o.mode, o.toolsHashed, previous);
     if (refused) o.setOutput(refused);
     throw error;
   });

@@ -71,6 +71,24 @@ describe('publishFingerprint', () => {
     expect(section.value?.value).toBe(f.value);
   });
 
+  it('a refused lock with the last deploy’s record still pending: awaited, and a failed look-up is no record', async () => {
+    const f = fingerprint({ 'services.db.image': 'postgres:16' });
+    const refused = new LockMismatchError('/w/ephemeral.lock.json', [], f);
+    for (const record of [Promise.resolve(previous), Promise.reject(new Error('no such container'))]) {
+      const section = new FingerprintSection();
+      await expect(
+        publishFingerprint(Promise.reject(refused), {
+          section,
+          mode: 'verify',
+          toolsHashed: false,
+          previous: record as never,
+          setOutput: () => {},
+        }),
+      ).rejects.toBe(refused);
+      expect(section.value?.value).toBe(f.value);
+    }
+  });
+
   it('any other failure sets no output and records nothing', async () => {
     const outputs: string[] = [];
     const section = new FingerprintSection();
