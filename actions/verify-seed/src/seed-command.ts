@@ -15,7 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import { type RunResult, run } from '../../shared/src/exec/cli.js';
 import { requireProgram } from '../../shared/src/exec/program.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
-import { ENV_KUBECONFIG, ENV_VCLUSTER_KUBECONFIG } from '../../shared/src/runtime/handoff.js';
+import { ENV_VCLUSTER_KUBECONFIG } from '../../shared/src/runtime/handoff.js';
 import { redact, registerArgvSecrets } from '../../shared/src/runtime/secrets.js';
 
 /**
@@ -87,7 +87,8 @@ export interface SeedRun {
  * The environment additions for the seed command (only what the step did not set itself). After
  * deploy-namespace with `isolation: vcluster`, KUBECONFIG is the virtual cluster's
  * (`EPHEMERAL_VCLUSTER_KUBECONFIG`, while its file exists), so `kubectl exec …` in the command reaches the app,
- * unless the step set KUBECONFIG to another file than the host's hand-off (`EPHEMERAL_KUBECONFIG`).
+ * whatever KUBECONFIG the job or a cluster-login action set (the host's); a command that needs the host
+ * passes `--kubeconfig` itself, which kubectl prefers to the variable.
  */
 export function seedEnv(
   seed: Pick<SeedRun, 'project' | 'composeFiles'>,
@@ -100,8 +101,7 @@ export function seedEnv(
     if (delimiter !== ':') out.COMPOSE_PATH_SEPARATOR = delimiter;
   }
   const virtual = env[ENV_VCLUSTER_KUBECONFIG];
-  if (virtual && existsSync(virtual) && (!env.KUBECONFIG || env.KUBECONFIG === env[ENV_KUBECONFIG]))
-    out.KUBECONFIG = virtual;
+  if (virtual && existsSync(virtual)) out.KUBECONFIG = virtual;
   return out;
 }
 

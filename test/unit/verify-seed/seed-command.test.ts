@@ -39,7 +39,7 @@ describe('seed-command', () => {
     ).toEqual({});
   });
 
-  it('after isolation: vcluster, KUBECONFIG is the virtual cluster’s unless the step chose another file', () => {
+  it('after isolation: vcluster, KUBECONFIG is the virtual cluster’s (a command that needs the host passes --kubeconfig)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-'));
     const virtual = join(dir, 'virtual');
     writeFileSync(virtual, 'apiVersion: v1\n');
@@ -50,8 +50,8 @@ describe('seed-command', () => {
     expect(seedEnv(none, { ...handed, KUBECONFIG: '/host', EPHEMERAL_KUBECONFIG: '/host' })).toEqual({
       KUBECONFIG: virtual,
     });
-    // The step set its own KUBECONFIG: kept.
-    expect(seedEnv(none, { ...handed, KUBECONFIG: '/mine', EPHEMERAL_KUBECONFIG: '/host' })).toEqual({});
+    // A KUBECONFIG of the job or a cluster-login action is the host's: the virtual cluster's wins.
+    expect(seedEnv(none, { ...handed, KUBECONFIG: '/job' })).toEqual({ KUBECONFIG: virtual });
     // The virtual cluster's file is gone (post ran) or was cleared: nothing.
     expect(seedEnv(none, { EPHEMERAL_VCLUSTER_KUBECONFIG: join(dir, 'gone') })).toEqual({});
     expect(seedEnv(none, { EPHEMERAL_VCLUSTER_KUBECONFIG: '' })).toEqual({});
