@@ -1,7 +1,7 @@
 /**
  * deploy-namespace's diagnostics bundle on the real node: a Deployment whose container crash-loops (a
- * stand-in image running a failing command that prints a long log, its run number and a secret) never
- * rolls out; the bundle holds the pod's `describe` (the last termination, exit code 3), its current log and
+ * stand-in image running a failing command that prints a long log, its run number and a secret; a
+ * readiness probe that never passes) never rolls out; the bundle holds the pod's `describe` (the last termination, exit code 3), its current log and
  * the previous run's log (`--previous`), and the namespace's BackOff events; every pod file is within the
  * per-pod bound, all of them within the total, long logs keep their last lines; the secret is masked.
  */
@@ -49,6 +49,8 @@ function crashLoop(token: string, lines: number): string {
               imagePullPolicy: 'IfNotPresent',
               command: ['sh', '-c', script],
               env: [{ name: 'TOKEN', value: token }],
+              // Never Ready: without a probe a container counts as available between its crashes.
+              readinessProbe: { exec: { command: ['false'] }, periodSeconds: 2 },
               resources: { limits: { cpu: '100m', memory: '32Mi' } },
               volumeMounts: [{ name: 'state', mountPath: '/state' }],
             },
