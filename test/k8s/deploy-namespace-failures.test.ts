@@ -17,6 +17,7 @@ import {
   HELM3,
   HELM4,
   helm,
+  inlineKubeconfig,
   kubectl,
   prEvent,
   REPOSITORY,
@@ -33,26 +34,6 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
-}
-
-/** The test cluster's kubeconfig with the client certificate and key inlined (so they are secrets of the input). */
-function inlineKubeconfig(): { content: string; keyData: string; keyPemLine: string } {
-  const path = process.env.KUBECONFIG!;
-  const text = readFileSync(path, 'utf8');
-  const read = (key: string) => readFileSync(new RegExp(`${key}: (.+)`).exec(text)![1]!.trim());
-  const keyPem = read('client-key');
-  const keyData = keyPem.toString('base64');
-  const content = text
-    .replace(/client-key: .+/, `client-key-data: ${keyData}`)
-    .replace(
-      /client-certificate: .+/,
-      `client-certificate-data: ${read('client-certificate').toString('base64')}`,
-    );
-  const keyPemLine = keyPem
-    .toString('utf8')
-    .split('\n')
-    .find((l) => l.length > 40 && !l.startsWith('-----'))!;
-  return { content, keyData, keyPemLine };
 }
 
 describe('deploy-namespace failures', () => {

@@ -3,16 +3,19 @@
  * and the bundled dist: the labelled PR namespace on the host holds a vcluster (its control plane a real
  * pod on the real node), the test chart is deployed inside the virtual cluster (its Deployment, Service and
  * ConfigMap exist there, not as plain objects in the host namespace, where only the synced copies are), the
- * report and summary name the isolation and the vcluster, and the post step removes everything: the host
+ * report and summary name the isolation and the vcluster; wait-ready and verify-seed's seed command reach
+ * the virtual cluster with no kubeconfig wiring (EPHEMERAL_VCLUSTER_KUBECONFIG), and the post step removes everything: the host
  * namespace, the vcluster's cluster-scoped RBAC, and the virtual cluster's kubeconfig file. Two PRs then
  * install conflicting versions of the same CRD side by side (one cluster cannot hold both), and the
  * closed-PR teardown removes each vcluster with its namespace.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../harness/job.js';
 import {
   dump,
@@ -28,7 +31,15 @@ import {
 import { realNode, vclusterTools } from './fixtures/real-node.js';
 
 const names: string[] = [];
+/** A loopback HTTP server for verify-seed's one check (the test chart serves nothing). */
+const probe = createServer((_, res) => res.end('ok'));
+let probeUrl = '';
+beforeAll(async () => {
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  probeUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+});
 afterAll(() => {
+  probe.close();
   forceDelete(names);
   // A failed run may leave the vcluster's cluster-scoped RBAC (named after the host namespace).
   for (const ns of names)
@@ -146,6 +157,18 @@ async function push(head: string, cleanup: 'never' | 'always') {
           cleanup,
         },
       },
+      // No kubeconfig wiring: both reach the virtual cluster through EPHEMERAL_VCLUSTER_KUBECONFIG. On the
+      // host neither the Deployment nor the ConfigMap exists (only synced, renamed copies), so both would fail.
+      { id: 'ready', uses: 'wait-ready', with: { rollout: 'deployment/preview-web', timeout: '3m' } },
+      {
+        id: 'verify',
+        uses: 'verify-seed',
+        with: (ctx) => ({
+          'seed-command': `kubectl get configmap preview-config --namespace ${ctx.steps.deploy?.outputs.namespace} --output name`,
+          checks: `connections: { probe: { kind: http, url: "${probeUrl}" } }
+checks: [{ name: the runner answers, kind: http, connection: probe, path: /, expect: { status: 200 } }]`,
+        }),
+      },
     ],
     onLine: (_step, phase, line) => {
       if (phase === 'main' && /^Report: /.test(line) && !seen) seen = snapshot(line);
@@ -160,6 +183,10 @@ async function push(head: string, cleanup: 'never' | 'always') {
   const report = JSON.parse(readFileSync(out['report-path']!, 'utf8'));
   const post = job.steps.find((s) => s.phase === 'post')!;
   expect(post.outcome, dump(job.logText())).toBe('success');
+  // wait-ready read the rollout and verify-seed's seed command read the ConfigMap inside the virtual cluster.
+  expect(job.outputs('ready').ready).toBe('true');
+  expect(job.logText()).toContain('seed │ configmap/preview-config');
+  expect(job.outputs('verify').passed).toBe('1');
   // Whatever the cleanup policy, post removes the virtual cluster's kubeconfig file.
   expect(out['kubeconfig-path']).toBe(live.kubeconfig);
   expect(existsSync(live.kubeconfig)).toBe(false);

@@ -1,8 +1,8 @@
 /**
  * The bounded diagnostics bundle for a failed deploy, each part streamed to a file under
  * `<action dir>/diagnostics/` (capped, then redacted): namespace events, `kubectl get all`, `describe`
- * of not-ready workloads and of pods that are not Ready, pod logs where the cluster can give them, and
- * Helm status and history. Never throws: a part that cannot be collected is noted in `errors.txt`.
+ * of not-ready workloads, the pods that are not Ready (pod-diagnostics.ts: describe, current and previous
+ * logs, bounded per pod and in total), and Helm status and history. Never throws: a part that cannot be collected is noted in `errors.txt`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import { listFiles } from '../../shared/src/report/files.js';
 import type { DiagnosticsBundle } from '../../shared/src/report/model.js';
 import { redact } from '../../shared/src/runtime/secrets.js';
+import { collectPods } from './pod-diagnostics.js';
 import { notReady, readWorkloads } from './workloads.js';
 
 /** Bounds of the bundle. */
@@ -21,6 +22,10 @@ export interface KubeDiagnosticsLimits {
   tailLines: number;
   /** At most this many pods are described and logged. */
   maxPods: number;
+  /** Bytes per pod: its describe, current log and previous logs together (pod-diagnostics.ts). */
+  maxPodBytes: number;
+  /** Bytes of all pods' parts together. */
+  maxPodsTotalBytes: number;
   /** Warning events in the excerpt. */
   excerptEvents: number;
 }
@@ -29,15 +34,11 @@ export const KUBE_DIAGNOSTICS_LIMITS: KubeDiagnosticsLimits = {
   maxFileBytes: 1024 * 1024,
   tailLines: 200,
   maxPods: 10,
+  maxPodBytes: 256 * 1024,
+  maxPodsTotalBytes: 1024 * 1024,
   excerptEvents: 10,
 };
 
-interface PodList {
-  items: Array<{
-    metadata: { name: string };
-    status?: { phase?: string; conditions?: Array<{ type: string; status: string }> };
-  }>;
-}
 interface EventList {
   items: Array<{
     type?: string;
@@ -49,8 +50,8 @@ interface EventList {
 
 const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
-/** Streams a command's output to a file of the bundle (capped, then redacted); notes failures. */
-class Bundle {
+/** Streams a command's output to a file of the bundle (capped at `maxFileBytes`, then redacted); notes failures. */
+export class Bundle {
   readonly errors: string[] = [];
   readonly excerpt: string[] = [];
 
@@ -98,70 +99,6 @@ async function warningEvents(
       );
   } catch (error) {
     bundle.errors.push(`warning events: ${String(error)}`);
-  }
-}
-
-/** Pods that are neither Ready nor Succeeded, at most `max`. */
-async function troubledPods(
-  kubectl: Kubectl,
-  namespace: string,
-  bundle: Bundle,
-  max: number,
-): Promise<string[]> {
-  const pods = await kubectl.tryRun(['get', 'pods', '--namespace', namespace, '--output', 'json'], {
-    timeoutMs: 30_000,
-  });
-  try {
-    return (JSON.parse(pods.stdout || '{"items":[]}') as PodList).items
-      .filter(
-        (p) =>
-          p.status?.phase !== 'Succeeded' &&
-          !(p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-      )
-      .map((p) => p.metadata.name)
-      .slice(0, max);
-  } catch (error) {
-    bundle.errors.push(`pods: ${String(error)}`);
-    return [];
-  }
-}
-
-/** `describe` and the log tail of each troubled pod; a note when the cluster gives no logs (kwok). */
-async function describePods(
-  kubectl: Kubectl,
-  namespace: string,
-  bundle: Bundle,
-  limits: KubeDiagnosticsLimits,
-) {
-  let logsUnavailable = '';
-  for (const pod of await troubledPods(kubectl, namespace, bundle, limits.maxPods)) {
-    await bundle.capture(
-      join('describe', `Pod_${safe(pod)}.txt`),
-      ['describe', 'pod', pod, '--namespace', namespace],
-      kubectl,
-    );
-    const logs = await bundle.capture(
-      join('logs', `${safe(pod)}.log`),
-      [
-        'logs',
-        pod,
-        '--namespace',
-        namespace,
-        '--all-containers',
-        '--prefix',
-        '--tail',
-        String(limits.tailLines),
-      ],
-      kubectl,
-    );
-    if (logs.exitCode !== 0) logsUnavailable = logs.stderr.trim().split('\n')[0] ?? '';
-  }
-  if (logsUnavailable) {
-    // kwok and other simulated nodes run no containers: there are no logs to give.
-    writeFileSync(
-      join(bundle.dir, 'logs', 'NOTE.txt'),
-      `Pod logs could not be read (${redact(logsUnavailable)}). On clusters whose nodes run no real containers (kwok, virtual kubelets) there are none.\n`,
-    );
   }
 }
 
@@ -219,7 +156,7 @@ export async function collectKubeDiagnostics(
       ['describe', workload.toLowerCase(), ...ns],
       kubectl,
     );
-  await describePods(kubectl, namespace, bundle, limits);
+  await collectPods(kubectl, namespace, bundle, limits);
   if (helm && release) await helmState(helm, release, namespace, bundle);
   if (bundle.errors.length > 0) writeFileSync(join(dir, 'errors.txt'), redact(bundle.errors.join('\n')));
   return { dir, files: listFiles(dir), excerpt: redact(bundle.excerpt.join('\n')) };

@@ -8,12 +8,14 @@
  * environment. Its output streams to the log (secrets masked); a failure fails the action with the tail of
  * its stderr, before any check runs.
  */
+import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import * as core from '@actions/core';
 import { parse as parseYaml } from 'yaml';
 import { type RunResult, run } from '../../shared/src/exec/cli.js';
 import { requireProgram } from '../../shared/src/exec/program.js';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { ENV_VCLUSTER_KUBECONFIG } from '../../shared/src/runtime/handoff.js';
 import { redact, registerArgvSecrets } from '../../shared/src/runtime/secrets.js';
 
 /**
@@ -81,7 +83,13 @@ export interface SeedRun {
   composeFiles: string[];
 }
 
-/** The environment additions for the seed command (only what the step did not set itself). */
+/**
+ * The environment additions for the seed command (only what the step did not set itself). After
+ * deploy-namespace with `isolation: vcluster`, KUBECONFIG is the virtual cluster's
+ * (`EPHEMERAL_VCLUSTER_KUBECONFIG`, while its file exists), so `kubectl exec …` in the command reaches the app,
+ * whatever KUBECONFIG the job or a cluster-login action set (the host's); a command that needs the host
+ * passes `--kubeconfig` itself, which kubectl prefers to the variable.
+ */
 export function seedEnv(
   seed: Pick<SeedRun, 'project' | 'composeFiles'>,
   env: NodeJS.ProcessEnv,
@@ -92,6 +100,8 @@ export function seedEnv(
     out.COMPOSE_FILE = seed.composeFiles.join(delimiter);
     if (delimiter !== ':') out.COMPOSE_PATH_SEPARATOR = delimiter;
   }
+  const virtual = env[ENV_VCLUSTER_KUBECONFIG];
+  if (virtual && existsSync(virtual)) out.KUBECONFIG = virtual;
   return out;
 }
 

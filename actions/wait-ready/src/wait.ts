@@ -251,7 +251,11 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
 export async function waitReady(settings: WaitSettings = getSettings()): Promise<void> {
   const environment = resolveEnvironment(settings.project, null);
   if (!settings.probes.some(isKubeSpec)) return waitWith(settings, environment, null);
-  await withKubectl(settings.kube, environment.context.runnerTemp, (kubectl) =>
-    waitWith(settings, environment, kubectl),
+  await withKubectl(
+    settings.kube,
+    environment.context.runnerTemp,
+    (kubectl) => waitWith(settings, environment, kubectl),
+    process.env,
+    'workload',
   );
 }

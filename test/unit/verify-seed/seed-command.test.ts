@@ -1,4 +1,7 @@
 /** The seed command: argv, refused shell syntax, the Compose hand-off. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSeedCommand, readSeedCommand, seedEnv } from '../../../actions/verify-seed/src/seed-command.js';
 
@@ -34,6 +37,24 @@ describe('seed-command', () => {
         { COMPOSE_PROJECT_NAME: 'mine', COMPOSE_FILE: 'x' },
       ),
     ).toEqual({});
+  });
+
+  it('after isolation: vcluster, KUBECONFIG is the virtual cluster’s (a command that needs the host passes --kubeconfig)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-'));
+    const virtual = join(dir, 'virtual');
+    writeFileSync(virtual, 'apiVersion: v1\n');
+    const none = { project: '', composeFiles: [] };
+    const handed = { EPHEMERAL_VCLUSTER_KUBECONFIG: virtual };
+    expect(seedEnv(none, handed)).toEqual({ KUBECONFIG: virtual });
+    // deploy-namespace exported the host's as both KUBECONFIG and EPHEMERAL_KUBECONFIG: replaced.
+    expect(seedEnv(none, { ...handed, KUBECONFIG: '/host', EPHEMERAL_KUBECONFIG: '/host' })).toEqual({
+      KUBECONFIG: virtual,
+    });
+    // A KUBECONFIG of the job or a cluster-login action is the host's: the virtual cluster's wins.
+    expect(seedEnv(none, { ...handed, KUBECONFIG: '/job' })).toEqual({ KUBECONFIG: virtual });
+    // The virtual cluster's file is gone (post ran) or was cleared: nothing.
+    expect(seedEnv(none, { EPHEMERAL_VCLUSTER_KUBECONFIG: join(dir, 'gone') })).toEqual({});
+    expect(seedEnv(none, { EPHEMERAL_VCLUSTER_KUBECONFIG: '' })).toEqual({});
   });
 
   it('refuses a program that cannot be started before anything runs, naming the input', () => {

@@ -26,6 +26,12 @@ export const ENV_DEPLOYMENT_ID = 'EPHEMERAL_DEPLOYMENT_ID';
 export const ENV_NAMESPACE = 'EPHEMERAL_NAMESPACE';
 /** Exported for later steps: the kubeconfig file deploy-namespace wrote (when given the `kubeconfig` input). */
 export const ENV_KUBECONFIG = 'EPHEMERAL_KUBECONFIG';
+/**
+ * Exported by deploy-namespace with `isolation: vcluster`: the virtual cluster's kubeconfig file. The steps
+ * that reach the workload read it (wait-ready's Kubernetes probes, verify-seed's seed command); the steps that
+ * remove the environment (teardown, the posts, the sweep) never do: they act on the host namespace.
+ */
+export const ENV_VCLUSTER_KUBECONFIG = 'EPHEMERAL_VCLUSTER_KUBECONFIG';
 
 /** Exported: the Compose project name; Compose itself reads it, so later `docker compose` commands address the environment. */
 export const ENV_COMPOSE_PROJECT = 'COMPOSE_PROJECT_NAME';

@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultNamespace, kubeTarget, withKubectl } from '../../../../actions/shared/src/kube/connection.js';
+import {
+  defaultNamespace,
+  handedOffKubeconfig,
+  kubeTarget,
+  withKubectl,
+} from '../../../../actions/shared/src/kube/connection.js';
 import { clearSecretsForTests } from '../../../../actions/shared/src/runtime/secrets.js';
 
 const KUBECONFIG =
@@ -67,5 +72,41 @@ describe('connection', () => {
     await look({});
     expect(files).toEqual([handed, undefined, undefined]);
     expect(existsSync(handed)).toBe(true);
+  });
+
+  it('a vcluster hand-off: the workload steps take the virtual cluster, the host steps and explicit inputs do not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conn-'));
+    const [host, virtual] = [join(dir, 'host'), join(dir, 'virtual')];
+    writeFileSync(host, KUBECONFIG);
+    writeFileSync(virtual, KUBECONFIG);
+    const env = { EPHEMERAL_KUBECONFIG: host, EPHEMERAL_VCLUSTER_KUBECONFIG: virtual };
+    expect(handedOffKubeconfig(env, 'workload')).toBe(virtual);
+    expect(handedOffKubeconfig(env, 'host')).toBe(host);
+    // A context input names a context of the host's kubeconfig: the virtual one is not taken.
+    expect(handedOffKubeconfig(env, 'workload', 'ctx')).toBe(host);
+    // Only the virtual one (no kubeconfig input on deploy-namespace): the host is kubectl's own lookup.
+    expect(handedOffKubeconfig({ EPHEMERAL_VCLUSTER_KUBECONFIG: virtual }, 'workload')).toBe(virtual);
+    expect(handedOffKubeconfig({ EPHEMERAL_VCLUSTER_KUBECONFIG: virtual }, 'host')).toBe('');
+    // Its file removed (deploy-namespace's post ran): back to the host's.
+    expect(handedOffKubeconfig({ ...env, EPHEMERAL_VCLUSTER_KUBECONFIG: '/gone/config' }, 'workload')).toBe(
+      host,
+    );
+    expect(handedOffKubeconfig({ ...env, EPHEMERAL_VCLUSTER_KUBECONFIG: '' }, 'workload')).toBe(host);
+
+    const targets: Array<string | undefined> = [];
+    const look = (kubeconfig: string, reach?: 'workload' | 'host') =>
+      withKubectl(
+        { kubeconfig, context: '' },
+        dir,
+        async (_, t) => void targets.push(t.kubeconfig),
+        env,
+        reach,
+      );
+    await look('', 'workload');
+    await look('');
+    await look(KUBECONFIG, 'workload');
+    expect(targets.slice(0, 2)).toEqual([virtual, host]);
+    // An explicit kubeconfig input wins over every hand-off.
+    expect(targets[2]?.startsWith(join(dir, 'ephemeral-kube-'))).toBe(true);
   });
 });
