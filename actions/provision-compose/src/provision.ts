@@ -267,10 +267,8 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
       prepared = await prepare(tools, run, settings, report, isolation);
       await refuseForeignObjects(prepared.model, run.name);
-      const deployed = {
-        model: deployedModel(prepared.model, prepared.selected),
-        existing: prepared.existing,
-      };
+      const model = deployedModel(prepared.model, prepared.selected);
+      const deployed = { model, existing: prepared.existing };
       const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);
       const before = await beforeUp;
       if (before !== 'continue') return before;

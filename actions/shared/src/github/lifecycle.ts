@@ -71,14 +71,9 @@ export class Lifecycle {
     env: NodeJS.ProcessEnv = process.env,
     deploymentId: number | null = null,
   ): Lifecycle {
-    const { token } = settings;
-    const options = {
-      token,
-      repository: environment.context.repository,
-      warn,
-      writePauseMs: PER_PR_WRITE_PAUSE_MS,
-    };
-    const github = token ? connectGitHub(options, env) : null;
+    const repository = environment.context.repository;
+    const options = { token: settings.token, repository, warn, writePauseMs: PER_PR_WRITE_PAUSE_MS };
+    const github = settings.token ? connectGitHub(options, env) : null;
     return new Lifecycle(github, settings, environment, readEventFacts(env), warn, env, deploymentId);
   }
 
