@@ -2,6 +2,17 @@
 
 import type { ResolvedEnvironment } from '../../actions/shared/src/environment/resolve.js';
 import type { RunContext } from '../../actions/shared/src/environment/run-context.js';
+import type { RunResult } from '../../actions/shared/src/exec/cli.js';
+
+/** A finished command's result, as the exec funnel returns it, for scripted runners (1 ms, not cut). */
+export function runResult(
+  stdout: string,
+  exitCode = 0,
+  stderr = '',
+  argv: readonly string[] = [],
+): RunResult {
+  return { argv: [...argv], exitCode, stdout, stderr, durationMs: 1, timedOut: false, truncated: false };
+}
 
 /** A resolved environment for PR `pr` of `repository`, as `resolveEnvironment` gives it on a runner. */
 export function testEnvironment(

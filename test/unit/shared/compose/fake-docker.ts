@@ -4,6 +4,7 @@
  */
 import { INVENTORY_LABELS } from '../../../../actions/shared/src/compose/docker.js';
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
+import { runResult } from '../../helpers.js';
 
 /** One resource the fake engine holds. */
 export interface FakeResource {
@@ -19,15 +20,8 @@ export interface FakeResource {
 export function fakeDocker(resources: FakeResource[], options: { failRemoval?: string[] } = {}) {
   const calls: string[][] = [];
   const removed: string[] = [];
-  const result = (argv: readonly string[], stdout: string, exitCode = 0, stderr = ''): RunResult => ({
-    argv: [...argv],
-    exitCode,
-    stdout,
-    stderr,
-    durationMs: 1,
-    timedOut: false,
-    truncated: false,
-  });
+  const result = (argv: readonly string[], stdout: string, exitCode = 0, stderr = '') =>
+    runResult(stdout, exitCode, stderr, argv);
   const row = (r: FakeResource) =>
     r.kind === 'image'
       ? `${r.id}\t${r.name}`

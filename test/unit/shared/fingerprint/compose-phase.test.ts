@@ -11,6 +11,7 @@ import type { PullPolicy } from '../../../../actions/shared/src/compose/compose.
 import type { RunResult } from '../../../../actions/shared/src/exec/cli.js';
 import type { ResolvedModel } from '../../../../actions/shared/src/fingerprint/compose-model.js';
 import { pullAndInspect, runComposePhase } from '../../../../actions/shared/src/fingerprint/compose-phase.js';
+import { runResult } from '../../helpers.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const ID = `sha256:${'a'.repeat(64)}`;
@@ -19,15 +20,7 @@ const ID = `sha256:${'a'.repeat(64)}`;
 function fakeEngine(present: Record<string, string>) {
   const calls: string[] = [];
   const known = new Map(Object.entries(present));
-  const result = (stdout: string, exitCode = 0, stderr = ''): RunResult => ({
-    argv: [],
-    exitCode,
-    stdout,
-    stderr,
-    durationMs: 1,
-    timedOut: false,
-    truncated: false,
-  });
+  const result = (stdout: string, exitCode = 0, stderr = '') => runResult(stdout, exitCode, stderr);
   const runner = async (argv: readonly string[]): Promise<RunResult> => {
     calls.push(argv.slice(1, 3).join(' '));
     if (argv[1] === 'version') return result('20.10.24\n');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
 import { Kubectl } from '../../../../actions/shared/src/kube/kubectl.js';
 import { UserInputError } from '../../../../actions/shared/src/runtime/errors.js';
+import { runResult } from '../../helpers.js';
 
 /** A runner that answers `config get-contexts` with `contexts` and `get --raw /version` with ok. */
 function scripted(contexts: string[], exitCode = 0) {
@@ -10,15 +11,9 @@ function scripted(contexts: string[], exitCode = 0) {
   const runner = async (argv: readonly string[], _options?: RunOptions): Promise<RunResult> => {
     calls.push([...argv]);
     const listing = argv.includes('get-contexts');
-    return {
-      argv: [...argv],
-      exitCode: listing ? exitCode : 0,
-      stdout: listing ? contexts.map((c) => `${c}\n`).join('') : '{}',
-      stderr: listing && exitCode !== 0 ? 'error: open /nope: no such file or directory' : '',
-      durationMs: 1,
-      timedOut: false,
-      truncated: false,
-    };
+    if (!listing) return runResult('{}', 0, '', argv);
+    const stderr = exitCode !== 0 ? 'error: open /nope: no such file or directory' : '';
+    return runResult(contexts.map((c) => `${c}\n`).join(''), exitCode, stderr, argv);
   };
   return { calls, runner };
 }
