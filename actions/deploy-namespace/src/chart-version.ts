@@ -11,9 +11,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import semver from 'semver';
-import * as tar from 'tar';
 import { parse } from 'yaml';
 import { UserInputError } from '../../shared/src/runtime/errors.js';
+import { tarEntries } from '../../shared/src/runtime/tar-entries.js';
 
 const FIX =
   'use a SemVer version or constraint as Helm reads it, e.g. 1.4.2, ^1.4, ~1.4.0, ">=1.4 <2", or leave it empty for the latest';
@@ -47,16 +47,8 @@ export function localChartYaml(chart: string): string {
       return '';
     }
   }
-  const chunks: Buffer[] = [];
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      if (/^[^/]+\/Chart\.yaml$/.test(entry.path) && chunks.length === 0)
-        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-      else entry.resume();
-    },
-  });
-  parser.end(readFileSync(chart)); // synchronous for a whole buffer
-  return Buffer.concat(chunks).toString('utf8');
+  const [first] = tarEntries(readFileSync(chart), (path) => /^[^/]+\/Chart\.yaml$/.test(path));
+  return first ? first[1].toString('utf8') : '';
 }
 
 /**

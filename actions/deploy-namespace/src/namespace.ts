@@ -15,7 +15,7 @@ import {
 import { mustSucceed } from '../../shared/src/exec/cli.js';
 import { Kubectl, type NamespaceObject } from '../../shared/src/kube/kubectl.js';
 import { isProtectedNamespace } from '../../shared/src/kube/namespaces.js';
-import { type Clock, realClock } from '../../shared/src/runtime/clock.js';
+import { type Clock, pollUntil, realClock } from '../../shared/src/runtime/clock.js';
 import { DeadlineError, UserInputError } from '../../shared/src/runtime/errors.js';
 
 /** Annotation keys (readable forms of the labels; label values cannot hold `/` or `:`). */
@@ -123,18 +123,18 @@ export async function waitUntilNotTerminating(
   deadlineMs: number,
   clock: Clock = realClock,
 ): Promise<NamespaceObject | null> {
-  const started = clock.now();
-  for (;;) {
-    const ns = await kubectl.namespace(name);
-    if (ns?.status?.phase !== 'Terminating') return ns;
-    if (clock.now() - started > deadlineMs)
-      throw new DeadlineError(
-        `namespace ${name} (Terminating) to be deleted`,
-        deadlineMs,
-        'it is still Terminating: a finalizer may be stuck',
-      );
-    await clock.sleep(1000);
-  }
+  const { value, done } = await pollUntil(() => kubectl.namespace(name), {
+    done: (ns) => ns?.status?.phase !== 'Terminating',
+    deadline: clock.now() + deadlineMs,
+    intervalMs: 1000,
+    clock,
+  });
+  if (done) return value;
+  throw new DeadlineError(
+    `namespace ${name} (Terminating) to be deleted`,
+    deadlineMs,
+    'it is still Terminating: a finalizer may be stuck',
+  );
 }
 
 /**

@@ -16,9 +16,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tar from 'tar';
 import yaml from 'yaml';
 import { UserInputError } from '../runtime/errors.js';
+import { tarEntries } from '../runtime/tar-entries.js';
 import { hashContent, hashJson } from './canonical.js';
 import { chartMetadataHash, isChartMetadataPath } from './chart-metadata.js';
 import { BadPatternError, HELMIGNORE, type HelmIgnoreRules, parseHelmIgnore } from './helmignore.js';
@@ -35,30 +35,12 @@ const DEPENDENCY_ARCHIVE = /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/;
 /** Helm's default ignore rule `templates/.?*`: hidden files and folders directly under templates/. */
 const HIDDEN_TEMPLATE = /^templates\/\.[^/]/;
 
-/** The regular files of a `.tgz` as `[path, bytes]`, paths as stored (top folder included). */
-function archiveEntries(bytes: Buffer): Array<[string, Buffer]> {
-  const pending: Array<{ path: string; chunks: Buffer[] }> = [];
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      if (entry.type !== 'File' && entry.type !== 'OldFile') {
-        entry.resume();
-        return;
-      }
-      const item = { path: entry.path, chunks: [] as Buffer[] };
-      pending.push(item);
-      entry.on('data', (chunk: Buffer) => item.chunks.push(chunk));
-    },
-  });
-  parser.end(bytes); // synchronous for a whole buffer
-  return pending.map((item) => [item.path, Buffer.concat(item.chunks)]);
-}
-
 /** Adds one chart file to `files` under `rel`: archives expanded, metadata canonical, hidden templates out. */
 function addFile(files: FileList, rel: string, bytes: Buffer): void {
   if (HIDDEN_TEMPLATE.test(rel)) return;
   if (DEPENDENCY_ARCHIVE.test(rel)) {
     const base = rel.slice(0, rel.lastIndexOf('/'));
-    for (const [path, content] of archiveEntries(bytes))
+    for (const [path, content] of tarEntries(bytes))
       if (path.includes('/')) addFile(files, `${base}/${path}`, content);
     return;
   }
@@ -68,7 +50,7 @@ function addFile(files: FileList, rel: string, bytes: Buffer): void {
 /** The files of a packaged chart (`.tgz`) with the first path component removed (pure apart from reading). */
 export function archiveFiles(file: string): FileList {
   const files: FileList = [];
-  for (const [path, bytes] of archiveEntries(readFileSync(file))) {
+  for (const [path, bytes] of tarEntries(readFileSync(file))) {
     const rel = path.split('/').slice(1).join('/');
     if (rel) addFile(files, rel, bytes);
   }

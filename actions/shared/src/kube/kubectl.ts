@@ -72,6 +72,9 @@ const CONTEXTS = ['config', 'get-contexts', '--output', 'name'];
 
 /** kubectl bound to a target. */
 export class Kubectl {
+  /** The context check's one run for this instance (`requireContext`); null until first asked. */
+  private contextChecked: Promise<void> | null = null;
+
   constructor(
     readonly target: KubeTarget = {},
     private readonly runner: Runner = run,
@@ -111,11 +114,17 @@ export class Kubectl {
    * Proves the bound context is in the kubeconfig kubectl reads (`kubectl config get-contexts --output
    * name`: a local read, nothing is sent to a cluster), so a misspelt `context` input fails before anything
    * starts, naming the input, instead of as kubectl's bare "context … does not exist" (issue 9). Does
-   * nothing without a context.
+   * nothing without a context. Runs once per instance: `withKubectl` and `answers` both ask, and every later
+   * call returns the first one's promise (its verdict, or its error again).
    * @throws UserInputError naming `context`, with the contexts the kubeconfig has
    * @throws ToolError when kubectl cannot read the kubeconfig
    */
-  async requireContext(): Promise<void> {
+  requireContext(): Promise<void> {
+    this.contextChecked ??= this.checkContext();
+    return this.contextChecked;
+  }
+
+  private async checkContext(): Promise<void> {
     const context = this.target.context;
     if (!context) return;
     const argv = [this.binary, ...targetArgs({ kubeconfig: this.target.kubeconfig }), ...CONTEXTS];

@@ -7,7 +7,7 @@
  * The one namespace removal: the teardown action and deploy-namespace's post step both call it.
  */
 import type { NamespaceRemoval } from '../report/removed.js';
-import { type Clock, realClock } from '../runtime/clock.js';
+import { type Clock, pollUntil, realClock } from '../runtime/clock.js';
 import { type Helm, listArgs, uninstallArgs } from './helm.js';
 import type { Kubectl, NamespaceObject } from './kubectl.js';
 import { controlPlaneNamespaces, namespaceRefusal } from './namespaces.js';
@@ -165,17 +165,14 @@ async function awaitGone(
   options: NamespaceTeardownOptions,
   log: (line: string) => void,
 ): Promise<NamespaceObject | null> {
-  const clock = options.clock ?? realClock;
-  let lastLog = clock.now();
-  for (;;) {
-    const current = await kubectl.namespace(name);
-    if (!current || clock.now() >= deadline) return current;
-    if (clock.now() - lastLog >= 10_000) {
-      log(`… namespace ${name} still ${current.status?.phase ?? 'present'}`);
-      lastLog = clock.now();
-    }
-    await clock.sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - clock.now())));
-  }
+  const { value } = await pollUntil(() => kubectl.namespace(name), {
+    done: (current) => !current,
+    deadline,
+    intervalMs: options.pollMs ?? 1000,
+    clock: options.clock ?? realClock,
+    progress: (current) => log(`… namespace ${name} still ${current?.status?.phase ?? 'present'}`),
+  });
+  return value;
 }
 
 function refused(namespace: string, reason: string): NamespaceRemoval {

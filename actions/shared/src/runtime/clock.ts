@@ -44,3 +44,42 @@ export async function withTimeout<T>(
     controller.abort();
   }
 }
+
+/** What `pollUntil` takes. */
+export interface PollOptions<T> {
+  /** True when the looked-at value is what the wait is for. */
+  done: (value: T) => boolean;
+  /** When to give up: a `clock.now()` value, ms. */
+  deadline: number;
+  /** The pause between looks, ms (the last pause is cut short at the deadline). */
+  intervalMs: number;
+  clock?: Clock;
+  /** Told the last value while still waiting, at most once per `progressEveryMs` (default 10,000 ms). */
+  progress?: (value: T) => void;
+  progressEveryMs?: number;
+}
+
+/**
+ * Looks (`look()`) until `done` holds or the deadline passes: the one poll loop of the waiting logic that
+ * watches a resource go away (namespace teardown, a Terminating namespace before a deploy). Looks at least
+ * once, and once more at the deadline.
+ * @returns the last value looked at, and whether `done` held for it (false: the deadline passed first)
+ * @throws whatever `look()` throws
+ */
+export async function pollUntil<T>(
+  look: () => Promise<T>,
+  o: PollOptions<T>,
+): Promise<{ value: T; done: boolean }> {
+  const clock = o.clock ?? realClock;
+  let lastProgress = clock.now();
+  for (;;) {
+    const value = await look();
+    if (o.done(value)) return { value, done: true };
+    if (clock.now() >= o.deadline) return { value, done: false };
+    if (o.progress && clock.now() - lastProgress >= (o.progressEveryMs ?? 10_000)) {
+      o.progress(value);
+      lastProgress = clock.now();
+    }
+    await clock.sleep(Math.min(o.intervalMs, Math.max(0, o.deadline - clock.now())));
+  }
+}

@@ -48,6 +48,24 @@ describe('Kubectl.requireContext', () => {
     expect(calls.some((argv) => argv.includes('/version'))).toBe(false);
   });
 
+  it('lists the contexts once per connection, however often it is asked (withKubectl, then answers)', async () => {
+    const { calls, runner } = scripted(['prod']);
+    const kubectl = new Kubectl({ context: 'prod' }, runner);
+    await kubectl.requireContext();
+    await kubectl.answers(1000);
+    await kubectl.requireContext();
+    expect(calls.filter((argv) => argv.includes('get-contexts'))).toHaveLength(1);
+    expect(calls.filter((argv) => argv.includes('/version'))).toHaveLength(1);
+  });
+
+  it('a refused context stays refused on every later ask, without listing again', async () => {
+    const { calls, runner } = scripted(['a']);
+    const kubectl = new Kubectl({ context: 'b' }, runner);
+    await expect(kubectl.requireContext()).rejects.toThrow(UserInputError);
+    await expect(kubectl.answers(1000)).rejects.toThrow(UserInputError);
+    expect(calls).toHaveLength(1);
+  });
+
   it('a kubeconfig kubectl cannot read is kubectl’s error (a ToolError), not a missing context', async () => {
     const { runner } = scripted([], 1);
     await expect(new Kubectl({ kubeconfig: '/nope', context: 'x' }, runner).requireContext()).rejects.toThrow(
