@@ -19,30 +19,24 @@
  * a unique name and is deleted in a `finally` when something failed.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
 import { runJob } from '../test/harness/job.js';
-import { createVcluster, deleteVcluster, importImage, onRealNode } from '../test/k8s/fixtures/real-node.js';
+import { exampleChecksSpec, prepareExampleChart } from '../test/k8s/fixtures/example-app.js';
+import { createVcluster, deleteVcluster } from '../test/k8s/fixtures/real-node.js';
 import { timed } from './docker.js';
+import type { K8sBenchOptions } from './k8s-bench.js';
 import { markdownTable, median, seconds, textTable } from './stats.js';
 
 const REPOSITORY = 'acme/benchkapp';
-const IMAGE = 'ephemeral-example-api:k8s-test';
 const DEPLOYMENTS = ['api', 'db', 'cache'];
 
-/** Options of the measure. */
-export interface K8sAppBenchOptions {
-  runs: number;
-  warmupRuns: number;
-  node: string;
-  actionsRoot: string;
-  helm: string;
-  log: (line: string) => void;
-}
+/** Options of the measure: those of the kwok measure (runs, warm-up, node, actions, Helm 3, log). */
+export type K8sAppBenchOptions = K8sBenchOptions;
 
 /** Medians (ms) of the two sides, their ratio, the vcluster times, and the runs behind them. */
 export interface K8sAppFigures {
@@ -71,33 +65,8 @@ async function get(url: string): Promise<string> {
 
 /** The chart with the example's migrations and fixtures, the values (image, real node), VERSION. */
 async function prepare(): Promise<{ work: string; chart: string; values: string }> {
-  const example = join(repoRoot, 'examples/compose-app');
-  await importImage(IMAGE, join(example, 'api'));
   const work = mkdtempSync(join(tmpdir(), 'bench-kapp-'));
-  const chart = join(work, 'chart');
-  cpSync(join(repoRoot, 'test/k8s/fixtures/example-app-chart'), chart, { recursive: true });
-  cpSync(join(example, 'migrations'), join(chart, 'files/migrations'), { recursive: true });
-  cpSync(join(example, 'fixtures'), join(chart, 'files/fixtures'), { recursive: true });
-  const values = join(work, 'values.json');
-  writeFileSync(values, JSON.stringify({ image: IMAGE, ...onRealNode() }));
-  copyFileSync(join(example, 'fixtures/VERSION'), join(work, 'VERSION'));
-  return { work, chart, values };
-}
-
-/** verify-seed's spec for the namespace's ClusterIPs. */
-function checksSpec(db: string, cache: string, api: string): string {
-  return `connections:
-  db: { kind: postgres, url: "postgres://app:app-secret-pw@${db}:5432/app" }
-  cache: { kind: redis, url: "redis://${cache}:6379" }
-  api: { kind: http, url: "http://${api}:8080" }
-checks:
-  - { name: users, kind: sql, connection: db, query: SELECT count(*) FROM users, expect: { scalar: 3 } }
-  - { name: orders, kind: sql, connection: db, query: SELECT count(*) FROM orders, expect: { scalar: 5 } }
-  - { name: version pg, kind: fixture-version, connection: db, query: "SELECT value FROM fixture_meta WHERE key = 'fixture_version'", declared: VERSION }
-  - { name: skus, kind: redis, connection: cache, key: catalog:skus, expect: { type: set, members: [BOOK-001, BOOK-002, MUG-001, PEN-010] } }
-  - { name: version redis, kind: fixture-version, connection: cache, key: fixture:version, declared: VERSION }
-  - { name: order count, kind: http, connection: api, path: /api/orders/count, expect: { json: { count: 5 } } }
-`;
+  return { work, ...(await prepareExampleChart(work)) };
 }
 
 /** The by-hand side of one run; returns its wall time (ms). */
@@ -186,7 +155,7 @@ async function withActions(
     ns = deploy.outputs('deploy').namespace ?? '';
     if (deploy.status !== 'success') throw new Error(`deploy-namespace: ${deploy.logText().slice(-3000)}`);
     const [api, db, cache] = await Promise.all(['api', 'db', 'cache'].map((s) => clusterIp(ns, s)));
-    writeFileSync(join(p.work, `checks-${pr}.yaml`), checksSpec(db!, cache!, api!));
+    writeFileSync(join(p.work, `checks-${pr}.yaml`), exampleChecksSpec(db!, cache!, api!));
     const checks = await runJob({
       ...common,
       env: { EPHEMERAL_NAMESPACE: ns },

@@ -268,6 +268,15 @@ async function main(): Promise<number> {
   let rebuild: RebuildFigures | null = null;
   let fingerprint: FingerprintFigures | null = null;
   let k8sApp: K8sAppFigures | null = null;
+  // The Kubernetes measures' options (kwok and the real node).
+  const k8sOptions = {
+    runs: options.runs,
+    warmupRuns: options.warmupRuns,
+    node,
+    actionsRoot: snapshot.root,
+    helm: helm3,
+    log,
+  };
   try {
     if (wants('startup')) {
       log(`start-up: every entry point, ${options.startupRuns} runs each after a warm-up`);
@@ -312,17 +321,7 @@ async function main(): Promise<number> {
     if (runK8s) {
       const cluster = process.env.EPHEMERAL_K8S_CLUSTER ?? 'unknown';
       log(`k8s: deploy-namespace vs raw kubectl + helm on cluster ${cluster} with ${helm3}`);
-      const result = await benchK8s(
-        {
-          runs: options.runs,
-          warmupRuns: options.warmupRuns,
-          node,
-          actionsRoot: snapshot.root,
-          helm: helm3,
-          log,
-        },
-        activeNamespaces,
-      );
+      const result = await benchK8s(k8sOptions, activeNamespaces);
       if (result.leftBehind !== 'nothing') throw new Error(`left behind: ${result.leftBehind}`);
       k8s = k8sFigures(result, {
         runs: options.runs,
@@ -357,17 +356,7 @@ async function main(): Promise<number> {
     }
     if (wants('k8s-app') && haveCluster) {
       log('k8s-app: the example app on the real node, actions vs by hand; vcluster create-to-ready');
-      k8sApp = await benchK8sApp(
-        {
-          runs: options.runs,
-          warmupRuns: options.warmupRuns,
-          node,
-          actionsRoot: snapshot.root,
-          helm: helm3,
-          log,
-        },
-        activeNamespaces,
-      );
+      k8sApp = await benchK8sApp(k8sOptions, activeNamespaces);
     }
   } finally {
     snapshot.remove();
