@@ -26,7 +26,11 @@ import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
 import { runJob } from '../test/harness/job.js';
-import { exampleChecksSpec, prepareExampleChart } from '../test/k8s/fixtures/example-app.js';
+import {
+  exampleCheckSteps,
+  exampleChecksSpec,
+  prepareExampleChart,
+} from '../test/k8s/fixtures/example-app.js';
 import { createVcluster, deleteVcluster } from '../test/k8s/fixtures/real-node.js';
 import { timed } from './docker.js';
 import type { K8sBenchOptions } from './k8s-bench.js';
@@ -160,19 +164,7 @@ async function withActions(
       ...common,
       env: { EPHEMERAL_NAMESPACE: ns },
       event: pullRequestEvent(pr, head, { headRef: 'bench', repository: REPOSITORY }),
-      steps: [
-        {
-          id: 'ready',
-          uses: 'wait-ready',
-          with: {
-            url: `http://${api}:8080/health`,
-            'expect-commit': head,
-            rollout: DEPLOYMENTS.map((d) => `deployment/${d}`).join(', '),
-            timeout: '5m',
-          },
-        },
-        { id: 'verify', uses: 'verify-seed', with: { spec: `checks-${pr}.yaml`, timeout: '2m' } },
-      ],
+      steps: exampleCheckSteps(api!, head, `checks-${pr}.yaml`),
     });
     jobs.push(checks);
     if (checks.status !== 'success')

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../harness/job.js';
-import { exampleChecksSpec, prepareExampleChart } from './fixtures/example-app.js';
+import { exampleCheckSteps, exampleChecksSpec, prepareExampleChart } from './fixtures/example-app.js';
 import { dump, HELM3, prEvent, sha } from './fixtures/helpers.js';
 
 const repository = 'acme/kapp';
@@ -68,19 +68,7 @@ describe('the example app on the real node, through the actions', () => {
       repository,
       event: prEvent(1, head),
       env: { EPHEMERAL_NAMESPACE: namespace },
-      steps: [
-        {
-          id: 'ready',
-          uses: 'wait-ready',
-          with: {
-            url: `http://${api}:8080/health`,
-            'expect-commit': head,
-            rollout: 'deployment/api, deployment/db, deployment/cache',
-            timeout: '5m',
-          },
-        },
-        { id: 'verify', uses: 'verify-seed', with: { spec, timeout: '2m' } },
-      ],
+      steps: exampleCheckSteps(api, head, spec),
     });
     const log = checks.logText();
     expect(checks.status, dump(log)).toBe('success');
