@@ -17,6 +17,8 @@
  * 5. each action's start-up under Node 24 (process start → first line of work) and bundle size.
  * 6. the cost of building on every push: provision-compose redeploys with `build: auto` against
  *    `build: missing` on examples/compose-app, interleaved, and the raw `docker compose build` (bench/rebuild-bench.ts).
+ * 7. the example app on the real node (`k8s-app`, bench/k8s-app-bench.ts): deploy-namespace, wait-ready +
+ *    verify-seed, teardown against the same steps by hand with kubectl/helm, interleaved; vcluster create-to-ready.
  *
  * Prints a table and overwrites docs/benchmarks.md. Exits 0 whatever the verdicts (a benchmark, not a
  * test); 1 when something failed (a stack, a job, the clean-up).
@@ -41,6 +43,7 @@ import {
   renderFingerprintMarkdown,
   renderFingerprintText,
 } from './fingerprint-bench.js';
+import { benchK8sApp, type K8sAppFigures, renderK8sAppBench, renderK8sAppText } from './k8s-app-bench.js';
 import { benchK8s, k8sSetup } from './k8s-bench.js';
 import { type K8sFigures, k8sFigures } from './k8s-report.js';
 import { benchLatency } from './latency-bench.js';
@@ -62,6 +65,7 @@ const MEASURES = [
   'sweep',
   'rebuild',
   'fingerprint',
+  'k8s-app',
 ] as const;
 type Measure = (typeof MEASURES)[number];
 
@@ -78,8 +82,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --startup-baseline DIR   another build's dist/ folder, run beside each entry point (e.g. from
                            git archive REF dist | tar -x -C /tmp/base, then /tmp/base/dist)
   --only WHAT[,WHAT…]      run only these measures: compose-app, pg-redis (or compose for both stacks),
-                           latency, startup, k8s, sweep, rebuild, fingerprint (default: all; k8s and
-                           sweep need the cluster scripts/bench.sh brings up: KUBECONFIG, EPHEMERAL_HELM3;
+                           latency, startup, k8s, sweep, rebuild, fingerprint, k8s-app (default: all;
+                           k8s, sweep and k8s-app need the cluster scripts/bench.sh brings up (k8s-app
+                           with its real node): KUBECONFIG, EPHEMERAL_HELM3;
                            fingerprint runs Helm 3 from EPHEMERAL_HELM3 for its lock-rendered row)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
@@ -225,7 +230,7 @@ async function main(): Promise<number> {
   const all = options.only.size === MEASURES.length;
   const helm3 = process.env.EPHEMERAL_HELM3 ?? '';
   const haveCluster = Boolean(process.env.KUBECONFIG && helm3);
-  if (!all && (wants('k8s') || wants('sweep')) && !haveCluster) {
+  if (!all && (wants('k8s') || wants('sweep') || wants('k8s-app')) && !haveCluster) {
     console.error(
       '[bench] --only k8s/sweep: no test cluster (KUBECONFIG and EPHEMERAL_HELM3 unset); run it through npm run bench, which brings one up',
     );
@@ -262,6 +267,16 @@ async function main(): Promise<number> {
   let sweep: SweepBenchFigures | null = null;
   let rebuild: RebuildFigures | null = null;
   let fingerprint: FingerprintFigures | null = null;
+  let k8sApp: K8sAppFigures | null = null;
+  // The Kubernetes measures' options (kwok and the real node).
+  const k8sOptions = {
+    runs: options.runs,
+    warmupRuns: options.warmupRuns,
+    node,
+    actionsRoot: snapshot.root,
+    helm: helm3,
+    log,
+  };
   try {
     if (wants('startup')) {
       log(`start-up: every entry point, ${options.startupRuns} runs each after a warm-up`);
@@ -306,17 +321,7 @@ async function main(): Promise<number> {
     if (runK8s) {
       const cluster = process.env.EPHEMERAL_K8S_CLUSTER ?? 'unknown';
       log(`k8s: deploy-namespace vs raw kubectl + helm on cluster ${cluster} with ${helm3}`);
-      const result = await benchK8s(
-        {
-          runs: options.runs,
-          warmupRuns: options.warmupRuns,
-          node,
-          actionsRoot: snapshot.root,
-          helm: helm3,
-          log,
-        },
-        activeNamespaces,
-      );
+      const result = await benchK8s(k8sOptions, activeNamespaces);
       if (result.leftBehind !== 'nothing') throw new Error(`left behind: ${result.leftBehind}`);
       k8s = k8sFigures(result, {
         runs: options.runs,
@@ -349,6 +354,10 @@ async function main(): Promise<number> {
         active,
       );
     }
+    if (wants('k8s-app') && haveCluster) {
+      log('k8s-app: the example app on the real node, actions vs by hand; vcluster create-to-ready');
+      k8sApp = await benchK8sApp(k8sOptions, activeNamespaces);
+    }
   } finally {
     snapshot.remove();
   }
@@ -374,8 +383,13 @@ async function main(): Promise<number> {
   const rebuildSection = rebuild ? `\n${renderRebuildBench(rebuild)}` : '';
   if (rebuild) console.log(rebuildSection);
   if (fingerprint) console.log(renderFingerprintText(fingerprint).join('\n'));
+  if (k8sApp) console.log(renderK8sAppText(k8sApp));
+  const k8sAppSection = k8sApp ? `\n${renderK8sAppBench(k8sApp)}` : '';
   const fingerprintSection = fingerprint ? `\n${renderFingerprintMarkdown(fingerprint).join('\n')}\n` : '';
-  writeFileSync(options.out, renderMarkdown(report) + sweepSection + rebuildSection + fingerprintSection);
+  writeFileSync(
+    options.out,
+    renderMarkdown(report) + sweepSection + rebuildSection + fingerprintSection + k8sAppSection,
+  );
   console.log(`\nwritten to ${options.out}`);
   return 0;
 }

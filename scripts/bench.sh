@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The benchmarks on a fresh machine: dependencies, Docker + Compose v2 + stand-in images, Node 24, a
-# private kwok Kubernetes test cluster (scripts/k8s/setup.sh, its own name bench-<pid>, deleted at exit),
-# then bench/run.ts (provision-compose + post vs raw docker compose on two stacks, wait-ready's detection
-# latency, each action's start-up and bundle size, deploy-namespace + post vs raw kubectl + helm, the
-# sweep, the fingerprint's cost), which prints a table and overwrites docs/benchmarks.md.
+# private kwok Kubernetes test cluster (scripts/k8s/setup.sh, its own name bench-<pid>, deleted at exit;
+# with the real node when the k8s-app measure runs), then bench/run.ts (provision-compose + post vs raw
+# docker compose on two stacks, wait-ready's detection latency, each action's start-up and bundle size,
+# deploy-namespace + post vs raw kubectl + helm, the sweep, the fingerprint's cost, the example app on the
+# real node through the actions vs by hand and vcluster create-to-ready), which prints a table and
+# overwrites docs/benchmarks.md (or --out FILE).
 # Options go to bench/run.ts: npm run bench -- --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,8 @@ prepare_all
 # The k8s and sweep measures need a cluster: brought up unless --only picks neither, or for --help.
 want_k8s=1
 want_helm=1
+# The real node (one per host, serialised by a lock) only for the k8s-app measure.
+want_node=1
 prev=""
 for arg in "$@"; do
 	only=""
@@ -23,8 +27,12 @@ for arg in "$@"; do
 	esac
 	if [ -n "$only" ]; then
 		case ",$only," in
-		*,k8s,* | *,sweep,*) ;;
+		*,k8s,* | *,sweep,* | *,k8s-app,*) ;;
 		*) want_k8s="" ;;
+		esac
+		case ",$only," in
+		*,k8s-app,*) ;;
+		*) want_node="" ;;
 		esac
 		case ",$only," in
 		*,fingerprint,*) ;;
@@ -36,6 +44,7 @@ done
 
 if [ -n "$want_k8s" ]; then
 	export EPHEMERAL_K8S_CLUSTER="bench-$$"
+	if [ -n "$want_node" ]; then export EPHEMERAL_K8S_REAL_NODE=1 EPHEMERAL_K8S_OWNER_PID=$$; fi
 	# shellcheck disable=SC2064 # the name is fixed now
 	trap "bash scripts/k8s/cluster.sh down '$EPHEMERAL_K8S_CLUSTER' >&2 || true" EXIT
 	trap 'exit 130' INT TERM

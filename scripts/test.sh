@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
+source scripts/lib/timings.sh
+timing_start
 prepare_all
+timing_end "prepare (deps, machine)"
 # A real Kubernetes control plane for the k8s project, with a kwok node and a real node (tools built
 # once into a cache outside the repository). Deleted when the run ends, whatever its result.
 # Its own cluster name, so a run never takes down a cluster another run on this machine is using; one
@@ -29,17 +32,34 @@ fi
 export EPHEMERAL_K8S_REAL_NODE="${EPHEMERAL_K8S_REAL_NODE:-$real_node}" EPHEMERAL_K8S_OWNER_PID=$$
 # (stderr kept: a down that could not restore the host says so)
 trap 'bash scripts/k8s/cluster.sh down >/dev/null || true' EXIT
-# An assignment, so a failed set-up stops the run here (set -e ignores a failing $(…) inside eval).
-k8s_env="$(bash scripts/k8s/setup.sh)"
-eval "$k8s_env"
-npm run --silent typecheck
-npm run --silent lint
 mkdir -p .cache
+k8s_log="$(mktemp)"
+timing_start
+# A failed set-up stops the run here (set -e). Its log also goes to a file, for the timing summary's
+# detail lines (read once tee has written them: bounded, tee is never waited for).
+bash scripts/k8s/setup.sh >.cache/k8s-env 2> >(tee "$k8s_log" >&2)
+k8s_env="$(cat .cache/k8s-env)"
+timing_end "k8s set-up"
+timing_lines "$k8s_log" 'set-up in' '(real node .* Ready in .*|k8s test cluster .* set-up in .*)'
+eval "$k8s_env"
+timing_start
+npm run --silent typecheck
+timing_end "typecheck"
+timing_start
+npm run --silent lint
+timing_end "lint"
 status=0
+timing_start
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json "$@" || status=$?
+timing_end "vitest (all projects)"
 # Down here, not only in the trap: a host the real node did not leave as it found it fails the run.
 trap - EXIT
-bash scripts/k8s/cluster.sh down >/dev/null || { echo "[k8s] the test cluster's down failed (above): the host is not as it was" >&2; status=1; }
+timing_start
+bash scripts/k8s/cluster.sh down >/dev/null 2> >(tee "$k8s_log" >&2) || { echo "[k8s] the test cluster's down failed (above): the host is not as it was" >&2; status=1; }
+timing_end "k8s down"
+timing_lines "$k8s_log" 'cluster .* down in' '(real node down in [^;]*|cluster .* down in [^(]*)'
+rm -f "$k8s_log"
+timing_summary .cache/vitest-results.json
 # One plain closing line that any CI can read: "N passed, N failed".
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".cache/vitest-results.json", "utf8"));

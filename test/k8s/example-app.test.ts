@@ -5,17 +5,15 @@
  * verify-seed checks the seeded data in PostgreSQL, Redis and behind the API, teardown removes it all.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../harness/job.js';
-import { dump, HELM3, prEvent, repoRoot, sha } from './fixtures/helpers.js';
-import { importImage, onRealNode } from './fixtures/real-node.js';
+import { exampleCheckSteps, exampleChecksSpec, prepareExampleChart } from './fixtures/example-app.js';
+import { dump, HELM3, prEvent, sha } from './fixtures/helpers.js';
 
 const repository = 'acme/kapp';
-const IMAGE = 'ephemeral-example-api:k8s-test';
-const example = join(repoRoot, 'examples/compose-app');
 const work = mkdtempSync(join(tmpdir(), 'example-app-'));
 const chart = join(work, 'chart');
 let namespace = '';
@@ -25,12 +23,7 @@ function kubectl(...args: string[]): string {
 }
 
 beforeAll(async () => {
-  await importImage(IMAGE, join(example, 'api'));
-  cpSync(join(repoRoot, 'test/k8s/fixtures/example-app-chart'), chart, { recursive: true });
-  cpSync(join(example, 'migrations'), join(chart, 'files/migrations'), { recursive: true });
-  cpSync(join(example, 'fixtures'), join(chart, 'files/fixtures'), { recursive: true });
-  writeFileSync(join(work, 'values.json'), JSON.stringify({ image: IMAGE, ...onRealNode() }));
-  copyFileSync(join(example, 'fixtures/VERSION'), join(work, 'VERSION'));
+  await prepareExampleChart(work);
 }, 600_000);
 
 afterAll(() => {
@@ -70,38 +63,12 @@ describe('the example app on the real node, through the actions', () => {
     }
 
     const spec = join(work, 'checks.yaml');
-    writeFileSync(
-      spec,
-      `connections:
-  db: { kind: postgres, url: "postgres://app:app-secret-pw@${db}:5432/app" }
-  cache: { kind: redis, url: "redis://${cache}:6379" }
-  api: { kind: http, url: "http://${api}:8080" }
-checks:
-  - { name: users are seeded, kind: sql, connection: db, query: SELECT count(*) FROM users, expect: { scalar: 3 } }
-  - { name: five orders, kind: sql, connection: db, query: SELECT count(*) FROM orders, expect: { scalar: 5 } }
-  - { name: fixture version (PostgreSQL), kind: fixture-version, connection: db, query: "SELECT value FROM fixture_meta WHERE key = 'fixture_version'", declared: VERSION }
-  - { name: catalog SKUs, kind: redis, connection: cache, key: catalog:skus, expect: { type: set, members: [BOOK-001, BOOK-002, MUG-001, PEN-010] } }
-  - { name: fixture version (Redis), kind: fixture-version, connection: cache, key: fixture:version, declared: VERSION }
-  - { name: API counts the orders, kind: http, connection: api, path: /api/orders/count, expect: { json: { count: 5 } } }
-`,
-    );
+    writeFileSync(spec, exampleChecksSpec(db, cache, api));
     const checks = await runJob({
       repository,
       event: prEvent(1, head),
       env: { EPHEMERAL_NAMESPACE: namespace },
-      steps: [
-        {
-          id: 'ready',
-          uses: 'wait-ready',
-          with: {
-            url: `http://${api}:8080/health`,
-            'expect-commit': head,
-            rollout: 'deployment/api, deployment/db, deployment/cache',
-            timeout: '5m',
-          },
-        },
-        { id: 'verify', uses: 'verify-seed', with: { spec, timeout: '2m' } },
-      ],
+      steps: exampleCheckSteps(api, head, spec),
     });
     const log = checks.logText();
     expect(checks.status, dump(log)).toBe('success');

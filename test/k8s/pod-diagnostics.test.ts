@@ -1,17 +1,27 @@
 /**
- * deploy-namespace's diagnostics bundle on the real node: a Deployment whose container crash-loops (a
+ * deploy-namespace's and wait-ready's diagnostics bundles on the real node: a Deployment whose container crash-loops (a
  * stand-in image running a failing command that prints a long log, its run number and a secret; a
  * readiness probe that never passes) never rolls out; the bundle holds the pod's `describe` (the last termination, exit code 3), its current log and
  * the previous run's log (`--previous`), and the namespace's BackOff events; every pod file is within the
  * per-pod bound, all of them within the total, long logs keep their last lines; the secret is masked.
+ * wait-ready's `rollout` probe on the same kind of Deployment fails, and its bundle holds the same parts for
+ * the probe's namespace (under `kubernetes/<namespace>/`), plus `describe` of the probe's Deployment.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KUBE_DIAGNOSTICS_LIMITS } from '../../actions/deploy-namespace/src/diagnostics.js';
+import { KUBE_DIAGNOSTICS_LIMITS } from '../../actions/shared/src/kube/diagnostics-bundle.js';
 import { runJob } from '../harness/job.js';
-import { dump, forceDelete, inlineKubeconfig, prEvent, REPOSITORY, sha } from './fixtures/helpers.js';
+import {
+  dump,
+  forceDelete,
+  inlineKubeconfig,
+  kubectl,
+  prEvent,
+  REPOSITORY,
+  sha,
+} from './fixtures/helpers.js';
 import { onRealNode } from './fixtures/real-node.js';
 
 const names: string[] = [];
@@ -22,7 +32,7 @@ afterAll(() => {
 });
 
 /** A Deployment on the real node (file in the workspace, JSON is YAML) whose container prints `lines` lines of 1 KB, its run number and `token`, then exits 3. */
-function crashLoop(token: string, lines: number): string {
+function crashLoop(token: string, lines: number, namespace?: string): string {
   const filler = 'f'.repeat(1000);
   const script = [
     'n=$(cat /state/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /state/n',
@@ -33,7 +43,7 @@ function crashLoop(token: string, lines: number): string {
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'crasher' },
+    metadata: { name: 'crasher', ...(namespace ? { namespace } : {}) },
     spec: {
       replicas: 1,
       progressDeadlineSeconds: 600,
@@ -127,6 +137,73 @@ describe('deploy-namespace diagnostics on the real node', () => {
     // The secret (in the pod's env and its log) is in no file of the bundle, no log and no summary.
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     expect(files.length).toBeGreaterThan(4);
+    for (const file of files) {
+      const text = readFileSync(join(file.parentPath, file.name), 'utf8');
+      expect(text.includes(token), `${file.name} holds the secret`).toBe(false);
+    }
+    for (const text of [job.logText(), job.summary]) expect(text.includes(token)).toBe(false);
+    await job.cleanup();
+  });
+
+  it("wait-ready: a rollout that never turns ready: its namespace's events, describe and both logs; masked", async () => {
+    const secret = inlineKubeconfig();
+    const token = secret.keyData;
+    const namespace = `wait-diag-${process.pid}`;
+    names.push(namespace);
+    kubectl('create', 'namespace', namespace);
+    kubectl('apply', '--namespace', namespace, '-f', join(work, crashLoop(token, 300, namespace)));
+    // The container has crashed at least once (so there is a previous log) before wait-ready starts.
+    for (let i = 0; i < 180; i++) {
+      const restarts = kubectl(
+        'get',
+        'pods',
+        '--namespace',
+        namespace,
+        '--selector',
+        'app=crasher',
+        '--output',
+        'jsonpath={.items[*].status.containerStatuses[*].restartCount}',
+      );
+      if (Number(restarts.trim().split(' ')[0] || 0) >= 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    const job = await runJob({
+      repository: REPOSITORY,
+      workspace: work,
+      event: prEvent(471, sha('wait-crash')),
+      steps: [
+        {
+          id: 'wait',
+          uses: 'wait-ready',
+          with: {
+            rollout: 'deployment/crasher',
+            namespace,
+            kubeconfig: secret.content,
+            timeout: '15s',
+          },
+        },
+      ],
+    });
+    expect(job.status, dump(job.logText())).toBe('failure');
+    const root = job.outputs('wait')['diagnostics-path'];
+    expect(root, 'wait-ready collected diagnostics').toBeTruthy();
+    const dir = join(root!, 'kubernetes', namespace);
+    const logs = readdirSync(join(dir, 'logs'));
+    const current = logs.find((f) => /^crasher-.*\.log$/.test(f) && !f.includes('.previous.'));
+    const previous = logs.find((f) => f.endsWith('.app.previous.log'));
+    expect(current, `logs/: ${logs.join(', ')}`).toBeTruthy();
+    expect(previous, `logs/: ${logs.join(', ')}`).toBeTruthy();
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    expect(read(`logs/${previous}`)).toMatch(/crash run \d+: token \*\*\*\n?$/);
+    expect(read(`logs/${current}`)).toMatch(/\[pod\/crasher-[^/]+\/app\] filler \d+/);
+    const pod = current!.replace(/\.log$/, '');
+    expect(read(`describe/Pod_${pod}.txt`)).toMatch(/Last State:\s+Terminated/);
+    expect(read(`describe/Pod_${pod}.txt`)).toMatch(/Exit Code:\s+3/);
+    expect(read('describe/deployment_crasher.txt')).toMatch(/Name:\s+crasher/);
+    expect(read('events.txt')).toMatch(/BackOff/);
+    expect(read('get-all.txt')).toMatch(/deployment.apps\/crasher/);
+
+    const files = readdirSync(root!, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const file of files) {
       const text = readFileSync(join(file.parentPath, file.name), 'utf8');
       expect(text.includes(token), `${file.name} holds the secret`).toBe(false);

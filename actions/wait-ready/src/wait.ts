@@ -4,7 +4,8 @@
  * and attempts per probe; the readiness line of the sticky PR comment, github/check-line.ts). With a Compose project, the engine's event stream follows its containers for the
  * whole wait: it wakes the Compose probes the moment health changes, and a service the probes depend on
  * that exits, dies, restarts or turns unhealthy fails the step at once (compose-scope.ts). On a failure:
- * the last response or error of every probe, plus the Compose environment's diagnostics and log tails.
+ * the last response or error of every probe, plus the Compose environment's diagnostics and log tails and,
+ * for Kubernetes probes, their namespaces' events, objects and not-Ready pods with logs (kube-diagnostics.ts).
  */
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -19,13 +20,14 @@ import { CheckLine } from '../../shared/src/github/check-line.js';
 import { withKubectl } from '../../shared/src/kube/connection.js';
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
-import { actionDir } from '../../shared/src/report/files.js';
+import { actionDir, listFiles } from '../../shared/src/report/files.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { setStatus } from '../../shared/src/report/status.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
 import { DeadlineError } from '../../shared/src/runtime/errors.js';
 import { guardScope, probeScope, type Scope, serviceAddresses } from './compose-scope.js';
 import { OUTPUTS } from './contract.js';
+import { collectProbeDiagnostics } from './kube-diagnostics.js';
 import { type Halt, halter, type Probe, pollAll } from './poll.js';
 import { composeProbe, execProbe, logProbe } from './probes/compose.js';
 import { httpProbe } from './probes/http.js';
@@ -196,30 +198,42 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
     kubectl,
   };
   const scope = settings.project ? probeScope(settings.probes, settings.services) : null;
+  let notReady: Set<string> | null = null;
   const diagnose = async () => {
     const facts = tools.watch?.watchFacts;
     await tools.watch?.stop();
+    const diagnostics = join(dir, 'diagnostics');
     const compose = tools.compose;
-    if (!compose) return undefined;
-    const bundle = await core.group('Diagnostics', () =>
-      collectComposeDiagnostics(
-        compose,
-        tools.project,
-        join(dir, 'diagnostics'),
-        null,
-        undefined,
-        tools.docker,
-        {
-          expected: scope?.services ?? [],
-          ...(facts ? { facts } : {}),
-        },
-      ),
-    );
-    core.setOutput(OUTPUTS.diagnosticsPath, bundle.dir);
-    services.services = bundle.services;
-    if (bundle.excerpt)
-      core.error(`Environment ${tools.project.name}:\n${bundle.excerpt}`, { title: ACTION });
-    return bundle;
+    const composeBundle = compose
+      ? await core.group('Diagnostics', () =>
+          collectComposeDiagnostics(compose, tools.project, diagnostics, null, undefined, tools.docker, {
+            expected: scope?.services ?? [],
+            ...(facts ? { facts } : {}),
+          }),
+        )
+      : undefined;
+    if (composeBundle) {
+      services.services = composeBundle.services;
+      if (composeBundle.excerpt)
+        core.error(`Environment ${tools.project.name}:\n${composeBundle.excerpt}`, { title: ACTION });
+    }
+    const kubectl = tools.kubectl;
+    const kubeBundle = kubectl
+      ? await core.group('Kubernetes diagnostics', () =>
+          collectProbeDiagnostics(
+            kubectl,
+            settings.probes.filter(isKubeSpec),
+            settings.namespace,
+            notReady,
+            diagnostics,
+          ),
+        )
+      : undefined;
+    if (kubeBundle?.excerpt) core.error(`Kubernetes:\n${kubeBundle.excerpt}`, { title: ACTION });
+    if (!composeBundle && !kubeBundle) return undefined;
+    core.setOutput(OUTPUTS.diagnosticsPath, diagnostics);
+    const excerpt = [composeBundle?.excerpt, kubeBundle?.excerpt].filter(Boolean).join('\n');
+    return { dir: diagnostics, files: listFiles(diagnostics), excerpt };
   };
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport(
@@ -237,6 +251,7 @@ async function waitWith(settings: WaitSettings, environment: ResolvedEnvironment
         report,
       );
       section.probes = outcomes.map((o) => ({ ...o }));
+      notReady = new Set(outcomes.filter((o) => !o.ready).map((o) => o.name));
       await line.write('readiness', readinessLine(outcomes));
       const ready = publishOutcomes(outcomes) && !failedServices;
       setStatus(ready ? 'ready' : 'not-ready');

@@ -3,15 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bundle, KUBE_DIAGNOSTICS_LIMITS } from '../../../actions/deploy-namespace/src/diagnostics.js';
-import {
-  collectPods,
-  keepTail,
-  troubledPods,
-} from '../../../actions/deploy-namespace/src/pod-diagnostics.js';
-import type { RunOptions, RunResult } from '../../../actions/shared/src/exec/cli.js';
-import { Kubectl } from '../../../actions/shared/src/kube/kubectl.js';
-import { clearSecretsForTests, registerSecret } from '../../../actions/shared/src/runtime/secrets.js';
+import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
+import { Bundle, KUBE_DIAGNOSTICS_LIMITS } from '../../../../actions/shared/src/kube/diagnostics-bundle.js';
+import { Kubectl } from '../../../../actions/shared/src/kube/kubectl.js';
+import { collectPods, keepTail, troubledPods } from '../../../../actions/shared/src/kube/pod-diagnostics.js';
+import { clearSecretsForTests, registerSecret } from '../../../../actions/shared/src/runtime/secrets.js';
 
 afterEach(() => clearSecretsForTests());
 

@@ -1,5 +1,5 @@
 /**
- * The pod part of deploy-namespace's diagnostics bundle: for each pod that is neither Ready nor Succeeded
+ * The pod part of a Kubernetes diagnostics bundle (deploy-namespace's and wait-ready's; diagnostics-bundle.ts): for each pod that is neither Ready nor Succeeded
  * (at most `maxPods`), `kubectl describe` (its state, last termination and events), the current log of all
  * its containers, and the previous log of every container that restarted (`kubectl logs --previous`: the
  * run that crashed, which a crash-looping pod's current log does not hold). Bounded in bytes per pod and in
@@ -8,9 +8,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kubectl } from '../../shared/src/kube/kubectl.js';
-import { redact } from '../../shared/src/runtime/secrets.js';
-import type { Bundle, KubeDiagnosticsLimits } from './diagnostics.js';
+import { redact } from '../runtime/secrets.js';
+import type { Bundle, KubeDiagnosticsLimits } from './diagnostics-bundle.js';
+import type { Kubectl } from './kubectl.js';
 
 interface ContainerStatus {
   name: string;
@@ -32,7 +32,9 @@ export interface TroubledPod {
   restarted: string[];
 }
 
-const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
+/** A name as a file name (anything but `[A-Za-z0-9_.-]` becomes `_`; pure). */
+export const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
+const safe = safeFileName;
 
 /** Pods that are neither Ready nor Succeeded, at most `max`, with their restarted containers (pure). */
 export function troubledPods(pods: Pod[], max: number): TroubledPod[] {
