@@ -142,6 +142,29 @@ async function sweep(repo: string, extra: Record<string, string> = {}, token?: s
   });
 }
 
+/** A real environment provision-compose left running (`keep: true`) for PR `pr` of a fresh repository. */
+async function keptEnvironment(pr: number, tag: string) {
+  round += 1;
+  const repo = `acme/sweep-${process.pid}-${round}`;
+  const head = sha(`${tag}-${round}`);
+  fake.pull(repo, pr, { headSha: head });
+  const up = await runJob({
+    repository: repo,
+    github: fake,
+    workspace: repoRoot,
+    event: pullRequestEvent(pr, head, { repository: repo }),
+    steps: [
+      {
+        id: 'env',
+        uses: 'provision-compose',
+        with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+      },
+    ],
+  });
+  expect(up.status, dump(up.logText())).toBe('success');
+  return { repo, head, up, name: up.outputs('env')['environment-name']! };
+}
+
 function reportOf(job: JobResult) {
   return JSON.parse(readFileSync(job.outputs('sweep')['report-path']!, 'utf8'));
 }
@@ -240,25 +263,7 @@ describe('teardown mode: sweep (Compose)', () => {
   });
 
   it('removes an environment provision-compose created once its PR is closed', async () => {
-    round += 1;
-    const repo = `acme/sweep-${process.pid}-${round}`;
-    const head = sha(`real-${round}`);
-    fake.pull(repo, 11, { headSha: head });
-    const up = await runJob({
-      repository: repo,
-      github: fake,
-      workspace: repoRoot,
-      event: pullRequestEvent(11, head, { repository: repo }),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
-        },
-      ],
-    });
-    expect(up.status, dump(up.logText())).toBe('success');
-    const name = up.outputs('env')['environment-name']!;
+    const { repo, up, name } = await keptEnvironment(11, 'real');
     fake.closePull(repo, 11);
     const job = await sweep(repo, {}, tokenOf('examples/workflows/orphan-sweep.yml'));
     expect(job.status, dump(job.logText())).toBe('success');
@@ -271,26 +276,9 @@ describe('teardown mode: sweep (Compose)', () => {
     await up.cleanup();
     await job.cleanup();
   });
+
   it('the closed-PR cleanup does its GitHub part with exactly the permissions pr-cleanup.yml grants', async () => {
-    round += 1;
-    const repo = `acme/sweep-${process.pid}-${round}`;
-    const head = sha(`cleanup-${round}`);
-    fake.pull(repo, 12, { headSha: head });
-    const up = await runJob({
-      repository: repo,
-      github: fake,
-      workspace: repoRoot,
-      event: pullRequestEvent(12, head, { repository: repo }),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
-        },
-      ],
-    });
-    expect(up.status, dump(up.logText())).toBe('success');
-    const name = up.outputs('env')['environment-name']!;
+    const { repo, head, up, name } = await keptEnvironment(12, 'cleanup');
     fake.closePull(repo, 12);
     const closed = pullRequestEvent(12, head, { repository: repo, action: 'closed', state: 'closed' });
     const down = await runJob({

@@ -17,11 +17,11 @@
  */
 import { LABELS, MANAGED_BY } from '../environment/labels.js';
 import { mustSucceed } from '../exec/cli.js';
-import { chunkNames } from '../kube/namespace-batch.js';
+import { chunkNames } from '../exec/chunks.js';
 import type { ComposeRemoval } from '../report/removed.js';
 import type { Docker, DockerResource, Inventory, ResourceKind } from './docker.js';
 import { foreignResources, PROJECT_LABEL, refusalReason } from './ownership.js';
-import type { RemoveImagesPolicy } from './teardown.js';
+import { empty, type RemoveImagesPolicy } from './teardown.js';
 
 /** One doomed environment: its name (= Compose project) and what discovery saw (`<kind> <name>` each). */
 export interface ComposeTarget {
@@ -112,16 +112,7 @@ export function composeRefusal(name: string, own: Inventory, repositoryLabel: st
 }
 
 function result(status: ComposeRemoval['status'], extra: Partial<ComposeRemoval> = {}): ComposeRemoval {
-  return {
-    kind: 'compose',
-    status,
-    containers: [],
-    networks: [],
-    volumes: [],
-    images: [],
-    failures: [],
-    ...extra,
-  };
+  return { ...empty(status), ...extra };
 }
 
 /** Removes `doomed` chunk by chunk: containers first, then networks, volumes and images. */
