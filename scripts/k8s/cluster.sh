@@ -276,15 +276,11 @@ kwokctl_config() {
 	[ -z "$REAL" ] || printf '  kubeApiserverCertSANs: ["%s", "%s"]\n' "$NODE_KUBERNETES_SVC_IP" "$NODE_IP"
 	# One kube-controller-manager and one scheduler: no leader election, whose lease renewals a loaded
 	# machine delays past the 10 s renew deadline (the component then exits: "leaderelection lost").
-	# 50 namespace workers (default 10), as Gardener gives every cluster it manages: with 10, the namespace
-	# controller empties ≈ 4 deleted namespaces/s here, and the orphan sweep over 950 (bench/sweep-bench.ts)
-	# waits on it. Its client limits need nothing: kwokctl already passes --kube-api-qps=5000.
 	cat <<EOF
 componentsPatches:
 - name: kube-controller-manager
   extraArgs:
   - {key: leader-elect, value: "false"}
-  - {key: concurrent-namespace-syncs, value: "50"}
 - name: kube-scheduler
   extraArgs:
   - {key: leader-elect, value: "false"}
