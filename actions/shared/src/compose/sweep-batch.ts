@@ -16,8 +16,8 @@
  * A chunk is ≤ `chunkChars` characters of IDs (≈ 250 64-character IDs), so argv stays far below ARG_MAX.
  */
 import { LABELS, MANAGED_BY } from '../environment/labels.js';
-import { mustSucceed } from '../exec/cli.js';
 import { chunkNames } from '../exec/chunks.js';
+import { mustSucceed } from '../exec/cli.js';
 import type { ComposeRemoval } from '../report/removed.js';
 import type { Docker, DockerResource, Inventory, ResourceKind } from './docker.js';
 import { foreignResources, PROJECT_LABEL, refusalReason } from './ownership.js';

@@ -1,9 +1,9 @@
 /** Batch namespace removal (the sweep's): chunks, kubectl's answers, and the flow over a scripted cluster. */
 import { describe, expect, it } from 'vitest';
+import { chunkNames } from '../../../../actions/shared/src/exec/chunks.js';
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
 import { Helm } from '../../../../actions/shared/src/kube/helm.js';
 import { Kubectl, type NamespaceObject } from '../../../../actions/shared/src/kube/kubectl.js';
-import { chunkNames } from '../../../../actions/shared/src/exec/chunks.js';
 import { parseDeleteOutput, removeNamespaces } from '../../../../actions/shared/src/kube/namespace-batch.js';
 
 const MANAGED = { 'ephemeral.dev/managed-by': 'ephemeral' };
