@@ -156,10 +156,13 @@ export async function benchSweep(options: {
       await job.cleanup();
     }
     const selector = `${LABELS.repository}=${labelValue(repo)}`;
-    figures.raw = await rawNamespaceDelete(items.slice(options.open), selector, false);
-    console.log(`[bench] sweep raw kubectl: ${JSON.stringify(figures.raw)}`);
-    figures.rawParallel = await rawNamespaceDelete(items.slice(options.open), selector, true);
-    console.log(`[bench] sweep raw kubectl, calls at once: ${JSON.stringify(figures.rawParallel)}`);
+    const closed = items.slice(options.open);
+    if (closed.length > 0) {
+      figures.raw = await rawNamespaceDelete(closed, selector, false);
+      console.log(`[bench] sweep raw kubectl: ${JSON.stringify(figures.raw)}`);
+      figures.rawParallel = await rawNamespaceDelete(closed, selector, true);
+      console.log(`[bench] sweep raw kubectl, calls at once: ${JSON.stringify(figures.rawParallel)}`);
+    }
   } finally {
     for (const name of composeNames) {
       execFileSync('docker', ['rm', '-f', `${name}-web-1`], { stdio: 'ignore' });
