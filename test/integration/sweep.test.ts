@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { LABELS, labelValue, MANAGED_BY } from '../../actions/shared/src/environment/labels.js';
 import { pullRequestEvent } from '../harness/events.js';
 import { FAULTS, type FakeGitHub, startFakeGitHub } from '../harness/github/fake-github.js';
@@ -113,14 +114,55 @@ function scenario() {
   return { repo, names };
 }
 
-async function sweep(repo: string, extra: Record<string, string> = {}): Promise<JobResult> {
+/**
+ * A token with exactly the `permissions:` of a shipped workflow file (GitHub's names: pull-requests →
+ * pull_requests), so a test proves the documented permissions are enough.
+ */
+function tokenOf(workflow: string): string {
+  const { permissions } = parse(readFileSync(`${repoRoot}/${workflow}`, 'utf8')) as {
+    permissions: Record<string, 'read' | 'write'>;
+  };
+  const granted = Object.fromEntries(Object.entries(permissions).map(([k, v]) => [k.replace(/-/g, '_'), v]));
+  return fake.addToken(undefined, { permissions: granted });
+}
+
+/** No GitHub call of the job was refused for want of a permission. */
+function expectNoRefusal(job: JobResult): void {
+  expect(job.logText()).not.toMatch(/Resource not accessible|X-Accepted-GitHub-Permissions|\b403\b/);
+}
+
+async function sweep(repo: string, extra: Record<string, string> = {}, token?: string): Promise<JobResult> {
   return runJob({
     repository: repo,
     github: fake,
+    ...(token ? { token } : {}),
     workspace: repoRoot,
     event: { name: 'schedule', payload: { schedule: '17 3 * * *' } },
     steps: [{ id: 'sweep', uses: 'teardown', with: { mode: 'sweep', 'sweep-targets': 'compose', ...extra } }],
   });
+}
+
+/** A real environment provision-compose left running (`keep: true`) for PR `pr` of a fresh repository. */
+async function keptEnvironment(pr: number, tag: string) {
+  round += 1;
+  const repo = `acme/sweep-${process.pid}-${round}`;
+  const head = sha(`${tag}-${round}`);
+  fake.pull(repo, pr, { headSha: head });
+  const up = await runJob({
+    repository: repo,
+    github: fake,
+    workspace: repoRoot,
+    event: pullRequestEvent(pr, head, { repository: repo }),
+    steps: [
+      {
+        id: 'env',
+        uses: 'provision-compose',
+        with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
+      },
+    ],
+  });
+  expect(up.status, dump(up.logText())).toBe('success');
+  return { repo, head, up, name: up.outputs('env')['environment-name']! };
 }
 
 function reportOf(job: JobResult) {
@@ -171,8 +213,10 @@ describe('teardown mode: sweep (Compose)', () => {
       createdAt: '2026-01-01T00:00:00Z',
       updatedAt: '2026-01-01T00:00:00Z',
     });
-    const job = await sweep(repo);
+    // With exactly the permissions examples/workflows/orphan-sweep.yml grants.
+    const job = await sweep(repo, {}, tokenOf('examples/workflows/orphan-sweep.yml'));
     expect(job.status, dump(job.logText())).toBe('success');
+    expectNoRefusal(job);
     expect(job.outputs('sweep').status).toBe('swept');
     expect(exists(names.closed)).toBe(false);
     expect(exists(names.expired)).toBe(false);
@@ -219,28 +263,11 @@ describe('teardown mode: sweep (Compose)', () => {
   });
 
   it('removes an environment provision-compose created once its PR is closed', async () => {
-    round += 1;
-    const repo = `acme/sweep-${process.pid}-${round}`;
-    const head = sha(`real-${round}`);
-    fake.pull(repo, 11, { headSha: head });
-    const up = await runJob({
-      repository: repo,
-      github: fake,
-      workspace: repoRoot,
-      event: pullRequestEvent(11, head, { repository: repo }),
-      steps: [
-        {
-          id: 'env',
-          uses: 'provision-compose',
-          with: { 'working-directory': 'test/fixtures/compose/web', keep: 'true' },
-        },
-      ],
-    });
-    expect(up.status, dump(up.logText())).toBe('success');
-    const name = up.outputs('env')['environment-name']!;
+    const { repo, up, name } = await keptEnvironment(11, 'real');
     fake.closePull(repo, 11);
-    const job = await sweep(repo);
+    const job = await sweep(repo, {}, tokenOf('examples/workflows/orphan-sweep.yml'));
     expect(job.status, dump(job.logText())).toBe('success');
+    expectNoRefusal(job);
     expect(
       docker(['container', 'ls', '--all', '--quiet', '--filter', `label=${LABELS.environment}=${name}`]),
     ).toBe('');
@@ -248,5 +275,25 @@ describe('teardown mode: sweep (Compose)', () => {
     expect(fake.deploymentsOf(repo, name)[0]?.statuses.at(-1)?.state).toBe('inactive');
     await up.cleanup();
     await job.cleanup();
+  });
+
+  it('the closed-PR cleanup does its GitHub part with exactly the permissions pr-cleanup.yml grants', async () => {
+    const { repo, head, up, name } = await keptEnvironment(12, 'cleanup');
+    fake.closePull(repo, 12);
+    const closed = pullRequestEvent(12, head, { repository: repo, action: 'closed', state: 'closed' });
+    const down = await runJob({
+      repository: repo,
+      github: fake,
+      token: tokenOf('examples/workflows/pr-cleanup.yml'),
+      event: { ...closed, name: 'pull_request_target' },
+      steps: [{ id: 'down', uses: 'teardown' }],
+    });
+    expect(down.status, dump(down.logText())).toBe('success');
+    expectNoRefusal(down);
+    expect(down.outputs('down').status).toBe('removed');
+    expect(fake.repo(repo).comments.find((c) => c.issue === 12)?.body).toMatch(/Torn down/);
+    expect(fake.deploymentsOf(repo, name)[0]?.statuses.at(-1)?.state).toBe('inactive');
+    await up.cleanup();
+    await down.cleanup();
   });
 });

@@ -2,12 +2,12 @@
  * teardown `mode: sweep`: the scheduled orphan sweep. Discover every managed environment (Compose on this
  * Docker host; namespaces when a cluster is given), keep to this repository's, ask GitHub, decide, and —
  * unless dry-run or over the blast-radius cap — remove the doomed ones with teardown's own removal code
- * (teardownCompose; namespaces in batches: kube/namespace-batch.ts), then mark their Deployments inactive and their sticky comments
+ * (in batches with a fixed number of processes: compose/sweep-batch.ts, kube/namespace-batch.ts), then mark their Deployments inactive and their sticky comments
  * "torn down". The job summary and the JSON report list every environment and the API calls spent.
  */
 import * as core from '@actions/core';
 import { Docker } from '../../shared/src/compose/docker.js';
-import { teardownCompose } from '../../shared/src/compose/teardown.js';
+import { removeComposeEnvironments } from '../../shared/src/compose/sweep-batch.js';
 import { LABELS, labelValue, MANAGED_BY } from '../../shared/src/environment/labels.js';
 import type { ResolvedEnvironment } from '../../shared/src/environment/resolve.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
@@ -50,28 +50,32 @@ function record(e: SweepEntry, result: Removal): void {
   if (result.status === 'refused') e.reason = `${e.reason}; refused: ${result.reason ?? ''}`;
 }
 
-/** Removes one Compose environment with teardown's code. */
-async function removeCompose(e: SweepEntry, settings: SweepSettings, docker: Docker): Promise<void> {
-  const log = (line: string) => core.info(`[${e.environment}] ${line}`);
+/**
+ * Removes the doomed Compose environments at once (compose/sweep-batch.ts: a fixed number of docker
+ * processes, ownership re-read just before removal). An engine that does not answer fails them all.
+ */
+async function removeComposeEntries(
+  entries: SweepEntry[],
+  settings: SweepSettings,
+  repositoryLabel: string,
+): Promise<void> {
   try {
-    const removal = await teardownCompose(
-      e.environment,
-      { downTimeoutMs: settings.downTimeoutMs, removeImages: settings.removeImages, log },
-      docker,
+    const results = await removeComposeEnvironments(
+      new Docker(),
+      entries.map((e) => ({ environment: e.environment, discovered: e.resources })),
+      {
+        repositoryLabel,
+        timeoutMs: settings.downTimeoutMs,
+        removeImages: settings.removeImages,
+        log: (line) => core.info(line),
+      },
     );
-    // Discovery saw this environment's resources; "already gone" would be a false promise when teardown's
-    // project-label inventory simply does not see them.
-    if (removal.status === 'already-gone' && e.resources.length > 0) {
-      e.result = 'failed';
-      e.failures = [
-        `${e.resources.join(', ')} carry the environment label but not Compose's project label com.docker.compose.project=${e.environment}, so they were not removed; check who created them and remove them by hand`,
-      ];
-      return;
-    }
-    record(e, removal);
+    for (const e of entries) record(e, results.get(e.environment)!);
   } catch (error) {
-    e.result = 'failed';
-    e.failures = [error instanceof Error ? error.message : String(error)];
+    for (const e of entries) {
+      e.result = 'failed';
+      e.failures = [error instanceof Error ? error.message : String(error)];
+    }
   }
 }
 
@@ -158,10 +162,7 @@ async function execute(
   // Timed apart (`remove-compose`, `remove-namespaces`), side by side.
   await Promise.all([
     composeOnes.length > 0
-      ? report.time('remove-compose', async () => {
-          const docker = new Docker();
-          await mapPool(composeOnes, 2, (e) => removeCompose(e, settings, docker));
-        })
+      ? report.time('remove-compose', () => removeComposeEntries(composeOnes, settings, repositoryLabel))
       : undefined,
     namespaceOnes.length > 0
       ? report.time('remove-namespaces', () =>

@@ -34,7 +34,8 @@ export interface TeardownOptions {
   log?: (line: string) => void;
 }
 
-function empty(status: ComposeRemoval['status'], reason?: string): ComposeRemoval {
+/** A removal of nothing: `status`, empty lists, and `reason` when given. */
+export function empty(status: ComposeRemoval['status'], reason?: string): ComposeRemoval {
   return {
     kind: 'compose',
     status,

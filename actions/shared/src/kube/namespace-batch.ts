@@ -10,12 +10,16 @@
  * from the re-read (it proves NotFound or refuses), those the delete said nothing about, and all of them when
  * the control plane (RBAC) or the releases could not be looked up.
  */
+import { chunkNames } from '../exec/chunks.js';
 import type { NamespaceRemoval } from '../report/removed.js';
 import { type Clock, realClock } from '../runtime/clock.js';
 import type { Helm } from './helm.js';
 import type { Kubectl, NamespaceObject } from './kubectl.js';
 import { namespaceHolders, remainingObjects, teardownNamespace } from './namespace-teardown.js';
 import { namespaceRefusal } from './namespaces.js';
+
+/** `kubectl delete namespace` processes at once. */
+const DELETERS = 8;
 
 /** One namespace to remove and the environment it must belong to. */
 export interface NamespaceTarget {
@@ -39,23 +43,6 @@ export interface NamespaceBatchOptions {
   chunkChars?: number;
   log?: (line: string) => void;
   clock?: Clock;
-}
-
-/** Splits names into chunks of at most `maxChars` characters (names + one separator each) (pure). */
-export function chunkNames(names: readonly string[], maxChars: number): string[][] {
-  const chunks: string[][] = [];
-  let size = 0;
-  for (const name of names) {
-    const last = chunks.at(-1);
-    if (!last || size + name.length + 1 > maxChars) {
-      chunks.push([name]);
-      size = name.length + 1;
-    } else {
-      last.push(name);
-      size += name.length + 1;
-    }
-  }
-  return chunks;
 }
 
 /**
@@ -135,11 +122,15 @@ function removal(
   return { kind: 'namespace' as const, status, namespace, releases: [], holders: [], failures: [], ...extra };
 }
 
-/** Deletes `names` chunk by chunk, 2 processes at a time; returns deleted / proven gone / unknown. */
+/**
+ * Deletes `names` in `DELETERS` chunks at once (more only past `chunkChars`); returns deleted / proven gone /
+ * unknown. kubectl's REST client sends ≤ 5 requests/s (client-go's default QPS; kubectl raises only its
+ * discovery client's), one per namespace, so a single process deletes ≈ 5 namespaces/s whatever the cluster.
+ */
 async function deleteChunks(kubectl: Kubectl, names: string[], options: NamespaceBatchOptions) {
   const deleted = new Set<string>();
   const gone = new Set<string>();
-  const chunks = chunkNames(names, options.chunkChars ?? 16_384);
+  const chunks = chunkNames(names, options.chunkChars ?? 16_384, Math.ceil(names.length / DELETERS));
   const log = options.log ?? (() => {});
   let next = 0;
   const worker = async () => {
@@ -148,16 +139,14 @@ async function deleteChunks(kubectl: Kubectl, names: string[], options: Namespac
       log(`kubectl delete namespace (${chunk.length}: ${chunk[0]} … ${chunk.at(-1)}) --wait=false`);
       const result = await kubectl.tryRun(
         ['delete', 'namespace', ...chunk, '--wait=false', '--output', 'name'],
-        {
-          timeoutMs: 300_000,
-        },
+        { timeoutMs: 300_000 },
       );
       const said = parseDeleteOutput(result.stdout, result.stderr);
       for (const n of said.deleted) deleted.add(n);
       for (const n of said.gone) gone.add(n);
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(Array.from({ length: DELETERS }, worker));
   return { deleted, gone, unknown: names.filter((n) => !deleted.has(n) && !gone.has(n)) };
 }
 
