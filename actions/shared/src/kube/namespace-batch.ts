@@ -12,7 +12,7 @@
  */
 import { chunkNames } from '../exec/chunks.js';
 import type { NamespaceRemoval } from '../report/removed.js';
-import { type Clock, realClock } from '../runtime/clock.js';
+import { type Clock, pollUntil, realClock } from '../runtime/clock.js';
 import type { Helm } from './helm.js';
 import type { Kubectl, NamespaceObject } from './kubectl.js';
 import { namespaceHolders, remainingObjects, teardownNamespace } from './namespace-teardown.js';
@@ -157,19 +157,22 @@ async function pollGone(
   deadline: number,
   options: NamespaceBatchOptions,
 ): Promise<Set<string>> {
-  const clock = options.clock ?? realClock;
   let left = new Set(waiting);
-  let lastLog = clock.now();
-  while (left.size > 0) {
-    const now = await listSelected(kubectl, options.selector);
-    if (now) left = new Set([...left].filter((n) => now.has(n)));
-    if (left.size === 0 || clock.now() >= deadline) break;
-    if (clock.now() - lastLog >= 10_000) {
-      options.log?.(`… ${left.size} namespace(s) still terminating`);
-      lastLog = clock.now();
-    }
-    await clock.sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - clock.now())));
-  }
+  if (left.size === 0) return left;
+  await pollUntil(
+    async () => {
+      const now = await listSelected(kubectl, options.selector);
+      if (now) left = new Set([...left].filter((n) => now.has(n)));
+      return left.size;
+    },
+    {
+      done: (size) => size === 0,
+      deadline,
+      intervalMs: options.pollMs ?? 1000,
+      clock: options.clock ?? realClock,
+      progress: (size) => options.log?.(`… ${size} namespace(s) still terminating`),
+    },
+  );
   return left;
 }
 
