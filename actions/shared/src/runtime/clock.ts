@@ -61,8 +61,8 @@ export interface PollOptions<T> {
 
 /**
  * Looks (`look()`) until `done` holds or the deadline passes: the one poll loop of the waiting logic that
- * watches a resource go away (namespace teardown, the sweep's batch, a Terminating namespace before a deploy). Looks at least
- * once, and once more at the deadline.
+ * watches a resource go away (namespace teardown, the sweep's batch, a Terminating namespace before a
+ * deploy). Looks at least once, and once more at the deadline.
  * @returns the last value looked at, and whether `done` held for it (false: the deadline passed first)
  * @throws whatever `look()` throws
  */
