@@ -14,6 +14,7 @@ import {
   versionAtLeast,
 } from '../../shared/src/compose/compose.js';
 import type { Docker } from '../../shared/src/compose/docker.js';
+import { type ExistingObjects, existingObjects } from '../../shared/src/compose/foreign-objects.js';
 import {
   type IsolationPlan,
   MERGE_TAGS_MIN_COMPOSE,
@@ -81,15 +82,22 @@ export interface Ownership {
   /** The IDs of the environment's existing containers ([] on a first deploy): the fingerprint phase reads
    * the last deploy's record from their labels without listing them again. */
   containers: string[];
+  /** The networks and volumes that could be the environment's, with their labels (checked against the
+   * model by `refuseForeignObjects` once it is resolved). */
+  objects: ExistingObjects;
 }
 
 /**
  * Refuses to deploy over a Compose project of the same name that these actions did not create, and returns
- * what the environment's existing containers say (`Ownership`), from one container inventory.
+ * what the environment's existing containers say (`Ownership`), from one container inventory; the
+ * networks and volumes of its names are listed at the same time (`existingObjects`).
  * @throws UserInputError naming `name`; ToolError when docker fails
  */
 export async function ownership(docker: Docker, name: string): Promise<Ownership> {
-  const containers = await projectResources(docker, name, ['container']);
+  const [containers, objects] = await Promise.all([
+    projectResources(docker, name, ['container']),
+    existingObjects(name, docker.runner),
+  ]);
   const foreign = foreignResources(containers, name);
   if (foreign.length > 0) {
     throw new UserInputError(
@@ -104,6 +112,7 @@ export async function ownership(docker: Docker, name: string): Promise<Ownership
   return {
     createdAtMs: times.length > 0 ? Math.min(...times) : null,
     containers: containers.map((c) => c.id),
+    objects,
   };
 }
 

@@ -124,13 +124,14 @@ export async function prepare(
   report: ActionReport,
   isolation: IsolationSection,
 ): Promise<Prepared> {
-  // The model and the ownership look-up are independent: both at once.
+  // The model and the ownership look-up (containers, networks, volumes) are independent: all at once.
   const [model, owned] = await report.time('config', () =>
     core.group('Resolve the Compose configuration', () =>
       Promise.all([resolveModel(tools.compose, run.project), ownership(tools.docker, run.name)]),
     ),
   );
   const selected = checkServices(model, settings);
+  refuseForeignObjects(model, run.name, owned.objects);
   const now = Date.now();
   const context = run.environment.context;
   const plan = writeOverride({
@@ -266,7 +267,6 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       tools = { compose: new DockerCompose(binary), docker: new Docker() };
       core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
       prepared = await prepare(tools, run, settings, report, isolation);
-      await refuseForeignObjects(prepared.model, run.name);
       const model = deployedModel(prepared.model, prepared.selected);
       const deployed = { model, existing: prepared.existing };
       const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);

@@ -48,17 +48,31 @@ describe('prepare', () => {
         name: `${ENV}-api-1`,
         labels: { ...OURS, 'ephemeral.dev/created-at': '1700000600' },
       },
+      { kind: 'network', id: 'n1', name: `${ENV}_default`, labels: OURS },
+      { kind: 'volume', id: `${ENV}_data`, name: `${ENV}_data`, labels: {} },
     ]);
     expect(await ownership(new Docker(fake.runner), ENV)).toEqual({
       createdAtMs: 1_700_000_000_000,
       containers: ['c1', 'c2'],
+      objects: new Map([
+        [
+          `network:${ENV}_default`,
+          { 'ephemeral.dev/managed-by': 'ephemeral', 'ephemeral.dev/environment': ENV },
+        ],
+        [`volume:${ENV}_data`, {}],
+      ]),
     });
     expect(await ownership(new Docker(fakeDocker([]).runner), ENV)).toEqual({
       createdAtMs: null,
       containers: [],
+      objects: new Map(),
     });
-    // one container listing, no inspect
-    expect(fake.calls).toHaveLength(1);
+    // one listing per kind (containers by project, networks and volumes by name), at once; no inspect
+    expect(fake.calls.map((a) => a.slice(1, 3).join(' '))).toEqual([
+      'container ls',
+      'network ls',
+      'volume ls',
+    ]);
   });
 
   it('unknown services and one-shots name the input and the ones the files define', () => {

@@ -150,9 +150,12 @@ export class Docker {
   }
 
   /**
-   * Removes an inventory: containers first (stopped gracefully, then removed with their anonymous volumes),
-   * then networks, volumes and images at once (they cannot go while a container uses them). A resource
-   * already gone counts as removed. Returns the error text of each command that failed.
+   * Removes an inventory: containers first (stopped gracefully, then removed with their anonymous volumes;
+   * their networks removed meanwhile, since a stopped container holds no endpoint), then volumes and
+   * images at once (the engine refuses them while any container, even a stopped one, uses them). A network
+   * refused while a container still held it (one that did not stop) is tried once more after the
+   * containers' removal. A resource already gone counts as removed. Returns the error text of each command
+   * that failed.
    */
   async remove(
     inv: Inventory,
@@ -160,22 +163,27 @@ export class Docker {
   ): Promise<string[]> {
     const failures: string[] = [];
     const limit = { timeoutMs: options.timeoutMs };
+    const removeKind = async (kind: ResourceKind): Promise<string[]> => {
+      if (inv[kind].length === 0) return [];
+      const names = inv[kind].map((r) => r.name || r.id.slice(0, 19)).join(', ');
+      options.log?.(`Removing ${inv[kind].length} ${kind}(s): ${names}`);
+      return removalErrors(`docker ${kind} rm`, await this.runner(removeArgs(kind, inv[kind]), limit));
+    };
     if (inv.container.length > 0) {
       options.log?.(`Stopping and removing ${inv.container.length} container(s)`);
       const stop = await this.runner(stopArgs(inv.container, options.stopTimeoutS), limit);
       failures.push(...removalErrors('docker container stop', stop));
-      const rm = await this.runner(removeArgs('container', inv.container), limit);
-      failures.push(...removalErrors('docker container rm', rm));
     }
-    const kinds = (['network', 'volume', 'image'] as const).filter((kind) => inv[kind].length > 0);
-    const results = await Promise.all(
-      kinds.map(async (kind) => {
-        const names = inv[kind].map((r) => r.name || r.id.slice(0, 19)).join(', ');
-        options.log?.(`Removing ${inv[kind].length} ${kind}(s): ${names}`);
-        return removalErrors(`docker ${kind} rm`, await this.runner(removeArgs(kind, inv[kind]), limit));
-      }),
-    );
-    return [...failures, ...results.flat()];
+    const [containers, networks] = await Promise.all([
+      inv.container.length > 0
+        ? this.runner(removeArgs('container', inv.container), limit)
+        : Promise.resolve(null),
+      removeKind('network'),
+    ]);
+    if (containers) failures.push(...removalErrors('docker container rm', containers));
+    failures.push(...(networks.length > 0 ? await removeKind('network') : []));
+    const rest = await Promise.all((['volume', 'image'] as const).map(removeKind));
+    return [...failures, ...rest.flat()];
   }
 
   /** Every container of Compose project `project` with its state (compose/containers.ts). */

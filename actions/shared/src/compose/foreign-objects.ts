@@ -4,7 +4,8 @@
  * pre-existing object someone else made would be mounted and written to. Before `up`, every network and
  * volume of the model named after the environment must either not exist or carry this environment's labels
  * (ownership.ts's rule); otherwise the deploy is refused, naming the object and the fix. External ones are
- * shared on purpose and not checked.
+ * shared on purpose and not checked. The objects are listed while Compose resolves the model
+ * (`existingObjects`), then checked against it (`refuseForeignObjects`).
  */
 import { belongsTo, LABELS, MANAGED_BY } from '../environment/labels.js';
 import { mustSucceed, type Runner, run } from '../exec/cli.js';
@@ -32,38 +33,53 @@ export function environmentObjects(model: ComposeModel, project: string): NamedO
   return out;
 }
 
-// How the engine says an object does not exist: `Error: No such volume: x`, and for networks
-// `Error response from daemon: network x not found` (Docker 20.10) or `No such network: x` (newer engines).
-const ABSENT = /no such (network|volume)|network \S+ not found/i;
+/** The labels of existing networks and volumes, by `<kind>:<name>`: what `existingObjects` found. */
+export type ExistingObjects = ReadonlyMap<string, Record<string, string>>;
+
+/** `docker <kind> ls` argv: the objects whose name contains `<project>_`, with the two labels the rule reads. */
+export function existingObjectsArgs(kind: NamedObject['kind'], project: string): string[] {
+  const columns = ['{{.Name}}', ...[LABELS.managedBy, LABELS.environment].map((l) => `{{.Label "${l}"}}`)];
+  return ['docker', kind, 'ls', '--filter', `name=${project}_`, '--format', columns.join('\t')];
+}
 
 /**
- * Labels of an existing object, or null when there is none.
- * @throws ToolError when docker fails for another reason than the object's absence (`ABSENT`)
+ * The networks and volumes whose name could be one of the environment's (`<project>_<key>`), with their
+ * labels: one `ls` per kind, both at once, no `inspect`. The engine's `name` filter matches any part of the
+ * name (https://docs.docker.com/reference/cli/docker/network/ls/#name,
+ * https://docs.docker.com/reference/cli/docker/volume/ls/#name), so this is a superset; the check compares
+ * exact names. Needs no model, so it runs while Compose resolves it.
+ * @throws ToolError when docker fails (the engine did not answer)
  */
-async function labelsOf(runner: Runner, object: NamedObject): Promise<Record<string, string> | null> {
-  const result = await runner(
-    ['docker', object.kind, 'inspect', '--format', '{{json .Labels}}', object.name],
-    {
-      timeoutMs: 60_000,
-    },
+export async function existingObjects(project: string, runner: Runner = run): Promise<ExistingObjects> {
+  const found = new Map<string, Record<string, string>>();
+  const lists = await Promise.all(
+    (['network', 'volume'] as const).map(async (kind) => {
+      const result = mustSucceed(await runner(existingObjectsArgs(kind, project), { timeoutMs: 60_000 }));
+      return [kind, result.stdout] as const;
+    }),
   );
-  if (result.exitCode !== 0 && ABSENT.test(result.stderr)) return null;
-  return (JSON.parse(mustSucceed(result).stdout.trim() || 'null') as Record<string, string> | null) ?? {};
+  for (const [kind, stdout] of lists) {
+    for (const line of stdout.split('\n')) {
+      if (!line.trim()) continue;
+      const [name = '', managedBy = '', environment = ''] = line.split('\t');
+      const labels: Record<string, string> = {};
+      if (managedBy) labels[LABELS.managedBy] = managedBy;
+      if (environment) labels[LABELS.environment] = environment;
+      found.set(`${kind}:${name}`, labels);
+    }
+  }
+  return found;
 }
 
 /**
  * Refuses a deploy over an existing network or volume named after environment `project` that lacks its
- * labels; nothing is touched.
- * @throws SetupError naming the object (`volume "<name>"`) and the fix; ToolError when docker fails
+ * labels; nothing is touched (pure over what `existingObjects` listed).
+ * @throws SetupError naming the object (`volume "<name>"`) and the fix
  */
-export async function refuseForeignObjects(
-  model: ComposeModel,
-  project: string,
-  runner: Runner = run,
-): Promise<void> {
+export function refuseForeignObjects(model: ComposeModel, project: string, existing: ExistingObjects): void {
   for (const object of environmentObjects(model, project)) {
-    const labels = await labelsOf(runner, object);
-    if (labels === null || belongsTo(labels, project)) continue;
+    const labels = existing.get(`${object.kind}:${object.name}`);
+    if (labels === undefined || belongsTo(labels, project)) continue;
     throw new SetupError(
       `${object.kind} "${object.name}" already exists without the ${LABELS.managedBy}=${MANAGED_BY} and ${LABELS.environment}=${project} labels: it was not created by these actions, and Compose would ${object.kind === 'volume' ? 'mount it and write to it' : 'attach the services to it'}; nothing was started`,
       `remove it if it is not needed (docker ${object.kind} rm ${object.name}), or give the environment another name (input "name")`,

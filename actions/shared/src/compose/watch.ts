@@ -81,6 +81,8 @@ export class ComposeWatch {
   private readonly facts = new Map<string, ContainerEvents>();
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
+  /** An event came while nobody waited (the caller was looking): the next `next` returns at once. */
+  private missed = false;
   private stopped = false;
   private readonly ended: Promise<void>;
   /** The last event, for latency measurements and logs. */
@@ -112,6 +114,7 @@ export class ComposeWatch {
   }
 
   private wake(): void {
+    if (this.waiters.length === 0) this.missed = true;
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve();
@@ -140,13 +143,25 @@ export class ComposeWatch {
     this.facts.clear();
   }
 
-  /** Resolves at the next event, after `ms`, or at once when the stream is not live. */
+  /**
+   * Resolves at the next event, after `ms`, or at once when the stream is not live. An event that came
+   * since the last call returned (while the caller was looking, so its look may predate the change) makes
+   * it resolve at once; otherwise a change during a look would wait for the fallback poll.
+   */
   next(ms: number): Promise<void> {
     if (!this.live || this.stopped) return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+    if (this.missed) {
+      this.missed = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, Math.max(0, ms));
+      const waiters = this.waiters;
       function done() {
         clearTimeout(timer);
+        // a waiter woken by its timer waits no more: a later event must count as missed
+        const at = waiters.indexOf(done);
+        if (at >= 0) waiters.splice(at, 1);
         resolve();
       }
       this.waiters.push(done);

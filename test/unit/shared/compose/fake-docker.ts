@@ -1,8 +1,9 @@
 /**
  * A scripted docker CLI for unit tests: resources with labels, answering `ls --filter … --format …` (the
- * inventory's tab-separated rows) and `inspect`, recording `stop` and `rm`.
+ * inventory's tab-separated rows) and `inspect`, recording `stop` and `rm`. Like the engine, it refuses to
+ * remove a network while a running container holds it (a stopped one holds no endpoint), and removes
+ * containers asynchronously, so a network removal started beside it runs first.
  */
-import { INVENTORY_LABELS } from '../../../../actions/shared/src/compose/docker.js';
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
 import { runResult } from '../../helpers.js';
 
@@ -17,16 +18,32 @@ export interface FakeResource {
 }
 
 /** A runner over `resources`; `calls` records every argv, `removed` the ids `rm` took. */
-export function fakeDocker(resources: FakeResource[], options: { failRemoval?: string[] } = {}) {
+export function fakeDocker(
+  resources: FakeResource[],
+  options: { failRemoval?: string[]; failStop?: string[] } = {},
+) {
   const calls: string[][] = [];
   const removed: string[] = [];
+  const stopped = new Set<string>();
+  /** `start <verb line>` / `end <verb line>` of every call, in the order they happened. */
+  const events: string[] = [];
   const result = (argv: readonly string[], stdout: string, exitCode = 0, stderr = '') =>
     runResult(stdout, exitCode, stderr, argv);
-  const row = (r: FakeResource) =>
-    r.kind === 'image'
-      ? `${r.id}\t${r.name}`
-      : [r.id, r.name, ...INVENTORY_LABELS.map((l) => r.labels[l] ?? '')].join('\t');
-  const runner = async (argv: readonly string[], _options?: RunOptions): Promise<RunResult> => {
+  // Renders `--format` as the CLI would: the ID, the name and `{{.Label "…"}}` columns.
+  const row = (r: FakeResource, format: string) =>
+    format
+      .replace(/\{\{\.Repository\}\}:\{\{\.Tag\}\}/g, r.name)
+      .replace(/\{\{\.ID\}\}/g, r.id)
+      .replace(/\{\{\.Names?\}\}/g, r.kind === 'volume' ? r.id : r.name)
+      .replace(/\{\{\.Label "([^"]+)"\}\}/g, (_, key: string) => r.labels[key] ?? '');
+  const runner = async (argv: readonly string[], runOptions?: RunOptions): Promise<RunResult> => {
+    const line = argv.slice(1, 3).join(' ');
+    events.push(`start ${line}`);
+    const answer = await respond(argv, runOptions);
+    events.push(`end ${line}`);
+    return answer;
+  };
+  const respond = async (argv: readonly string[], _options?: RunOptions): Promise<RunResult> => {
     calls.push([...argv]);
     const [, kind, verb, ...rest] = argv;
     const live = resources.filter((r) => r.kind === kind && !removed.includes(r.id));
@@ -35,11 +52,13 @@ export function fakeDocker(resources: FakeResource[], options: { failRemoval?: s
       const match = live.filter((r) =>
         filters.every((f) => {
           const [k, v] = f.split('=');
+          if (k === 'name') return r.name.includes(v ?? '');
           return v === undefined ? k! in r.labels : r.labels[k!] === v;
         }),
       );
       const quiet = rest.includes('--quiet');
-      return result(argv, match.map((r) => `${quiet ? r.id : row(r)}\n`).join(''));
+      const format = rest[rest.indexOf('--format') + 1] ?? '';
+      return result(argv, match.map((r) => `${quiet ? r.id : row(r, format)}\n`).join(''));
     }
     if (verb === 'inspect') {
       const items = rest.map((id) => live.find((r) => r.id === id)).filter((r) => r !== undefined);
@@ -55,9 +74,26 @@ export function fakeDocker(resources: FakeResource[], options: { failRemoval?: s
         ),
       );
     }
+    if (verb === 'stop') {
+      const ids = rest.filter((a, i) => !a.startsWith('--') && rest[i - 1] !== '--time');
+      const failed = ids.filter((id) => options.failStop?.includes(id));
+      for (const id of ids) if (!failed.includes(id)) stopped.add(id);
+      if (failed.length > 0)
+        return result(
+          argv,
+          '',
+          1,
+          failed.map((id) => `Error response from daemon: cannot stop ${id}`).join('\n'),
+        );
+    }
     if (verb === 'rm') {
+      if (kind === 'container') await new Promise((resolve) => setImmediate(resolve));
       const ids = rest.filter((a) => !a.startsWith('--'));
-      const refused = ids.filter((id) => options.failRemoval?.includes(id));
+      const running = resources.filter(
+        (r) => r.kind === 'container' && !removed.includes(r.id) && !stopped.has(r.id),
+      );
+      const busy = (id: string) => kind === 'network' && running.length > 0 && id !== '';
+      const refused = ids.filter((id) => options.failRemoval?.includes(id) || busy(id));
       removed.push(...ids.filter((id) => !refused.includes(id)));
       if (refused.length > 0)
         return result(
@@ -69,5 +105,5 @@ export function fakeDocker(resources: FakeResource[], options: { failRemoval?: s
     }
     return result(argv, '');
   };
-  return { runner, calls, removed };
+  return { runner, calls, removed, events };
 }

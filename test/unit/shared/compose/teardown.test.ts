@@ -27,8 +27,8 @@ const image = (id: string, name: string, environment = ENV): FakeResource => ({
   labels: { 'ephemeral.dev/managed-by': 'ephemeral', 'ephemeral.dev/environment': environment },
 });
 
-function tools(resources: FakeResource[], failRemoval: string[] = []) {
-  const fake = fakeDocker(resources, { failRemoval });
+function tools(resources: FakeResource[], failRemoval: string[] = [], failStop: string[] = []) {
+  const fake = fakeDocker(resources, { failRemoval, failStop });
   return { ...fake, docker: new Docker(fake.runner) };
 }
 
@@ -110,6 +110,41 @@ describe('teardownCompose', () => {
         .sort(),
     ).toEqual(['image rm', 'network rm', 'volume rm']);
     expect(t.removed).not.toContain('busybox:1.35');
+  });
+
+  it('removes the networks while the stopped containers are removed; volumes and images after them', async () => {
+    const t = tools([
+      ours('container', `${ENV}-db-1`),
+      ours('network', `${ENV}_default`),
+      ours('volume', `${ENV}_data`),
+      image('sha256:a', `${ENV}-api:latest`),
+    ]);
+    expect((await teardownCompose(ENV, {}, t.docker)).status).toBe('removed');
+    const at = (event: string) => t.events.indexOf(event);
+    expect(at('end container stop')).toBeLessThan(at('start network rm'));
+    expect(at('start network rm')).toBeLessThan(at('end container rm'));
+    for (const later of ['start volume rm', 'start image rm'])
+      expect(at(later)).toBeGreaterThan(at('end container rm'));
+    expect(t.calls.filter((a) => a[1] === 'network' && a[2] === 'rm')).toHaveLength(1);
+  });
+
+  it('a container that did not stop: its network is tried again once the containers are removed', async () => {
+    const t = tools(
+      [ours('container', `${ENV}-db-1`), ours('network', `${ENV}_default`)],
+      [],
+      [`${ENV}-db-1`],
+    );
+    const result = await teardownCompose(ENV, {}, t.docker);
+    expect(result).toMatchObject({
+      status: 'removed',
+      containers: [`${ENV}-db-1`],
+      networks: [`${ENV}_default`],
+    });
+    expect(result.failures).toEqual([
+      `docker container stop: Error response from daemon: cannot stop ${ENV}-db-1`,
+    ]);
+    expect(t.calls.filter((a) => a[1] === 'network' && a[2] === 'rm')).toHaveLength(2);
+    expect(t.removed).toContain(`${ENV}_default`);
   });
 
   it('remove-images: none leaves the built images', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ComposeWatch, eventsArgs, parseEvent } from '../../../../actions/shared/src/compose/watch.js';
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
+import { runResult } from '../../helpers.js';
 
 const event = (Action: string, id: string, attributes: Record<string, string> = {}) =>
   JSON.stringify({ Action, Actor: { ID: id, Attributes: attributes }, timeNano: 1 });
@@ -63,6 +64,30 @@ describe('the event stream', () => {
     expect(watch.watchFacts.size).toBe(0);
     await watch.stop();
     expect(finish).toBeDefined();
+  });
+
+  it('an event that came while nobody waited (the caller was looking) makes the next wait return at once', async () => {
+    let feed: ((line: string) => void) | undefined;
+    const runner = (argv: readonly string[], options?: RunOptions) =>
+      new Promise<RunResult>((resolve) => {
+        feed = options!.onLine!;
+        options!.signal!.addEventListener('abort', () => resolve(runResult('', 0, '', argv)));
+      });
+    const watch = ComposeWatch.start('p', runner, 0);
+    await watch.next(0); // the first look's wait is over; the caller now looks again (an inspect in flight)
+    feed!(event('health_status: healthy', 'c1')); // the change lands during that look
+    const early = await Promise.race([
+      watch.next(60_000).then(() => 'woken'),
+      new Promise((r) => setTimeout(() => r('timer'), 200)),
+    ]);
+    expect(early).toBe('woken'); // not the 60 s fallback: the look may have missed the change
+    // once consumed, the next wait waits for a new event
+    const later = await Promise.race([
+      watch.next(60_000).then(() => 'woken'),
+      new Promise((r) => setTimeout(() => r('timer'), 50)),
+    ]);
+    expect(later).toBe('timer');
+    await watch.stop();
   });
 
   it('turns not live when the stream ends on its own, so callers poll', async () => {

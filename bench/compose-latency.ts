@@ -1,0 +1,110 @@
+/**
+ * Detection latency of provision-compose's event-backed wait (issue 12, target ≤ 50 ms): how long after the
+ * engine declared the last service healthy the wait saw it. Standalone, not yet part of `npm run bench`:
+ *
+ *   EPHEMERAL_TEST_NODE=<node 24> npx tsx bench/compose-latency.ts [stack-id] [runs]
+ *
+ * Each run is provision-compose + post on a stack of bench/stacks.ts with every docker call traced
+ * (bench/trace.ts's wrapper logs each call's start and end in ns). After the run the engine's own
+ * `health_status` events of the project are read back (`docker events --since/--until`, `TimeNano`); the
+ * latency is the end of the first `container inspect` of the main step that ended after the last
+ * `healthy` event, minus that event's time: the look that returned "ready". Both clocks are the host's.
+ * The wrapper adds a bash start to each call, so the figure is an upper bound.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { provisionOnce } from './compose-bench.js';
+import { STACKS } from './stacks.js';
+import { median } from './stats.js';
+import { installDockerTracer } from './trace.js';
+
+/** One run's latency, in ms: in all, and until the look that saw it started (the wake-up). */
+export interface Detection {
+  totalMs: number;
+  wakeMs: number;
+}
+
+/** The latency of one run, or null when the stack has no healthcheck event or no later inspect. */
+export function detection(traceTsv: string, healthyAtMs: readonly number[]): Detection | null {
+  if (healthyAtMs.length === 0) return null;
+  const last = Math.max(...healthyAtMs);
+  const ms = (ns: string | undefined) => Number(BigInt(ns ?? '0') / 1000n) / 1000;
+  const looks = traceTsv
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([, , , phase, argv]) => phase === 'main' && argv?.startsWith('container inspect '))
+    .map(([start, end]) => ({ start: ms(start), end: ms(end) }))
+    .filter((look) => look.end >= last)
+    .sort((a, b) => a.end - b.end);
+  const look = looks[0];
+  return look ? { totalMs: look.end - last, wakeMs: look.start - last } : null;
+}
+
+/** Engine times (epoch ms) of the project's `health_status: healthy` events between two epoch-ms times. */
+function healthyEvents(project: string, sinceMs: number, untilMs: number): number[] {
+  const out = execFileSync(
+    'docker',
+    [
+      'events',
+      '--since',
+      (sinceMs / 1000).toFixed(3),
+      '--until',
+      (untilMs / 1000).toFixed(3),
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--filter',
+      'event=health_status',
+      '--format',
+      '{{.Action}}\t{{.TimeNano}}',
+    ],
+    { encoding: 'utf8' },
+  );
+  return out
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([action]) => action?.trim() === 'health_status: healthy')
+    .map(([, nano]) => Number(BigInt(nano ?? '0') / 1000n) / 1000);
+}
+
+async function main(): Promise<void> {
+  const [stackId = 'pg-redis', runsArg = '5'] = process.argv.slice(2);
+  const stack = STACKS.find((s) => s.id === stackId);
+  const node = process.env.EPHEMERAL_TEST_NODE;
+  if (!stack || !node)
+    throw new Error('usage: EPHEMERAL_TEST_NODE=<node 24> tsx bench/compose-latency.ts [stack] [runs]');
+  console.log(`start ${new Date().toISOString()}, load ${loadavg()[0]!.toFixed(1)}`);
+  const latencies: number[] = [];
+  const wakes: number[] = [];
+  let pr = 600_000 + Math.floor(Math.random() * 90_000) * 10;
+  for (let i = 1; i <= Number(runsArg); i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'ephemeral-latency-'));
+    try {
+      const tracer = installDockerTracer(dir);
+      const since = Date.now();
+      const run = await provisionOnce(
+        { dir: stack.dir, pr: ++pr, node, actionsRoot: process.cwd(), env: tracer.env },
+        new Set(),
+      );
+      const healthy = healthyEvents(run.project, since - 1000, Date.now());
+      const d = detection(readFileSync(join(dir, 'docker-calls.tsv'), 'utf8'), healthy);
+      const text = d
+        ? `${d.totalMs.toFixed(0)} ms (look started after ${d.wakeMs.toFixed(0)} ms)`
+        : 'no event';
+      console.log(`run ${i}: ${text}`);
+      if (d !== null) {
+        latencies.push(d.totalMs);
+        wakes.push(d.wakeMs);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const max = latencies.length > 0 ? Math.max(...latencies) : Number.NaN;
+  console.log(
+    `${stack.id}: provision-compose wait detection latency median ${median(latencies).toFixed(0)} ms, max ${max.toFixed(0)} ms (n=${latencies.length}; the look started after a median ${median(wakes).toFixed(0)} ms), target ≤ 50 ms; load ${loadavg()[0]!.toFixed(1)} at the end`,
+  );
+}
+
+if (process.argv[1]?.endsWith('compose-latency.ts')) await main();
