@@ -36,6 +36,7 @@ import { parseDuration } from '../actions/shared/src/runtime/duration.js';
 import { repoRoot } from '../test/harness/env.js';
 import { snapshotActions } from './actions-snapshot.js';
 import { benchCompose, type RawPorts } from './compose-bench.js';
+import { benchComposeLatency } from './compose-latency.js';
 import { foreignRunningContainers, removeProject } from './docker.js';
 import {
   benchFingerprint,
@@ -316,6 +317,7 @@ async function main(): Promise<number> {
       latency = latencyFigures([
         ...(await benchLatency(latencyOptions)),
         await benchTcpLatency(latencyOptions),
+        await benchComposeLatency(latencyOptions, STACKS.find((s) => s.id === 'pg-redis')!),
       ]);
     }
     if (runK8s) {
