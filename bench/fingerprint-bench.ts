@@ -163,7 +163,7 @@ export async function benchFingerprint(
       digest: '',
     },
     values: [join(ws, 'test/k8s/fixtures/values-preview.yaml')],
-    set: [{ key: 'replicas', shown: '2' }],
+    set: [{ key: 'replicas', value: '2', secret: false }],
     ...(render ? { render } : {}),
     ctx: { projectName: 'bench', projectDirectory: ws, volatile: {} },
     lockFiles: [],

@@ -85,6 +85,7 @@ export const DEPLOY_NAMESPACE: CorpusRow[] = [
   ...rows('lock-files', ['no-such-*.lock']),
   ...rows('lock-rendered', BAD_BOOLEANS, CHART),
   ...rows('fingerprint-tools', BAD_BOOLEANS),
+  ...rows('fingerprint-key', ['short-key']),
   ...rows('set-public', ['noequals', 'a..b=1', `l={x,${MARK}`], CHART),
   ...rows('set-public', ['image.tag=1']),
 ];

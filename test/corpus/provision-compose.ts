@@ -77,6 +77,7 @@ export const PROVISION_COMPOSE: CorpusRow[] = [
   ...each(A, 'lock-files', ['no-such-*.lock']),
   ...each(A, 'require-digests', BAD_BOOLEANS),
   ...each(A, 'fingerprint-tools', BAD_BOOLEANS),
+  ...each(A, 'fingerprint-key', ['short-key']),
   ...each(A, 'env-files', ['missing.env', `x${MARK}.env`]),
   ...each(A, 'build', ['sometimes', `auto${MARK}`]),
   ...each(A, 'pull', ['maybe', 'if-not-present']),

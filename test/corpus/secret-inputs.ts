@@ -35,6 +35,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     'lock-files': 'plain', // hashed, never shown
     'require-digests': 'plain',
     'fingerprint-tools': 'plain',
+    'fingerprint-key': 'secret',
     'down-timeout': 'plain',
     'log-lines': 'plain',
     'upload-report': 'plain',
@@ -50,6 +51,7 @@ export const SECRET_INPUTS: Record<string, Record<string, 'secret' | 'plain'>> =
     'lock-files': 'plain',
     'lock-rendered': 'plain',
     'fingerprint-tools': 'plain',
+    'fingerprint-key': 'secret',
     kubeconfig: 'secret',
     context: 'plain',
     kubectl: 'plain',
@@ -156,6 +158,7 @@ export const ENGINE_CANARY_INPUTS = [
   'provision-compose compose-files',
   'provision-compose env-files',
   'provision-compose github-token',
+  'provision-compose fingerprint-key',
   'wait-ready url',
   'wait-ready headers',
   'wait-ready probes',
@@ -177,6 +180,7 @@ export const CLUSTER_CANARY_INPUTS = [
   'deploy-namespace manifests',
   'deploy-namespace kustomize',
   'deploy-namespace github-token',
+  'deploy-namespace fingerprint-key',
   'wait-ready kubeconfig',
   'teardown kubeconfig',
 ] as const;

@@ -44,6 +44,7 @@ const C = {
   wrToken: makeCanary('wait-ready github-token', ['wait-ready github-token']),
   vsToken: makeCanary('verify-seed github-token', ['verify-seed github-token']),
   pcToken: makeCanary('provision-compose github-token', ['provision-compose github-token']),
+  pcKey: makeCanary('provision-compose fingerprint-key', ['provision-compose fingerprint-key']),
   tdToken: makeCanary('teardown github-token', ['teardown github-token']),
   adminToken: makeCanary('teardown github-admin-token', ['teardown github-admin-token']),
 };
@@ -201,6 +202,7 @@ describe('no canary secret reaches any file the actions write', () => {
             'env-files': 'ci.env',
             'wait-timeout': '60s',
             'github-token': C.pcToken.value,
+            'fingerprint-key': C.pcKey.value,
           },
         },
       ],

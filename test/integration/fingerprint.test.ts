@@ -3,13 +3,26 @@
  * runs and from a copy of the checkout in another directory; `lock: verify` refuses a changed Dockerfile,
  * a changed lock file and a retagged image before anything starts, naming the entry; `update` then verify
  * passes; locked pulled images run pinned by digest; `require-digests` refuses `:latest`; teardown
- * reports the fingerprint it removed; a container whose image drifted during `up` fails the step.
+ * reports the fingerprint it removed; a container whose image drifted during `up` fails the step; a
+ * secret interpolated into the Compose model (`${DB_PASSWORD}` in the environment, a URL, a healthcheck, a
+ * command) enters as an HMAC with `fingerprint-key` (a rotated secret is refused by verify) and is left
+ * out without it, and neither it nor its SHA-256 reaches anything the action wrote.
  *
  * Pulled images need a registry: a real CNCF Distribution registry runs on 127.0.0.1 (test/harness/
  * registry.ts), stand-in images are pushed to it and pulled back, so the engine records real RepoDigests.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -312,5 +325,87 @@ describe('drift after up', () => {
     );
     const report = JSON.parse(readFileSync(result.outputs('env')['report-path']!, 'utf8'));
     expect(report.fingerprint.drift).toEqual([expect.objectContaining({ service: 'web' })]);
+  });
+});
+
+describe('secret values in the Compose model', () => {
+  it('enter as an HMAC with fingerprint-key, are left out without it, and are never written', async () => {
+    const secret = `i11-db-password-${run}`;
+    const key = 'i11-fingerprint-key-0123456789';
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const ws = mkdtempSync(join(tmpdir(), 'i11-secret-'));
+    dirs.push(ws);
+    // Compose interpolates ${DB_PASSWORD} from the step's environment when it resolves the model.
+    const pw = '$' + '{DB_PASSWORD}';
+    writeFileSync(
+      join(ws, 'compose.yaml'),
+      [
+        'services:',
+        '  db:',
+        '    image: busybox:1.35',
+        `    command: ["sh", "-c", "test -n '${pw}' && sleep 3600"]`,
+        '    environment:',
+        `      DB_PASSWORD: ${pw}`,
+        `      DATABASE_URL: postgres://app:${pw}@db:5432/app`,
+        '    healthcheck:',
+        `      test: ["CMD-SHELL", "test -n '${pw}'"]`,
+        '      interval: 1s',
+        '',
+      ].join('\n'),
+    );
+    const deploy = (pr: number, password: string, inputs: Record<string, string>) =>
+      job({
+        workspace: ws,
+        event: prEvent(pr, sha(`secret-${pr}`)),
+        steps: [
+          {
+            id: 'env',
+            uses: 'provision-compose',
+            with: { pull: 'never', 'wait-timeout': '60s', ...inputs },
+            env: { DB_PASSWORD: password },
+          },
+        ],
+      });
+    /** Everything the action wrote: lock file, report directory, summary, outputs, log. */
+    const written = (result: Awaited<ReturnType<typeof deploy>>) => {
+      const reportDir = join(result.outputs('env')['report-path']!, '..');
+      return [
+        existsSync(join(ws, 'ephemeral.lock.json'))
+          ? readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8')
+          : '',
+        ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
+        result.summary,
+        JSON.stringify(result.outputs('env')),
+        result.logText(),
+      ].join('\n');
+    };
+    const neverWritten = [secret, sha256(secret), sha256(secret).slice(0, 12), key];
+
+    const unkeyed = await deploy(1601, secret, { lock: 'off' });
+    expect(unkeyed.status, dump(unkeyed.logText())).toBe('success');
+    expect(unkeyed.summary.match(/secret values? (is|are) left out of the fingerprint/g)).toHaveLength(1);
+    for (const text of neverWritten) expect(written(unkeyed)).not.toContain(text);
+
+    const locked = await deploy(1602, secret, { lock: 'update', 'fingerprint-key': key });
+    expect(locked.status, dump(locked.logText())).toBe('success');
+    expect(locked.summary).not.toMatch(/left out of the fingerprint/);
+    // the key changes what enters for the secret: the fingerprint is not the unkeyed one
+    expect(locked.outputs('env').fingerprint).not.toBe(unkeyed.outputs('env').fingerprint);
+    for (const text of neverWritten) expect(written(locked)).not.toContain(text);
+    expect(locked.rawLogText()).not.toContain(sha256(secret));
+
+    const verified = await deploy(1603, secret, { lock: 'verify', 'fingerprint-key': key });
+    expect(verified.status, dump(verified.logText())).toBe('success');
+    expect(verified.outputs('env').fingerprint).toBe(locked.outputs('env').fingerprint);
+
+    // a rotated password changes the fingerprint: verify refuses before anything starts, naming the entries
+    const rotated = await deploy(1604, `i11-rotated-${run}`, { lock: 'verify', 'fingerprint-key': key });
+    expect(rotated.status, dump(rotated.logText())).toBe('failure');
+    const refused = errors(rotated).join('\n');
+    for (const entry of ['command', 'environment', 'healthcheck'])
+      expect(refused).toMatch(new RegExp(`services\\.db\\.${entry}: [0-9a-f]{12} → [0-9a-f]{12}`));
+    expect(leftovers(rotated.outputs('env')['environment-name']!).containers).toEqual([]);
   });
 });

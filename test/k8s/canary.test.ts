@@ -33,6 +33,7 @@ const C = {
   secret: makeCanary('a Secret manifest', ['deploy-namespace manifests']),
   generator: makeCanary('a kustomize secretGenerator literal', ['deploy-namespace kustomize']),
   githubToken: makeCanary('a GitHub token (the fake GitHub answers 401)', ['deploy-namespace github-token']),
+  fingerprintKey: makeCanary('fingerprint-key', ['deploy-namespace fingerprint-key']),
 };
 const ALL = Object.values(C);
 
@@ -124,6 +125,7 @@ describe('no canary secret reaches any file the actions write (Kubernetes)', () 
             chart: 'chart',
             values: 'values-secret.yaml',
             set: `auth.password=${C.set.value}\nauth.list=${C.setComma.value.replace(',', '\\,')}\nnodeSelector.disktype=none`,
+            'fingerprint-key': C.fingerprintKey.value,
             cleanup: 'never',
           },
         },

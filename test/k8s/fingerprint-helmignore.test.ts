@@ -4,7 +4,9 @@
  * path, anchored, directory-only and `!` rules, classes, `?`), Helm 3 and Helm 4 from the project's tool
  * cache package each, and the folder's file list and content hash (chart.ts, helmignore.ts) must be the
  * package's. A folder Helm refuses because its rules left out Chart.yaml must have no Chart.yaml in its
- * list either. Needs no cluster: only the Helm binaries the k8s set-up provides.
+ * list either. A vendored dependency folder `charts/dep/` (its own `.helmignore` and a hidden template
+ * included) is packaged under the parent's rules: its `chart.dependencies.dep` file list must be the
+ * package's `charts/dep/` files. Needs no cluster: only the Helm binaries the k8s set-up provides.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   archiveFiles,
   chartContentHash,
+  dependencyFolderFiles,
   directoryFiles,
 } from '../../actions/shared/src/fingerprint/chart.js';
 import { HELM3, HELM4 } from './fixtures/helpers.js';
@@ -40,6 +43,15 @@ const POOL = [
   '.git/config',
   'abc',
 ];
+/** Files of a vendored dependency folder (its Chart.yaml is always written when the folder is). */
+const DEP_POOL = [
+  'charts/dep/values.yaml',
+  'charts/dep/templates/cm.yaml',
+  'charts/dep/templates/.hidden.yaml',
+  'charts/dep/README.md',
+  'charts/dep/files/a.txt',
+  'charts/dep/.helmignore',
+];
 const SEGMENT = fc.constantFrom(
   '*',
   '?',
@@ -58,6 +70,8 @@ const SEGMENT = fc.constantFrom(
   '.*',
   '.git',
   'c.txt',
+  'charts',
+  'dep',
 );
 const RULE = fc
   .record({
@@ -72,6 +86,7 @@ const RULE = fc
   );
 const CASE = fc.record({
   files: fc.subarray(POOL),
+  dep: fc.option(fc.subarray(DEP_POOL), { nil: undefined }),
   // `!` rules are rare in real files and ignore nearly everything: one rule in five at most
   rules: fc.array(
     fc.oneof(
@@ -86,7 +101,7 @@ const CASE = fc.record({
 let counter = 0;
 
 /** Writes a chart folder for `c`; returns its path. */
-function writeChart(c: { files: string[]; rules: string[]; comment: boolean }): string {
+function writeChart(c: { files: string[]; dep?: string[]; rules: string[]; comment: boolean }): string {
   const dir = join(root, `c${++counter}`, 'demo');
   const write = (rel: string, text: string) => {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -96,6 +111,11 @@ function writeChart(c: { files: string[]; rules: string[]; comment: boolean }): 
   write('values.yaml', 'replicas: 1\n');
   write('templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n');
   for (const file of c.files) write(file, file.endsWith('.json') ? '{}\n' : `# ${file}\n`);
+  if (c.dep) {
+    write('charts/dep/Chart.yaml', 'apiVersion: v2\nname: dep\nversion: 0.2.0\n');
+    // the dependency's own .helmignore would leave out *.md and files/: Helm does not read it
+    for (const file of c.dep) write(file, file.endsWith('.helmignore') ? '*.md\nfiles/\n' : `# ${file}\n`);
+  }
   write('.helmignore', `${c.comment ? '# generated\n' : ''}${c.rules.join('\n')}\n`);
   return dir;
 }
@@ -121,15 +141,24 @@ describe('a chart folder hashes like its package (.helmignore)', () => {
         const dir = writeChart(c);
         const folder = directoryFiles(dir);
         const packaged = helmPackage(helm, dir);
-        const context = `.helmignore:\n${c.rules.join('\n')}\nfiles: ${c.files.join(', ')}`;
+        const context = `.helmignore:\n${c.rules.join('\n')}\nfiles: ${[...c.files, ...(c.dep ?? [])].join(', ')}`;
+        const paths = folder.map(([p]) => p);
         if ('error' in packaged) {
-          expect(packaged.error, context).toMatch(/Chart\.yaml file is missing/);
+          expect(packaged.error, context).toMatch(/Chart\.yaml file is missing|chart\.metadata is required/);
+          // the rules left out the chart's or the dependency's Chart.yaml
           expect(
-            folder.map(([p]) => p),
+            !paths.includes('Chart.yaml') ||
+              (paths.some((p) => p.startsWith('charts/dep/')) && !paths.includes('charts/dep/Chart.yaml')),
             context,
-          ).not.toContain('Chart.yaml');
+          ).toBe(true);
           return;
         }
+        const dependency = (files: Array<[string, string]>) =>
+          files
+            .filter(([p]) => p.startsWith('charts/dep/'))
+            .map(([p, h]) => [p.slice('charts/dep/'.length), h]);
+        if (c.dep)
+          expect(dependencyFolderFiles(dir, 'dep'), context).toEqual(dependency(archiveFiles(packaged.tgz)));
         expect(
           folder.map(([p]) => p),
           context,

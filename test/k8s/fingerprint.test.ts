@@ -3,9 +3,12 @@
  * chart, `lock: update` then verify, a changed chart value refused before the namespace is touched (the
  * diff names the values file), an OCI chart pulled from a real registry on 127.0.0.1 (its manifest digest
  * recorded, its content hashing like the same chart from a folder), `lock-rendered` with a
- * non-deterministic chart falling back to the inputs, and teardown reporting the fingerprint it removed.
+ * non-deterministic chart falling back to the inputs, teardown reporting the fingerprint it removed, and
+ * a secret `set` value: left out without `fingerprint-key` (the summary says so once), an HMAC with it (a
+ * changed secret refused by verify), and neither the secret nor its SHA-256 in anything the action wrote.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +100,8 @@ describe('deploy-namespace fingerprint and lock', () => {
       'values.order': 'values-preview.yaml',
     });
     expect(readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8')).not.toContain(SECRET_SET_VALUE);
+    // without fingerprint-key the summary says, once, that the secret is not covered
+    expect(first.summary.match(/1 secret value is left out of the fingerprint/g)).toHaveLength(1);
     // teardown read the namespace's record before deleting it
     expect(first.outputs('down').fingerprint).toBe(fp);
 
@@ -133,6 +138,52 @@ describe('deploy-namespace fingerprint and lock', () => {
     expect(report(setChanged).fingerprint.lock.changes).toEqual(
       expect.arrayContaining([expect.objectContaining({ key: 'set.replicas', old: '1', new: '2' })]),
     );
+  });
+
+  it('fingerprint-key: a secret set value enters as an HMAC; a changed secret is refused; nothing guessable is written', async () => {
+    const ws = workspace();
+    const key = 'i11-fingerprint-key-0123456789';
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const keyed = (pr: number, secret: string, lock: string) =>
+      deploy(ws, pr, {
+        chart: 'chart',
+        lock,
+        'lock-rendered': 'true',
+        'fingerprint-key': key,
+        set: `auth.token=${secret}`,
+      });
+    const first = await keyed(641, SECRET_SET_VALUE, 'update');
+    expect(first.status, dump(first.logText())).toBe('success');
+    const lockText = readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8');
+    const entries = JSON.parse(lockText).locks.namespace.entries;
+    expect(entries['set.auth.token']).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(entries['chart.rendered']).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(first.summary).not.toMatch(/left out of the fingerprint/);
+    // everything the action wrote: lock file, report directory, summary, outputs, log
+    const reportDir = join(first.outputs('deploy')['report-path']!, '..');
+    const written = [
+      lockText,
+      ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
+      first.summary,
+      JSON.stringify(first.outputs('deploy')),
+      first.logText(),
+    ].join('\n');
+    for (const text of [SECRET_SET_VALUE, sha(SECRET_SET_VALUE), sha(SECRET_SET_VALUE).slice(0, 12), key])
+      expect(written).not.toContain(text);
+    expect(first.rawLogText()).not.toContain(sha(SECRET_SET_VALUE));
+
+    const verified = await keyed(642, SECRET_SET_VALUE, 'verify');
+    expect(verified.status, dump(verified.logText())).toBe('success');
+    expect(verified.outputs('deploy').fingerprint).toBe(first.outputs('deploy').fingerprint);
+
+    // a rotated secret changes the fingerprint: verify refuses before the namespace exists
+    const rotated = await keyed(643, 'i11-rotated-secret-9c1d', 'verify');
+    expect(rotated.status, dump(rotated.logText())).toBe('failure');
+    expect(rotated.steps[0]!.stdout).toMatch(/set\.auth\.token: hmac:[0-9a-f]{12} → hmac:[0-9a-f]{12}/);
+    expect(rotated.steps[0]!.stdout).not.toMatch(/chart\.rendered:/); // the render holds a placeholder
+    expect(getNamespace(rotated.outputs('deploy')['environment-name']!)).toBeNull();
   });
 
   it('an OCI chart: pulled once, its manifest digest recorded, its content hashed like the folder', async () => {

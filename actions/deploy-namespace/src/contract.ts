@@ -40,6 +40,7 @@ export const INPUTS = {
   lockFiles: 'lock-files',
   lockRendered: 'lock-rendered',
   fingerprintTools: 'fingerprint-tools',
+  fingerprintKey: 'fingerprint-key',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -82,6 +83,7 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   'lock-files': '',
   'lock-rendered': 'false',
   'fingerprint-tools': 'false',
+  'fingerprint-key': '',
 };
 
 export const OUTPUTS = {

@@ -1,6 +1,7 @@
 /** deploy-namespace's fingerprint and lock inputs (docs/lock-file.md), read once with the other settings. */
 import { resolve } from 'node:path';
 import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
+import { readFingerprintKey } from '../../shared/src/fingerprint/secret-seal.js';
 import type { Inputs } from '../../shared/src/runtime/inputs.js';
 import { INPUTS } from './contract.js';
 
@@ -16,11 +17,14 @@ export interface FingerprintSettings {
   lockRendered: boolean;
   /** Hash the Helm version too (`fingerprint-tools`). */
   fingerprintTools: boolean;
+  /** `fingerprint-key` (masked), or '': seals secret values as HMACs (fingerprint/secret-seal.ts). */
+  fingerprintKey: string;
 }
 
 /**
  * Reads the fingerprint inputs.
- * @throws UserInputError naming `lock`, `lock-rendered` or `fingerprint-tools` for a value they do not take
+ * @throws UserInputError naming `lock`, `lock-rendered` or `fingerprint-tools` for a value they do not take,
+ *   or `fingerprint-key` for a key shorter than 16 characters
  */
 export function readFingerprintSettings(inputs: Inputs, workspace: string): FingerprintSettings {
   return {
@@ -29,5 +33,6 @@ export function readFingerprintSettings(inputs: Inputs, workspace: string): Fing
     lockFiles: inputs.list(INPUTS.lockFiles),
     lockRendered: inputs.boolean(INPUTS.lockRendered),
     fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
+    fingerprintKey: readFingerprintKey(INPUTS.fingerprintKey, inputs.string(INPUTS.fingerprintKey)),
   };
 }

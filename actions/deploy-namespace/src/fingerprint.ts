@@ -1,15 +1,16 @@
 /**
  * deploy-namespace's fingerprint phase (docs/lock-file.md), before the namespace is touched: the chart
  * resolved to content (repository and OCI charts pulled once; that copy is what gets installed), values
- * files and `set` pairs as written, optionally the rendered manifests (`lock-rendered`), the manifests or
+ * files and `set` pairs as written (secret values sealed: fingerprint/secret-seal.ts), optionally the rendered manifests (`lock-rendered`), the manifests or
  * the kustomization; then the lock phase. The record goes on the namespace's annotations.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { parseDocument } from 'yaml';
 import type { Fingerprint } from '../../shared/src/fingerprint/canonical.js';
-import type { ResolvedChart } from '../../shared/src/fingerprint/namespace-fingerprint.js';
+import type { ResolvedChart, SetPair } from '../../shared/src/fingerprint/namespace-fingerprint.js';
 import {
   resolveChart,
   runNamespacePhase,
@@ -17,14 +18,16 @@ import {
 } from '../../shared/src/fingerprint/namespace-phase.js';
 import { publishFingerprint } from '../../shared/src/fingerprint/publish.js';
 import { fingerprintRecord, type PreviousDeploy, readRecord } from '../../shared/src/fingerprint/record.js';
+import { SecretSeal } from '../../shared/src/fingerprint/secret-seal.js';
 import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
-import { parseHelmSet } from '../../shared/src/kube/helm-set.js';
+import { helmSetSecrets, parseHelmSet } from '../../shared/src/kube/helm-set.js';
 import type { Kubectl } from '../../shared/src/kube/kubectl.js';
 import type { ActionReport } from '../../shared/src/report/action-report.js';
+import { isSecretName } from '../../shared/src/runtime/secrets.js';
 import { OUTPUTS } from './contract.js';
 import type { DeployRun, DeployTools } from './deploy.js';
 import { renderValuesFiles } from './helm-deploy.js';
-import { registerSetSecrets, withoutTemplates } from './helm-inputs.js';
+import { withoutTemplates } from './helm-inputs.js';
 import type { DeploySettings } from './settings.js';
 import { renderTemplate } from './templates.js';
 
@@ -89,8 +92,9 @@ function renderFor(
       try {
         const workDir = join(run.dir, 'fingerprint-values');
         const values = renderValuesFiles(settings.values, run.vars, workDir, privateDir);
-        const secret = settings.set.map((line) => renderTemplate('set', line, run.vars));
-        for (const line of secret) registerSetSecrets(line);
+        // Secret `set` values render as placeholders: the hash of a render holding a secret, even
+        // transformed (b64enc), could be guessed; the secrets enter as their `set.<key>` entries.
+        const secret = settings.set.map((line) => placeholderSet(renderTemplate('set', line, run.vars)));
         const set = [...settings.setPublic.map((l) => renderTemplate('set-public', l, run.vars)), ...secret];
         const args = templateArgs(settings.release, chart.path, run.namespace, values, set);
         return (await helm.run(args, { timeoutMs: 120_000 })).stdout;
@@ -147,8 +151,8 @@ async function fingerprintPhase(
     volatile,
     chart,
     values: settings.values,
-    // `set` values are secret unless declared public (set-public): hashed and shown as `***`.
-    set: [...shownSetPairs(settings.setPublic), ...settings.set.flatMap(hiddenSetPairs)],
+    // `set` values are secret unless declared public (set-public): sealed (an HMAC with fingerprint-key).
+    set: [...shownSetPairs(settings.setPublic), ...settings.set.flatMap(secretSetPairs)],
     manifests: settings.manifests,
     kustomize: settings.kustomize,
     render: renderFor(tools, run, settings, chart),
@@ -159,6 +163,7 @@ async function fingerprintPhase(
     lock: { mode: settings.lock, file: settings.lockFile },
     reportDir: run.dir,
     previous,
+    seal: new SecretSeal(settings.fingerprintKey, secretValues(settings)),
   });
   const { fingerprint } = await publishFingerprint(phase, {
     section,
@@ -171,9 +176,40 @@ async function fingerprintPhase(
 }
 
 /**
- * A secret `set` line as its pairs with hidden values, templates unrendered (`{{sha}}` must not be read as
- * a Helm list); the settings already refused a line Helm would refuse.
+ * A secret `set` line as its pairs, templates unrendered (`{{sha}}` must not be read as a Helm list);
+ * the settings already refused a line Helm would refuse.
  */
-function hiddenSetPairs(line: string): Array<{ key: string; shown: string }> {
-  return parseHelmSet(withoutTemplates(line)).map((pair) => ({ key: pair.key, shown: '***' }));
+function secretSetPairs(line: string): SetPair[] {
+  return parseHelmSet(withoutTemplates(line)).map((pair) => ({
+    key: pair.key,
+    value: pair.raw,
+    secret: true,
+  }));
+}
+
+/** A secret `set` line with each value a placeholder of the same shape (a scalar, or a `{…}` list) (pure). */
+export function placeholderSet(line: string): string {
+  return parseHelmSet(line)
+    .map((pair) => `${pair.key}=${pair.raw.startsWith('{') ? '{ephemeral-secret}' : 'ephemeral-secret'}`)
+    .join(',');
+}
+
+/**
+ * The secret values the fingerprint seals wherever they occur (values files, rendered output): each
+ * secret `set` value (as written and as Helm reads it) and each value under a secret-named key of a values
+ * file, the values settings registered as secrets. Not the whole registry: it holds every line of a
+ * kubeconfig (`apiVersion: v1`), which would seal text that is no secret.
+ */
+export function secretValues(settings: Pick<DeploySettings, 'set' | 'values'>): string[] {
+  const out = settings.set.flatMap((line) => parseHelmSet(withoutTemplates(line)).flatMap(helmSetSecrets));
+  const walk = (node: unknown, secret: boolean): void => {
+    if (Array.isArray(node)) for (const item of node) walk(item, secret);
+    else if (node && typeof node === 'object')
+      for (const [key, value] of Object.entries(node)) walk(value, secret || isSecretName(key));
+    else if (secret && node !== null && node !== undefined) out.push(String(node));
+  };
+  for (const file of settings.values)
+    walk(parseDocument(withoutTemplates(readFileSync(file, 'utf8'))).toJS(), false);
+  // a chart's `b64enc` puts them in a Secret's data as base64
+  return [...out, ...out.map((v) => Buffer.from(v, 'utf8').toString('base64'))];
 }

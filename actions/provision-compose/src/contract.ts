@@ -32,6 +32,7 @@ export const INPUTS = {
   lockFiles: 'lock-files',
   requireDigests: 'require-digests',
   fingerprintTools: 'fingerprint-tools',
+  fingerprintKey: 'fingerprint-key',
 } as const;
 
 /** Every input's default, as action.yml declares it (the code has no other fallback). */
@@ -63,6 +64,7 @@ export const DEFAULTS: Record<(typeof INPUTS)[keyof typeof INPUTS], string> = {
   'lock-files': '',
   'require-digests': 'false',
   'fingerprint-tools': 'false',
+  'fingerprint-key': '',
 };
 
 export const OUTPUTS = {

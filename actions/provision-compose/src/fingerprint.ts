@@ -22,9 +22,11 @@ import {
 import { type Drift, formatDrift } from '../../shared/src/fingerprint/drift.js';
 import { publishFingerprint } from '../../shared/src/fingerprint/publish.js';
 import { fingerprintRecord, readRecord } from '../../shared/src/fingerprint/record.js';
+import { SecretSeal } from '../../shared/src/fingerprint/secret-seal.js';
 import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import type { ActionReport } from '../../shared/src/report/action-report.js';
 import { ENV_COMPOSE_FILES } from '../../shared/src/runtime/handoff.js';
+import { registeredSecrets } from '../../shared/src/runtime/secrets.js';
 import { OUTPUTS } from './contract.js';
 import type { ProvisionRun } from './provision.js';
 import type { ProvisionSettings } from './settings.js';
@@ -116,6 +118,8 @@ async function fingerprintPhase(
       }),
     reportDir: run.dir,
     previous,
+    // secret values (registered from the model: secret-named environment, URL passwords, argv secrets)
+    seal: new SecretSeal(settings.fingerprintKey, registeredSecrets()),
   });
   const { fingerprint, pins } = await publishFingerprint(phase, {
     section,

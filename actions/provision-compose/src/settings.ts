@@ -10,6 +10,7 @@ import { PROFILE_NAME, PROFILE_NAME_RULE } from '../../shared/src/compose/names.
 import type { RemoveImagesPolicy } from '../../shared/src/compose/teardown.js';
 import { readRunContext } from '../../shared/src/environment/run-context.js';
 import { LOCK_MODES, type LockMode } from '../../shared/src/fingerprint/lock-file.js';
+import { readFingerprintKey } from '../../shared/src/fingerprint/secret-seal.js';
 import {
   type GitHubSettings,
   readEnvironmentUrl,
@@ -63,6 +64,8 @@ export interface ProvisionSettings {
   requireDigests: boolean;
   /** Hash the Docker engine and Compose versions too (`fingerprint-tools`). */
   fingerprintTools: boolean;
+  /** `fingerprint-key` (masked), or '': seals secret values as HMACs (fingerprint/secret-seal.ts). */
+  fingerprintKey: string;
 }
 
 /** Compose's default file names, in its lookup order (https://docs.docker.com/compose/intro/compose-application-model/#the-compose-file). */
@@ -158,5 +161,6 @@ export function getSettings(
     lockFiles: inputs.list(INPUTS.lockFiles),
     requireDigests: inputs.boolean(INPUTS.requireDigests),
     fingerprintTools: inputs.boolean(INPUTS.fingerprintTools),
+    fingerprintKey: readFingerprintKey(INPUTS.fingerprintKey, inputs.string(INPUTS.fingerprintKey)),
   });
 }

@@ -4,8 +4,9 @@
  * is reproducible (moby/moby#17670; BuildKit `SOURCE_DATE_EPOCH`, moby/buildkit#2918).
  *
  * Hashed: the Dockerfile (or `dockerfile_inline`), every file of the build context that `.dockerignore`
- * lets through (path, executable bit or symlink target, content), build args, target, labels, platforms,
- * additional contexts, and the ids of build secrets and SSH agents (never their values).
+ * lets through (path, executable bit or symlink target, content), build args (secret values sealed:
+ * secret-seal.ts), target, labels, platforms, additional contexts, and the ids of build secrets and SSH
+ * agents (never their values).
  *
  * `.dockerignore` matching is Docker's own (a pattern matches from the context root, `*` does not cross
  * `/`, a later `!pattern` re-includes), through `@balena/dockerignore`, a port of moby's matcher. A
@@ -18,6 +19,7 @@ import dockerignore, { type Ignore } from '@balena/dockerignore';
 import { isSecretName } from '../runtime/secret-text.js';
 import { hashContent, hashJson, posixPath, sha256 } from './canonical.js';
 import { isRemoteContext, type ModelContext, rewrite } from './compose-model.js';
+import { SecretSeal } from './secret-seal.js';
 
 // The package is CommonJS (`module.exports = factory`) with ESM-style typings: take whichever is callable.
 const ignore = ((dockerignore as unknown as { default?: unknown }).default ??
@@ -175,6 +177,8 @@ export function hashBuildInputs(
   cache: ContextCache = new Map(),
 ): BuildInputs {
   const notes: string[] = [];
+  // Secret values enter sealed (secret-seal.ts): secret-named args whole, known secrets and URL passwords.
+  const seal = ctx.seal ?? new SecretSeal('');
   const context = build.context ?? ctx.projectDirectory;
   const remote = isRemoteContext(context);
   const dockerfileName = build.dockerfile ?? 'Dockerfile';
@@ -207,7 +211,8 @@ export function hashBuildInputs(
     bytes += extra.bytes;
   }
   let dockerfile: Record<string, string>;
-  if (build.dockerfile_inline !== undefined) dockerfile = { inline: sha256(build.dockerfile_inline) };
+  if (build.dockerfile_inline !== undefined)
+    dockerfile = { inline: sha256(seal.sealText(build.dockerfile_inline)) };
   else if (dockerfilePath) {
     const content = readFileSync(dockerfilePath);
     bytes += content.length;
@@ -215,13 +220,13 @@ export function hashBuildInputs(
   } else dockerfile = { name: posixPath(dockerfileName) };
   const args: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(build.args ?? {}))
-    args[key] = value !== null && isSecretName(key) ? '***' : value;
+    args[key] = value === null ? null : isSecretName(key) ? seal.seal(value) : seal.sealText(value);
   const document = {
     context: main.digest,
     dockerfile,
     args: rewrite(args, ctx),
     target: build.target ?? '',
-    labels: rewrite(build.labels ?? {}, ctx),
+    labels: seal.sealValue(rewrite(build.labels ?? {}, ctx)),
     platforms: [...(build.platforms ?? [])].sort(),
     additional_contexts: additional,
     secrets: secretIds(build),

@@ -93,10 +93,14 @@ export function fingerprintOf(document: FingerprintDocument): string {
   return hashJson(document);
 }
 
-/** `sha256:0123456789abcdef…` → `0123456789ab` (12 hex, as `docker images` shows IDs); other text unchanged. */
+/**
+ * `sha256:0123456789abcdef…` → `0123456789ab` (12 hex, as `docker images` shows IDs); a sealed secret
+ * `hmac-sha256:0123…` (fingerprint/secret-seal.ts) → `hmac:0123456789ab`; other text unchanged.
+ */
 export function shortDigest(value: string): string {
-  const match = /^sha256:([0-9a-f]{12})[0-9a-f]{52}$/.exec(value);
-  return match ? match[1]! : value;
+  const match = /^(hmac-)?sha256:([0-9a-f]{12})[0-9a-f]{52}$/.exec(value);
+  if (!match) return value;
+  return match[1] ? `hmac:${match[2]}` : match[2]!;
 }
 
 /**

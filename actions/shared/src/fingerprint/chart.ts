@@ -12,7 +12,8 @@
  * - `templates/.<name>` left out, as Helm's loader does (its default ignore rule `templates/.?*`,
  *   helm.sh/helm/v3/pkg/ignore/rules.go `AddDefaults`);
  * - a chart folder's `.helmignore` applied with Helm's own rules (helmignore.ts), so the files it names
- *   are left out as `helm package` leaves them out.
+ *   are left out as `helm package` leaves them out; a vendored dependency folder `charts/<name>/` is
+ *   under the parent's rules too, not its own (`dependencyFolderFiles`).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,6 +97,24 @@ export function directoryFiles(dir: string): FileList {
   return files.sort(byPath);
 }
 
+/**
+ * The files of the vendored dependency folder `charts/<name>/` as `helm package` puts them in the package:
+ * under the **parent's** `.helmignore` (Helm's loader applies the chart folder's rules to every path
+ * under it, `charts/<name>/…` included, and loads a subchart from those files without reading the
+ * subchart's own `.helmignore` or adding the default `templates/.?*` rule for it: helm.sh/helm/v3
+ * pkg/chart/loader/directory.go `LoadDir`, load.go `LoadFiles`; checked against Helm v3.22.0 and v4.3.1
+ * by test/k8s/fingerprint-helmignore.test.ts). Paths relative to the dependency folder.
+ * @throws UserInputError for a `.helmignore` pattern Helm rejects
+ */
+export function dependencyFolderFiles(
+  chartDir: string,
+  name: string,
+  all = directoryFiles(chartDir),
+): FileList {
+  const prefix = `charts/${name}/`;
+  return all.filter(([p]) => p.startsWith(prefix)).map(([p, h]) => [p.slice(prefix.length), h]);
+}
+
 /** `sha256:<hex>` of a chart's content: a directory or a `.tgz`. */
 export function chartContentHash(path: string): string {
   return hashJson(statSync(path).isDirectory() ? directoryFiles(path) : archiveFiles(path));
@@ -119,13 +138,21 @@ export function dependencyEntries(chartDir: string, notes: string[]): Record<str
   const entries: Record<string, string> = {};
   if (!existsSync(lockPath)) return entries;
   const lock = yaml.parse(readFileSync(lockPath, 'utf8')) as { dependencies?: LockedDependency[] } | null;
+  let all: FileList | null = null; // the chart folder's files, read once when a dependency is a folder
   for (const dep of lock?.dependencies ?? []) {
     const archive = join(chartDir, 'charts', `${dep.name}-${dep.version}.tgz`);
     const folder = join(chartDir, 'charts', dep.name);
     let content = 'not-built';
     if (existsSync(archive)) content = hashJson(archiveFiles(archive));
-    else if (existsSync(folder) && statSync(folder).isDirectory()) content = hashJson(directoryFiles(folder));
-    else
+    else if (existsSync(folder) && statSync(folder).isDirectory()) {
+      all ??= directoryFiles(chartDir);
+      const files = dependencyFolderFiles(chartDir, dep.name, all);
+      if (files.length > 0) content = hashJson(files);
+      else
+        notes.push(
+          `Chart dependency ${dep.name} ${dep.version}: the chart's .helmignore leaves out all of charts/${dep.name}/, as helm package does; only its Chart.lock version is hashed.`,
+        );
+    } else
       notes.push(
         `Chart dependency ${dep.name} ${dep.version} is not in charts/: only its Chart.lock version is hashed (run helm dependency build first).`,
       );

@@ -9,6 +9,7 @@ import { FINGERPRINT_SCHEMA, type Fingerprint, fingerprintOf, sortEntries } from
 import { composeEntries, type ModelContext, type ResolvedModel } from './compose-model.js';
 import { type ImageFacts, type ImageRunner, inspectImages } from './images.js';
 import { lockFileEntries } from './lock-files.js';
+import { SecretSeal } from './secret-seal.js';
 
 /** What the Compose fingerprint takes. */
 export interface ComposeFingerprintInput {
@@ -62,7 +63,10 @@ export function digestEntry(facts: ImageFacts | undefined): string {
  *   cannot be read
  */
 export async function composeFingerprint(input: ComposeFingerprintInput): Promise<ComposeFingerprint> {
-  const { model, ctx } = input;
+  const { model } = input;
+  // One seal for the whole fingerprint, so its note counts every secret value once (secret-seal.ts).
+  const seal = input.ctx.seal ?? new SecretSeal('');
+  const ctx: ModelContext = { ...input.ctx, seal };
   const entries = composeEntries(model, ctx);
   const notes: string[] = [];
   const services: ServiceImageFacts[] = [];
@@ -94,6 +98,8 @@ export async function composeFingerprint(input: ComposeFingerprintInput): Promis
     entries[`services.${item.service}.digest`] = digestEntry(item.facts ?? undefined);
   }
   Object.assign(entries, lockFileEntries(input.lockFiles, input.root));
+  const sealed = seal.note();
+  if (sealed) notes.push(sealed);
   const tools = await input.tools;
   if (input.includeTools)
     for (const [tool, version] of Object.entries(tools)) entries[`tools.${tool}`] = version;

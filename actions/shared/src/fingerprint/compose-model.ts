@@ -9,15 +9,18 @@
  * - this run's own facts that a Compose file may interpolate (`${GITHUB_SHA}`, the run id, the
  *   environment name), replaced by placeholders such as `{{sha}}`, so a lock committed in a pull request
  *   still verifies on its next push;
- * - secret-looking environment values (the names `isSecretName` matches) and URL passwords → `***`: a
- *   fingerprint is published (lock file, labels, summary), and a hash of a short secret can be guessed.
+ * - secret values: secret-looking environment values (the names `isSecretName` matches), URL passwords and
+ *   every value registered as a secret (a password interpolated into a `command` or a `healthcheck`) are
+ *   sealed (secret-seal.ts): an HMAC keyed by `fingerprint-key`, or `***` without it. A fingerprint is
+ *   published (lock file, labels, summary), and a hash of a small document holding a secret can be guessed.
  * Nulls and empty objects are pruned (Compose versions differ in the empty defaults they print).
  *
  * The generated override (labels, port rewrites) is never part of the model hashed here: callers pass the
  * model resolved from the user's files alone.
  */
-import { isSecretName, redactUrls } from '../runtime/secret-text.js';
+import { isSecretName } from '../runtime/secret-text.js';
 import { hashJson, posixPath, prune } from './canonical.js';
+import { SecretSeal } from './secret-seal.js';
 
 /** What the model is stripped of. */
 export interface ModelContext {
@@ -30,6 +33,8 @@ export interface ModelContext {
    * Values of 8 characters or more are replaced wherever they occur; shorter ones only as a whole string.
    */
   volatile: Record<string, string>;
+  /** Seals secret values (secret-seal.ts); default: no key, nothing registered (secrets become `***`). */
+  seal?: SecretSeal;
 }
 
 /** The resolved model, as `config --format json` prints it (only what is read here is typed). */
@@ -77,11 +82,17 @@ export function rewrite(value: unknown, ctx: ModelContext): unknown {
   return value;
 }
 
-/** Environment with secret-looking values replaced by `***` and URL passwords removed. */
-export function redactEnvironment(env: Record<string, string | null>): Record<string, string | null> {
+/**
+ * Environment with secret-looking values sealed whole and, in the others, URL passwords and known secrets
+ * sealed (`***` without a key, see secret-seal.ts).
+ */
+export function redactEnvironment(
+  env: Record<string, string | null>,
+  seal: SecretSeal = new SecretSeal(''),
+): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(env)) {
-    out[key] = value === null ? null : isSecretName(key) ? '***' : redactUrls(value).text;
+    out[key] = value === null ? null : isSecretName(key) ? seal.seal(value) : seal.sealText(value);
   }
   return out;
 }
@@ -100,14 +111,19 @@ function isDefaultBuiltImage(service: ResolvedService, name: string, project: st
 export function composeEntries(model: ResolvedModel, ctx: ModelContext): Record<string, string> {
   const entries: Record<string, string> = {};
   const project = ctx.projectName;
+  const seal = ctx.seal ?? new SecretSeal('');
+  // Rewritten (paths, this run's values), then sealed: no secret enters a hash as itself.
+  const clean = (value: unknown) => prune(seal.sealValue(rewrite(value, ctx)));
   for (const [name, service] of Object.entries(model.services ?? {})) {
     if (service.image !== undefined && !isDefaultBuiltImage(service, name, project))
       entries[`services.${name}.image`] = rewriteString(service.image, ctx);
     for (const [key, raw] of Object.entries(service)) {
       if (OWN_ENTRIES.has(key)) continue;
       const value =
-        key === 'environment' && raw && typeof raw === 'object' ? redactEnvironment(raw as never) : raw;
-      const pruned = prune(rewrite(value, ctx));
+        key === 'environment' && raw && typeof raw === 'object'
+          ? redactEnvironment(rewrite(raw, ctx) as Record<string, string | null>, seal)
+          : raw;
+      const pruned = clean(value);
       if (pruned === undefined) continue;
       if (typeof pruned === 'object' && Object.keys(pruned as object).length === 0) continue;
       entries[`services.${name}.${key}`] = hashJson(pruned);
@@ -117,7 +133,7 @@ export function composeEntries(model: ResolvedModel, ctx: ModelContext): Record<
     if (section === 'name' || section === 'services') continue;
     if (!content || typeof content !== 'object' || Array.isArray(content)) {
       if (content !== undefined && content !== null)
-        entries[`compose.${section}`] = hashJson(prune(rewrite(content, ctx)) ?? null);
+        entries[`compose.${section}`] = hashJson(clean(content) ?? null);
       continue;
     }
     for (const [key, def] of Object.entries(content as Record<string, unknown>)) {
@@ -126,7 +142,7 @@ export function composeEntries(model: ResolvedModel, ctx: ModelContext): Record<
         const { name, ...rest } = def as { name?: string };
         value = name === `${project}_${key}` ? rest : def;
       }
-      entries[`compose.${section}.${key}`] = hashJson(prune(rewrite(value, ctx)) ?? null);
+      entries[`compose.${section}.${key}`] = hashJson(clean(value) ?? null);
     }
   }
   return entries;

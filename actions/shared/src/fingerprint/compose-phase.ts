@@ -17,6 +17,7 @@ import { type ImageFacts, type ImageRunner, inspectImages } from './images.js';
 import type { LockEntry } from './lock-file.js';
 import { type LockOutcome, type LockSettings, runLockPhase, withSince } from './lock-phase.js';
 import { type PreviousDeploy, type SinceLastDeploy, sinceLastDeploy } from './record.js';
+import type { SecretSeal } from './secret-seal.js';
 
 /** What the phase takes. */
 export interface ComposePhaseOptions {
@@ -37,6 +38,8 @@ export interface ComposePhaseOptions {
   runner: ImageRunner;
   /** `docker compose pull <services>` for the project (user files only). */
   pullImages: (services: string[]) => Promise<void>;
+  /** Seals secret values (`fingerprint-key` and the secrets registered so far; secret-seal.ts). */
+  seal?: SecretSeal;
   /** Where `lock: update` copies the lock file for the report artifact. */
   reportDir: string;
   /**
@@ -129,7 +132,12 @@ export async function runComposePhase(o: ComposePhaseOptions): Promise<ComposePh
   version.catch(() => {}); // awaited by composeFingerprint
   const fingerprint = await composeFingerprint({
     model: o.model,
-    ctx: { projectName: o.projectName, projectDirectory: o.projectDirectory, volatile: o.volatile },
+    ctx: {
+      projectName: o.projectName,
+      projectDirectory: o.projectDirectory,
+      volatile: o.volatile,
+      ...(o.seal ? { seal: o.seal } : {}),
+    },
     lockFiles: o.lockFiles,
     root: o.workspace,
     tools: version.then((docker) => ({ compose: o.composeVersion, docker })),

@@ -139,9 +139,9 @@ export function diffEntries(locked: Record<string, string>, current: Record<stri
   return changes;
 }
 
-/** Every `sha256:<64 hex>` in `text` shortened to 12 hex. */
+/** Every `sha256:<64 hex>` in `text` shortened to 12 hex, every `hmac-sha256:<64 hex>` to `hmac:<12 hex>`. */
 export function shortenDigests(text: string): string {
-  return text.replace(/sha256:[0-9a-f]{64}/g, (d) => shortDigest(d));
+  return text.replace(/(?:hmac-)?sha256:[0-9a-f]{64}/g, (d) => shortDigest(d));
 }
 
 /** One line per change: `services.api.build: 1a2b3c4d5e6f → 9f8e7d6c5b4a` (added: `(none) → …`, removed: `… → (removed)`). */

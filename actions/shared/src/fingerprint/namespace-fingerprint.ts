@@ -1,6 +1,7 @@
 /**
  * The fingerprint of a deploy-namespace deploy: a Helm chart (content, version, OCI digest, `Chart.lock`
- * dependencies by content, values files, redacted `set` pairs, optionally the rendered manifests), plain
+ * dependencies by content, values files, `set` pairs with secret values sealed (secret-seal.ts), optionally
+ * the rendered manifests), plain
  * manifests, or a kustomization (its files and its `kustomize build` output); plus the declared lock files
  * and the tool versions (shown, hashed only when asked).
  *
@@ -16,22 +17,25 @@ import {
   type Fingerprint,
   fingerprintOf,
   hashContent,
+  isText,
   posixPath,
-  sha256,
   sortEntries,
 } from './canonical.js';
 import { chartContentHash, dependencyEntries } from './chart.js';
 import { type ModelContext, rewrite } from './compose-model.js';
 import { lockFileEntries } from './lock-files.js';
+import { SecretSeal } from './secret-seal.js';
 
 /** The value that stands for a chart whose `helm template` output differs between two renders. */
 export const NON_DETERMINISTIC = 'non-deterministic';
 
-/** One `set` pair as it may be shown: the value, or `***` when it is secret. */
+/** One `set` pair: its value enters the fingerprint as written, or sealed when secret (secret-seal.ts). */
 export interface SetPair {
   key: string;
-  /** The value as written (templates unrendered), or `***`. */
-  shown: string;
+  /** The value as written (templates unrendered). */
+  value: string;
+  /** A `set` value (secret unless given in `set-public`), or a `set-public` value whose key looks secret. */
+  secret: boolean;
 }
 
 /** Where the chart came from and where its content now is. */
@@ -65,6 +69,8 @@ export interface NamespaceFingerprintInput {
   lockFiles: readonly string[];
   tools: Record<string, string>;
   includeTools: boolean;
+  /** Seals secret values (`fingerprint-key` and the secrets registered so far); default no key. */
+  seal?: SecretSeal;
 }
 
 function rel(workspace: string, path: string): string {
@@ -100,13 +106,28 @@ function allFiles(dir: string): string[] {
   return out;
 }
 
-/** `rendered` text with this run's values replaced, hashed. */
-function renderedHash(text: string, ctx: ModelContext): string {
-  return sha256(String(rewrite(text.replace(/\r\n/g, '\n'), ctx)));
+/**
+ * `rendered` text with this run's values replaced, hashed. A chart may transform a secret (`b64enc`,
+ * `sha256sum`) where `sealText` cannot find it: with a key the whole text is HMACed (secret-seal.ts);
+ * without one, the known secrets (and, from deploy-namespace, their base64 forms) are sealed first;
+ * deploy-namespace renders secret `set` values as placeholders for this hash.
+ */
+function renderedHash(text: string, ctx: ModelContext, seal: SecretSeal): string {
+  const rewritten = String(rewrite(text.replace(/\r\n/g, '\n'), ctx));
+  return seal.digest(seal.keyed ? rewritten : seal.sealText(rewritten));
+}
+
+/** A file's content hash with known secrets sealed in text files (a values file written from secrets). */
+function sealedContentHash(bytes: Buffer, seal: SecretSeal): string {
+  if (!isText(bytes)) return hashContent(bytes);
+  const text = bytes.toString('utf8');
+  const sealed = seal.sealText(text);
+  return hashContent(sealed === text ? bytes : Buffer.from(sealed, 'utf8'));
 }
 
 function chartEntries(
   input: NamespaceFingerprintInput,
+  seal: SecretSeal,
   entries: Record<string, string>,
   notes: string[],
 ): void {
@@ -119,8 +140,9 @@ function chartEntries(
   const values = input.values ?? [];
   if (values.length > 0) entries['values.order'] = values.map((v) => rel(input.workspace, v)).join(' ');
   for (const file of values)
-    entries[`values.${rel(input.workspace, file)}`] = hashContent(readFileSync(file));
-  for (const pair of input.set ?? []) entries[`set.${pair.key}`] = pair.shown;
+    entries[`values.${rel(input.workspace, file)}`] = sealedContentHash(readFileSync(file), seal);
+  for (const pair of input.set ?? [])
+    entries[`set.${pair.key}`] = pair.secret ? seal.seal(pair.value) : pair.value;
 }
 
 /**
@@ -134,12 +156,13 @@ export async function namespaceFingerprint(
 ): Promise<Fingerprint> {
   const entries: Record<string, string> = {};
   const notes: string[] = [];
+  const seal = input.seal ?? new SecretSeal('');
   if (input.mode === 'helm') {
-    chartEntries(input, entries, notes);
+    chartEntries(input, seal, entries, notes);
     if (options.rendered && input.render) {
       const first = await input.render();
       const second = await input.render();
-      if (first === second) entries['chart.rendered'] = renderedHash(first, input.ctx);
+      if (first === second) entries['chart.rendered'] = renderedHash(first, input.ctx, seal);
       else {
         entries['chart.rendered'] = NON_DETERMINISTIC;
         notes.push(
@@ -153,9 +176,11 @@ export async function namespaceFingerprint(
   } else if (input.mode === 'kustomize' && input.kustomize && existsSync(input.kustomize)) {
     for (const file of allFiles(input.kustomize))
       entries[`kustomize.${rel(input.workspace, file)}`] = hashContent(readFileSync(file));
-    if (input.render) entries['kustomize.build'] = renderedHash(await input.render(), input.ctx);
+    if (input.render) entries['kustomize.build'] = renderedHash(await input.render(), input.ctx, seal);
   }
   Object.assign(entries, lockFileEntries(input.lockFiles, input.workspace));
+  const sealed = seal.note();
+  if (sealed) notes.push(sealed);
   if (input.includeTools)
     for (const [tool, version] of Object.entries(input.tools)) entries[`tools.${tool}`] = version;
   const document = { schema: FINGERPRINT_SCHEMA, kind: input.mode, entries: sortEntries(entries) };

@@ -19,6 +19,7 @@ import {
   type SetPair,
 } from './namespace-fingerprint.js';
 import { type PreviousDeploy, type SinceLastDeploy, sinceLastDeploy } from './record.js';
+import type { SecretSeal } from './secret-seal.js';
 
 /** A CLI bound to its target (the Helm and Kubectl wrappers' `tryRun`). */
 export interface ToolRunner {
@@ -94,15 +95,14 @@ export async function resolveChart(
 }
 
 /**
- * `set` pairs as they may be shown and hashed: `key=value`, the value `***` when the key looks secret
- * (the same rule as the report's redaction), templates left unrendered (pure).
+ * `set-public` pairs as hashed: `key=value` as written (templates unrendered); a value whose key looks
+ * secret (the report's redaction rule) is secret even here, and is sealed (pure).
  */
 export function shownSetPairs(pairs: readonly string[]): SetPair[] {
   return pairs.map((pair) => {
     const eq = pair.indexOf('=');
     const key = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    return { key, shown: isSecretName(key) ? '***' : value };
+    return { key, value: pair.slice(eq + 1).trim(), secret: isSecretName(key) };
   });
 }
 
@@ -127,6 +127,8 @@ export interface NamespacePhaseOptions {
   lock: LockSettings;
   reportDir: string;
   previous: PreviousDeploy | null;
+  /** Seals secret values (secret-seal.ts); default no key. */
+  seal?: SecretSeal;
 }
 
 /** What it decided. */
@@ -155,6 +157,7 @@ export async function runNamespacePhase(o: NamespacePhaseOptions): Promise<Names
       lockFiles: o.lockFiles,
       tools: o.tools,
       includeTools: o.includeTools,
+      ...(o.seal ? { seal: o.seal } : {}),
     },
     { rendered: o.rendered },
   );

@@ -110,6 +110,11 @@ export function registerEnvSecrets(env: readonly string[] | Record<string, strin
   }
 }
 
+/** Every secret value registered so far (the fingerprint seals them: fingerprint/secret-seal.ts). */
+export function registeredSecrets(): string[] {
+  return [...secrets];
+}
+
 /** For tests: forget every registered secret. */
 export function clearSecretsForTests(): void {
   secrets.clear();

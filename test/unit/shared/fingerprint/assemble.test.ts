@@ -146,8 +146,8 @@ describe('namespaceFingerprint', () => {
     chart: { source: 'chart', path: join(ws, 'chart'), version: '', digest: '' },
     values: [join(ws, 'values/preview.yaml')],
     set: [
-      { key: 'replicas', shown: '2' },
-      { key: 'auth.password', shown: '***' },
+      { key: 'replicas', value: '2', secret: false },
+      { key: 'auth.password', value: 'hunter2-pw', secret: true },
     ],
     ctx,
     lockFiles: [],
@@ -165,9 +165,12 @@ describe('namespaceFingerprint', () => {
       'set.auth.password': '***',
     });
     expect(fp.document.entries['chart.content']).toMatch(/^sha256:/);
-    const changed = await namespaceFingerprint(helm({ set: [{ key: 'replicas', shown: '3' }] }), {
-      rendered: false,
-    });
+    const changed = await namespaceFingerprint(
+      helm({ set: [{ key: 'replicas', value: '3', secret: false }] }),
+      {
+        rendered: false,
+      },
+    );
     expect(changed.value).not.toBe(fp.value);
   });
 
