@@ -92,7 +92,15 @@ export function fakeDocker(
       const running = resources.filter(
         (r) => r.kind === 'container' && !removed.includes(r.id) && !stopped.has(r.id),
       );
-      const busy = (id: string) => kind === 'network' && running.length > 0 && id !== '';
+      // A network is in use while a running container of its Compose project is attached (the fake attaches
+      // every container to every network of its project); another project's containers never hold it. A
+      // network the fake does not know is held by any running container.
+      const project = (r: FakeResource) => r.labels['com.docker.compose.project'];
+      const busy = (id: string) => {
+        if (kind !== 'network') return false;
+        const network = resources.find((r) => r.kind === 'network' && (r.id === id || r.name === id));
+        return running.some((c) => network === undefined || project(c) === project(network));
+      };
       const refused = ids.filter((id) => options.failRemoval?.includes(id) || busy(id));
       removed.push(...ids.filter((id) => !refused.includes(id)));
       if (refused.length > 0)
