@@ -117,7 +117,7 @@ describe('teardown mode: sweep (namespaces)', () => {
     expect(decisions[n.protectedOne]).toBe('orphan/refused');
     expect(job.status, dump(job.logText())).toBe('failure');
     expect(job.outputs('sweep').status).toBe('partial');
-    // The two doomed namespaces went in one batch (one kubectl delete), not one teardown each.
+    // The two doomed namespaces went in the batch, not one teardown each.
     expect(job.logText()).toMatch(/Namespaces: 2 deleted in batches, 0 already terminating, 0 one by one/);
     // Split over at most 8 kubectl processes at once (one sends ≤ 5 requests/s): the two names in all.
     const deleted = [...job.logText().matchAll(/kubectl delete namespace \((\d+): /g)].map((m) =>
