@@ -17,6 +17,7 @@ import { readEventFacts } from '../../shared/src/github/policy.js';
 import { type DiscoveredEnvironment, deletes } from '../../shared/src/github/sweep-decide.js';
 import { withKubectl } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
+import type { Kubectl, KubeTarget } from '../../shared/src/kube/kubectl.js';
 import { removeNamespaces } from '../../shared/src/kube/namespace-batch.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import { actionDir } from '../../shared/src/report/files.js';
@@ -98,34 +99,39 @@ async function markGone(
   await lifecycle.tornDown(e.decision === 'expired' ? 'expired (swept)' : `swept (${e.reason})`);
 }
 
+/** One kubectl connection for the whole sweep: discovery and removal share it (one context check). */
+interface Cluster {
+  kubectl: Kubectl;
+  target: KubeTarget;
+}
+
 /** Removes the doomed namespaces in batches (kube/namespace-batch.ts). */
 async function removeNamespaceEntries(
   entries: SweepEntry[],
   settings: SweepSettings,
-  identity: ResolvedEnvironment,
+  cluster: Cluster,
   repositoryLabel: string,
 ): Promise<void> {
   const name = (e: SweepEntry) => e.resources[0]!.replace(/^namespace /, '');
-  await withKubectl(settings.kube, identity.context.runnerTemp, async (kubectl, target) => {
-    const results = await removeNamespaces(
-      kubectl,
-      new Helm(target),
-      entries.map((e) => ({ namespace: name(e), environment: e.environment })),
-      {
-        timeoutMs: settings.downTimeoutMs,
-        selector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.repository}=${repositoryLabel}`,
-        controlPlane: await clusterControlPlane(kubectl),
-        concurrency: settings.concurrency,
-        log: (line) => core.info(line),
-      },
-    );
-    for (const e of entries) record(e, results.get(name(e))!);
-  });
+  const { kubectl, target } = cluster;
+  const results = await removeNamespaces(
+    kubectl,
+    new Helm(target),
+    entries.map((e) => ({ namespace: name(e), environment: e.environment })),
+    {
+      timeoutMs: settings.downTimeoutMs,
+      selector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.repository}=${repositoryLabel}`,
+      controlPlane: await clusterControlPlane(kubectl),
+      concurrency: settings.concurrency,
+      log: (line) => core.info(line),
+    },
+  );
+  for (const e of entries) record(e, results.get(name(e))!);
 }
 
 async function discover(
   settings: SweepSettings,
-  runnerTemp: string,
+  cluster: Cluster | null,
 ): Promise<{ environments: DiscoveredEnvironment[]; notes: string[] }> {
   const environments: DiscoveredEnvironment[] = [];
   const notes: string[] = [];
@@ -133,10 +139,8 @@ async function discover(
     environments.push(...(await discoverCompose(new Docker())));
     notes.push('compose: this Docker host');
   }
-  if (settings.namespace) {
-    environments.push(
-      ...(await withKubectl(settings.kube, runnerTemp, (kubectl) => discoverNamespaces(kubectl))),
-    );
+  if (cluster) {
+    environments.push(...(await discoverNamespaces(cluster.kubectl)));
     notes.push('namespace: the cluster of the kubeconfig');
   }
   return { environments, notes };
@@ -150,6 +154,7 @@ async function execute(
   identity: ResolvedEnvironment,
   repositoryLabel: string,
   report: ActionReport,
+  cluster: Cluster | null,
 ) {
   const warn = (m: string) => report.warn(m);
   const doomed = plan.entries.filter((e) => deletes(e.decision));
@@ -164,9 +169,9 @@ async function execute(
     composeOnes.length > 0
       ? report.time('remove-compose', () => removeComposeEntries(composeOnes, settings, repositoryLabel))
       : undefined,
-    namespaceOnes.length > 0
+    namespaceOnes.length > 0 && cluster
       ? report.time('remove-namespaces', () =>
-          removeNamespaceEntries(namespaceOnes, settings, identity, repositoryLabel),
+          removeNamespaceEntries(namespaceOnes, settings, cluster, repositoryLabel),
         )
       : undefined,
   ]);
@@ -208,34 +213,43 @@ export async function sweep(settings: SweepSettings): Promise<void> {
   const nowS = Math.floor(Date.now() / 1000);
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   setStatus('aborted');
-  await runWithReport({ report, upload: settings.uploadReport, onReportPath }, async () => {
-    const { environments, notes } = await report.time('discover', () =>
-      core.group('Discover managed environments', () => discover(settings, identity.context.runnerTemp)),
-    );
-    core.info(`Found ${environments.length} managed environment(s) (${notes.join('; ')}).`);
-    const plan = await report.time('decide', () =>
-      core.group('Ask GitHub and decide', () =>
-        planSweep(github, environments, repositoryLabel, { ...settings, nowS }),
-      ),
-    );
-    await report.time('remove', () => execute(plan, settings, github, identity, repositoryLabel, report));
-    section.value = {
-      repository: repositoryLabel,
-      dryRun: settings.dryRun,
-      limits: { maxDeletions: settings.maxDeletions, maxPercentage: settings.maxPercentage },
-      status: sweepStatus(plan, settings.dryRun),
-      aborted: plan.aborted,
-      capped: plan.capped,
-      environments: plan.entries,
-      api: { decisionRequests: plan.decisionRequests, ...github.budget() },
-    };
-    setStatus(section.value.status);
-    const removed = plan.entries.filter((e) => e.result === 'removed');
-    core.setOutput(
-      OUTPUTS.removed,
-      JSON.stringify(removed.map((e) => ({ environment: e.environment, kind: e.kind }))),
-    );
-    judge(plan, settings);
-    return 'success';
-  });
+  // With namespaces, one connection (kubeconfig written once, context checked once) for the whole run.
+  const connected = <T>(fn: (cluster: Cluster | null) => Promise<T>): Promise<T> =>
+    settings.namespace
+      ? withKubectl(settings.kube, identity.context.runnerTemp, (kubectl, target) => fn({ kubectl, target }))
+      : fn(null);
+  await runWithReport({ report, upload: settings.uploadReport, onReportPath }, () =>
+    connected(async (cluster) => {
+      const { environments, notes } = await report.time('discover', () =>
+        core.group('Discover managed environments', () => discover(settings, cluster)),
+      );
+      core.info(`Found ${environments.length} managed environment(s) (${notes.join('; ')}).`);
+      const plan = await report.time('decide', () =>
+        core.group('Ask GitHub and decide', () =>
+          planSweep(github, environments, repositoryLabel, { ...settings, nowS }),
+        ),
+      );
+      await report.time('remove', () =>
+        execute(plan, settings, github, identity, repositoryLabel, report, cluster),
+      );
+      section.value = {
+        repository: repositoryLabel,
+        dryRun: settings.dryRun,
+        limits: { maxDeletions: settings.maxDeletions, maxPercentage: settings.maxPercentage },
+        status: sweepStatus(plan, settings.dryRun),
+        aborted: plan.aborted,
+        capped: plan.capped,
+        environments: plan.entries,
+        api: { decisionRequests: plan.decisionRequests, ...github.budget() },
+      };
+      setStatus(section.value.status);
+      const removed = plan.entries.filter((e) => e.result === 'removed');
+      core.setOutput(
+        OUTPUTS.removed,
+        JSON.stringify(removed.map((e) => ({ environment: e.environment, kind: e.kind }))),
+      );
+      judge(plan, settings);
+      return 'success' as const;
+    }),
+  );
 }
