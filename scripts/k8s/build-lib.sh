@@ -3,6 +3,11 @@
 # atomic installs, module metadata and .deb downloads. Source it after lib.sh, with K8S_DIR, K8S_BIN,
 # LOGS and SUMMARY set (k8s_paths).
 
+# A command that fails outside a `die` (set -e) says where, instead of ending a build silently: a cold
+# build once stopped with no message when `coredns -version | head -n 1` got SIGPIPE under pipefail.
+set -E
+trap 'rc=$?; printf "[k8s] ERROR: %s line %s: a command failed (exit %s)\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$rc" >&2' ERR
+
 done_already() { # done_already <component> <bin>... : stamp present and binaries executable
 	local c="$1" b
 	shift

@@ -56,7 +56,10 @@ else
 	run_logged coredns bash -c 'cd "$1" && go mod download && go mod verify && go build -mod=readonly -p "$2" -trimpath -ldflags "-s -w" -o "$3" .' \
 		_ "$src" "$P" "$K8S_BIN/.coredns.tmp"
 	mv -f "$K8S_BIN/.coredns.tmp" "$K8S_BIN/coredns"
-	v="$("$K8S_BIN/coredns" -version 2>/dev/null | head -n 1)"
+	# Read whole, then cut: `coredns -version | head -n 1` under pipefail failed the script silently about
+	# one time in three under load (head exits after line 1, CoreDNS's second write gets SIGPIPE: exit 141).
+	v="$("$K8S_BIN/coredns" -version 2>/dev/null)" || die "coredns -version failed (exit $?)"
+	v="${v%%$'\n'*}"
 	[ "$v" = "CoreDNS-${COREDNS_VERSION#v}" ] || die "coredns -version says '$v', expected CoreDNS-${COREDNS_VERSION#v}"
 	plugins="$("$K8S_BIN/coredns" -plugins)"
 	for plugin in kubernetes forward health ready hosts rewrite loop reload cache; do
@@ -80,7 +83,8 @@ else
 		-ldflags "-s -w -X github.com/k3s-io/kine/pkg/version.Version=$KINE_VERSION" "github.com/k3s-io/kine@$KINE_VERSION"
 	install_bin "$gobin/kine" kine
 	rm -rf "$gobin"
-	v="$("$K8S_BIN/kine" --version 2>&1 | head -n 1)"
+	v="$("$K8S_BIN/kine" --version 2>&1)" || die "kine --version failed (exit $?)"
+	v="${v%%$'\n'*}" # first line, read whole (no `| head`: SIGPIPE under pipefail, see CoreDNS above)
 	[[ "$v" == *"$KINE_VERSION"* ]] || die "kine --version says '$v', expected $KINE_VERSION"
 	record kine "$t" "$KINE_VERSION"
 fi

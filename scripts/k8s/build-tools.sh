@@ -146,7 +146,8 @@ else
 	install_bin "$gobin/kwok" kwok
 	install_bin "$gobin/kwokctl" kwokctl
 	rm -rf "$gobin"
-	v="$("$K8S_BIN/kwokctl" --version 2>&1 | head -n 1)"
+	v="$("$K8S_BIN/kwokctl" --version 2>&1)" || die "kwokctl --version failed (exit $?)"
+	v="${v%%$'\n'*}" # first line, read whole (`| head -n 1` under pipefail can fail on SIGPIPE)
 	[[ "$v" == *"${KWOK_VERSION#v}"* ]] || die "kwokctl --version says '$v', expected $KWOK_VERSION"
 	record kwok "$t" "$KWOK_VERSION"
 fi
