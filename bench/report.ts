@@ -7,6 +7,7 @@ import { COMPOSE_EVENT_TARGET_MS } from './compose-latency.js';
 import { type K8sFigures, k8sSummaryRow, renderK8sMarkdown, renderK8sText } from './k8s-report.js';
 import { FLIP_WINDOW_MS, type LatencySeries, widestStraddlingGapMs } from './latency-bench.js';
 import type { MachineInfo } from './machine.js';
+import { ROLLOUT_EVENT_TARGET_MS } from './rollout-latency.js';
 import type { Stack } from './stacks.js';
 import type { StartupResult } from './startup-bench.js';
 import { renderStartupMarkdown, renderStartupText, startupSummaryRow } from './startup-report.js';
@@ -487,7 +488,7 @@ export function renderMarkdown(r: BenchReport): string {
       '- The flip is uniform in its window, so a small number of trials samples the spread coarsely; the max is the figure that matters for the target.',
       '- **tcp probe:** wait-ready with `tcp: 127.0.0.1:<port>` on a port nothing listens on; the bench starts listening on it at a random moment 2–4 s after the step began. Latency = first accepted connection − the moment `listen` returned (bench/tcp-latency.ts); "requests" counts accepted connections only (refused attempts are not seen).',
       `- **Compose health (event-backed, target ≤ ${COMPOSE_EVENT_TARGET_MS} ms):** provision-compose + post on the pg-redis stack with every docker call traced (bench/compose-latency.ts); latency = the end of the main step's first \`container inspect\` that ended after the engine's last \`health_status: healthy\` event of the project, minus that event's own time (\`docker events --since/--until\`, \`TimeNano\`): the look that returned "ready". Both clocks are the host's; the tracing wrapper adds a bash start to each call, so the figure is an upper bound. "requests" counts the main step's container inspects. wait-ready's Compose probe is woken by the same event stream (watch.ts) and is not measured separately.`,
-      '- **Not measured here:** rollouts (wait-ready polls them with `kubectl get`, interval-bound like HTTP and TCP).',
+      `- **Kubernetes rollout (watch-backed, target ≤ ${ROLLOUT_EVENT_TARGET_MS} ms):** wait-ready with \`rollout: deployment/web\` (interval 1 s) on the kwok test cluster; the bench applies a two-replica Deployment 1–3 s after the first attempt and watches it itself, straight from the API server over HTTPS on loopback (bench/rollout-latency.ts). Latency = the arrival of wait-ready's \`✔ deployment/web\` line at the harness − the arrival of the first event whose object is rolled out (\`judgeRollout\`) at the bench's own watch, both on the bench's clock; it covers wait-ready's kubectl watch, its parse and judgement, its log line and the pipe. "requests" counts wait-ready's attempts (each watch event wakes one). Conditions' \`lastTransitionTime\` is whole seconds: not used.`,
       '',
     );
   }

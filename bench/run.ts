@@ -5,7 +5,9 @@
  *    --wait` + `down -v`, interleaved, on examples/compose-app and on a small PostgreSQL + Redis stack
  *    with healthchecks (bench/stacks.ts), with the ratio of the medians against the target ≤ 1.00;
  * 2. wait-ready's detection latency against a local HTTP server that flips from 503 to 200, with a fixed
- *    interval (target: interval + 100 ms) and, separately, with the default backoff;
+ *    interval (target: interval + 50 ms) and, separately, with the default backoff; a TCP port; Compose
+ *    health (event-backed, ≤ 50 ms); a Deployment's rollout on the kwok test cluster (watch-backed, ≤ 50 ms,
+ *    bench/rollout-latency.ts);
  * 3. deploy-namespace + its post step (under the runner harness) against raw `kubectl create namespace` +
  *    `helm upgrade --install --wait` + `kubectl delete namespace --wait` on test/k8s/fixtures/chart, on the
  *    kwok test cluster that scripts/bench.sh brings up (KUBECONFIG, EPHEMERAL_HELM3), interleaved, with
@@ -51,6 +53,7 @@ import { benchLatency } from './latency-bench.js';
 import { machineInfo } from './machine.js';
 import { benchRebuild, type RebuildFigures, renderRebuildBench } from './rebuild-bench.js';
 import { type BenchReport, composeFigures, latencyFigures, renderMarkdown, renderText } from './report.js';
+import { benchRolloutLatency } from './rollout-latency.js';
 import { STACKS } from './stacks.js';
 import { benchStartup } from './startup-bench.js';
 import { benchSweep, renderSweepBench, type SweepBenchFigures } from './sweep-bench.js';
@@ -85,7 +88,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --only WHAT[,WHAT…]      run only these measures: compose-app, pg-redis (or compose for both stacks),
                            latency, startup, k8s, sweep, rebuild, fingerprint, k8s-app (default: all;
                            k8s, sweep and k8s-app need the cluster scripts/bench.sh brings up (k8s-app
-                           with its real node): KUBECONFIG, EPHEMERAL_HELM3;
+                           with its real node): KUBECONFIG, EPHEMERAL_HELM3; latency's rollout row
+                           needs KUBECONFIG;
                            fingerprint runs Helm 3 from EPHEMERAL_HELM3 for its lock-rendered row)
   --out FILE               the Markdown report (default docs/benchmarks.md)
   -h, --help               this text`;
@@ -318,7 +322,10 @@ async function main(): Promise<number> {
         ...(await benchLatency(latencyOptions)),
         await benchTcpLatency(latencyOptions),
         await benchComposeLatency(latencyOptions, STACKS.find((s) => s.id === 'pg-redis')!),
+        // the rollout row needs the test cluster (scripts/bench.sh brings one up for the latency measure)
+        ...(process.env.KUBECONFIG ? [await benchRolloutLatency(latencyOptions)] : []),
       ]);
+      if (!process.env.KUBECONFIG) log('note: no test cluster (KUBECONFIG unset): no rollout latency row');
     }
     if (runK8s) {
       const cluster = process.env.EPHEMERAL_K8S_CLUSTER ?? 'unknown';

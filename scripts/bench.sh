@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
 prepare_all
 
-# The k8s and sweep measures need a cluster: brought up unless --only picks neither, or for --help.
+# The k8s, sweep and latency (its rollout row) measures need a cluster: brought up unless --only picks
+# none of them, or for --help.
 want_k8s=1
 want_helm=1
 # The real node (one per host, serialised by a lock) only for the k8s-app measure.
@@ -27,7 +28,7 @@ for arg in "$@"; do
 	esac
 	if [ -n "$only" ]; then
 		case ",$only," in
-		*,k8s,* | *,sweep,* | *,k8s-app,*) ;;
+		*,k8s,* | *,sweep,* | *,k8s-app,* | *,latency,*) ;;
 		*) want_k8s="" ;;
 		esac
 		case ",$only," in

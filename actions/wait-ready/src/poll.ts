@@ -29,6 +29,8 @@ export interface Probe {
    * `ms`, so the next attempt runs at once instead of an interval later.
    */
   wake?(ms: number): Promise<void>;
+  /** Releases what the probe holds (a Kubernetes probe's watch): called once when its polling ends. */
+  close?(): Promise<void>;
 }
 
 /** Stops every probe of a `pollAll` after its current attempt (a final failure, a Compose service that failed). */
@@ -92,7 +94,7 @@ async function attemptWithTimeout(probe: Probe, timeoutMs: number): Promise<Atte
   }
 }
 
-/** Polls one probe until ready or the deadline (measured from `start`). */
+/** Polls one probe until ready or the deadline (measured from `start`), then closes it. */
 export async function pollProbe(
   probe: Probe,
   timing: Timing,
@@ -101,52 +103,57 @@ export async function pollProbe(
   onAttempt?: (probe: Probe, result: AttemptResult, attempt: number) => void,
   halt: Halt = halter(),
 ): Promise<ProbeOutcome> {
-  let attempts = 0;
-  let streak = 0;
-  let failures = 0;
-  let last = '';
-  for (;;) {
-    const began = clock.now();
-    const remaining = start + timing.deadlineMs - began;
-    if (remaining < 1 || (halt.stopped && attempts > 0)) break;
-    attempts++;
-    const cutByDeadline = remaining < timing.attemptTimeoutMs;
-    const result = await attemptWithTimeout(
-      probe,
-      Math.max(1, Math.round(Math.min(timing.attemptTimeoutMs, remaining))),
-    );
-    // An attempt the global deadline cut short says nothing new: keep the last real response or error.
-    const cutShort =
-      cutByDeadline && !result.ok && result.detail.startsWith('attempt timed out') && last !== '';
-    if (!cutShort) last = result.detail.slice(0, 2048);
-    onAttempt?.(probe, result, attempts);
-    if (result.ok) {
-      streak++;
-      failures = 0;
-      if (streak >= timing.consecutive) {
-        return {
-          ...describe(probe),
-          ready: true,
-          attempts,
-          timeToReadyMs: Math.round(clock.now() - start),
-          last,
-        };
+  try {
+    let attempts = 0;
+    let streak = 0;
+    let failures = 0;
+    let last = '';
+    for (;;) {
+      const began = clock.now();
+      const remaining = start + timing.deadlineMs - began;
+      if (remaining < 1 || (halt.stopped && attempts > 0)) break;
+      attempts++;
+      const cutByDeadline = remaining < timing.attemptTimeoutMs;
+      const result = await attemptWithTimeout(
+        probe,
+        Math.max(1, Math.round(Math.min(timing.attemptTimeoutMs, remaining))),
+      );
+      // An attempt the global deadline cut short says nothing new: keep the last real response or error.
+      const cutShort =
+        cutByDeadline && !result.ok && result.detail.startsWith('attempt timed out') && last !== '';
+      if (!cutShort) last = result.detail.slice(0, 2048);
+      onAttempt?.(probe, result, attempts);
+      if (result.ok) {
+        streak++;
+        failures = 0;
+        if (streak >= timing.consecutive) {
+          return {
+            ...describe(probe),
+            ready: true,
+            attempts,
+            timeToReadyMs: Math.round(clock.now() - start),
+            last,
+          };
+        }
+      } else {
+        streak = 0;
+        failures++;
+        if (result.final) {
+          halt.stop();
+          break;
+        }
       }
-    } else {
-      streak = 0;
-      failures++;
-      if (result.final) {
-        halt.stop();
-        break;
-      }
+      const wait =
+        (result.ok ? timing.intervalMs : nextInterval(timing, failures - 1)) - (clock.now() - began);
+      const untilDeadline = start + timing.deadlineMs - clock.now();
+      if (untilDeadline <= 0 || halt.stopped) break;
+      const pause = Math.min(Math.max(wait, 0), untilDeadline);
+      await Promise.race([probe.wake ? probe.wake(pause) : clock.sleep(pause), halt.promise]);
     }
-    const wait = (result.ok ? timing.intervalMs : nextInterval(timing, failures - 1)) - (clock.now() - began);
-    const untilDeadline = start + timing.deadlineMs - clock.now();
-    if (untilDeadline <= 0 || halt.stopped) break;
-    const pause = Math.min(Math.max(wait, 0), untilDeadline);
-    await Promise.race([probe.wake ? probe.wake(pause) : clock.sleep(pause), halt.promise]);
+    return { ...describe(probe), ready: false, attempts, timeToReadyMs: null, last };
+  } finally {
+    await probe.close?.();
   }
-  return { ...describe(probe), ready: false, attempts, timeToReadyMs: null, last };
 }
 
 function describe(probe: Probe): Pick<ProbeOutcome, 'name' | 'kind' | 'target'> {

@@ -88,6 +88,7 @@ export function buildProbes(settings: WaitSettings, tools: WaitTools): Probe[] {
         tools.kubectl!,
         spec.namespace || settings.namespace,
         settings.timing.attemptTimeoutMs,
+        settings.timing.deadlineMs + 10_000,
       );
     switch (spec.kind) {
       case 'http':

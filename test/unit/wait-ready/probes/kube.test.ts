@@ -1,4 +1,4 @@
-/** Kubernetes probes: one kubectl get per attempt, argv literal. */
+/** Kubernetes probes: a kubectl get per attempt without news, argv literal (the watch: kube-watch.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { Kubectl } from '../../../../actions/shared/src/kube/kubectl.js';
 import { kubeProbe, kubeProbeArgs } from '../../../../actions/wait-ready/src/probes/kube.js';
@@ -62,15 +62,16 @@ describe('kubectl argv builders', () => {
         truncated: false,
       };
     });
-    const probe = kubeProbe(spec('job', 'migrate'), kubectl, 'ns', 1000);
+    const probe = kubeProbe(spec('job', 'migrate'), kubectl, 'ns', 1000, 60_000);
     expect(probe.target).toBe('ns: job/migrate');
     const result = await probe.attempt(new AbortController().signal);
     expect(result).toEqual({
       ok: false,
       detail: 'not found yet: Error from server (NotFound): jobs.batch "migrate" not found',
     });
-    expect(calls).toEqual([
+    expect(calls.filter((argv) => !argv.includes('--watch'))).toEqual([
       ['kubectl', 'get', 'jobs.batch/migrate', '--namespace', 'ns', '--output', 'json'],
     ]);
+    await probe.close?.();
   });
 });
