@@ -188,7 +188,15 @@ function fail(what: string, run: TimedRun): Error {
  * @throws Error when the job or its post fails, or anything of the project is left behind
  */
 export async function provisionOnce(
-  o: { dir: string; pr: number; node: string; actionsRoot: string; env?: Record<string, string> | undefined },
+  o: {
+    dir: string;
+    pr: number;
+    node: string;
+    actionsRoot: string;
+    env?: Record<string, string> | undefined;
+    /** Every log line of the steps as it comes (bench/trace-timeline.ts). */
+    onLine?: (step: string, phase: string, line: string) => void;
+  },
   active: Set<string>,
   started: (project: string) => void = () => {},
 ): Promise<ProvisionRun> {
@@ -208,6 +216,7 @@ export async function provisionOnce(
       event: pullRequestEvent(pr, head, { headRef: 'bench' }),
       steps: [{ id: 'env', uses: 'provision-compose', with: { 'working-directory': o.dir } }],
       ...(env ? { env } : {}),
+      ...(o.onLine ? { onLine: o.onLine } : {}),
     });
     const totalMs = performance.now() - start;
     try {

@@ -231,10 +231,10 @@ function partRows(c: ComposeFigures): string[][] {
   return [
     ['part (median of each)', 'raw', 'provision-compose', 'difference'],
     ['start: up -d --wait  vs  main step', seconds(p.rawUpMs), seconds(p.mainMs), delta(p.mainMs, p.rawUpMs)],
-    ['└ main: docker compose config (isolation guard)', '', millis(p.configMs), ''],
+    ['└ main: Compose detection ∥ docker compose config ∥ ownership', '', millis(p.configMs), ''],
     ['└ main: docker compose up -d (incl. cached build)', '', seconds(p.upMs), ''],
     ['└ main: wait (ps polled every 500 ms)', '', millis(p.waitMs), ''],
-    ['└ main: rest (Node start, compose detect, labels, report)', '', millis(p.mainOtherMs), ''],
+    ['└ main: rest (Node start, fingerprint, GitHub, report)', '', millis(p.mainOtherMs), ''],
     ['stop: down -v  vs  post step', seconds(p.rawDownMs), seconds(p.postMs), delta(p.postMs, p.rawDownMs)],
     ['└ post: teardown (lists by label, down, re-lists)', '', millis(p.teardownMs), ''],
     ['└ post: rest (Node start, report)', '', millis(p.postOtherMs), ''],
@@ -266,7 +266,7 @@ function findings(c: ComposeFigures): string[] {
   const sign = (ms: number) => `${ms >= 0 ? '+' : '−'}${millis(Math.abs(ms))}`;
   const out = [
     `provision-compose + post took ${sign(overhead)} (${((c.ratio - 1) * 100).toFixed(1)} %) over raw Compose, median against median.`,
-    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} on \`docker compose config\` (the isolation guard reads the resolved model) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, Compose detection, two label look-ups, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one container inspect per look, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
+    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check that gates \`up\`, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one container inspect per look, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
   ];
   const listing = c.trace?.groups.filter(
     (g) => g.phase === 'post' && g.kind !== 'compose down' && g.kind !== 'compose version',
@@ -275,7 +275,7 @@ function findings(c: ComposeFigures): string[] {
     ? ` — in the traced run the post made ${listing.reduce((n, g) => n + g.calls, 0)} docker calls, ${millis(listing.reduce((n, g) => n + g.totalMs, 0))} summed (several run at once)`
     : '';
   out.push(
-    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images at once), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, Compose detection and the report.`,
+    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images at once), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
   );
   const s = c.trace?.startup;
   if (s)

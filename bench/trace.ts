@@ -42,8 +42,14 @@ export function installDockerTracer(dir: string): DockerTracer {
     wrapper,
     `#!/usr/bin/env bash
 start=$(date +%s%N)
-"${real}" "$@"
+# In the background (stdin kept) so that a SIGTERM to this wrapper reaches the call too: killed alone, the
+# wrapper would leave its child holding the pipes (the exec funnel then waits STDIO_DRAIN_MS for them).
+"${real}" "$@" <&0 &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+wait "$child"
 rc=$?
+while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
 end=$(date +%s%N)
 phase=main
 if env | grep -q '^STATE_'; then phase=post; fi

@@ -8,8 +8,12 @@
 import { writeFileSync } from 'node:fs';
 import {
   type ComposeBinary,
+  type ComposeHandOff,
   configArgs,
-  type DockerCompose,
+  DockerCompose,
+  detectCompose,
+  jobComposeHandOff,
+  likelyCompose,
   type ProjectRef,
   versionAtLeast,
 } from '../../shared/src/compose/compose.js';
@@ -23,6 +27,7 @@ import {
 import { type ComposeModel, registerModelSecrets, selectedServices } from '../../shared/src/compose/model.js';
 import { foreignResources, projectResources } from '../../shared/src/compose/ownership.js';
 import { deployLabels, LABELS, type LabelFacts, stableLabels } from '../../shared/src/environment/labels.js';
+import { run as execRun, type Runner } from '../../shared/src/exec/cli.js';
 import { SetupError, UserInputError } from '../../shared/src/runtime/errors.js';
 import { missingEnvFileError } from './env-file.js';
 import type { ProvisionSettings } from './settings.js';
@@ -48,6 +53,31 @@ export async function resolveModel(compose: DockerCompose, project: ProjectRef):
   const model = JSON.parse(result.stdout) as ComposeModel;
   registerModelSecrets(model);
   return model;
+}
+
+/**
+ * The Compose CLI and the resolved model, found together: `config` (read-only) goes out with the CLI
+ * detection will most likely pick (`likelyCompose`) while detection runs, and that answer counts only when
+ * detection picks the same CLI; otherwise `config` runs again with the one it found. A missing Compose is
+ * reported before anything the files said. Saves detection's round trip (~80 ms) on a job's first step.
+ * @throws SetupError when no Compose v2 answers; UserInputError as `resolveModel`
+ */
+export async function detectAndResolve(
+  project: ProjectRef,
+  runner: Runner = execRun,
+  handOff: ComposeHandOff = jobComposeHandOff,
+): Promise<{ compose: DockerCompose; model: ComposeModel }> {
+  const guess = likelyCompose(handOff);
+  const early = resolveModel(new DockerCompose(guess, runner), project).then(
+    (model) => ({ model }),
+    (error: unknown) => ({ error }),
+  );
+  const compose = new DockerCompose(await detectCompose(runner, handOff), runner);
+  if (compose.binary.argv.join(' ') !== guess.argv.join(' '))
+    return { compose, model: await resolveModel(compose, project) };
+  const answer = await early;
+  if ('error' in answer) throw answer.error;
+  return { compose, model: answer.model };
 }
 
 /**

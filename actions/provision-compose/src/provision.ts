@@ -1,6 +1,6 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
- * needs) → prepare (the Compose model and the ownership look-up at once, the guards, the isolation override:
+ * needs) → prepare (Compose detection, the model and the ownership look-up at once, the guards, the override:
  * prepare.ts) → fingerprint (the lock verified or updated, the digest policy, the record and pins:
  * fingerprint.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
  * Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or one-shot done,
@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import * as core from '@actions/core';
-import { DockerCompose, detectCompose, type ProjectRef, upArgs } from '../../shared/src/compose/compose.js';
+import { type DockerCompose, type ProjectRef, upArgs } from '../../shared/src/compose/compose.js';
 import {
   COMPOSE_DIAGNOSTICS_LIMITS,
   collectComposeDiagnostics,
@@ -46,7 +46,7 @@ import {
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
 import { checkDriftAfterUp, deployedModel, fingerprintBeforeUp, startDriftCheck } from './fingerprint.js';
-import { checkServices, isolationLines, ownership, resolveModel, writeOverride } from './prepare.js';
+import { checkServices, detectAndResolve, isolationLines, ownership, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
 
@@ -114,22 +114,25 @@ export interface Prepared {
   selected: string[];
   /** IDs of the environment's containers before this deploy ([] on a first deploy). */
   existing: string[];
+  tools: ProvisionTools; // the Compose CLI detection found, and docker
 }
 
-/** Prepare: the model, the guards and the override; hands the files on. */
+/** Prepare: Compose, the model, the guards and the override; hands the files on. */
 export async function prepare(
-  tools: ProvisionTools,
+  docker: Docker,
   run: ProvisionRun,
   settings: ProvisionSettings,
   report: ActionReport,
   isolation: IsolationSection,
 ): Promise<Prepared> {
-  // The model and the ownership look-up (containers, networks, volumes) are independent: all at once.
-  const [model, owned] = await report.time('config', () =>
+  // Detection, the model and the ownership look-up (containers, networks, volumes): all at once.
+  const [{ compose, model }, owned] = await report.time('config', () =>
     core.group('Resolve the Compose configuration', () =>
-      Promise.all([resolveModel(tools.compose, run.project), ownership(tools.docker, run.name)]),
+      Promise.all([detectAndResolve(run.project), ownership(docker, run.name)]),
     ),
   );
+  const tools = { compose, docker };
+  core.info(`Compose ${compose.binary.version} (${compose.binary.argv.join(' ')})`);
   const selected = checkServices(model, settings);
   refuseForeignObjects(model, run.name, owned.objects);
   const now = Date.now();
@@ -157,7 +160,7 @@ export async function prepare(
   run.project.files = [...settings.files, run.overridePath];
   core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
   core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
-  return { model, selected, existing: owned.containers };
+  return { model, selected, existing: owned.containers, tools };
 }
 
 /** Up: `docker compose up --detach`, its progress streamed to the log (terminal escape sequences stripped). */
@@ -263,10 +266,8 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
     github.run(async () => {
       const beforeUp = github.recheck('before up', tearDown); // asked during prepare, awaited before up
       beforeUp.catch(() => undefined); // a failure of prepare must not leave it unhandled
-      const binary = await detectCompose();
-      tools = { compose: new DockerCompose(binary), docker: new Docker() };
-      core.info(`Compose ${binary.version} (${binary.argv.join(' ')})`);
-      prepared = await prepare(tools, run, settings, report, isolation);
+      prepared = await prepare(new Docker(), run, settings, report, isolation);
+      tools = prepared.tools;
       const model = deployedModel(prepared.model, prepared.selected);
       const deployed = { model, existing: prepared.existing };
       const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);

@@ -7,10 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFileOwners, missingEnvFileError } from '../../../actions/provision-compose/src/env-file.js';
-import { checkServices, isolationLines, ownership } from '../../../actions/provision-compose/src/prepare.js';
+import {
+  checkServices,
+  detectAndResolve,
+  isolationLines,
+  ownership,
+} from '../../../actions/provision-compose/src/prepare.js';
 import { Docker } from '../../../actions/shared/src/compose/docker.js';
 import { planIsolation } from '../../../actions/shared/src/compose/isolation.js';
-import { UserInputError } from '../../../actions/shared/src/runtime/errors.js';
+import { SetupError, UserInputError } from '../../../actions/shared/src/runtime/errors.js';
 import { fakeDocker } from '../shared/compose/fake-docker.js';
 
 const ENV = 'app-pr-7-abc123';
@@ -128,5 +133,102 @@ describe('prepare', () => {
       /^Input "compose-files \(services\.api\.env_file\)": the env_file ".*api\.env" does not exist \(service api reads it\)\. Fix: create /,
     );
     expect(missingEnvFileError('yaml: line 3: bad indentation', [file], dir)).toBeNull();
+  });
+});
+
+describe('detectAndResolve', () => {
+  const MODEL = { name: ENV, services: { db: { image: 'postgres:15' } } };
+  const project = { name: ENV, files: ['compose.yaml'] };
+  const noHandOff = () => {
+    const written: string[] = [];
+    return { read: () => undefined, write: (v: string) => void written.push(v), written };
+  };
+  const result = (argv: readonly string[], exitCode: number, stdout = '', stderr = '') => ({
+    argv: [...argv],
+    exitCode,
+    stdout,
+    stderr,
+    durationMs: 1,
+    timedOut: false,
+    truncated: false,
+  });
+  /** A runner whose `version` answers only once `release()` is called; every call is logged as it starts. */
+  function scripted(answer: (argv: readonly string[]) => ReturnType<typeof result>) {
+    const calls: string[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const runner = async (argv: readonly string[]) => {
+      calls.push(argv.join(' '));
+      if (argv.includes('version')) await gate;
+      return answer(argv);
+    };
+    return { runner, calls, release: () => release() };
+  }
+
+  it('asks the plugin for the model while Compose is detected, and keeps that answer when the plugin is the CLI', async () => {
+    const s = scripted((argv) =>
+      argv.includes('version') ? result(argv, 0, '2.26.1\n') : result(argv, 0, JSON.stringify(MODEL)),
+    );
+    const found = detectAndResolve(project, s.runner, noHandOff());
+    await new Promise((r) => setTimeout(r, 10));
+    // config went out before detection answered
+    expect([...s.calls].sort()).toEqual([
+      `docker compose --project-name ${ENV} --file compose.yaml config --format json`,
+      'docker compose version --short',
+    ]);
+    s.release();
+    const { compose, model } = await found;
+    expect(compose.binary).toEqual({ argv: ['docker', 'compose'], version: '2.26.1' });
+    expect(model).toEqual(MODEL);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('runs config again with the stand-alone CLI when detection picks it (the plugin is missing)', async () => {
+    const s = scripted((argv) => {
+      if (argv[0] === 'docker') return result(argv, 1, '', "docker: 'compose' is not a docker command.");
+      return argv.includes('version') ? result(argv, 0, '2.20.0\n') : result(argv, 0, JSON.stringify(MODEL));
+    });
+    s.release();
+    const { compose, model } = await detectAndResolve(project, s.runner, noHandOff());
+    expect(compose.binary.argv).toEqual(['docker-compose']);
+    expect(model).toEqual(MODEL);
+    expect(s.calls.at(-1)).toBe(
+      `docker-compose --project-name ${ENV} --file compose.yaml config --format json`,
+    );
+  });
+
+  it('says Compose is missing, not that the files were rejected, when no CLI answers', async () => {
+    const s = scripted((argv) => result(argv, 127, '', 'not found'));
+    s.release();
+    const error = await detectAndResolve(project, s.runner, noHandOff()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SetupError);
+    expect(String(error)).toMatch(/Docker Compose was not found/);
+  });
+
+  it('names compose-files when the plugin is there and rejects the files', async () => {
+    const s = scripted((argv) =>
+      argv.includes('version')
+        ? result(argv, 0, '2.26.1\n')
+        : result(argv, 15, '', 'services.db.image must be a string'),
+    );
+    s.release();
+    const error = await detectAndResolve(project, s.runner, noHandOff()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserInputError);
+    expect(String(error)).toMatch(/compose-files.*services\.db\.image must be a string/s);
+  });
+
+  it('uses the CLI a previous step handed off without detecting, for config too', async () => {
+    const s = scripted((argv) => result(argv, 0, JSON.stringify(MODEL)));
+    const handOff = {
+      read: () => JSON.stringify({ argv: ['docker-compose'], version: '2.20.0' }),
+      write: () => {},
+    };
+    const { compose } = await detectAndResolve(project, s.runner, handOff);
+    expect(compose.binary).toEqual({ argv: ['docker-compose'], version: '2.20.0' });
+    expect(s.calls).toEqual([
+      `docker-compose --project-name ${ENV} --file compose.yaml config --format json`,
+    ]);
   });
 });

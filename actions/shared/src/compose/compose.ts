@@ -53,6 +53,15 @@ export const jobComposeHandOff: ComposeHandOff = {
 
 const CANDIDATES: readonly string[][] = [['docker', 'compose'], ['docker-compose']];
 
+/**
+ * The CLI detection will most likely pick, before it has answered: the one a previous step handed off, else
+ * the first candidate (the plugin, what GitHub's runners have). `version` is '' when not yet known. Used to
+ * start read-only work (`config`) beside detection; the answer counts only if detection agrees.
+ */
+export function likelyCompose(handOff: ComposeHandOff = jobComposeHandOff): ComposeBinary {
+  return parseHandedOffCompose(handOff.read()) ?? { argv: [...(CANDIDATES[0] ?? [])], version: '' };
+}
+
 /** The handed-off binary when `text` names a candidate and a Compose v2 version, else null (then detect). */
 export function parseHandedOffCompose(text: string | undefined): ComposeBinary | null {
   if (!text) return null;

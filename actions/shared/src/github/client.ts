@@ -10,8 +10,10 @@
  * Docs: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
  * https://github.com/octokit/plugin-retry.js, https://github.com/octokit/plugin-throttling.js.
  */
+
 import type { getOctokit } from '@actions/github';
 import type Bottleneck from 'bottleneck';
+import { markTime } from '../runtime/run.js';
 import { registerSecret } from '../runtime/secrets.js';
 
 /** The Octokit instance type the actions use. */
@@ -37,6 +39,7 @@ export async function loadOctokit(): Promise<void> {
     import('@octokit/plugin-throttling'),
     import('bottleneck/light.js'),
   ]);
+  markTime('octokit loaded');
   octokitModules = {
     getOctokit: github.getOctokit,
     plugins: [retry.retry, throttling.throttling],

@@ -288,8 +288,11 @@ export class Lifecycle {
    * created). `reason`: closed | closed during deploy | expired | swept | teardown.
    */
   async tornDown(reason: string): Promise<void> {
-    const github = this.deploymentPolicy.enabled ? await this.client() : null;
-    if (github) this.soft('deployments', await deactivateDeployments(github, this.deploymentEnvironment));
-    await this.comment({ status: 'torn-down', reason }, false);
+    // Independent: the deployments' look-up and the comment's run at once (the client queues the writes).
+    const deployments = async () => {
+      const github = this.deploymentPolicy.enabled ? await this.client() : null;
+      if (github) this.soft('deployments', await deactivateDeployments(github, this.deploymentEnvironment));
+    };
+    await Promise.all([deployments(), this.comment({ status: 'torn-down', reason }, false)]);
   }
 }

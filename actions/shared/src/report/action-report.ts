@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import * as core from '@actions/core';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { errorMessage } from '../runtime/errors.js';
+import { markTime } from '../runtime/run.js';
 import { type UploadPolicy, uploadReport } from './artifact.js';
 import { writeReport } from './files.js';
 import {
@@ -62,10 +63,12 @@ export class ActionReport {
   /** Runs `fn` and records its duration (ms) under `phase`, also when it throws. */
   async time<T>(phase: string, fn: () => Promise<T>): Promise<T> {
     const start = Date.now();
+    markTime(`${phase} start`);
     try {
       return await fn();
     } finally {
       this.timings[phase] = (this.timings[phase] ?? 0) + (Date.now() - start);
+      markTime(`${phase} end`);
     }
   }
 
@@ -121,6 +124,7 @@ export class ActionReport {
   }
 
   private async write(options: FinishOptions): Promise<string> {
+    markTime('report start');
     const bundle = options.bundle;
     const report = this.build({
       ...options,
@@ -141,6 +145,7 @@ export class ActionReport {
       `ephemeral-${this.action}-${this.environment.name}-${context.job}-${context.runAttempt || '1'}`,
       this.dir,
     );
+    markTime('report end');
     return path;
   }
 }

@@ -69,13 +69,27 @@ function installSignalHandlers(): void {
 /** The debug line `npm run bench` reads (bench/startup-bench.ts); keep its wording in step with it. */
 export const STARTUP_LINE = 'ephemeral start-up:';
 
+/** The debug line of a timed moment (`markTime`); bench/trace-timeline.ts reads it. */
+export const MARK_LINE = 'ephemeral at';
+
 /**
  * Logs, as a debug line, how long the process took to reach its first line of work: Node's own start,
  * loading and evaluating the bundle, in ms since the process started (`performance.timeOrigin`,
- * https://nodejs.org/api/perf_hooks.html#performancetimeorigin).
+ * https://nodejs.org/api/perf_hooks.html#performancetimeorigin), and that origin in ms since the epoch,
+ * which puts the step's later marks on one clock with other processes'.
  */
 function traceStartUp(): void {
-  core.debug(`${STARTUP_LINE} ${performance.now().toFixed(1)} ms`);
+  core.debug(
+    `${STARTUP_LINE} ${performance.now().toFixed(1)} ms (origin ${performance.timeOrigin.toFixed(1)})`,
+  );
+}
+
+/**
+ * Logs, as a debug line, the moment `what` happened, in ms since the process started
+ * (`ephemeral at 412.3 ms: config end`): the phases' timestamps a trace puts on one timeline.
+ */
+export function markTime(what: string): void {
+  core.debug(`${MARK_LINE} ${performance.now().toFixed(1)} ms: ${what}`);
 }
 
 /** Runs a main step: any error fails the step; a `UserInputError` shows its message only. */
