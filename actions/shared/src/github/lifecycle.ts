@@ -214,23 +214,22 @@ export class Lifecycle {
   ): Promise<void> {
     const id = this.report.deploymentId;
     const { environmentUrl: url, ...shown } = details;
-    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
-    if (github && id !== null) {
+    // Independent, as in tornDown: the status and the comment's look-up go out at once.
+    const status = async () => {
+      const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
+      if (!github || id === null) return;
+      const logUrl = this.runLink;
       this.soft(
         'deployment status',
-        await setDeploymentStatus(github, id, 'success', {
-          logUrl: this.runLink,
-          ...(url ? { environmentUrl: url } : {}),
-        }),
+        await setDeploymentStatus(github, id, 'success', { logUrl, ...(url ? { environmentUrl: url } : {}) }),
       );
-    }
-    await this.comment({
-      status: 'ready',
-      sha: this.environment.context.headSha,
-      reason: '',
-      ...shown,
-      ...(id !== null ? { deploymentId: id } : {}),
-    });
+    };
+    const { headSha: sha } = this.environment.context;
+    const deployment = id !== null ? { deploymentId: id } : {};
+    await Promise.all([
+      status(),
+      this.comment({ status: 'ready', sha, reason: '', ...shown, ...deployment }),
+    ]);
   }
 
   /** Deploy failed: failure status, comment "failed" with the message. */
