@@ -111,6 +111,14 @@ function expectSucceeded(run: ActRun): void {
   expect(run.output, log(run)).not.toContain(password);
 }
 
+/** verify-seed's rows of examples/k8s-app/seed-checks.yaml in the job summary: SQL, Redis, fixture version, HTTP. */
+function expectSeedVerified(run: ActRun): void {
+  for (const check of ['five orders', 'fixture version (Redis)', 'catalog SKUs', 'API counts the orders'])
+    expect(run.output, log(run)).toMatch(
+      new RegExp(`\\| ${literal(check)} \\| [\\w-]+ \\| .* \\| ✅ pass \\|`),
+    );
+}
+
 /** The pull request event a workflow listens to: `pull_request`, or `pull_request_target` (closed-PR cleanup). */
 function prEventName(workflow: string): string {
   const on = (parse(workflow) as { on?: unknown }).on;
@@ -267,15 +275,12 @@ describe('act runs the shipped and documented workflows', () => {
     expect(result.output).toMatch(/no login to registry\.invalid: .*stand-in for docker\/login-action@v3/);
     expect(result.output).toContain(`${images.at(-1)} imported into the real node`);
     expect(result.output).toMatch(/Ready in \d+ ms: .*url/);
-    for (const check of ['five orders', 'fixture version (Redis)', 'catalog SKUs', 'API counts the orders'])
-      expect(result.output, log(result)).toMatch(
-        new RegExp(`\\| ${literal(check)} \\| [\\w-]+ \\| .* \\| ✅ pass \\|`),
-      );
+    expectSeedVerified(result);
     expect(result.output).toMatch(/Success - Post org\/ephemeral\/deploy-namespace@v1/);
     expect(left(name)).toEqual([]);
   });
 
-  it('README: pr-vcluster deploys the example app into a virtual cluster on the real node, proves the commit live; the post step removes the vcluster with the namespace', async () => {
+  it('README: pr-vcluster deploys the example app into a virtual cluster on the real node, proves the commit live, verifies the seed; the post step removes the vcluster with the namespace', async () => {
     const name = environment(12);
     const kubeconfig = readFileSync(process.env.KUBECONFIG ?? '', 'utf8');
     const registry = 'registry.invalid';
@@ -283,7 +288,7 @@ describe('act runs the shipped and documented workflows', () => {
       readme['pr-vcluster']!,
       12,
       'opened',
-      { KUBECONFIG: kubeconfig },
+      { KUBECONFIG: kubeconfig, POSTGRES_PASSWORD: password },
       { REGISTRY: registry },
     );
     images.push(`${registry}/${repository}/example-api:${head}`);
@@ -292,6 +297,7 @@ describe('act runs the shipped and documented workflows', () => {
     expect(result.output).toContain(`${images.at(-1)} imported into the real node`);
     expect(result.output).toMatch(/Ready in \d+ ms: .*deployment\/api/);
     expect(result.output).toMatch(/Ready in \d+ ms: .*url/);
+    expectSeedVerified(result);
     expect(result.output).toMatch(/Success - Post org\/ephemeral\/deploy-namespace@v1/);
     expect(left(name)).toEqual([]);
     // The vcluster chart's cluster-scoped RBAC is named after the host namespace: gone with it.
