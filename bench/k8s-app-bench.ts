@@ -1,6 +1,6 @@
 /**
  * Measure `k8s-app` (issue 13): the example app (examples/compose-app: API + PostgreSQL + Redis, the chart
- * test/k8s/fixtures/example-app-chart) on the test cluster's real node, through the actions against the
+ * examples/k8s-app/chart) on the test cluster's real node, through the actions against the
  * same steps done by hand, interleaved (by hand, actions, by hand, …); and the vcluster create-to-ready time.
  *
  * - actions: three jobs under the runner harness, as a workflow runs them: deploy-namespace (chart, values,
@@ -19,18 +19,14 @@
  * a unique name and is deleted in a `finally` when something failed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../test/harness/env.js';
 import { pullRequestEvent } from '../test/harness/events.js';
 import { runJob } from '../test/harness/job.js';
-import {
-  exampleCheckSteps,
-  exampleChecksSpec,
-  prepareExampleChart,
-} from '../test/k8s/fixtures/example-app.js';
+import { exampleCheckSteps, prepareExampleChart } from '../test/k8s/fixtures/example-app.js';
 import { createVcluster, deleteVcluster } from '../test/k8s/fixtures/real-node.js';
 import { timed } from './docker.js';
 import type { K8sBenchOptions } from './k8s-bench.js';
@@ -159,12 +155,11 @@ async function withActions(
     ns = deploy.outputs('deploy').namespace ?? '';
     if (deploy.status !== 'success') throw new Error(`deploy-namespace: ${deploy.logText().slice(-3000)}`);
     const [api, db, cache] = await Promise.all(['api', 'db', 'cache'].map((s) => clusterIp(ns, s)));
-    writeFileSync(join(p.work, `checks-${pr}.yaml`), exampleChecksSpec(db!, cache!, api!));
     const checks = await runJob({
       ...common,
       env: { EPHEMERAL_NAMESPACE: ns },
       event: pullRequestEvent(pr, head, { headRef: 'bench', repository: REPOSITORY }),
-      steps: exampleCheckSteps(api!, head, `checks-${pr}.yaml`),
+      steps: exampleCheckSteps(head, { api: api!, db: db!, cache: cache! }),
     });
     jobs.push(checks);
     if (checks.status !== 'success')

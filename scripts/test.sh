@@ -15,8 +15,9 @@ timing_end "prepare (deps, machine)"
 # real node per host: a second run waits for the first (bounded, says so). If the real node cannot
 # start, set-up fails and says why.
 export EPHEMERAL_K8S_CLUSTER="${EPHEMERAL_K8S_CLUSTER:-test-$$}"
-# The real node only when the run includes the k8s project (no --project, or --project k8s): a run of
-# other projects then never waits for another run's node.
+# The real node only when the run includes the k8s or the act project (no --project, --project k8s or
+# --project act: the README's Kubernetes app workflows run on it under act): a run of other projects then
+# never waits for another run's node. In a whole run both projects share the one cluster.
 real_node=1
 projects=()
 prev=""
@@ -27,7 +28,7 @@ for a in "$@"; do
 done
 if [ "${#projects[@]}" -gt 0 ]; then
   real_node=0
-  for p in "${projects[@]}"; do [ "$p" != k8s ] || real_node=1; done
+  for p in "${projects[@]}"; do [ "$p" != k8s ] && [ "$p" != act ] || real_node=1; done
 fi
 export EPHEMERAL_K8S_REAL_NODE="${EPHEMERAL_K8S_REAL_NODE:-$real_node}" EPHEMERAL_K8S_OWNER_PID=$$
 # (stderr kept: a down that could not restore the host says so)

@@ -37,7 +37,23 @@ import { repoRoot } from '../harness/env.js';
 export const STAND_INS: Record<string, string> = {
   // Puts helm on PATH from the test cluster's tool cache instead of downloading it.
   'azure/setup-helm@v4': 'test/act/stand-ins/setup-helm',
+  // Builds with Docker, and for push: true imports the image into the real node (no registry here).
+  'docker/build-push-action@v6': 'test/act/stand-ins/build-push-action',
+  // Logs in nowhere: the act suite has no registry.
+  'docker/login-action@v3': 'test/act/stand-ins/login-action',
+  // The test cluster's vcluster CLI, its chart and the real node's values, instead of downloads.
+  'loft-sh/setup-vcluster@main': 'test/act/stand-ins/setup-vcluster',
 };
+
+/** The test cluster's real-node and vcluster variables the stand-ins read (scripts/k8s/cluster.sh exports them). */
+const REAL_NODE_ENV = [
+  'EPHEMERAL_K8S_REAL_NODE_CONTAINERD',
+  'EPHEMERAL_VCLUSTER',
+  'EPHEMERAL_VCLUSTER_CHART',
+  'EPHEMERAL_VCLUSTER_VALUES',
+  'EPHEMERAL_VCLUSTER_CONFIG',
+  'VCLUSTER_SKIP_VERSION_CHECK',
+];
 
 /**
  * A copy of what `uses: org/ephemeral/<name>@v1` needs from this checkout — every action.yml and dist/ —
@@ -80,6 +96,8 @@ export interface ActOptions {
   env?: Record<string, string>;
   /** `--secret NAME=value` pairs. */
   secrets?: Record<string, string>;
+  /** `--var NAME=value` pairs: the workflow's `vars` context (repository variables). */
+  vars?: Record<string, string>;
   /** Hard limit for the whole run, ms. */
   timeoutMs?: number;
 }
@@ -143,6 +161,7 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
       `GITHUB_REPOSITORY=${options.repository}`,
       ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
       ...Object.entries(options.secrets ?? {}).flatMap(([k, v]) => ['--secret', `${k}=${v}`]),
+      ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}=${v}`]),
       '--no-cache-server',
       '--artifact-server-path',
       join(dir, 'artifacts'),
@@ -185,6 +204,8 @@ function actEnv(options: ActOptions, dir: string, xdg: Record<string, string>): 
     EPHEMERAL_K8S_BIN: k8sBin,
   };
   if (env.DOCKER_HOST) out.DOCKER_HOST = env.DOCKER_HOST;
+  // What the stand-ins read: the real node's containerd (build-push-action), the vcluster tools.
+  for (const name of REAL_NODE_ENV) if (env[name]) out[name] = env[name];
   if (k8sBin) symlinkSync(join(k8sBin, 'kubectl'), join(kubectlDir, 'kubectl'));
   return out;
 }

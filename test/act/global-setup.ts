@@ -50,5 +50,13 @@ export default function setup(project: TestProject): void {
   const k8sBin = process.env.EPHEMERAL_K8S_BIN ?? '';
   if (!kubeconfig || !existsSync(kubeconfig) || !k8sBin || !existsSync(join(k8sBin, 'kubectl')))
     fail('the Kubernetes test cluster is not set up', 'KUBECONFIG or EPHEMERAL_K8S_BIN missing');
+  // The README's Kubernetes app workflows run their pods on the real node (scripts/test.sh brings it up
+  // for the act project too).
+  const socket = process.env.EPHEMERAL_K8S_REAL_NODE_CONTAINERD ?? '';
+  if (!process.env.EPHEMERAL_K8S_REAL_NODE_NAME || !socket || !existsSync(socket))
+    fail(
+      'the test cluster has no real node',
+      'EPHEMERAL_K8S_REAL_NODE_NAME or EPHEMERAL_K8S_REAL_NODE_CONTAINERD missing (EPHEMERAL_K8S_REAL_NODE=0?)',
+    );
   project.provide('act', act);
 }

@@ -16,8 +16,9 @@
  * any action of the event), `permissions:` (act issues no GITHUB_TOKEN scopes), and GITHUB_SHA (act sets
  * the checkout's HEAD, GitHub the merge commit: either way not the PR head).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
@@ -26,6 +27,7 @@ import { markdownWorkflows } from '../harness/documented-workflows.js';
 import { type FakeGitHub, startFakeGitHub } from '../harness/github/fake-github.js';
 import { runJob } from '../harness/job.js';
 import { forceRemove, leftovers, prEvent, repoRoot, sha } from '../integration/helpers.js';
+import { onRealNode } from '../k8s/fixtures/real-node.js';
 import { type ActRun, actionsRepository, runAct } from './act.js';
 
 const act = inject('act');
@@ -34,7 +36,11 @@ const repository = `acme/act-${process.pid}`;
 const checkoutHead = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
 const password = `Pw-act-${process.pid}-never-logged`;
 const created: string[] = [];
+/** Images this run built (Docker) and imported into the real node: removed afterwards. */
+const images: string[] = [];
+const work = mkdtempSync(join(tmpdir(), 'act-workflows-'));
 let actions = '';
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 beforeAll(() => {
   actions = actionsRepository();
@@ -105,6 +111,14 @@ function expectSucceeded(run: ActRun): void {
   expect(run.output, log(run)).not.toContain(password);
 }
 
+/** verify-seed's rows of examples/k8s-app/seed-checks.yaml in the job summary: SQL, Redis, fixture version, HTTP. */
+function expectSeedVerified(run: ActRun): void {
+  for (const check of ['five orders', 'fixture version (Redis)', 'catalog SKUs', 'API counts the orders'])
+    expect(run.output, log(run)).toMatch(
+      new RegExp(`\\| ${literal(check)} \\| [\\w-]+ \\| .* \\| ✅ pass \\|`),
+    );
+}
+
 /** The pull request event a workflow listens to: `pull_request`, or `pull_request_target` (closed-PR cleanup). */
 function prEventName(workflow: string): string {
   const on = (parse(workflow) as { on?: unknown }).on;
@@ -112,7 +126,13 @@ function prEventName(workflow: string): string {
   return names.includes('pull_request') ? 'pull_request' : 'pull_request_target';
 }
 
-async function run(workflow: string, pr: number, action: string, secrets: Record<string, string> = {}) {
+async function run(
+  workflow: string,
+  pr: number,
+  action: string,
+  secrets: Record<string, string> = {},
+  vars: Record<string, string> = {},
+) {
   const { head, payload } = event(pr, action);
   const eventName = prEventName(workflow);
   const result = await runAct({
@@ -124,6 +144,7 @@ async function run(workflow: string, pr: number, action: string, secrets: Record
     event: payload,
     eventName,
     secrets,
+    vars,
   });
   return { head, result };
 }
@@ -152,6 +173,14 @@ async function keptEnvironment(pr: number, github?: FakeGitHub): Promise<void> {
 
 afterAll(() => {
   rmSync(actions, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+  // The images the build-push-action stand-in built and imported into the real node.
+  const socket = process.env.EPHEMERAL_K8S_REAL_NODE_CONTAINERD ?? '';
+  for (const image of images) {
+    spawnSync('docker', ['image', 'rm', image], { stdio: 'ignore' });
+    if (socket)
+      spawnSync('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'rm', image], { stdio: 'ignore' });
+  }
   for (const name of created) {
     forceRemove(name);
     for (const ns of namespacesOf(name)) kubectl(['delete', ns, '--wait=false']);
@@ -162,10 +191,12 @@ describe('act runs the shipped and documented workflows', () => {
   it('covers every workflow of the README', () => {
     expect(Object.keys(readme).sort()).toEqual([
       'orphan-sweep',
+      'pr-app',
       'pr-environment',
       'pr-environment-cleanup',
       'pr-preview',
       'pr-preview-cleanup',
+      'pr-vcluster',
     ]);
   });
 
@@ -225,6 +256,58 @@ describe('act runs the shipped and documented workflows', () => {
     expectSucceeded(closed.result);
     expect(left(name)).toEqual([]);
   });
+  it('README: pr-app builds the PR image onto the real node, deploys the example app, proves the commit live, verifies the seed; the post step removes it', async () => {
+    const name = environment(11);
+    const kubeconfig = readFileSync(process.env.KUBECONFIG ?? '', 'utf8');
+    // The cluster's placement, as a repository variable names it: the real node (the kwok node runs nothing).
+    const placement = join(work, 'placement.json');
+    writeFileSync(placement, JSON.stringify(onRealNode()));
+    const registry = 'registry.invalid';
+    const { head, result } = await run(
+      readme['pr-app']!,
+      11,
+      'opened',
+      { KUBECONFIG: kubeconfig, POSTGRES_PASSWORD: password },
+      { REGISTRY: registry, PREVIEW_VALUES: placement },
+    );
+    images.push(`${registry}/${repository}/example-api:${head}`);
+    expectSucceeded(result);
+    expect(result.output).toMatch(/no login to registry\.invalid: .*stand-in for docker\/login-action@v3/);
+    expect(result.output).toContain(`${images.at(-1)} imported into the real node`);
+    expect(result.output).toMatch(/Ready in \d+ ms: .*url/);
+    expectSeedVerified(result);
+    expect(result.output).toMatch(/Success - Post org\/ephemeral\/deploy-namespace@v1/);
+    expect(left(name)).toEqual([]);
+  });
+
+  it('README: pr-vcluster deploys the example app into a virtual cluster on the real node, proves the commit live, verifies the seed; the post step removes the vcluster with the namespace', async () => {
+    const name = environment(12);
+    const kubeconfig = readFileSync(process.env.KUBECONFIG ?? '', 'utf8');
+    const registry = 'registry.invalid';
+    const { head, result } = await run(
+      readme['pr-vcluster']!,
+      12,
+      'opened',
+      { KUBECONFIG: kubeconfig, POSTGRES_PASSWORD: password },
+      { REGISTRY: registry },
+    );
+    images.push(`${registry}/${repository}/example-api:${head}`);
+    expectSucceeded(result);
+    expect(result.output).toMatch(/on PATH \(stand-in for loft-sh\/setup-vcluster@main\)/);
+    expect(result.output).toContain(`${images.at(-1)} imported into the real node`);
+    expect(result.output).toMatch(/Ready in \d+ ms: .*deployment\/api/);
+    expect(result.output).toMatch(/Ready in \d+ ms: .*url/);
+    expectSeedVerified(result);
+    expect(result.output).toMatch(/Success - Post org\/ephemeral\/deploy-namespace@v1/);
+    expect(left(name)).toEqual([]);
+    // The vcluster chart's cluster-scoped RBAC is named after the host namespace: gone with it.
+    expect(
+      kubectl(['get', 'clusterroles,clusterrolebindings', '-o', 'name'])
+        .split('\n')
+        .filter((line) => line.includes(name)),
+    ).toEqual([]);
+  });
+
   it.each([
     ['examples/workflows/orphan-sweep.yml', () => file('examples/workflows/orphan-sweep.yml'), 7],
     ['README: orphan-sweep', () => readme['orphan-sweep']!, 9],

@@ -61,8 +61,9 @@ describe('the documented workflows', () => {
     expect(count('examples/workflows/pr-environment.yml')).toBe(1);
     expect(count('examples/workflows/pr-cleanup.yml')).toBe(1);
     expect(count('examples/workflows/orphan-sweep.yml')).toBe(1);
-    // README: per-PR compose, per-PR namespace, compose cleanup, namespace cleanup, scheduled orphan sweep
-    expect(markdownWorkflows('README.md').filter((w) => w.kind === 'workflow')).toHaveLength(5);
+    // README: per-PR compose, per-PR namespace, a real app on Kubernetes, the same in a vcluster, compose
+    // cleanup, namespace cleanup, scheduled orphan sweep
+    expect(markdownWorkflows('README.md').filter((w) => w.kind === 'workflow')).toHaveLength(7);
     for (const file of documentationFiles().filter((f) => f.startsWith('action-docs/')))
       expect(count(file), file).toBeGreaterThanOrEqual(1);
   });

@@ -5,17 +5,17 @@
  * verify-seed checks the seeded data in PostgreSQL, Redis and behind the API, teardown removes it all.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../harness/job.js';
-import { exampleCheckSteps, exampleChecksSpec, prepareExampleChart } from './fixtures/example-app.js';
+import { exampleCheckSteps, prepareExampleChart } from './fixtures/example-app.js';
 import { dump, HELM3, prEvent, sha } from './fixtures/helpers.js';
 
 const repository = 'acme/kapp';
 const work = mkdtempSync(join(tmpdir(), 'example-app-'));
-const chart = join(work, 'chart');
+let chart = '';
 let namespace = '';
 
 function kubectl(...args: string[]): string {
@@ -23,7 +23,7 @@ function kubectl(...args: string[]): string {
 }
 
 beforeAll(async () => {
-  await prepareExampleChart(work);
+  chart = (await prepareExampleChart(work)).chart;
 }, 600_000);
 
 afterAll(() => {
@@ -62,13 +62,11 @@ describe('the example app on the real node, through the actions', () => {
       expect(pod.spec.nodeName, pod.metadata.name).toBe(process.env.EPHEMERAL_K8S_REAL_NODE_NAME);
     }
 
-    const spec = join(work, 'checks.yaml');
-    writeFileSync(spec, exampleChecksSpec(db, cache, api));
     const checks = await runJob({
       repository,
       event: prEvent(1, head),
       env: { EPHEMERAL_NAMESPACE: namespace },
-      steps: exampleCheckSteps(api, head, spec),
+      steps: exampleCheckSteps(head, { api, db, cache }),
     });
     const log = checks.logText();
     expect(checks.status, dump(log)).toBe('success');
