@@ -141,7 +141,7 @@ export function sourceEntries(
     } else continue;
     const key = `compose.${used.section}.${used.name}.content`;
     if (used.section === 'secrets') {
-      registerSecret(text); // masked wherever it might be printed
+      registerSecret(text.trimEnd()); // masked wherever it might be printed (each line too)
       seal.learn(text); // and sealed wherever the model holds it (a healthcheck reading it)
       entries[key] = seal.seal(text);
     } else {
