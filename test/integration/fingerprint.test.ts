@@ -328,6 +328,20 @@ describe('drift after up', () => {
   });
 });
 
+/** Everything a provision step `env` wrote: lock file, report directory, summary, outputs, masked log. */
+function writtenBy(ws: string, result: Awaited<ReturnType<typeof runJob>>): string {
+  const reportDir = join(result.outputs('env')['report-path']!, '..');
+  return [
+    existsSync(join(ws, 'ephemeral.lock.json')) ? readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8') : '',
+    ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
+    result.summary,
+    JSON.stringify(result.outputs('env')),
+    result.logText(),
+  ].join('\n');
+}
+
 describe('secret values in the Compose model', () => {
   it('enter as an HMAC with fingerprint-key, are left out without it, and are never written', async () => {
     const secret = `i11-db-password-${run}`;
@@ -366,21 +380,7 @@ describe('secret values in the Compose model', () => {
           },
         ],
       });
-    /** Everything the action wrote: lock file, report directory, summary, outputs, log. */
-    const written = (result: Awaited<ReturnType<typeof deploy>>) => {
-      const reportDir = join(result.outputs('env')['report-path']!, '..');
-      return [
-        existsSync(join(ws, 'ephemeral.lock.json'))
-          ? readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8')
-          : '',
-        ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
-          .filter((e) => e.isFile())
-          .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
-        result.summary,
-        JSON.stringify(result.outputs('env')),
-        result.logText(),
-      ].join('\n');
-    };
+    const written = (result: Awaited<ReturnType<typeof deploy>>) => writtenBy(ws, result);
     const neverWritten = [secret, sha256(secret), sha256(secret).slice(0, 12), key];
 
     const unkeyed = await deploy(1601, secret, { lock: 'off' });
@@ -452,20 +452,7 @@ describe('configs and secrets of the Compose project', () => {
           },
         ],
       });
-    const written = (result: Awaited<ReturnType<typeof deploy>>) => {
-      const reportDir = join(result.outputs('env')['report-path']!, '..');
-      return [
-        existsSync(join(ws, 'ephemeral.lock.json'))
-          ? readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8')
-          : '',
-        ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
-          .filter((e) => e.isFile())
-          .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
-        result.summary,
-        JSON.stringify(result.outputs('env')),
-        result.logText(),
-      ].join('\n');
-    };
+    const written = (result: Awaited<ReturnType<typeof deploy>>) => writtenBy(ws, result);
 
     // the secret file is missing: Compose's `config` accepts it, `up` would fail after creating the network
     const missing = await deploy(1701, { lock: 'update' });
