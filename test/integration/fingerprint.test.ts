@@ -328,6 +328,20 @@ describe('drift after up', () => {
   });
 });
 
+/** Everything a provision step `env` wrote: lock file, report directory, summary, outputs, masked log. */
+function writtenBy(ws: string, result: Awaited<ReturnType<typeof runJob>>): string {
+  const reportDir = join(result.outputs('env')['report-path']!, '..');
+  return [
+    existsSync(join(ws, 'ephemeral.lock.json')) ? readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8') : '',
+    ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
+    result.summary,
+    JSON.stringify(result.outputs('env')),
+    result.logText(),
+  ].join('\n');
+}
+
 describe('secret values in the Compose model', () => {
   it('enter as an HMAC with fingerprint-key, are left out without it, and are never written', async () => {
     const secret = `i11-db-password-${run}`;
@@ -366,21 +380,7 @@ describe('secret values in the Compose model', () => {
           },
         ],
       });
-    /** Everything the action wrote: lock file, report directory, summary, outputs, log. */
-    const written = (result: Awaited<ReturnType<typeof deploy>>) => {
-      const reportDir = join(result.outputs('env')['report-path']!, '..');
-      return [
-        existsSync(join(ws, 'ephemeral.lock.json'))
-          ? readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8')
-          : '',
-        ...readdirSync(reportDir, { recursive: true, withFileTypes: true })
-          .filter((e) => e.isFile())
-          .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')),
-        result.summary,
-        JSON.stringify(result.outputs('env')),
-        result.logText(),
-      ].join('\n');
-    };
+    const written = (result: Awaited<ReturnType<typeof deploy>>) => writtenBy(ws, result);
     const neverWritten = [secret, sha256(secret), sha256(secret).slice(0, 12), key];
 
     const unkeyed = await deploy(1601, secret, { lock: 'off' });
@@ -407,5 +407,94 @@ describe('secret values in the Compose model', () => {
     for (const entry of ['command', 'environment', 'healthcheck'])
       expect(refused).toMatch(new RegExp(`services\\.db\\.${entry}: [0-9a-f]{12} → [0-9a-f]{12}`));
     expect(leftovers(rotated.outputs('env')['environment-name']!).containers).toEqual([]);
+  });
+});
+
+describe('configs and secrets of the Compose project', () => {
+  it('a config file enters by content, a secret file sealed; a missing file and a changed config are refused', async () => {
+    const secret = `i11-secret-file-${run}`;
+    const key = 'i11-fingerprint-key-0123456789';
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const ws = mkdtempSync(join(tmpdir(), 'i11-sources-'));
+    dirs.push(ws);
+    writeFileSync(
+      join(ws, 'compose.yaml'),
+      [
+        'services:',
+        '  app:',
+        '    image: busybox:1.35',
+        '    command: ["sh", "-c", "test -s /run/secrets/db_pass && sleep 3600"]',
+        '    configs: [app_conf, mode_conf]',
+        '    secrets: [db_pass]',
+        'configs:',
+        '  app_conf:',
+        '    file: ./conf/app.conf',
+        '  mode_conf:',
+        '    environment: APP_MODE',
+        'secrets:',
+        '  db_pass:',
+        '    file: ./secrets/db.txt',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(join(ws, 'conf'));
+    writeFileSync(join(ws, 'conf', 'app.conf'), 'port=8080\n');
+    const deploy = (pr: number, inputs: Record<string, string>) =>
+      job({
+        workspace: ws,
+        event: prEvent(pr, sha(`sources-${pr}`)),
+        steps: [
+          {
+            id: 'env',
+            uses: 'provision-compose',
+            with: { pull: 'never', 'wait-timeout': '60s', 'fingerprint-key': key, ...inputs },
+            env: { APP_MODE: 'blue' },
+          },
+        ],
+      });
+    const written = (result: Awaited<ReturnType<typeof deploy>>) => writtenBy(ws, result);
+
+    // the secret file is missing: Compose's `config` accepts it, `up` would fail after creating the network
+    const missing = await deploy(1701, { lock: 'update' });
+    expect(missing.status, dump(missing.logText())).toBe('failure');
+    expect(errors(missing).join('\n')).toMatch(
+      /compose-files \(secrets\.db_pass\).*the secret "db_pass" reads the file \.\/secrets\/db\.txt, which does not exist/,
+    );
+    expect(leftovers(missing.outputs('env')['environment-name']!)).toEqual({
+      containers: [],
+      networks: [],
+      volumes: [],
+    });
+
+    mkdirSync(join(ws, 'secrets'));
+    writeFileSync(join(ws, 'secrets', 'db.txt'), `${secret}\n`);
+    const locked = await deploy(1702, { lock: 'update' });
+    expect(locked.status, dump(locked.logText())).toBe('success');
+    const lock = JSON.parse(readFileSync(join(ws, 'ephemeral.lock.json'), 'utf8')) as {
+      locks: { compose: { entries: Record<string, string> } };
+    };
+    const entries = lock.locks.compose.entries;
+    expect(entries['compose.configs.app_conf.content']).toBe(`sha256:${sha256('port=8080\n')}`);
+    expect(entries['compose.configs.mode_conf.content']).toBe(`sha256:${sha256('blue')}`);
+    expect(entries['compose.secrets.db_pass.content']).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    for (const text of [secret, `${secret}\n`].flatMap((s) => [s, sha256(s), sha256(s).slice(0, 12)]))
+      expect(written(locked)).not.toContain(text);
+    // the raw log holds the secret only in the runner's ::add-mask:: commands, and never its SHA-256
+    for (const s of [secret, `${secret}\n`]) expect(locked.rawLogText()).not.toContain(sha256(s));
+
+    const verified = await deploy(1703, { lock: 'verify' });
+    expect(verified.status, dump(verified.logText())).toBe('success');
+
+    // a changed config file: verify refuses before anything starts, naming the entry
+    writeFileSync(join(ws, 'conf', 'app.conf'), 'port=9090\n');
+    const changed = await deploy(1704, { lock: 'verify' });
+    expect(changed.status, dump(changed.logText())).toBe('failure');
+    expect(errors(changed).join('\n')).toMatch(
+      new RegExp(
+        `compose\\.configs\\.app_conf\\.content: ${sha256('port=8080\n').slice(0, 12)} → [0-9a-f]{12}`,
+      ),
+    );
+    expect(errors(changed).join('\n')).not.toMatch(/compose\.secrets\.db_pass/);
+    expect(leftovers(changed.outputs('env')['environment-name']!).containers).toEqual([]);
   });
 });

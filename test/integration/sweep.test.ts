@@ -273,6 +273,14 @@ describe('teardown mode: sweep (Compose)', () => {
     ).toBe('');
     expect(fake.repo(repo).comments.find((c) => c.issue === 11)?.body).toMatch(/Torn down/);
     expect(fake.deploymentsOf(repo, name)[0]?.statuses.at(-1)?.state).toBe('inactive');
+    // the fingerprint the deploy recorded on its containers is reported for the swept environment
+    const fingerprint = up.outputs('env').fingerprint!;
+    expect(fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const swept = (
+      reportOf(job).sweep.environments as Array<{ environment: string; fingerprint: string }>
+    ).find((e) => e.environment === name);
+    expect(swept?.fingerprint).toBe(fingerprint);
+    expect(job.summary).toContain(`\`${fingerprint.slice(7, 19)}\``);
     await up.cleanup();
     await job.cleanup();
   });

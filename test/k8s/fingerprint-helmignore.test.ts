@@ -9,16 +9,27 @@
  * package's `charts/dep/` files. Needs no cluster: only the Helm binaries the k8s set-up provides.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashContent } from '../../actions/shared/src/fingerprint/canonical.js';
 import {
   archiveFiles,
   chartContentHash,
+  dependencyEntries,
   dependencyFolderFiles,
   directoryFiles,
+  trimBom,
 } from '../../actions/shared/src/fingerprint/chart.js';
 import { HELM3, HELM4 } from './fixtures/helpers.js';
 
@@ -175,5 +186,95 @@ describe('a chart folder hashes like its package (.helmignore)', () => {
       for (const helm of [HELM3, HELM4]) expect(helmPackage(helm, dir)).toHaveProperty('error');
       expect(() => directoryFiles(dir)).toThrow(/Input "chart": .*\.helmignore line 1: /);
     }
+  });
+});
+
+describe("a chart folder hashes like its package (Helm's loader)", () => {
+  const BOM = '\ufeff';
+  /** A chart exercising the loader's rules; `variant` changes one followed file's content. */
+  function loaderChart(variant: string): string {
+    const base = join(root, `loader-${++counter}`);
+    const dir = join(base, 'demo');
+    const write = (rel: string, text: string) => {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    };
+    write('Chart.yaml', `${BOM}apiVersion: v2\nname: demo\nversion: 0.1.0\n`);
+    write('values.yaml', `${BOM}replicas: 1\n`);
+    write('README.md', `${BOM}# demo\n`);
+    write('templates/cm.yaml', `${BOM}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n`);
+    write('charts/_skipped/Chart.yaml', 'apiVersion: v2\nname: skipped\nversion: 0.1.0\n');
+    write('charts/.hidden/Chart.yaml', 'apiVersion: v2\nname: hidden\nversion: 0.1.0\n');
+    write('charts/vendored-folder/Chart.yaml', `${BOM}apiVersion: v2\nname: realname\nversion: 0.3.0\n`);
+    write('charts/vendored-folder/values.yaml', 'x: 1\n');
+    write('charts/vendored-folder/charts/_inner/Chart.yaml', 'apiVersion: v2\nname: inner\nversion: 0.1.0\n');
+    mkdirSync(join(base, 'shared/dir'), { recursive: true });
+    writeFileSync(join(base, 'shared/linked.txt'), `linked ${variant}\n`);
+    writeFileSync(join(base, 'shared/dir/f.txt'), 'in a linked folder\n');
+    symlinkSync('../shared/linked.txt', join(dir, 'linked.txt'));
+    symlinkSync('../shared/dir', join(dir, 'linked-dir'));
+    symlinkSync('values.yaml', join(dir, 'values-link.yaml'));
+    return dir;
+  }
+
+  it.each([
+    ['Helm 3', HELM3],
+    ['Helm 4', HELM4],
+  ])('%s: symlinks, _/. subcharts, a vendored subchart, byte order marks', (_name, helm) => {
+    const dir = loaderChart('a');
+    const packaged = helmPackage(helm, dir);
+    if ('error' in packaged) throw new Error(packaged.error);
+    const paths = archiveFiles(packaged.tgz).map(([p]) => p);
+    // what the package proves, spelled out (the folder must then match it exactly)
+    expect(paths).toEqual(expect.arrayContaining(['linked.txt', 'linked-dir/f.txt', 'values-link.yaml']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['charts/realname/Chart.yaml', 'charts/realname/values.yaml']),
+    );
+    expect(paths.filter((p) => /_skipped|\.hidden|_inner|vendored-folder/.test(p))).toEqual([]);
+    expect(directoryFiles(dir)).toEqual(archiveFiles(packaged.tgz));
+    expect(chartContentHash(dir)).toBe(chartContentHash(packaged.tgz));
+    // a followed file's content is hashed: changing it changes the hash
+    expect(chartContentHash(loaderChart('b'))).not.toBe(chartContentHash(dir));
+    // Chart.lock names the vendored subchart by its chart name; its folder is found under that name
+    writeFileSync(
+      join(dir, 'Chart.lock'),
+      'dependencies:\n- name: realname\n  repository: ""\n  version: 0.3.0\ndigest: x\ngenerated: "2026-01-01T00:00:00Z"\n',
+    );
+    const notes: string[] = [];
+    expect(dependencyFolderFiles(dir, 'realname')).toEqual(
+      archiveFiles(packaged.tgz)
+        .filter(([p]) => p.startsWith('charts/realname/'))
+        .map(([p, h]) => [p.slice('charts/realname/'.length), h]),
+    );
+    expect(dependencyEntries(dir, notes)['chart.dependencies.realname']).toMatch(/^0\.3\.0 sha256:/);
+    expect(notes).toEqual([]);
+  });
+
+  it('a values file renders the same with or without a byte order mark, and hashes the same', () => {
+    const dir = loaderChart('c');
+    writeFileSync(
+      join(dir, 'templates/r.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r\ndata:\n  r: "{{ .Values.replicas }}"\n',
+    );
+    const bom = join(dirname(dir), 'bom.yaml');
+    const plain = join(dirname(dir), 'plain.yaml');
+    writeFileSync(bom, `${BOM}replicas: 7\n`);
+    writeFileSync(plain, 'replicas: 7\n');
+    for (const helm of [HELM3, HELM4]) {
+      const render = (file: string) =>
+        execFileSync(helm, ['template', dir, '-f', file], { encoding: 'utf8', stdio: 'pipe' });
+      expect(render(bom)).toContain('r: "7"');
+      expect(render(bom)).toBe(render(plain));
+    }
+    expect(hashContent(trimBom(readFileSync(bom)))).toBe(hashContent(readFileSync(plain)));
+  });
+
+  it('Helm 3 and Helm 4 refuse a dangling symlink, and so does the fingerprint', () => {
+    const dir = loaderChart('d');
+    symlinkSync('/nonexistent-i11', join(dir, 'dangling.txt'));
+    for (const helm of [HELM3, HELM4]) expect(helmPackage(helm, dir)).toHaveProperty('error');
+    expect(() => directoryFiles(dir)).toThrow(
+      /Input "chart": the symbolic link .*dangling\.txt points to nothing/,
+    );
   });
 });

@@ -50,6 +50,34 @@ export function deployedModel(model: ComposeModel, selected: readonly string[]):
   return { ...model, services: Object.fromEntries(services) };
 }
 
+/** The placeholder of a variable that is not set (`${NAME-…}` gives it only then). */
+const UNSET = 'ephemeral-fingerprint-unset-variable';
+
+/**
+ * The values `environment:` configs and secrets read, as Compose resolves them (the step's environment,
+ * then the env files): Compose interpolates them into a top-level extension of a small extra file
+ * (`config --format json`; one call, made only when such sources exist).
+ * @returns the set variables of `names`; secret values among them are in memory only (the output is not
+ *   logged, and compose-sources.ts registers them as secrets)
+ * @throws ToolError when `config` fails
+ */
+export async function sourceEnvironment(
+  compose: DockerCompose,
+  run: ProvisionRun,
+  names: readonly string[],
+): Promise<Record<string, string>> {
+  const path = join(run.dir, 'compose.fingerprint-env.yaml');
+  const lines = names.map((name) => `  ${name}: "\${${name}-${UNSET}}"`);
+  writeFileSync(path, `x-ephemeral-fingerprint-env:\n${lines.join('\n')}\n`);
+  const project = { ...run.project, files: [...(run.project.files ?? []), path] };
+  const result = await compose.run(project, ['config', '--format', 'json'], { timeoutMs: 60_000 });
+  const values = (JSON.parse(result.stdout) as Record<string, unknown>)['x-ephemeral-fingerprint-env'] ?? {};
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values as Record<string, unknown>))
+    if (typeof value === 'string' && value !== UNSET) out[name] = value;
+  return out;
+}
+
 /** What the fingerprint phase takes. */
 export interface FingerprintTools {
   compose: DockerCompose;
@@ -118,6 +146,7 @@ async function fingerprintPhase(
       }),
     reportDir: run.dir,
     previous,
+    sourceEnv: (names) => sourceEnvironment(tools.compose, run, names),
     // secret values (registered from the model: secret-named environment, URL passwords, argv secrets)
     seal: new SecretSeal(settings.fingerprintKey, registeredSecrets()),
   });

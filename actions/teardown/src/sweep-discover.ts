@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Docker, type InventorySelector, type ResourceKind } from '../../shared/src/compose/docker.js';
 import { LABELS, MANAGED_BY } from '../../shared/src/environment/labels.js';
+import { FINGERPRINT_KEYS } from '../../shared/src/fingerprint/record.js';
 import { type DiscoveredEnvironment, groupEnvironments } from '../../shared/src/github/sweep-decide.js';
 import type { Kubectl, NamespaceObject } from '../../shared/src/kube/kubectl.js';
 import { CONTROL_PLANE_LEASES, IN_CLUSTER_NAMESPACE_FILE } from '../../shared/src/kube/namespaces.js';
@@ -28,6 +29,12 @@ export async function discoverCompose(docker = new Docker()): Promise<Discovered
   );
 }
 
+/** The namespace's fingerprint annotation as a one-key map, or {}. */
+function fingerprintOf(ns: NamespaceObject): Record<string, string> {
+  const value = ns.metadata.annotations?.[FINGERPRINT_KEYS.fingerprint];
+  return value ? { [FINGERPRINT_KEYS.fingerprint]: value } : {};
+}
+
 /** Every managed namespace, one environment each (1 kubectl call). @throws ToolError when kubectl fails */
 export async function discoverNamespaces(kubectl: Kubectl): Promise<DiscoveredEnvironment[]> {
   const result = await kubectl.run(['get', 'namespaces', '--selector', SELECTOR, '--output', 'json'], {
@@ -39,7 +46,9 @@ export async function discoverNamespaces(kubectl: Kubectl): Promise<DiscoveredEn
     .map((ns) => ({
       kind: 'namespace' as const,
       environment: ns.metadata.labels?.[LABELS.environment] ?? '',
-      labels: ns.metadata.labels ?? {},
+      // the fingerprint is an annotation (a digest is over the label value limit): it rides with the
+      // labels, where the plan reads a Docker container's fingerprint label (fingerprint/record.ts)
+      labels: { ...(ns.metadata.labels ?? {}), ...fingerprintOf(ns) },
       resources: [`namespace ${ns.metadata.name}`],
     }))
     .sort((a, b) => a.resources[0]!.localeCompare(b.resources[0]!));

@@ -5,6 +5,7 @@
  */
 
 import { LABELS } from '../../shared/src/environment/labels.js';
+import { readRecord } from '../../shared/src/fingerprint/record.js';
 import type { GitHub } from '../../shared/src/github/client.js';
 import { classifyApiError } from '../../shared/src/github/errors.js';
 import { getPull, listOpenPulls, type PullAnswer } from '../../shared/src/github/pull-request.js';
@@ -45,6 +46,7 @@ function entry(env: DiscoveredEnvironment, verdict: Verdict): SweepEntry {
     pr: facts?.pr ?? null,
     prState: verdict.prState,
     deployedSha: env.labels[LABELS.headSha] ?? '',
+    fingerprint: readRecord(env.labels)?.fingerprint ?? '',
     headSha: verdict.prHeadSha,
     expiresAt: facts?.expiresAt ?? null,
     decision: verdict.decision,

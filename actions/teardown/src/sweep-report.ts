@@ -29,6 +29,8 @@ export interface SweepEntry {
   /** open | closed | not-found | unknown | '' (no PR). */
   prState: string;
   deployedSha: string;
+  /** The fingerprint its last deploy recorded (`sha256:…`, fingerprint/record.ts), or ''. */
+  fingerprint: string;
   headSha: string;
   expiresAt: number | null;
   decision: SweepDecision;
@@ -73,6 +75,11 @@ function sha(s: string): string {
   return s ? `\`${s.slice(0, 7)}\`` : '—';
 }
 
+/** A recorded fingerprint shortened to its first 12 hex (`sha256:` dropped), as the deploy summaries show it. */
+function fingerprint(value: string): string {
+  return value ? `\`${value.replace(/^sha256:/, '').slice(0, 12)}\`` : '—';
+}
+
 /** The sweep's job-summary section (pure). */
 export function renderSweep(s: SweepReport): string[] {
   const counts = new Map<string, number>();
@@ -86,16 +93,16 @@ export function renderSweep(s: SweepReport): string[] {
   lines.push(
     `**GitHub API:** ${s.api.decisionRequests} call(s) to decide; ${apiSpent(s.api)} in all.`,
     '',
-    '| Environment | Kind | PR | PR state | Deployed | Head | Expires (UTC) | Decision | Reason | Result |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| Environment | Kind | PR | PR state | Deployed | Fingerprint | Head | Expires (UTC) | Decision | Reason | Result |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const e of s.environments.slice(0, 500)) {
     lines.push(
-      `| ${cell(e.environment || e.resources[0] || '?')} | ${e.kind} | ${e.pr === null ? '—' : `#${e.pr}`} | ${e.prState || '—'} | ${sha(e.deployedSha)} | ${sha(e.headSha)} | ${when(e.expiresAt)} | ${e.decision} | ${cell(e.reason)} | ${e.result}${e.failures?.length ? ` (${cell(e.failures.join('; ').slice(0, 200))})` : ''} |`,
+      `| ${cell(e.environment || e.resources[0] || '?')} | ${e.kind} | ${e.pr === null ? '—' : `#${e.pr}`} | ${e.prState || '—'} | ${sha(e.deployedSha)} | ${fingerprint(e.fingerprint)} | ${sha(e.headSha)} | ${when(e.expiresAt)} | ${e.decision} | ${cell(e.reason)} | ${e.result}${e.failures?.length ? ` (${cell(e.failures.join('; ').slice(0, 200))})` : ''} |`,
     );
   }
   if (s.environments.length > 500)
-    lines.push(`| … ${s.environments.length - 500} more in the JSON report | | | | | | | | | |`);
+    lines.push(`| … ${s.environments.length - 500} more in the JSON report | | | | | | | | | | |`);
   lines.push('');
   return lines;
 }

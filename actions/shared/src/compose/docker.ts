@@ -27,6 +27,8 @@ export const INVENTORY_LABELS: readonly string[] = [
   PROJECT_LABEL,
   'com.docker.compose.service',
   ...Object.values(LABELS),
+  // the fingerprint a deploy recorded on its containers (fingerprint/record.ts): the sweep reports it
+  'ephemeral.dev/fingerprint',
 ];
 
 /** Resources by kind. */

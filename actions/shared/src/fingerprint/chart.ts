@@ -13,9 +13,15 @@
  *   helm.sh/helm/v3/pkg/ignore/rules.go `AddDefaults`);
  * - a chart folder's `.helmignore` applied with Helm's own rules (helmignore.ts), so the files it names
  *   are left out as `helm package` leaves them out; a vendored dependency folder `charts/<name>/` is
- *   under the parent's rules too, not its own (`dependencyFolderFiles`).
+ *   under the parent's rules too, not its own (`dependencyFolderFiles`);
+ * - as Helm's loader (pkg/chart/loader `LoadDir`, `LoadFiles`) and `helm package` do it: symlinks are
+ *   followed (Helm logs "found symbolic link in path … Contents of linked file included and used"); a
+ *   subchart folder or archive under `charts/` whose name starts with `_` or `.` is skipped; a vendored
+ *   subchart folder is named by its Chart.yaml `name`, as the package writes it (`charts/<name>/`); a
+ *   UTF-8 byte order mark (U+FEFF) at the start of any file is dropped. Checked against Helm v3.22.0 and
+ *   v4.3.1 by test/k8s/fingerprint-helmignore.test.ts.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'yaml';
 import { UserInputError } from '../runtime/errors.js';
@@ -36,9 +42,23 @@ const DEPENDENCY_ARCHIVE = /^(?:charts\/[^/]+\/)*charts\/[^/]+\.tgz$/;
 /** Helm's default ignore rule `templates/.?*`: hidden files and folders directly under templates/. */
 const HIDDEN_TEMPLATE = /^templates\/\.[^/]/;
 
+/** A subchart Helm skips: `charts/<n>` (folder or archive) whose name starts with `_` or `.`. */
+const SKIPPED_SUBCHART = /^(?:charts\/[^/]+\/)*charts\/[_.][^/]*(?:\/|$)/;
+/** A `charts/` folder of the chart or of a subchart (its folders are subcharts). */
+const SUBCHARTS_DIR = /^(?:charts\/[^/]+\/)*charts$/;
+/** The UTF-8 byte order mark Helm's loader trims from the start of every file. */
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** `bytes` without a leading UTF-8 byte order mark (Helm's loader: `bytes.TrimPrefix(data, utf8bom)`). */
+export function trimBom(bytes: Buffer): Buffer {
+  return bytes.subarray(0, 3).equals(UTF8_BOM) ? bytes.subarray(3) : bytes;
+}
+
 /** Adds one chart file to `files` under `rel`: archives expanded, metadata canonical, hidden templates out. */
-function addFile(files: FileList, rel: string, bytes: Buffer): void {
+function addFile(files: FileList, rel: string, raw: Buffer): void {
   if (HIDDEN_TEMPLATE.test(rel)) return;
+  if (SKIPPED_SUBCHART.test(rel)) return;
+  const bytes = trimBom(raw);
   if (DEPENDENCY_ARCHIVE.test(rel)) {
     const base = rel.slice(0, rel.lastIndexOf('/'));
     for (const [path, content] of tarEntries(bytes))
@@ -84,17 +104,56 @@ function helmIgnoreOf(dir: string): HelmIgnoreRules {
 export function directoryFiles(dir: string): FileList {
   const files: FileList = [];
   const rules = helmIgnoreOf(dir);
-  const walk = (path: string, prefix: string) => {
+  // rel: the path the rules see; out: the path in the package (subchart folders under their chart name)
+  const walk = (path: string, rel: string, out: string, seen: readonly string[]) => {
+    const real = realpathSync(path);
+    if (seen.includes(real))
+      throw new UserInputError(
+        'chart',
+        `${path} is a symbolic link to a folder that contains it`,
+        'replace the link by the files it should hold',
+      );
     for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       const full = join(path, entry.name);
-      if (entry.isDirectory()) {
-        if (!rules.ignores(rel, true)) walk(full, rel);
-      } else if (entry.isFile() && !rules.ignores(rel, false)) addFile(files, rel, readFileSync(full));
+      // Helm follows symbolic links (its symwalk): the target's kind decides, the link's path is used
+      const stat = entry.isSymbolicLink() ? followLink(full) : entry;
+      const isDir = stat.isDirectory();
+      if (rules.ignores(childRel, isDir)) continue;
+      const subchart = isDir && SUBCHARTS_DIR.test(out);
+      if (subchart && /^[_.]/.test(entry.name)) continue;
+      const childOut = `${out ? `${out}/` : ''}${subchart ? subchartName(full, entry.name) : entry.name}`;
+      if (isDir) walk(full, childRel, childOut, [...seen, real]);
+      else if (stat.isFile()) addFile(files, childOut, readFileSync(full));
     }
   };
-  walk(dir, '');
+  walk(dir, '', '', []);
   return files.sort(byPath);
+}
+
+/** `statSync` of a symlink's target. @throws UserInputError for a dangling link (Helm refuses it too) */
+function followLink(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    throw new UserInputError(
+      'chart',
+      `the symbolic link ${path} points to nothing; helm package refuses it too ("error evaluating symlink")`,
+      'fix or remove the link',
+    );
+  }
+}
+
+/** The name `helm package` writes a vendored subchart folder under: its Chart.yaml `name`, else the folder's. */
+function subchartName(folder: string, fallback: string): string {
+  try {
+    const meta = yaml.parse(trimBom(readFileSync(join(folder, 'Chart.yaml'))).toString('utf8')) as {
+      name?: unknown;
+    };
+    return typeof meta?.name === 'string' && meta.name !== '' ? meta.name : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 /**
@@ -144,18 +203,20 @@ export function dependencyEntries(chartDir: string, notes: string[]): Record<str
     const folder = join(chartDir, 'charts', dep.name);
     let content = 'not-built';
     if (existsSync(archive)) content = hashJson(archiveFiles(archive));
-    else if (existsSync(folder) && statSync(folder).isDirectory()) {
+    else {
+      // a vendored folder is packaged under its Chart.yaml name, whatever the folder is called
       all ??= directoryFiles(chartDir);
       const files = dependencyFolderFiles(chartDir, dep.name, all);
       if (files.length > 0) content = hashJson(files);
-      else
+      else if (existsSync(folder) && statSync(folder).isDirectory())
         notes.push(
           `Chart dependency ${dep.name} ${dep.version}: the chart's .helmignore leaves out all of charts/${dep.name}/, as helm package does; only its Chart.lock version is hashed.`,
         );
-    } else
-      notes.push(
-        `Chart dependency ${dep.name} ${dep.version} is not in charts/: only its Chart.lock version is hashed (run helm dependency build first).`,
-      );
+      else
+        notes.push(
+          `Chart dependency ${dep.name} ${dep.version} is not in charts/: only its Chart.lock version is hashed (run helm dependency build first).`,
+        );
+    }
     entries[`chart.dependencies.${dep.name}`] = `${dep.version} ${content}`;
   }
   return entries;

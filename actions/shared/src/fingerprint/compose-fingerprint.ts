@@ -7,6 +7,7 @@
 import { type BuildSection, type ContextCache, hashBuildInputs } from './build-inputs.js';
 import { FINGERPRINT_SCHEMA, type Fingerprint, fingerprintOf, sortEntries } from './canonical.js';
 import { composeEntries, type ModelContext, type ResolvedModel } from './compose-model.js';
+import { sourceEntries, sourceVariables } from './compose-sources.js';
 import { type ImageFacts, type ImageRunner, inspectImages } from './images.js';
 import { lockFileEntries } from './lock-files.js';
 import { SecretSeal } from './secret-seal.js';
@@ -31,6 +32,11 @@ export interface ComposeFingerprintInput {
    * the inspect it makes to find missing images is also the fingerprint's (compose-phase.ts).
    */
   images?: (refs: readonly string[]) => Promise<Map<string, ImageFacts>>;
+  /**
+   * The values of the variables that `environment:` configs and secrets read, as Compose resolves them
+   * (compose-sources.ts); called only when there are such sources. Default: this process's environment.
+   */
+  sourceEnv?: (names: readonly string[]) => Promise<Record<string, string>>;
 }
 
 /** One service's image as fingerprinted. */
@@ -57,17 +63,29 @@ export function digestEntry(facts: ImageFacts | undefined): string {
   return `local ${facts.id}`;
 }
 
+/** The variables `names` from this process's environment (set ones only). */
+async function processEnv(names: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of names) if (process.env[name] !== undefined) out[name] = process.env[name]!;
+  return out;
+}
+
 /**
  * Computes the fingerprint.
- * @throws UserInputError (lock-files) for a pattern matching nothing; Error when docker or a build context
- *   cannot be read
+ * @throws UserInputError (lock-files) for a pattern matching nothing, (compose-files) for a config or secret
+ *   whose file does not exist or whose variable is not set; Error when docker or a build context cannot be
+ *   read
  */
 export async function composeFingerprint(input: ComposeFingerprintInput): Promise<ComposeFingerprint> {
   const { model } = input;
   // One seal for the whole fingerprint, so its note counts every secret value once (secret-seal.ts).
   const seal = input.ctx.seal ?? new SecretSeal('');
   const ctx: ModelContext = { ...input.ctx, seal };
-  const entries = composeEntries(model, ctx);
+  // Configs and secrets first: a secret's content is then sealed wherever the model holds it too.
+  const names = sourceVariables(model);
+  const env = names.length === 0 ? {} : await (input.sourceEnv ?? processEnv)(names);
+  const sources = sourceEntries(model, ctx, env);
+  const entries = { ...composeEntries(model, ctx), ...sources };
   const notes: string[] = [];
   const services: ServiceImageFacts[] = [];
   const build = { files: 0, bytes: 0 };

@@ -38,6 +38,8 @@ export interface ComposePhaseOptions {
   runner: ImageRunner;
   /** `docker compose pull <services>` for the project (user files only). */
   pullImages: (services: string[]) => Promise<void>;
+  /** The values of the variables `environment:` configs and secrets read (ComposeFingerprintInput). */
+  sourceEnv?: (names: readonly string[]) => Promise<Record<string, string>>;
   /** Seals secret values (`fingerprint-key` and the secrets registered so far; secret-seal.ts). */
   seal?: SecretSeal;
   /** Where `lock: update` copies the lock file for the report artifact. */
@@ -144,6 +146,7 @@ export async function runComposePhase(o: ComposePhaseOptions): Promise<ComposePh
     includeTools: o.includeTools,
     runner: o.runner,
     images: (refs) => pullAndInspect(o, refs),
+    ...(o.sourceEnv ? { sourceEnv: o.sourceEnv } : {}),
   });
   const since = sinceLastDeploy(await o.previous, fingerprint);
   const lock = withSince(() => runLockPhase(o.lock, 'compose', fingerprint, o.workspace, o.reportDir), since);

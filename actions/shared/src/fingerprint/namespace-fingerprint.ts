@@ -21,7 +21,7 @@ import {
   posixPath,
   sortEntries,
 } from './canonical.js';
-import { chartContentHash, dependencyEntries } from './chart.js';
+import { chartContentHash, dependencyEntries, trimBom } from './chart.js';
 import { type ModelContext, rewrite } from './compose-model.js';
 import { lockFileEntries } from './lock-files.js';
 import { SecretSeal } from './secret-seal.js';
@@ -117,8 +117,12 @@ function renderedHash(text: string, ctx: ModelContext, seal: SecretSeal): string
   return seal.digest(seal.keyed ? rewritten : seal.sealText(rewritten));
 }
 
-/** A file's content hash with known secrets sealed in text files (a values file written from secrets). */
-function sealedContentHash(bytes: Buffer, seal: SecretSeal): string {
+/**
+ * A file's content hash with known secrets sealed in text files (a values file written from secrets). A
+ * leading UTF-8 byte order mark is dropped: Helm reads the file the same with or without it.
+ */
+function sealedContentHash(raw: Buffer, seal: SecretSeal): string {
+  const bytes = trimBom(raw);
   if (!isText(bytes)) return hashContent(bytes);
   const text = bytes.toString('utf8');
   const sealed = seal.sealText(text);

@@ -32,7 +32,7 @@ const DOMAIN = 'ephemeral-fingerprint/v1\0';
 /** Seals the secret values of one fingerprint; counts them for the note. */
 export class SecretSeal {
   private readonly sealed = new Set<string>();
-  private readonly known: string[];
+  private known: string[];
 
   /**
    * @param key the `fingerprint-key` input, or '' (values then become `***`)
@@ -46,6 +46,15 @@ export class SecretSeal {
     this.known = [...new Set(known.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Adds a secret value (and its lines) that `sealText` must find from now on, e.g. a Compose secret's
+   * content (compose-sources.ts); values shorter than 4 characters are ignored.
+   */
+  learn(value: string): void {
+    const parts = [value, ...value.split(/\r?\n/).map((line) => line.trim())].filter((s) => s.length >= 4);
+    this.known = [...new Set([...this.known, ...parts])].sort((a, b) => b.length - a.length);
+  }
+
   /** True when secret values enter the hash (as HMACs). */
   get keyed(): boolean {
     return this.key !== '';
@@ -53,7 +62,7 @@ export class SecretSeal {
 
   /** `hmac-sha256:<64 hex>` of `value` with the key, or `***` without one. */
   seal(value: string): string {
-    this.sealed.add(value);
+    this.sealed.add(value.trim()); // a file's content and the same value in the model count once
     if (!this.keyed) return '***';
     return (
       HMAC_PREFIX +

@@ -126,6 +126,7 @@ function everything() {
         pr: 7,
         prState: 'closed',
         deployedSha: 'abc123',
+        fingerprint: `sha256:${'ab'.repeat(32)}`,
         headSha: 'abc123',
         expiresAt: null,
         decision: 'orphan',
