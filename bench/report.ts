@@ -233,10 +233,10 @@ function partRows(c: ComposeFigures): string[][] {
     ['start: up -d --wait  vs  main step', seconds(p.rawUpMs), seconds(p.mainMs), delta(p.mainMs, p.rawUpMs)],
     ['└ main: Compose detection ∥ docker compose config ∥ ownership', '', millis(p.configMs), ''],
     ['└ main: docker compose up -d (incl. cached build)', '', seconds(p.upMs), ''],
-    ['└ main: wait (ps polled every 500 ms)', '', millis(p.waitMs), ''],
+    ['└ main: wait (woken by Docker events)', '', millis(p.waitMs), ''],
     ['└ main: rest (Node start, fingerprint, GitHub, report)', '', millis(p.mainOtherMs), ''],
     ['stop: down -v  vs  post step', seconds(p.rawDownMs), seconds(p.postMs), delta(p.postMs, p.rawDownMs)],
-    ['└ post: teardown (lists by label, down, re-lists)', '', millis(p.teardownMs), ''],
+    ['└ post: teardown (one inventory, removal, re-inventory)', '', millis(p.teardownMs), ''],
     ['└ post: rest (Node start, report)', '', millis(p.postOtherMs), ''],
     ['harness: job set-up, file commands between steps', '', millis(p.harnessMs), `+${millis(p.harnessMs)}`],
   ];

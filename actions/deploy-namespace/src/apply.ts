@@ -1,11 +1,12 @@
 /**
  * The manifests and kustomize modes: `kubectl apply --server-side` of files, directories or a
- * kustomization into the namespace, then `kubectl rollout status` for every Deployment, StatefulSet and
+ * kustomization into the namespace (with `isolation: vcluster`, the missing Services created first), then `kubectl rollout status` for every Deployment, StatefulSet and
  * DaemonSet applied, each bounded by what is left of the timeout.
  */
 import { existsSync, statSync } from 'node:fs';
 import { type ApplySource, applyArgs, type Kubectl } from '../../shared/src/kube/kubectl.js';
 import { DeadlineError, ToolError } from '../../shared/src/runtime/errors.js';
+import { createMissingServices } from './create-services.js';
 
 /** Where the workload comes from: manifest files or directories, or a kustomization directory. */
 export type WorkloadFiles = { manifests: string[] } | { kustomize: string };
@@ -19,11 +20,17 @@ export function manifestApplyArgs(
   source: WorkloadFiles,
   isDirectory: (p: string) => boolean = (p) => existsSync(p) && statSync(p).isDirectory(),
 ): string[] {
-  const from: ApplySource =
-    'kustomize' in source
-      ? { kustomize: source.kustomize }
-      : { files: source.manifests, recursive: source.manifests.some(isDirectory) };
-  return applyArgs({ source: from, namespace, listApplied: true });
+  return applyArgs({ source: applySource(source, isDirectory), namespace, listApplied: true });
+}
+
+/** What kubectl reads for `source` (pure apart from `isDirectory`). */
+export function applySource(
+  source: WorkloadFiles,
+  isDirectory: (p: string) => boolean = (p) => existsSync(p) && statSync(p).isDirectory(),
+): ApplySource {
+  return 'kustomize' in source
+    ? { kustomize: source.kustomize }
+    : { files: source.manifests, recursive: source.manifests.some(isDirectory) };
 }
 
 /** The rollout targets among `kubectl apply -o name` lines: `deployment.apps/web` etc. (pure). */
@@ -43,9 +50,10 @@ export interface ApplyResult {
 }
 
 /**
- * Applies and waits for every rollout.
+ * Applies and waits for every rollout. With `createServices` (`isolation: vcluster`), the Services not yet
+ * in the namespace are first created by a POST (create-services.ts says why).
  * @param deadline epoch ms by which everything must be done
- * @throws ToolError when apply fails; DeadlineError when a rollout is not done by the deadline
+ * @throws ToolError when create or apply fails; DeadlineError when a rollout is not done by the deadline
  */
 export async function applyAndRollout(
   kubectl: Kubectl,
@@ -53,8 +61,10 @@ export async function applyAndRollout(
   source: WorkloadFiles,
   deadline: number,
   log: (line: string) => void,
+  options: { createServices: boolean } = { createServices: false },
 ): Promise<ApplyResult> {
   const totalMs = Math.max(deadline - Date.now(), 1000);
+  if (options.createServices) await createMissingServices(kubectl, namespace, source, totalMs, log);
   const result = await kubectl.run(manifestApplyArgs(namespace, source), { timeoutMs: totalMs });
   const applied = result.stdout
     .split('\n')

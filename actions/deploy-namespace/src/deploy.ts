@@ -28,12 +28,11 @@ import {
   ENV_NAMESPACE,
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
-import { applyAndRollout } from './apply.js';
 import { type DeployState, OUTPUTS, STATE_KEY } from './contract.js';
+import { deployWorkload } from './deploy-workload.js';
 import { collectKubeDiagnostics } from './diagnostics.js';
-import { chartToInstall, type DeployFingerprint, fingerprintBeforeDeploy } from './fingerprint.js';
+import { fingerprintBeforeDeploy } from './fingerprint.js';
 import { applyGuardrails } from './guardrails.js';
-import { deployChart } from './helm-deploy.js';
 import { isolate } from './isolate.js';
 import { assertDeployable, ensureNamespace, type NamespaceFacts } from './namespace.js';
 import { DeploySection, publishWorkloads } from './report.js';
@@ -175,57 +174,6 @@ export async function prepareNamespace(
   );
 }
 
-/** Deploy: the chart fingerprinted (`helm upgrade --install --wait`), or `kubectl apply` and every rollout. */
-export async function deployWorkload(
-  tools: DeployTools,
-  run: DeployRun,
-  settings: DeploySettings,
-  report: ActionReport,
-  section: DeploySection,
-  chart: DeployFingerprint['chart'] = null,
-): Promise<void> {
-  const helm = tools.helm;
-  if (helm) {
-    const result = await report.time('deploy', () =>
-      core.group(`helm upgrade --install ${settings.release}`, () =>
-        deployChart(helm, {
-          release: settings.release,
-          ...chartToInstall(settings, chart),
-          namespace: run.namespace,
-          values: settings.values,
-          set: settings.set,
-          setPublic: settings.setPublic,
-          vars: run.vars,
-          deadline: run.deadline,
-          workDir: join(run.dir, 'values'),
-          log: run.log,
-        }),
-      ),
-    );
-    const { version, revision, status, recovered } = result;
-    section.release = {
-      name: settings.release,
-      chart: settings.chart,
-      helm: version.version,
-      revision,
-      status,
-      recovered,
-    };
-    if (recovered) report.warn(recovered);
-    core.info(`Release ${settings.release}: revision ${revision} ${status}`);
-  } else if (settings.mode !== 'none') {
-    const source =
-      settings.mode === 'kustomize' ? { kustomize: settings.kustomize } : { manifests: settings.manifests };
-    const applied = await report.time('deploy', () =>
-      core.group(`kubectl apply (${settings.mode})`, () =>
-        applyAndRollout(tools.kubectl, run.namespace, source, run.deadline, run.log),
-      ),
-    );
-    core.info(
-      `Applied ${applied.applied.length} object(s); rolled out ${applied.rolledOut.join(', ') || 'no workloads'}`,
-    );
-  }
-}
 /** Runs deploy-namespace's main. */
 export async function deploy(settings: DeploySettings = getSettings()): Promise<void> {
   const run = resolveDeploy(settings);

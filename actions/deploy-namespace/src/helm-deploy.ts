@@ -30,6 +30,11 @@ export interface HelmDeployOptions {
   chartVersion: string;
   repo: string;
   namespace: string;
+  /**
+   * Create every object by a POST (Helm 4: `--server-side=false`), as `isolation: vcluster` needs for
+   * Services (deploy-workload.ts says why).
+   */
+  createServices: boolean;
   /** Values files (absolute); rendered copies are written to `workDir`. */
   values: string[];
   /** `--set` arguments whose values are secret (shown as `key=***`). */
@@ -114,8 +119,10 @@ export async function recoverStuckRelease(
  */
 export async function deployChart(helm: Helm, o: HelmDeployOptions): Promise<HelmDeployResult> {
   const version = await helm.version();
+  const clientSide =
+    o.createServices && version.major === 4 ? '; --server-side=false: Services by a POST' : '';
   o.log(
-    `Helm ${version.version} (rollback on failure: ${version.major === 3 ? '--atomic' : '--rollback-on-failure'})`,
+    `Helm ${version.version} (rollback on failure: ${version.major === 3 ? '--atomic' : '--rollback-on-failure'}${clientSide})`,
   );
   const recovered = await recoverStuckRelease(helm, o.release, o.namespace, o.deadline, o.log);
   const privateDir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'ephemeral-values-'));
@@ -134,6 +141,7 @@ export async function deployChart(helm: Helm, o: HelmDeployOptions): Promise<Hel
       repo: o.repo,
       timeoutS: seconds(o.deadline),
       rollback: true,
+      clientSide: o.createServices,
     });
     // Helm waits up to --timeout, and again as long for the rollback: give the process room for both.
     await helm.run(args, {

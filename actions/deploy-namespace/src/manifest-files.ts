@@ -13,7 +13,7 @@ import { UserInputError } from '../../shared/src/runtime/errors.js';
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
 /** The manifest files under `path` (itself when it is a file), sorted. */
-function manifestFiles(path: string): string[] {
+export function manifestFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && MANIFEST_FILE.test(entry.name))

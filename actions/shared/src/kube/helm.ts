@@ -49,6 +49,12 @@ export interface UpgradeOptions {
   timeoutS: number;
   /** Roll back on failure (`--atomic` on v3, `--rollback-on-failure` on v4). */
   rollback: boolean;
+  /**
+   * Objects created by a POST and updated by a client-side three-way merge: `--server-side=false` on v4
+   * (whose default, "auto", is server-side apply for a new release), nothing on v3 (always client-side).
+   * See `helm upgrade --help` of Helm 4.
+   */
+  clientSide?: boolean;
 }
 
 /** `upgrade --install … --wait --timeout <s>s` for Helm `major` (pure). */
@@ -64,6 +70,7 @@ export function upgradeArgs(major: 3 | 4, o: UpgradeOptions): string[] {
     '--timeout',
     `${o.timeoutS}s`,
     ...(o.rollback ? [major === 3 ? '--atomic' : '--rollback-on-failure'] : []),
+    ...(o.clientSide && major === 4 ? ['--server-side=false'] : []),
     ...(o.chartVersion ? ['--version', o.chartVersion] : []),
     ...(o.repo ? ['--repo', o.repo] : []),
     ...o.valuesFiles.flatMap((file) => ['--values', file]),

@@ -39,7 +39,6 @@ export interface ApplyOptions {
  * (https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts).
  */
 export function applyArgs(o: ApplyOptions): string[] {
-  const source = o.source;
   return [
     'apply',
     '--server-side',
@@ -48,12 +47,15 @@ export function applyArgs(o: ApplyOptions): string[] {
     'ephemeral',
     ...(o.namespace ? ['--namespace', o.namespace] : []),
     ...(o.listApplied ? ['--output', 'name'] : []),
-    ...('stdin' in source
-      ? ['--filename', '-']
-      : 'kustomize' in source
-        ? ['--kustomize', source.kustomize]
-        : [...source.files.flatMap((p) => ['--filename', p]), ...(source.recursive ? ['--recursive'] : [])]),
+    ...sourceArgs(o.source),
   ];
+}
+
+/** The flags naming what `kubectl apply` or `kubectl create` reads (pure). */
+export function sourceArgs(source: ApplySource): string[] {
+  if ('stdin' in source) return ['--filename', '-'];
+  if ('kustomize' in source) return ['--kustomize', source.kustomize];
+  return [...source.files.flatMap((p) => ['--filename', p]), ...(source.recursive ? ['--recursive'] : [])];
 }
 
 /** A namespace object as `kubectl get namespace -o json` returns it (fields used here). */

@@ -86,6 +86,14 @@ describe('argv builders', () => {
     expect(upgradeArgs(major, { ...base, ...(extra as Partial<typeof base>) })).toEqual(argv);
   });
 
+  it('client-side (isolation: vcluster): --server-side=false on Helm 4, nothing on Helm 3', () => {
+    expect(upgradeArgs(4, { ...base, clientSide: true })).toContain('--server-side=false');
+    expect(upgradeArgs(4, { ...base, clientSide: false })).not.toContain('--server-side=false');
+    expect(upgradeArgs(3, { ...base, clientSide: true }).some((a) => a.startsWith('--server-side'))).toBe(
+      false,
+    );
+  });
+
   it('keeps an injection attempt one literal argument', () => {
     const evil = 'x=$(rm -rf /); echo pwned';
     const argv = upgradeArgs(3, { ...base, set: [evil] });
