@@ -59,6 +59,52 @@ function withPrologue(code) {
   return uses ? PROLOGUE + code : code;
 }
 
+/**
+ * Packages a bundle requires at start only because a package it needs imports them, and whose evaluation is
+ * most of the start-up: `@actions/core` imports `@actions/http-client` for `getIDToken` alone (which no
+ * action calls), and http-client imports undici and tunnel, which load Node's http, https, tls and http2.
+ * webpack keeps the import (the package does not declare itself free of side effects), so every step paid
+ * for it (measured: docs/benchmarks.md, start-up). Its `var <name> = __nccwpck_require__(<id>);` in the
+ * entry becomes a proxy that requires the module at the first property read: webpack reads an ES module's
+ * exports as `<name>.<export>` where they are used, so a run that never does HTTP through it never loads it.
+ * Chunks keep their requires (they load when used anyway).
+ */
+const DEFERRED = ['@actions/http-client/lib/index.js'];
+
+/** The helper the deferred requires call; defined once, after the prologue. */
+const LAZY_HELPER = [
+  '/** A module required at its first property read (scripts/bundle.mjs, DEFERRED). */',
+  'function __ephemeralLazy(load) {',
+  '  let loaded;',
+  '  return new Proxy({}, { get: (_, key) => (loaded ??= load())[key] });',
+  '}',
+  '',
+].join('\n');
+
+/**
+ * `code` (an entry's bundle) with each DEFERRED package's top-level require made lazy.
+ * @throws Error when ncc's marker for such a package is not followed by the one-line require this expects
+ *   (a newer ncc writes it differently: look at the bundle and adapt the pattern)
+ */
+function deferStartupRequires(code) {
+  let out = code;
+  let deferred = 0;
+  for (const pkg of DEFERRED) {
+    const marker = `// EXTERNAL MODULE: ./node_modules/${pkg}`;
+    const lines = out.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (!lines[i].startsWith(marker)) continue;
+      const match = /^var (\w+) = __nccwpck_require__\((\d+)\);$/.exec(lines[i + 1] ?? '');
+      if (!match)
+        throw new Error(`bundle: "${marker}" is not followed by "var <name> = __nccwpck_require__(<id>);"`);
+      lines[i + 1] = `var ${match[1]} = __ephemeralLazy(() => __nccwpck_require__(${match[2]}));`;
+      deferred++;
+    }
+    out = lines.join('\n');
+  }
+  return deferred ? LAZY_HELPER + out : out;
+}
+
 /** Bundles one entry into `dir` (a child process's whole job). */
 async function bundleOne(action, name, dir) {
   const input = join(root, 'actions', action, 'src', ENTRIES[action][name]);
@@ -75,7 +121,7 @@ async function bundleOne(action, name, dir) {
     filename: `${name}.js`,
   });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.js`), withPrologue(code));
+  writeFileSync(join(dir, `${name}.js`), withPrologue(deferStartupRequires(code)));
   for (const [asset, { source: content }] of Object.entries(assets ?? {})) {
     const path = join(dir, asset === 'licenses.txt' ? `${name}.licenses.txt` : asset);
     mkdirSync(dirname(path), { recursive: true });
