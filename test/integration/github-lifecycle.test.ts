@@ -1,9 +1,11 @@
 /**
  * The GitHub half of a deploy, through the bundled actions against a real Docker engine and the fake GitHub
  * (every request and response checked against GitHub's OpenAPI description): the sticky comment's states as
- * one comment, Deployments in_progress → success → inactive, a PR closed during the deploy, a push during the
+ * one comment, Deployments in_progress → success → inactive, a PR closed during the deploy (also one whose
+ * closing reaches the re-check before up only while up runs), a push during the
  * deploy, and a fork's PR (read-only token).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS_BOT_LOGIN } from '../../actions/shared/src/github/comment.js';
 import { pullRequestEvent } from '../harness/events.js';
@@ -93,6 +95,47 @@ describe('GitHub lifecycle of a Compose environment', () => {
     expect(fake.repo(repository).comments.find((c) => c.issue === 402)?.body).toMatch(
       /Torn down[\s\S]*closed during deploy/,
     );
+    await job.cleanup();
+  });
+
+  it('a PR closed while up runs ("before up" answered late) is torn down once up returned: nothing left', async () => {
+    const head = sha('lifecycle-5');
+    fake.pull(repository, 405, { headSha: head });
+    // GitHub's answer to the re-check before up is held until Compose has created a container of the
+    // project (its progress in the step's log), and the PR is closed meanwhile: the refusal comes late.
+    let created = () => {};
+    const upCreated = new Promise<void>((resolve) => {
+      created = resolve;
+    });
+    fake.hold(
+      'pulls/get',
+      fake.callsOf('pulls/get').length + 1,
+      upCreated.then(() => fake.closePull(repository, 405)),
+    );
+    const job = await runJob({
+      repository,
+      github: fake,
+      workspace: repoRoot,
+      event: event(405, head),
+      steps: [provision({ keep: 'true' })],
+      onLine: (_step, _phase, line) => {
+        if (/Container \S+\s+(Created|Started)/.test(line)) created();
+      },
+    });
+    const name = job.outputs('env')['environment-name']!;
+    names.push(name);
+    expect(job.status, dump(job.logText())).toBe('success');
+    expect(job.outputs('env').status).toBe('aborted-closed');
+    // keep: true, so the post step removed nothing: the main step's teardown did.
+    expect(leftovers(name)).toEqual({ containers: [], networks: [], volumes: [] });
+    expect(job.logText()).toMatch(/closed during the deploy \(before up, answered after up had started\)/);
+    const report = JSON.parse(readFileSync(job.outputs('env')['report-path']!, 'utf8'));
+    expect(report.github.guard).toEqual([{ phase: 'before up', verdict: 'closed' }]);
+    expect(report.removed.status).toBe('removed');
+    expect(report.warnings.join('\n')).toMatch(/answered after up had started/);
+    // No Deployment and no "deploying" comment for a PR that was closed: nothing to mark torn down either.
+    expect(fake.deploymentsOf(repository, name)).toEqual([]);
+    expect(fake.repo(repository).comments.filter((c) => c.issue === 405)).toEqual([]);
     await job.cleanup();
   });
 

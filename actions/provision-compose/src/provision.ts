@@ -2,19 +2,19 @@
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
  * needs) → prepare (Compose detection, the model and the ownership look-up at once, the guards, the override:
  * prepare.ts) → fingerprint (the lock verified or updated, the digest policy, the record and pins:
- * fingerprint.ts) → the PR re-check → up (the engine's event stream already following the project; the GitHub
- * Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or one-shot done,
- * woken by the events; a failure ends it at once), the drift check (fingerprint.ts) running meanwhile →
- * the PR re-check again → report (the `services` output, the Deployment success and the comment "ready";
- * shared/src/github/deploy.ts).
+ * fingerprint.ts) → up (start.ts; the engine's event stream already following the project), beside the PR
+ * re-check asked at the start (up-gate.ts: its answer is acted on once in, a refusal after `up` returned; on
+ * "go on" the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
+ * one-shot done, woken by the events; a failure ends it at once), the drift check (fingerprint.ts) running
+ * meanwhile → the PR re-check again → report (the `services` output, the Deployment success and the comment
+ * "ready"; shared/src/github/deploy.ts).
  * A PR closed during the deploy ends it `aborted-closed` with the environment removed, a newer head ends it
  * `superseded`. On failure: the bounded diagnostics bundle, the Deployment and comment "failed", then the step
  * fails (post cleans up).
  */
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import * as core from '@actions/core';
-import { type DockerCompose, type ProjectRef, upArgs } from '../../shared/src/compose/compose.js';
+import type { DockerCompose, ProjectRef } from '../../shared/src/compose/compose.js';
 import {
   COMPOSE_DIAGNOSTICS_LIMITS,
   collectComposeDiagnostics,
@@ -25,7 +25,7 @@ import type { ComposeModel } from '../../shared/src/compose/model.js';
 import { IsolationSection, ServicesSection } from '../../shared/src/compose/report.js';
 import { describe, type ServiceMap } from '../../shared/src/compose/status.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
-import { readServices, ServiceFailedError, waitForServices } from '../../shared/src/compose/wait.js';
+import { ServiceFailedError } from '../../shared/src/compose/wait.js';
 import { ComposeWatch } from '../../shared/src/compose/watch.js';
 import { type ResolvedEnvironment, resolveEnvironment } from '../../shared/src/environment/resolve.js';
 import { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
@@ -35,6 +35,7 @@ import { actionDir } from '../../shared/src/report/files.js';
 import { RemovedSection } from '../../shared/src/report/removed.js';
 import { runWithReport } from '../../shared/src/report/run-with-report.js';
 import { formatMs } from '../../shared/src/runtime/duration.js';
+import { errorMessage } from '../../shared/src/runtime/errors.js';
 import {
   ENV_COMPOSE_DIRECTORY,
   ENV_COMPOSE_FILES,
@@ -49,6 +50,8 @@ import { checkDriftAfterUp, deployedModel, fingerprintBeforeUp, startDriftCheck 
 import { checkServices, detectAndResolve, isolationLines, ownership, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
+import { up, waitReady } from './start.js';
+import { upBesideRecheck } from './up-gate.js';
 
 const ACTION = 'provision-compose';
 
@@ -163,47 +166,6 @@ export async function prepare(
   return { model, selected, existing: owned.containers, tools };
 }
 
-/** Up: `docker compose up --detach`, its progress streamed to the log (terminal escape sequences stripped). */
-export async function up(
-  compose: DockerCompose,
-  run: ProvisionRun,
-  settings: ProvisionSettings,
-  report: ActionReport,
-) {
-  const log = (line: string) => core.info(stripVTControlCharacters(line));
-  await report.time('up', () =>
-    core.group(`docker compose up (build: ${settings.build}, pull: ${settings.pull})`, () =>
-      compose.run(
-        run.project,
-        upArgs({ build: settings.build, pull: settings.pull, services: settings.services }),
-        { timeoutMs: settings.upTimeoutMs, onLine: log, onStderrLine: log },
-      ),
-    ),
-  );
-}
-
-/**
- * Wait: every selected service ready or done (woken by the engine's events, failing at once), unless
- * `wait: false`; returns the services as they are.
- */
-export async function waitReady(
-  tools: ProvisionTools,
-  run: ProvisionRun,
-  settings: ProvisionSettings,
-  selected: string[],
-  watch: ComposeWatch,
-  report: ActionReport,
-): Promise<ServiceMap> {
-  if (!settings.wait) return readServices(tools.docker, run.name, selected, watch);
-  return report.time('wait', () =>
-    waitForServices(tools.docker, run.name, selected, {
-      deadlineMs: settings.waitTimeoutMs,
-      watch,
-      onChange: (lines) => core.info(`Services: ${lines.join(' | ')}`),
-    }),
-  );
-}
-
 /** Report: the services in the report, the `services` output and the hand-off. */
 function publishServices(section: ServicesSection, services: ServiceMap, handOff: boolean): void {
   section.services = services;
@@ -264,28 +226,43 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
   await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath, diagnose }, () =>
     github.run(async () => {
-      const beforeUp = github.recheck('before up', tearDown); // asked during prepare, awaited before up
+      // The re-check "before up" is asked now and acted on when its answer is in: during prepare, or while
+      // `up` runs (up-gate.ts: a refusal then waits for `up` to return, so the teardown sees what it created).
+      const beforeUp = github.ask('before up');
       beforeUp.catch(() => undefined); // a failure of prepare must not leave it unhandled
       prepared = await prepare(new Docker(), run, settings, report, isolation);
       tools = prepared.tools;
+      const { compose, docker } = prepared.tools;
       const model = deployedModel(prepared.model, prepared.selected);
       const deployed = { model, existing: prepared.existing };
       const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);
-      const before = await beforeUp;
-      if (before !== 'continue') return before;
-      github.start();
       // The event stream follows the project from before `up`, so no change is missed.
-      watch = ComposeWatch.start(run.name, tools.docker.runner);
-      await up(tools.compose, run, settings, report);
+      const following = ComposeWatch.start(run.name, docker.runner);
+      watch = following;
+      const gate = await upBesideRecheck({
+        verdict: beforeUp,
+        up: () => up(compose, run, settings, report),
+        proceed: () => github.start(),
+        refuse: async (verdict, outcome) => {
+          await following.stop();
+          if ('error' in outcome) report.warn(`docker compose up failed: ${errorMessage(outcome.error)}`);
+          return github.refuse('before up', verdict, tearDown, outcome.started);
+        },
+      });
+      if (gate.refused) return gate.result;
       // Compose stops and restarts containers itself during `up`; only what happens after it counts.
-      watch.forget();
+      following.forget();
       const drift = startDriftCheck(fingerprint, run); // runs during the wait
-      const services = await waitReady(tools, run, settings, prepared.selected, watch, report);
-      await watch.stop();
+      const services = await waitReady(tools, run, settings, prepared.selected, following, report);
+      // The re-check "after ready" goes out at once, beside the stream's stop, the drift check and the
+      // Deployment's creation; it is acted on after them.
+      const afterReady = github.ask('after ready');
+      afterReady.catch(() => undefined); // a failed drift check must not leave it unhandled
+      await following.stop();
       await checkDriftAfterUp(drift, fingerprints, report);
       const deploymentId = await github.started();
       if (deploymentId !== null) saveState(STATE_KEY, { ...run.state, deploymentId });
-      const after = await github.recheck('after ready', tearDown);
+      const after = await github.settle('after ready', await afterReady, tearDown);
       if (after !== 'continue') return after;
       publishServices(section, services, true);
       core.info(

@@ -184,6 +184,8 @@ export class FakeGitHub {
   private readonly used = new Map<string, number>();
   private readonly faults: Fault[] = [];
   private readonly hooks: Array<{ operation: string; count: number; fn: () => void }> = [];
+  private readonly holds: Array<{ operation: string; count: number; until: Promise<unknown> }> = [];
+  private readonly arrivals = new Map<string, number>();
   private readonly started = Date.now();
   private server: Server | null = null;
   private nextId = 1000;
@@ -264,6 +266,14 @@ export class FakeGitHub {
     this.hooks.push({ operation, count, fn });
   }
 
+  /**
+   * Holds the `count`-th request of `operation` (counted as requests arrive) until `until` settles, then
+   * answers it from the state at that moment (e.g. a PR closed meanwhile): an answer that comes late.
+   */
+  hold(operation: string, count: number, until: Promise<unknown>): void {
+    this.holds.push({ operation, count, until: until.catch(() => undefined) });
+  }
+
   /** Calls of `operationId` (all when omitted). */
   callsOf(operationId?: string): FakeCall[] {
     return operationId ? this.calls.filter((c) => c.operationId === operationId) : [...this.calls];
@@ -332,6 +342,10 @@ export class FakeGitHub {
         false,
       );
     }
+    const arrived = (this.arrivals.get(route.operationId) ?? 0) + 1;
+    this.arrivals.set(route.operationId, arrived);
+    const hold = this.holds.find((h) => h.operation === route.operationId && h.count === arrived);
+    if (hold) await hold.until;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {

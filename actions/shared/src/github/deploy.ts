@@ -4,7 +4,8 @@
  * outputs and the EPHEMERAL_DEPLOYMENT_ID hand-off.
  *
  * deploy:  recheck('before …') → start() (in flight during up / helm upgrade) → started() → recheck('after
- *          ready') → ready(); a failure anywhere → failed() (through `run`)
+ *          ready') → ready(); a failure anywhere → failed() (through `run`). A re-check may be asked early
+ *          (`ask`) and acted on later (`settle`): provision-compose starts `up` before the answer is in.
  * post:    tornDown() after the environment was removed
  */
 import * as core from '@actions/core';
@@ -16,6 +17,7 @@ import { errorMessage } from '../runtime/errors.js';
 import { ENV_DEPLOYMENT_ID } from '../runtime/handoff.js';
 import type { CommentState } from './comment.js';
 import { Lifecycle } from './lifecycle.js';
+import { type GuardVerdict, isRefusal, type Refusal } from './pull-request.js';
 import { GitHubSection } from './report.js';
 import type { GitHubSettings } from './settings.js';
 
@@ -68,13 +70,65 @@ export class DeployGitHub {
   }
 
   /**
-   * The PR re-check (`phase`: before up, after ready). Returns `continue`, or the report result for a deploy
-   * that ends here (`aborted-closed` after `tearDown`, or `superseded`).
+   * The PR re-check (`phase`: before up, after ready): `ask`, then `settle`. Returns `continue`, or the
+   * report result for a deploy that ends here (`aborted-closed` after `tearDown`, or `superseded`).
    * @throws SupersededError when superseded and `fail-on-superseded` is set
    */
   async recheck(phase: string, tearDown: () => Promise<void>): Promise<'continue' | ReportResult> {
-    const outcome = await this.report.time('github', () => this.lifecycle.recheck(phase, tearDown));
-    if (outcome === 'continue') return 'continue';
+    return this.settle(phase, await this.ask(phase), tearDown);
+  }
+
+  /**
+   * The re-check's question alone: GitHub's verdict on the PR (recorded in the report's `guard` list), with
+   * no action taken, so a caller can ask early and act later (`settle`). Never rejects for a GitHub failure
+   * (that is the verdict `unknown`, warned).
+   */
+  ask(phase: string): Promise<GuardVerdict> {
+    return this.report.time('github', () => this.lifecycle.guard(phase));
+  }
+
+  /**
+   * Acts on `ask`'s verdict: a refusal ends the deploy (`refuse`), anything else is `continue`.
+   * @throws SupersededError when superseded and `fail-on-superseded` is set
+   */
+  async settle(
+    phase: string,
+    verdict: GuardVerdict,
+    tearDown: () => Promise<void>,
+  ): Promise<'continue' | ReportResult> {
+    return isRefusal(verdict) ? this.refuse(phase, verdict, tearDown) : 'continue';
+  }
+
+  /**
+   * Ends the deploy on a refusal. Closed: `tearDown()`, the deployments inactive, the comment "torn down:
+   * closed during deploy", `aborted-closed`. Superseded: this run's deployment inactive, the comment
+   * "superseded", the environment left to the newer run (it deploys the same project), `superseded`.
+   * @param late the verdict came after `up` had started (the warning says so; `tearDown` then removes what
+   *   `up` created)
+   * @returns the report result (`success`: the step succeeds, its `status` output says why it ended)
+   * @throws SupersededError when superseded and `fail-on-superseded` is set
+   */
+  async refuse(
+    phase: string,
+    verdict: Refusal,
+    tearDown: () => Promise<void>,
+    late = false,
+  ): Promise<ReportResult> {
+    const pr = `Pull request #${this.lifecycle.environment.prNumber}`;
+    const when = late ? `${phase}, answered after up had started` : phase;
+    if (verdict.verdict === 'closed') {
+      this.report.warn(
+        `${pr} was ${verdict.merged ? 'merged' : 'closed'} during the deploy (${when}); tearing the environment down.`,
+      );
+      await tearDown();
+      await this.report.time('github', () => this.lifecycle.tornDown('closed during deploy'));
+    } else {
+      this.report.warn(
+        `${pr} moved on to ${verdict.headSha.slice(0, 12)} during the deploy (${when}); leaving the environment to the newer run.`,
+      );
+      await this.report.time('github', () => this.lifecycle.superseded(verdict.headSha));
+    }
+    const outcome = verdict.verdict === 'closed' ? 'aborted-closed' : 'superseded';
     this.status(outcome);
     if (outcome === 'superseded' && this.failOnSuperseded)
       throw new SupersededError(this.lifecycle.environment.prNumber);

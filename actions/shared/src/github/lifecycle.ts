@@ -6,6 +6,7 @@
  * deploy:   guard → deployment created (earlier ones inactive) + in_progress → comment "deploying"
  *           → … → guard again → success + comment "ready"  (or failure + "failed")
  * races:    PR closed → inactive + "torn down: closed during deploy"; head moved → inactive + "superseded"
+ *           (the guard's verdict is acted on by github/deploy.ts `DeployGitHub.settle`)
  * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment)
  */
 import type { ResolvedEnvironment } from '../environment/resolve.js';
@@ -151,34 +152,6 @@ export class Lifecycle {
       this.report.comment = { action: 'failed', reason: outcome.failure.message };
     } else if (outcome.action === 'absent') this.report.comment ??= { action: 'absent' };
     else this.report.comment = { action: outcome.action, id: outcome.id, url: outcome.url };
-  }
-
-  /**
-   * The race check of a deploy (before `up` / `helm upgrade`, and again once ready): closed → `tearDown()`,
-   * deployment inactive, comment "torn down: closed during deploy", `aborted-closed`; head moved → deployment
-   * inactive, comment "superseded", `superseded`; else (open, or unknown: warned) `continue`.
-   */
-  async recheck(
-    phase: string,
-    tearDown: () => Promise<void>,
-  ): Promise<'continue' | 'aborted-closed' | 'superseded'> {
-    const verdict = await this.guard(phase);
-    if (verdict.verdict === 'closed') {
-      this.warn(
-        `Pull request #${this.environment.prNumber} was ${verdict.merged ? 'merged' : 'closed'} during the deploy (${phase}); tearing the environment down.`,
-      );
-      await tearDown();
-      await this.tornDown('closed during deploy');
-      return 'aborted-closed';
-    }
-    if (verdict.verdict === 'superseded') {
-      this.warn(
-        `Pull request #${this.environment.prNumber} moved on to ${verdict.headSha.slice(0, 12)} during the deploy (${phase}); leaving the environment to the newer run.`,
-      );
-      await this.superseded(verdict.headSha);
-      return 'superseded';
-    }
-    return 'continue';
   }
 
   /** Deploy starts: deployment (earlier ones inactive) in_progress, comment "deploying". */

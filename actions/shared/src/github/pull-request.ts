@@ -86,6 +86,14 @@ export type GuardVerdict =
   /** Could not tell (no token, no PR, API error): warn and go on; the sweep is the backstop. */
   | { verdict: 'unknown'; reason: string };
 
+/** A verdict that ends the deploy: the PR was closed, or a newer commit took over. */
+export type Refusal = Extract<GuardVerdict, { verdict: 'closed' | 'superseded' }>;
+
+/** Whether the verdict ends the deploy (pure). */
+export function isRefusal(verdict: GuardVerdict): verdict is Refusal {
+  return verdict.verdict === 'closed' || verdict.verdict === 'superseded';
+}
+
 /**
  * The guard's decision from GitHub's answer (pure).
  * @param deployingSha the head SHA this run deploys ('' when unknown: then only the state counts)
