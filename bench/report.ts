@@ -236,8 +236,8 @@ function partRows(c: ComposeFigures): string[][] {
     ['└ main: wait (woken by Docker events)', '', millis(p.waitMs), ''],
     ['└ main: rest (Node start, fingerprint, GitHub, report)', '', millis(p.mainOtherMs), ''],
     ['stop: down -v  vs  post step', seconds(p.rawDownMs), seconds(p.postMs), delta(p.postMs, p.rawDownMs)],
-    ['└ post: teardown (one inventory, removal, re-inventory)', '', millis(p.teardownMs), ''],
-    ['└ post: rest (Node start, report)', '', millis(p.postOtherMs), ''],
+    ['└ post: teardown (inventory, removal; re-inventory after a failure)', '', millis(p.teardownMs), ''],
+    ['└ post: rest (Node start, GitHub "torn down", report)', '', millis(p.postOtherMs), ''],
     ['harness: job set-up, file commands between steps', '', millis(p.harnessMs), `+${millis(p.harnessMs)}`],
   ];
 }
@@ -275,7 +275,7 @@ function findings(c: ComposeFigures): string[] {
     ? ` — in the traced run the post made ${listing.reduce((n, g) => n + g.calls, 0)} docker calls, ${millis(listing.reduce((n, g) => n + g.totalMs, 0))} summed (several run at once)`
     : '';
   out.push(
-    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images at once), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
+    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images as soon as the containers are gone), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
   );
   const s = c.trace?.startup;
   if (s)

@@ -3,14 +3,16 @@
  * inventory, then its containers, networks, volumes and the images it built; refused unless the project is
  * this environment's; compose/teardown.ts). Runs after failures and cancellations; idempotent; warns, never
  * fails. Its result joins the job summary and a JSON report (action `provision-compose-post`). Once removed,
- * its GitHub Deployments go inactive and the sticky comment says "torn down".
+ * its GitHub Deployments go inactive and the sticky comment says "torn down"; Octokit, which that needs,
+ * loads while the engine removes (`preloadGitHub`), so only the API calls follow the removal.
  */
 import * as core from '@actions/core';
 import { Docker } from '../../shared/src/compose/docker.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
+import { loadOctokit } from '../../shared/src/github/client.js';
 import { DeployGitHub } from '../../shared/src/github/deploy.js';
-import { readGitHubSettings } from '../../shared/src/github/settings.js';
+import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import type { UploadPolicy } from '../../shared/src/report/artifact.js';
 import { actionDir } from '../../shared/src/report/files.js';
@@ -21,6 +23,26 @@ import { loadState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, DEFAULTS, STATE_KEY } from './contract.js';
 
 const ACTION = 'provision-compose-post';
+
+/** Post gets main's inputs: the GitHub settings main used. @throws UserInputError for a bad one */
+const githubSettings = (): GitHubSettings => readGitHubSettings(new Inputs(undefined, DEFAULTS));
+
+/**
+ * Starts loading Octokit (not awaited) when "torn down" will call GitHub: a token, and the comment or the
+ * deployments not `never`. Called while the engine removes, so the load (its chunks beside post.js) is off the
+ * step's critical path; the calls themselves still wait for the removal's result. A setting that cannot be
+ * read is left to the read after the removal, which reports it; a load that fails is retried there.
+ */
+function preloadGitHub(): void {
+  let settings: GitHubSettings;
+  try {
+    settings = githubSettings();
+  } catch {
+    return;
+  }
+  if (settings.token && (settings.comment !== 'never' || settings.deployment !== 'never'))
+    loadOctokit().catch(() => {});
+}
 
 /** Tears down the environment main saved, reporting the result (post has no outputs). */
 async function removeEnvironment(state: ComposeState): Promise<void> {
@@ -38,6 +60,7 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
             downTimeoutMs: state.downTimeoutMs,
             removeImages: state.removeImages === 'none' ? 'none' : 'local',
             log: (line) => core.info(line),
+            whileRemoving: preloadGitHub,
           },
           new Docker(),
         ),
@@ -48,10 +71,15 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
     for (const failure of result.failures) report.warn(failure);
     if (result.status === 'removed' || result.status === 'partial')
       core.info(`Teardown: ${describeRemoval(result)}.`);
-    // Post gets main's inputs: the deployments inactive, the comment "torn down".
+    // Only once the removal is proven: the deployments inactive, the comment "torn down".
     if (removalSucceeded(result)) {
-      const github = readGitHubSettings(new Inputs(undefined, DEFAULTS));
-      await new DeployGitHub(github, environment, report, false, state.deploymentId ?? null).tornDown();
+      await new DeployGitHub(
+        githubSettings(),
+        environment,
+        report,
+        false,
+        state.deploymentId ?? null,
+      ).tornDown();
     }
     return removalSucceeded(result) ? 'success' : 'failure';
   });

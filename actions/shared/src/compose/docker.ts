@@ -154,14 +154,24 @@ export class Docker {
   /**
    * Removes an inventory: containers first (stopped gracefully, then removed with their anonymous volumes;
    * their networks removed meanwhile, since a stopped container holds no endpoint), then volumes and
-   * images at once (the engine refuses them while any container, even a stopped one, uses them). A network
-   * refused while a container still held it (one that did not stop) is tried once more after the
-   * containers' removal. A resource already gone counts as removed. Returns the error text of each command
-   * that failed.
+   * images at once as soon as the containers are gone, without waiting for the networks (the engine refuses
+   * a volume or an image while any container, even a stopped one, uses it; a network's removal, slow with
+   * its firewall rules, has no bearing on them). A network refused while a container still held it (one
+   * that did not stop) is tried once more after the containers' removal. A resource already gone counts as
+   * removed. Returns the error text of each command that failed.
+   *
+   * `whileRemoving` is called once, right after the first removal command has started (the `stop`, with
+   * containers): work the caller overlaps with the engine's (provision-compose's post loads Octokit then); it
+   * must not throw.
    */
   async remove(
     inv: Inventory,
-    options: { stopTimeoutS: number; timeoutMs: number; log?: (line: string) => void },
+    options: {
+      stopTimeoutS: number;
+      timeoutMs: number;
+      log?: (line: string) => void;
+      whileRemoving?: () => void;
+    },
   ): Promise<string[]> {
     const failures: string[] = [];
     const limit = { timeoutMs: options.timeoutMs };
@@ -173,19 +183,18 @@ export class Docker {
     };
     if (inv.container.length > 0) {
       options.log?.(`Stopping and removing ${inv.container.length} container(s)`);
-      const stop = await this.runner(stopArgs(inv.container, options.stopTimeoutS), limit);
-      failures.push(...removalErrors('docker container stop', stop));
-    }
-    const [containers, networks] = await Promise.all([
-      inv.container.length > 0
-        ? this.runner(removeArgs('container', inv.container), limit)
-        : Promise.resolve(null),
-      removeKind('network'),
-    ]);
-    if (containers) failures.push(...removalErrors('docker container rm', containers));
-    failures.push(...(networks.length > 0 ? await removeKind('network') : []));
-    const rest = await Promise.all((['volume', 'image'] as const).map(removeKind));
-    return [...failures, ...rest.flat()];
+      const stopping = this.runner(stopArgs(inv.container, options.stopTimeoutS), limit);
+      options.whileRemoving?.();
+      failures.push(...removalErrors('docker container stop', await stopping));
+    } else options.whileRemoving?.();
+    const containers =
+      inv.container.length > 0 ? this.runner(removeArgs('container', inv.container), limit) : null;
+    const networks = removeKind('network');
+    if (containers) failures.push(...removalErrors('docker container rm', await containers));
+    const rest = Promise.all((['volume', 'image'] as const).map(removeKind));
+    const refused = await networks;
+    failures.push(...(refused.length > 0 ? await removeKind('network') : []));
+    return [...failures, ...(await rest).flat()];
   }
 
   /** Every container of Compose project `project` with its state (compose/containers.ts). */

@@ -32,6 +32,11 @@ export interface TeardownOptions {
   removeImages?: RemoveImagesPolicy;
   /** Called with progress lines. */
   log?: (line: string) => void;
+  /**
+   * Called once the removal has begun (the ownership check passed and the first removal command started),
+   * never for a refused or already-gone environment: work to overlap with the engine's (`Docker.remove`).
+   */
+  whileRemoving?: () => void;
 }
 
 /** A removal of nothing: `status`, empty lists, and `reason` when given. */
@@ -94,6 +99,7 @@ export async function teardownCompose(
     stopTimeoutS: options.stopTimeoutS ?? 10,
     timeoutMs: options.downTimeoutMs ?? 180_000,
     log,
+    whileRemoving: options.whileRemoving,
   });
   // Only a failure can leave something behind; then look again to report exactly what remains.
   const left = new Set<string>();

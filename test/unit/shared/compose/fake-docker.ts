@@ -1,8 +1,11 @@
 /**
  * A scripted docker CLI for unit tests: resources with labels, answering `ls --filter … --format …` (the
  * inventory's tab-separated rows) and `inspect`, recording `stop` and `rm`. Like the engine, it refuses to
- * remove a network while a running container holds it (a stopped one holds no endpoint), and removes
- * containers asynchronously, so a network removal started beside it runs first.
+ * remove a network while a running container holds it (a stopped one holds no endpoint) and a volume while
+ * any container of its Compose project exists (even a stopped one), and removes containers asynchronously,
+ * so a network removal started beside it runs first. `options.slowNetworks`: a network's removal takes that
+ * many turns of the event loop (default 0), as the engine's, with its firewall rules, can outlast a
+ * container's.
  */
 import type { RunOptions, RunResult } from '../../../../actions/shared/src/exec/cli.js';
 import { runResult } from '../../helpers.js';
@@ -20,7 +23,7 @@ export interface FakeResource {
 /** A runner over `resources`; `calls` records every argv, `removed` the ids `rm` took. */
 export function fakeDocker(
   resources: FakeResource[],
-  options: { failRemoval?: string[]; failStop?: string[] } = {},
+  options: { failRemoval?: string[]; failStop?: string[]; slowNetworks?: number } = {},
 ) {
   const calls: string[][] = [];
   const removed: string[] = [];
@@ -87,7 +90,8 @@ export function fakeDocker(
         );
     }
     if (verb === 'rm') {
-      if (kind === 'container') await new Promise((resolve) => setImmediate(resolve));
+      const turns = kind === 'container' ? 1 : kind === 'network' ? (options.slowNetworks ?? 0) : 0;
+      for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
       const ids = rest.filter((a) => !a.startsWith('--'));
       const running = resources.filter(
         (r) => r.kind === 'container' && !removed.includes(r.id) && !stopped.has(r.id),
@@ -97,6 +101,12 @@ export function fakeDocker(
       // network the fake does not know is held by any running container.
       const project = (r: FakeResource) => r.labels['com.docker.compose.project'];
       const busy = (id: string) => {
+        if (kind === 'volume') {
+          const volume = resources.find((r) => r.kind === 'volume' && r.id === id);
+          return resources.some(
+            (c) => c.kind === 'container' && !removed.includes(c.id) && project(c) === project(volume ?? c),
+          );
+        }
         if (kind !== 'network') return false;
         const network = resources.find((r) => r.kind === 'network' && (r.id === id || r.name === id));
         return running.some((c) => network === undefined || project(c) === project(network));

@@ -27,8 +27,13 @@ const image = (id: string, name: string, environment = ENV): FakeResource => ({
   labels: { 'ephemeral.dev/managed-by': 'ephemeral', 'ephemeral.dev/environment': environment },
 });
 
-function tools(resources: FakeResource[], failRemoval: string[] = [], failStop: string[] = []) {
-  const fake = fakeDocker(resources, { failRemoval, failStop });
+function tools(
+  resources: FakeResource[],
+  failRemoval: string[] = [],
+  failStop: string[] = [],
+  slowNetworks = 0,
+) {
+  const fake = fakeDocker(resources, { failRemoval, failStop, slowNetworks });
   return { ...fake, docker: new Docker(fake.runner) };
 }
 
@@ -126,6 +131,53 @@ describe('teardownCompose', () => {
     for (const later of ['start volume rm', 'start image rm'])
       expect(at(later)).toBeGreaterThan(at('end container rm'));
     expect(t.calls.filter((a) => a[1] === 'network' && a[2] === 'rm')).toHaveLength(1);
+  });
+
+  it('volumes and images go as soon as the containers are gone, while a slow network is still going', async () => {
+    const t = tools(
+      [
+        ours('container', `${ENV}-db-1`),
+        ours('network', `${ENV}_default`),
+        ours('volume', `${ENV}_data`),
+        image('sha256:a', `${ENV}-api:latest`),
+      ],
+      [],
+      [],
+      5,
+    );
+    const result = await teardownCompose(ENV, {}, t.docker);
+    expect(result).toMatchObject({
+      status: 'removed',
+      networks: [`${ENV}_default`],
+      volumes: [`${ENV}_data`],
+      images: [`${ENV}-api:latest`],
+      failures: [],
+    });
+    const at = (event: string) => t.events.indexOf(event);
+    for (const later of ['start volume rm', 'start image rm']) {
+      expect(at(later)).toBeGreaterThan(at('end container rm'));
+      expect(at(later)).toBeLessThan(at('end network rm'));
+    }
+  });
+
+  it('whileRemoving: once, after the stop has started; never for a refused or already-gone environment', async () => {
+    const t = tools([ours('container', `${ENV}-db-1`), ours('network', `${ENV}_default`)]);
+    const seen: number[] = [];
+    const whileRemoving = () => seen.push(t.events.length);
+    expect((await teardownCompose(ENV, { whileRemoving }, t.docker)).status).toBe('removed');
+    expect(seen).toHaveLength(1);
+    expect(t.events.slice(0, seen[0])).toContain('start container stop');
+    expect(t.events.slice(0, seen[0])).not.toContain('end container stop');
+
+    const refused = tools([
+      { kind: 'container', id: 'hand', name: `${ENV}-web-1`, labels: { 'com.docker.compose.project': ENV } },
+    ]);
+    const gone = tools([]);
+    const never = () => {
+      throw new Error('whileRemoving called');
+    };
+    expect((await teardownCompose(ENV, { whileRemoving: never }, refused.docker)).status).toBe('refused');
+    expect((await teardownCompose(ENV, { whileRemoving: never }, gone.docker)).status).toBe('already-gone');
   });
 
   it('a container that did not stop: its network is tried again once the containers are removed', async () => {
