@@ -31,11 +31,22 @@ prepare_github_openapi() {
 # Distribution registry binary the lock-file tests run on 127.0.0.1: scripts/tools/build.sh registry,
 # built once into ~/.cache/ephemeral/tools/registry/).
 prepare_all() {
+  prepare_machine
+  prepare_registry
+}
+
+# prepare_all without the registry: scripts/test.sh starts the cluster's set-up after this, then builds
+# the registry beside it.
+prepare_machine() {
   prepare_node_modules
   prepare_github_openapi
   bash scripts/machine/setup.sh
   prepare_example
   export EPHEMERAL_TEST_NODE="${EPHEMERAL_TEST_NODE:-$PWD/.cache/tools/node24/bin/node}"
+}
+
+# The test registry binary (minutes to build cold, milliseconds cached): exports EPHEMERAL_TEST_REGISTRY.
+prepare_registry() {
   EPHEMERAL_TEST_REGISTRY="${EPHEMERAL_TEST_REGISTRY:-$(bash scripts/tools/build.sh registry)}"
   export EPHEMERAL_TEST_REGISTRY
 }

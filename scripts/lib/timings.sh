@@ -5,6 +5,7 @@
 # from its first file's start to its last file's end: files run in parallel).
 #
 #   timing_start; step...; timing_end "name"      # a step's wall time
+#   timing_record "name" <ms>                     # a step timed elsewhere (a background job)
 #   timing_note "line"                            # a detail line
 #   timing_lines LOG LAST ERE                      # detail lines from a step's log
 #   timing_summary .cache/vitest-results.json     # prints the lines, then the projects
@@ -16,9 +17,11 @@ timing_now() { date +%s%3N; }
 timing_start() { TIMING_T=$(timing_now); }
 
 # timing_end <name>: records the time since timing_start.
-timing_end() {
-	local ms=$(($(timing_now) - TIMING_T))
-	TIMINGS+=("$(printf '%-28s %7.1fs' "$1" "$(echo "$ms" | awk '{print $1/1000}')")")
+timing_end() { timing_record "$1" $(($(timing_now) - TIMING_T)); }
+
+# timing_record <name> <ms>: records a duration measured elsewhere.
+timing_record() {
+	TIMINGS+=("$(printf '%-28s %7.1fs' "$1" "$(echo "$2" | awk '{print $1/1000}')")")
 }
 
 timing_note() { TIMINGS+=("  $1"); }
@@ -26,8 +29,8 @@ timing_note() { TIMINGS+=("  $1"); }
 # timing_lines <log> <last line's pattern> <ERE>: notes the log's lines matching ERE, once the last line
 # is there (a log written by tee in the background: waits at most 5 s, never for tee itself).
 timing_lines() {
-	local i line
-	for i in $(seq 1 50); do
+	local line
+	for _ in $(seq 1 50); do
 		grep -qE "$2" "$1" 2>/dev/null && break
 		sleep 0.1
 	done
