@@ -266,7 +266,7 @@ function findings(c: ComposeFigures): string[] {
   const sign = (ms: number) => `${ms >= 0 ? '+' : '−'}${millis(Math.abs(ms))}`;
   const out = [
     `provision-compose + post took ${sign(overhead)} (${((c.ratio - 1) * 100).toFixed(1)} %) over raw Compose, median against median.`,
-    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check that gates \`up\`, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one container inspect per look, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
+    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check, asked beside \`up\` since issue 12, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one container inspect per look, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
   ];
   const listing = c.trace?.groups.filter(
     (g) => g.phase === 'post' && g.kind !== 'compose down' && g.kind !== 'compose version',
