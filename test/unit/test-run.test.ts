@@ -110,8 +110,14 @@ if (projects.includes(process.env.STUB_SLOW_PROJECT)) setTimeout(done, 300000); 
 );
 
 const lines = () => (existsSync(events) ? readFileSync(events, 'utf8').trim().split('\n') : []);
+// The script decides for itself: under `npm test` the outer scripts/test.sh has exported its own
+// EPHEMERAL_K8S_REAL_NODE, EPHEMERAL_K8S_CLUSTER and EPHEMERAL_K8S_OWNER_PID (and a caller may set
+// EPHEMERAL_TEST_OVERLAP or EPHEMERAL_TOOLS_CACHE), which the script under test would otherwise inherit.
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !name.startsWith('EPHEMERAL_')),
+);
 const env = (extra: Record<string, string>) => ({
-  ...process.env,
+  ...inherited,
   STUB_SETUP: 'ok',
   EPHEMERAL_K8S_CLUSTER: 'stand-in',
   ...extra,
