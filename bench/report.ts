@@ -280,7 +280,7 @@ function findings(c: ComposeFigures): string[] {
   const s = c.trace?.startup;
   if (s)
     out.push(
-      `Start-up costs on this machine: Node 24 with the ${(s.postBundleBytes / 1024 ** 2).toFixed(1)} MB post.js bundle takes ${millis(s.postBundleMs)} to start, load and return (bare \`node -e 0\`: ${millis(s.bareNodeMs)}), paid by main and post alike; every Compose CLI call costs ~${millis(s.composeCliMs)} (\`docker compose version\`), a plain docker CLI call ~${millis(s.dockerCliMs)}.`,
+      `Start-up costs on this machine: Node 24 with the ${(s.postBundleBytes / 1024 ** 2).toFixed(1)} MB post.js bundle takes ${millis(s.postBundleMs)} to start, load and return (bare \`node -e 0\`: ${millis(s.bareNodeMs)}), paid by main and post alike; a Compose CLI call costs ~${millis(s.composeCliMs)} through the docker CLI (\`docker compose version\`)${s.composeDirectMs !== null && s.composeDirectMs !== undefined ? ` and ~${millis(s.composeDirectMs)} with the plugin's binary run directly, as the actions do` : ''}, a plain docker CLI call ~${millis(s.dockerCliMs)}.`,
     );
   return out;
 }

@@ -1,12 +1,25 @@
 /**
  * Attribution of provision-compose's time to the docker CLI calls it makes: a `docker` wrapper put first
- * on the step's PATH logs every call (start/end in ns, exit code, phase, argv) to a file. Used for one
- * extra, untimed run only — the wrapper's own cost (a bash start per call) must not enter the medians.
+ * on the step's PATH logs every call (start/end in ns, exit code, phase, argv) to a file, and a Compose
+ * plugin wrapper, in a docker config dir of its own (`DOCKER_CONFIG`, where the docker CLI and the actions'
+ * look-up find the plugin first: actions/shared/src/compose/plugin-path.ts), logs the calls that run the
+ * plugin's binary directly, as `compose …`. Used for one extra, untimed run only — the wrappers' own cost (a
+ * bash start per call) must not enter the medians.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { findComposePlugin } from '../actions/shared/src/compose/plugin-path.js';
 import { median } from './stats.js';
 
 /** One traced docker call. */
@@ -32,16 +45,8 @@ export interface DockerTracer {
   read(): TracedCall[];
 }
 
-/** Installs the wrapper into `dir` (a fresh temp dir). */
-export function installDockerTracer(dir: string): DockerTracer {
-  const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
-  const log = join(dir, 'docker-calls.tsv');
-  const wrapper = join(dir, 'docker');
-  // The post step is the one whose environment carries STATE_* (the state main saved).
-  writeFileSync(
-    wrapper,
-    `#!/usr/bin/env bash
-start=$(date +%s%N)
+/** The wrappers' shared tail: run the real program in the background, wait, log one line. */
+const RUN_AND_LOG = (real: string, log: string, logged: string) => `start=$(date +%s%N)
 # In the background (stdin kept) so that a SIGTERM to this wrapper reaches the call too: killed alone, the
 # wrapper would leave its child holding the pipes (the exec funnel then waits STDIO_DRAIN_MS for them).
 "${real}" "$@" <&0 &
@@ -53,13 +58,38 @@ while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
 end=$(date +%s%N)
 phase=main
 if env | grep -q '^STATE_'; then phase=post; fi
-printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$start" "$end" "$rc" "$phase" "$*" >> "${log}"
+printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$start" "$end" "$rc" "$phase" "${logged}" >> "${log}"
 exit $rc
-`,
-  );
+`;
+
+/** Installs the wrappers into `dir` (a fresh temp dir). */
+export function installDockerTracer(dir: string): DockerTracer {
+  const real = execFileSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+  const log = join(dir, 'docker-calls.tsv');
+  const wrapper = join(dir, 'docker');
+  // The post step is the one whose environment carries STATE_* (the state main saved).
+  writeFileSync(wrapper, `#!/usr/bin/env bash\n${RUN_AND_LOG(real, log, '$*')}`);
   chmodSync(wrapper, 0o755);
+  const env: Record<string, string> = { PATH: `${dir}:${process.env.PATH ?? ''}` };
+  const plugin = findComposePlugin();
+  if (plugin) {
+    const config = join(dir, 'docker-config');
+    const realConfig = join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+    mkdirSync(join(config, 'cli-plugins'), { recursive: true });
+    if (existsSync(realConfig)) copyFileSync(realConfig, join(config, 'config.json'));
+    const pluginWrapper = join(config, 'cli-plugins', 'docker-compose');
+    // Run by the docker CLI (`compose …`, or its metadata query), the call is the docker wrapper's to log.
+    writeFileSync(
+      pluginWrapper,
+      `#!/usr/bin/env bash
+if [ "\${1:-}" = compose ] || [ "\${1:-}" = docker-cli-plugin-metadata ]; then exec "${plugin}" "$@"; fi
+${RUN_AND_LOG(plugin, log, 'compose $*')}`,
+    );
+    chmodSync(pluginWrapper, 0o755);
+    env.DOCKER_CONFIG = config;
+  }
   return {
-    env: { PATH: `${dir}:${process.env.PATH ?? ''}` },
+    env,
     read: () => (existsSync(log) ? parseTrace(readFileSync(log, 'utf8')) : []),
   };
 }
@@ -77,7 +107,10 @@ const COMPOSE_VALUE_FLAGS = new Set([
   '--progress',
 ]);
 
-/** `compose --project-name x --file f up -d` → `compose up`; `container ls --all` → `container ls`. */
+/**
+ * `compose --project-name x --file f up -d` (or `--project-name=x`, as the actions pass them) → `compose up`;
+ * `container ls --all` → `container ls`.
+ */
 export function callKind(args: string[]): string {
   const [first, ...rest] = args;
   if (first === 'compose') {
@@ -150,6 +183,8 @@ export interface StartupCost {
   postBundleBytes: number;
   /** `docker compose version --short` (each compose call starts the Compose CLI plugin). */
   composeCliMs: number;
+  /** The same, running the plugin's binary directly as the actions do (null: no plugin found). */
+  composeDirectMs: number | null;
   /** `docker container ls` with a label filter (the plain docker CLI). */
   dockerCliMs: number;
 }
@@ -163,6 +198,8 @@ export async function measureStartup(node: string, postScript: string): Promise<
     postBundleMs: await medianRunMs([node, postScript], env, 5),
     postBundleBytes: statSync(postScript).size,
     composeCliMs: await medianRunMs(['docker', 'compose', 'version', '--short'], process.env, 5),
+    composeDirectMs: await (async (plugin) =>
+      plugin ? medianRunMs([plugin, 'version', '--short'], process.env, 5) : null)(findComposePlugin()),
     dockerCliMs: await medianRunMs(
       ['docker', 'container', 'ls', '--all', '--quiet', '--filter', 'label=ephemeral.dev/bench-none'],
       process.env,

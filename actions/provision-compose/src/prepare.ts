@@ -26,6 +26,7 @@ import {
 } from '../../shared/src/compose/isolation.js';
 import { type ComposeModel, registerModelSecrets, selectedServices } from '../../shared/src/compose/model.js';
 import { foreignResources, projectResources } from '../../shared/src/compose/ownership.js';
+import { findComposePlugin, type PluginLookup } from '../../shared/src/compose/plugin-path.js';
 import { deployLabels, LABELS, type LabelFacts, stableLabels } from '../../shared/src/environment/labels.js';
 import { run as execRun, type Runner } from '../../shared/src/exec/cli.js';
 import { SetupError, UserInputError } from '../../shared/src/runtime/errors.js';
@@ -60,19 +61,21 @@ export async function resolveModel(compose: DockerCompose, project: ProjectRef):
  * detection will most likely pick (`likelyCompose`) while detection runs, and that answer counts only when
  * detection picks the same CLI; otherwise `config` runs again with the one it found. A missing Compose is
  * reported before anything the files said. Saves detection's round trip (~80 ms) on a job's first step.
+ * `plugin`: where the docker CLI's Compose plugin is, to run it directly (compose/plugin-path.ts).
  * @throws SetupError when no Compose v2 answers; UserInputError as `resolveModel`
  */
 export async function detectAndResolve(
   project: ProjectRef,
   runner: Runner = execRun,
   handOff: ComposeHandOff = jobComposeHandOff,
+  plugin: PluginLookup = findComposePlugin,
 ): Promise<{ compose: DockerCompose; model: ComposeModel }> {
-  const guess = likelyCompose(handOff);
+  const guess = likelyCompose(handOff, plugin);
   const early = resolveModel(new DockerCompose(guess, runner), project).then(
     (model) => ({ model }),
     (error: unknown) => ({ error }),
   );
-  const compose = new DockerCompose(await detectCompose(runner, handOff), runner);
+  const compose = new DockerCompose(await detectCompose(runner, handOff, plugin), runner);
   if (compose.binary.argv.join(' ') !== guess.argv.join(' '))
     return { compose, model: await resolveModel(compose, project) };
   const answer = await early;

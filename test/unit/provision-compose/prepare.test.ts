@@ -171,11 +171,11 @@ describe('detectAndResolve', () => {
     const s = scripted((argv) =>
       argv.includes('version') ? result(argv, 0, '2.26.1\n') : result(argv, 0, JSON.stringify(MODEL)),
     );
-    const found = detectAndResolve(project, s.runner, noHandOff());
+    const found = detectAndResolve(project, s.runner, noHandOff(), () => null);
     await new Promise((r) => setTimeout(r, 10));
     // config went out before detection answered
     expect([...s.calls].sort()).toEqual([
-      `docker compose --project-name ${ENV} --file compose.yaml config --format json`,
+      `docker compose --project-name=${ENV} --file=compose.yaml config --format json`,
       'docker compose version --short',
     ]);
     s.release();
@@ -191,18 +191,18 @@ describe('detectAndResolve', () => {
       return argv.includes('version') ? result(argv, 0, '2.20.0\n') : result(argv, 0, JSON.stringify(MODEL));
     });
     s.release();
-    const { compose, model } = await detectAndResolve(project, s.runner, noHandOff());
+    const { compose, model } = await detectAndResolve(project, s.runner, noHandOff(), () => null);
     expect(compose.binary.argv).toEqual(['docker-compose']);
     expect(model).toEqual(MODEL);
     expect(s.calls.at(-1)).toBe(
-      `docker-compose --project-name ${ENV} --file compose.yaml config --format json`,
+      `docker-compose --project-name=${ENV} --file=compose.yaml config --format json`,
     );
   });
 
   it('says Compose is missing, not that the files were rejected, when no CLI answers', async () => {
     const s = scripted((argv) => result(argv, 127, '', 'not found'));
     s.release();
-    const error = await detectAndResolve(project, s.runner, noHandOff()).catch((e: unknown) => e);
+    const error = await detectAndResolve(project, s.runner, noHandOff(), () => null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SetupError);
     expect(String(error)).toMatch(/Docker Compose was not found/);
   });
@@ -214,7 +214,7 @@ describe('detectAndResolve', () => {
         : result(argv, 15, '', 'services.db.image must be a string'),
     );
     s.release();
-    const error = await detectAndResolve(project, s.runner, noHandOff()).catch((e: unknown) => e);
+    const error = await detectAndResolve(project, s.runner, noHandOff(), () => null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserInputError);
     expect(String(error)).toMatch(/compose-files.*services\.db\.image must be a string/s);
   });
@@ -225,10 +225,10 @@ describe('detectAndResolve', () => {
       read: () => JSON.stringify({ argv: ['docker-compose'], version: '2.20.0' }),
       write: () => {},
     };
-    const { compose } = await detectAndResolve(project, s.runner, handOff);
+    const { compose } = await detectAndResolve(project, s.runner, handOff, () => null);
     expect(compose.binary).toEqual({ argv: ['docker-compose'], version: '2.20.0' });
     expect(s.calls).toEqual([
-      `docker-compose --project-name ${ENV} --file compose.yaml config --format json`,
+      `docker-compose --project-name=${ENV} --file=compose.yaml config --format json`,
     ]);
   });
 });

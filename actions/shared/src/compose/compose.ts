@@ -6,10 +6,18 @@ import * as core from '@actions/core';
 import { mustSucceed, type Runner, type RunOptions, type RunResult, run } from '../exec/cli.js';
 import { SetupError } from '../runtime/errors.js';
 import { ENV_COMPOSE_CLI } from '../runtime/handoff.js';
+import { findComposePlugin, isDirectPluginArgv, type PluginLookup } from './plugin-path.js';
 
-/** How to invoke Compose v2: the CLI plugin (`docker compose`) or the stand-alone v2 binary (`docker-compose`). */
+/**
+ * How to invoke Compose v2: the CLI plugin's binary run directly (`<plugin dir>/docker-compose`, found
+ * where the docker CLI finds it: plugin-path.ts), the CLI plugin through the docker CLI (`docker compose`), or
+ * the stand-alone v2 binary (`docker-compose`).
+ */
 export interface ComposeBinary {
-  /** argv prefix, e.g. `['docker', 'compose']`. */
+  /**
+   * argv prefix, e.g. `['/usr/libexec/docker/cli-plugins/docker-compose']`, `['docker', 'compose']`
+   * or `['docker-compose']`.
+   */
   argv: string[];
   /** e.g. `2.26.1`. */
   version: string;
@@ -53,21 +61,37 @@ export const jobComposeHandOff: ComposeHandOff = {
 
 const CANDIDATES: readonly string[][] = [['docker', 'compose'], ['docker-compose']];
 
-/**
- * The CLI detection will most likely pick, before it has answered: the one a previous step handed off, else
- * the first candidate (the plugin, what GitHub's runners have). `version` is '' when not yet known. Used to
- * start read-only work (`config`) beside detection; the answer counts only if detection agrees.
- */
-export function likelyCompose(handOff: ComposeHandOff = jobComposeHandOff): ComposeBinary {
-  return parseHandedOffCompose(handOff.read()) ?? { argv: [...(CANDIDATES[0] ?? [])], version: '' };
+/** The argv prefixes detection tries, in order: the plugin's binary directly when found, then `CANDIDATES`. */
+function candidates(plugin: PluginLookup): string[][] {
+  const path = plugin();
+  return [...(path ? [[path]] : []), ...CANDIDATES.map((c) => [...c])];
 }
 
-/** The handed-off binary when `text` names a candidate and a Compose v2 version, else null (then detect). */
+/**
+ * The CLI detection will most likely pick, before it has answered: the one a previous step handed off, else
+ * the first candidate (the plugin's binary run directly when the docker CLI's look-up finds it, else
+ * `docker compose`: GitHub's runners have the plugin). `version` is '' when not yet known. Used to start
+ * read-only work (`config`) beside detection; the answer counts only if detection agrees.
+ */
+export function likelyCompose(
+  handOff: ComposeHandOff = jobComposeHandOff,
+  plugin: PluginLookup = findComposePlugin,
+): ComposeBinary {
+  return parseHandedOffCompose(handOff.read()) ?? { argv: candidates(plugin)[0]!, version: '' };
+}
+
+/**
+ * The handed-off binary when `text` names a candidate (or a plugin binary run directly: an absolute path
+ * ending in `/docker-compose`) and a Compose v2 version, else null (then detect).
+ */
 export function parseHandedOffCompose(text: string | undefined): ComposeBinary | null {
   if (!text) return null;
   try {
     const value = JSON.parse(text) as { argv?: unknown; version?: unknown };
-    const argv = CANDIDATES.find((c) => JSON.stringify(c) === JSON.stringify(value.argv));
+    const given = Array.isArray(value.argv) ? (value.argv as unknown[]) : [];
+    const argv = isDirectPluginArgv(given)
+      ? given
+      : CANDIDATES.find((c) => JSON.stringify(c) === JSON.stringify(given));
     const version = typeof value.version === 'string' ? parseComposeVersion(value.version) : null;
     return argv && version !== null && version === value.version && Number(version.split('.')[0]) >= 2
       ? { argv: [...argv], version }
@@ -79,19 +103,20 @@ export function parseHandedOffCompose(text: string | undefined): ComposeBinary |
 
 /**
  * Finds Compose v2 once per job: the CLI an earlier step handed off (`EPHEMERAL_COMPOSE_CLI`, no process
- * started), else `docker compose version` first, then a stand-alone `docker-compose` — and hands the
- * result off to the later steps. Each `docker compose` call costs about 60 ms (issue 12).
+ * started), else `version --short` of the plugin's binary run directly (where the docker CLI finds it), then
+ * `docker compose`, then a stand-alone `docker-compose` — and hands the result off to the later steps. A
+ * `docker compose` call costs ~50 ms more than the same binary run directly (issue 12; plugin-path.ts).
  * @throws SetupError when only Compose v1 or nothing is found, naming the fix
  */
 export async function detectCompose(
   runner: Runner = run,
   handOff: ComposeHandOff = jobComposeHandOff,
+  plugin: PluginLookup = findComposePlugin,
 ): Promise<ComposeBinary> {
   const handedOff = parseHandedOffCompose(handOff.read());
   if (handedOff) return handedOff;
   let v1: string | null = null;
-  for (const candidate of CANDIDATES) {
-    const argv = [...candidate];
+  for (const argv of candidates(plugin)) {
     const result = await runner([...argv, 'version', '--short'], { timeoutMs: 30_000 });
     if (result.exitCode !== 0) continue;
     const version = parseComposeVersion(result.stdout);
@@ -123,15 +148,19 @@ export function versionAtLeast(version: string, min: string): boolean {
   return true;
 }
 
-/** The global options addressing a project: `--project-name`, `--file`…, `--project-directory`, `--profile`…, `--env-file`…. */
+/**
+ * The global options addressing a project: `--project-name=…`, `--file=…`…, `--project-directory=…`,
+ * `--profile=…`…, `--env-file=…`…, each flag and its value as ONE argument: Compose run stand-alone reads the
+ * arguments before the subcommand itself, and a value on its own there (a project or file named `compose`)
+ * can be taken for the subcommand (plugin-path.ts).
+ */
 export function projectArgs(project: ProjectRef): string[] {
   return [
-    '--project-name',
-    project.name,
-    ...(project.files ?? []).flatMap((file) => ['--file', file]),
-    ...(project.projectDirectory ? ['--project-directory', project.projectDirectory] : []),
-    ...(project.profiles ?? []).flatMap((profile) => ['--profile', profile]),
-    ...(project.envFiles ?? []).flatMap((file) => ['--env-file', file]),
+    `--project-name=${project.name}`,
+    ...(project.files ?? []).map((file) => `--file=${file}`),
+    ...(project.projectDirectory ? [`--project-directory=${project.projectDirectory}`] : []),
+    ...(project.profiles ?? []).map((profile) => `--profile=${profile}`),
+    ...(project.envFiles ?? []).map((file) => `--env-file=${file}`),
   ];
 }
 

@@ -19,24 +19,20 @@ const INJECTION = ['; rm -rf /', '$(id)', '`whoami`', 'a && b', "'quoted'", '--h
 
 describe('compose argv builders', () => {
   it.each([
-    [{ name: 'p' }, ['--project-name', 'p']],
+    [{ name: 'p' }, ['--project-name=p']],
     [
       { name: 'p', files: ['a.yml', 'b.yml'], projectDirectory: '/w', profiles: ['x'], envFiles: ['.env'] },
       [
-        '--project-name',
-        'p',
-        '--file',
-        'a.yml',
-        '--file',
-        'b.yml',
-        '--project-directory',
-        '/w',
-        '--profile',
-        'x',
-        '--env-file',
-        '.env',
+        '--project-name=p',
+        '--file=a.yml',
+        '--file=b.yml',
+        '--project-directory=/w',
+        '--profile=x',
+        '--env-file=.env',
       ],
     ],
+    // A value Compose run stand-alone could take for its subcommand stays inside its flag's argument.
+    [{ name: 'compose', files: ['compose'] }, ['--project-name=compose', '--file=compose']],
   ])('projectArgs(%j)', (project, expected) => {
     expect(projectArgs(project)).toEqual(expected);
   });
@@ -81,7 +77,10 @@ describe('compose argv builders', () => {
       ...upArgs({ build: 'auto', pull: 'missing', services: [evil] }),
       ...execArgs({ service: evil, argv: [evil] }),
     ]);
-    expect(argv.filter((a) => a === evil)).toHaveLength(5);
+    // name and file inside their flag's one argument; the service twice and the exec argv on their own
+    expect(argv.filter((a) => a === evil)).toHaveLength(3);
+    expect(argv).toContain(`--project-name=${evil}`);
+    expect(argv).toContain(`--file=${evil}`);
     expect(listArgs('container', [`k=${evil}`])).toContain(`label=k=${evil}`);
     expect(removeArgs('volume', [{ kind: 'volume', id: evil, name: evil, labels: {} }])).toEqual([
       'docker',
@@ -91,6 +90,9 @@ describe('compose argv builders', () => {
     ]);
   });
 });
+
+/** No Compose plugin where the docker CLI looks (plugin-path.ts): detection starts with `docker compose`. */
+const noPlugin = () => null;
 
 describe('Compose detection', () => {
   /** A hand-off held in memory (the real one exports EPHEMERAL_COMPOSE_CLI through GITHUB_ENV). */
@@ -133,27 +135,27 @@ describe('Compose detection', () => {
   });
 
   it('prefers the plugin, falls back to the stand-alone v2 binary', async () => {
-    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }), memory())).argv).toEqual([
+    expect((await detectCompose(fake({ 'docker compose': '2.26.1' }), memory(), noPlugin)).argv).toEqual([
       'docker',
       'compose',
     ]);
-    expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }), memory())).argv).toEqual([
+    expect((await detectCompose(fake({ 'docker-compose': '2.20.0' }), memory(), noPlugin)).argv).toEqual([
       'docker-compose',
     ]);
   });
 
   it('fails on v1 only, naming v1 and the fix', async () => {
-    await expect(detectCompose(fake({ 'docker-compose': '1.29.2' }), memory())).rejects.toThrow(
+    await expect(detectCompose(fake({ 'docker-compose': '1.29.2' }), memory(), noPlugin)).rejects.toThrow(
       /Only Compose v1 \(docker-compose 1\.29\.2\).*Fix: install Compose v2/,
     );
   });
 
   it('hands the CLI found to later steps, which start no process for it', async () => {
     const handOff = memory();
-    await detectCompose(fake({ 'docker-compose': '2.20.0' }), handOff);
+    await detectCompose(fake({ 'docker-compose': '2.20.0' }), handOff, noPlugin);
     expect(JSON.parse(handOff.value ?? '')).toEqual({ argv: ['docker-compose'], version: '2.20.0' });
     calls.length = 0;
-    const later = await detectCompose(fake({ 'docker compose': '2.26.1' }), handOff);
+    const later = await detectCompose(fake({ 'docker compose': '2.26.1' }), handOff, noPlugin);
     expect(later).toEqual({ argv: ['docker-compose'], version: '2.20.0' });
     expect(calls).toEqual([]);
   });
@@ -166,13 +168,43 @@ describe('Compose detection', () => {
   ])('ignores a hand-off with %s and detects again', async (_what, text) => {
     expect(parseHandedOffCompose(text)).toBeNull();
     calls.length = 0;
-    const found = await detectCompose(fake({ 'docker compose': '2.26.1' }), memory(text));
+    const found = await detectCompose(fake({ 'docker compose': '2.26.1' }), memory(text), noPlugin);
     expect(found).toEqual({ argv: ['docker', 'compose'], version: '2.26.1' });
     expect(calls).toEqual([['docker', 'compose', 'version', '--short']]);
   });
 
+  it("runs the plugin's binary directly when the docker CLI's look-up finds it, and hands that on", async () => {
+    const path = '/usr/libexec/docker/cli-plugins/docker-compose';
+    const handOff = memory();
+    calls.length = 0;
+    const answers = { [path]: '2.26.1-4', 'docker compose': '2.26.1-4' };
+    const found = await detectCompose(fake(answers), handOff, () => path);
+    expect(found).toEqual({ argv: [path], version: '2.26.1' });
+    expect(calls).toEqual([[path, 'version', '--short']]);
+    expect(parseHandedOffCompose(handOff.value)).toEqual(found);
+  });
+
+  it('falls back to docker compose when the plugin found does not answer', async () => {
+    const found = await detectCompose(
+      fake({ 'docker compose': '2.26.1' }),
+      memory(),
+      () => '/opt/plugins/docker-compose',
+    );
+    expect(found.argv).toEqual(['docker', 'compose']);
+  });
+
+  it.each([
+    ['a relative path', '{"argv":["bin/docker-compose"],"version":"2.26.1"}'],
+    ['another program', '{"argv":["/usr/bin/sh"],"version":"2.26.1"}'],
+    ['a path and more', '{"argv":["/usr/lib/docker/cli-plugins/docker-compose","rm"],"version":"2.26.1"}'],
+  ])('refuses a handed-off direct binary that is %s', (_what, text) => {
+    expect(parseHandedOffCompose(text)).toBeNull();
+  });
+
   it('fails when there is no Compose at all', async () => {
-    await expect(detectCompose(fake({}), memory())).rejects.toThrow(/Docker Compose was not found.*Fix:/);
+    await expect(detectCompose(fake({}), memory(), noPlugin)).rejects.toThrow(
+      /Docker Compose was not found.*Fix:/,
+    );
   });
 
   it.each([

@@ -41,10 +41,8 @@ describe('docker compose exec', () => {
     expect(seen[0]!.argv).toEqual([
       'docker',
       'compose',
-      '--project-name',
-      'env-1',
-      '--file',
-      '/a/compose.yaml',
+      '--project-name=env-1',
+      '--file=/a/compose.yaml',
       'exec',
       '-T',
       '-e',
