@@ -6,11 +6,12 @@
  * virtual cluster's kubeconfig and the private vcluster CLI config are removed last, whatever the policy. Runs after failures and
  * cancellations; idempotent; warns, never fails. Its result joins the job summary and a JSON report
  * (action `deploy-namespace-post`). Once removed, its GitHub Deployments go inactive and the sticky comment
- * says "torn down".
+ * says "torn down": the reads of that go out while the namespace is removed (`PostTornDown`), so only the
+ * writes follow the removal.
  */
 import * as core from '@actions/core';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
-import { DeployGitHub } from '../../shared/src/github/deploy.js';
+import { DeployGitHub, PostTornDown } from '../../shared/src/github/deploy.js';
 import { readGitHubSettings } from '../../shared/src/github/settings.js';
 import { kubeTarget } from '../../shared/src/kube/connection.js';
 import { Helm } from '../../shared/src/kube/helm.js';
@@ -49,12 +50,18 @@ async function removeNamespace(state: DeployState): Promise<void> {
   const kubectl = new Kubectl(target, undefined, state.kubectl || 'kubectl');
   const helm = new Helm(target, undefined, state.helm || 'helm');
   const upload: UploadPolicy = state.uploadPolicy === 'always' ? 'always' : 'never';
+  // Post gets main's inputs (the GitHub settings main used).
+  const github = new PostTornDown(() => {
+    const settings = readGitHubSettings(new Inputs(undefined, DEFAULTS));
+    return new DeployGitHub(settings, environment, report, false, state.deploymentId ?? null);
+  });
   await runWithReport({ report, upload }, async () => {
     const result = await report.time('teardown', () =>
       core.group(`Remove namespace ${state.namespace}`, () =>
         teardownNamespace(kubectl, helm, state.namespace, state.environment, {
           timeoutMs: state.cleanupTimeoutMs,
           log: (line) => core.info(line),
+          whileRemoving: github.whileRemoving,
         }),
       ),
     );
@@ -62,11 +69,9 @@ async function removeNamespace(state: DeployState): Promise<void> {
     if (result.status === 'refused') report.warn(`${result.reason ?? 'refused'}: left in place`);
     for (const failure of result.failures) report.warn(failure);
     core.info(`Cleanup: ${describeRemoval(result)}`);
-    // Post gets main's inputs: the deployments inactive, the comment "torn down".
-    if (removalSucceeded(result)) {
-      const github = readGitHubSettings(new Inputs(undefined, DEFAULTS));
-      await new DeployGitHub(github, environment, report, false, state.deploymentId ?? null).tornDown();
-    }
+    // Only once the removal is proven: the deployments inactive, the comment "torn down" (the writes: the
+    // reads went out while the namespace was removed).
+    if (removalSucceeded(result)) await github.tornDown();
     return removalSucceeded(result) ? 'success' : 'failure';
   });
 }

@@ -3,15 +3,15 @@
  * inventory, then its containers, networks, volumes and the images it built; refused unless the project is
  * this environment's; compose/teardown.ts). Runs after failures and cancellations; idempotent; warns, never
  * fails. Its result joins the job summary and a JSON report (action `provision-compose-post`). Once removed,
- * its GitHub Deployments go inactive and the sticky comment says "torn down"; Octokit, which that needs,
- * loads while the engine removes (`preloadGitHub`), so only the API calls follow the removal.
+ * its GitHub Deployments go inactive and the sticky comment says "torn down": Octokit loads and the reads
+ * (the PR's comments, the environment's deployments and their statuses) go out while the engine removes
+ * (`PostTornDown.whileRemoving`), so only the writes, at once, follow the removal (one round trip).
  */
 import * as core from '@actions/core';
 import { Docker } from '../../shared/src/compose/docker.js';
 import { teardownCompose } from '../../shared/src/compose/teardown.js';
 import { resolveEnvironment } from '../../shared/src/environment/resolve.js';
-import { loadOctokit } from '../../shared/src/github/client.js';
-import { DeployGitHub } from '../../shared/src/github/deploy.js';
+import { DeployGitHub, PostTornDown } from '../../shared/src/github/deploy.js';
 import { type GitHubSettings, readGitHubSettings } from '../../shared/src/github/settings.js';
 import { ActionReport } from '../../shared/src/report/action-report.js';
 import type { UploadPolicy } from '../../shared/src/report/artifact.js';
@@ -27,23 +27,6 @@ const ACTION = 'provision-compose-post';
 /** Post gets main's inputs: the GitHub settings main used. @throws UserInputError for a bad one */
 const githubSettings = (): GitHubSettings => readGitHubSettings(new Inputs(undefined, DEFAULTS));
 
-/**
- * Starts loading Octokit (not awaited) when "torn down" will call GitHub: a token, and the comment or the
- * deployments not `never`. Called while the engine removes, so the load (its chunks beside post.js) is off the
- * step's critical path; the calls themselves still wait for the removal's result. A setting that cannot be
- * read is left to the read after the removal, which reports it; a load that fails is retried there.
- */
-function preloadGitHub(): void {
-  let settings: GitHubSettings;
-  try {
-    settings = githubSettings();
-  } catch {
-    return;
-  }
-  if (settings.token && (settings.comment !== 'never' || settings.deployment !== 'never'))
-    loadOctokit().catch(() => {});
-}
-
 /** Tears down the environment main saved, reporting the result (post has no outputs). */
 async function removeEnvironment(state: ComposeState): Promise<void> {
   const environment = resolveEnvironment(state.environment, null);
@@ -51,6 +34,9 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
   const report = new ActionReport(ACTION, environment, dir);
   const removed = report.add(new RemovedSection());
   const upload: UploadPolicy = state.uploadPolicy === 'always' ? 'always' : 'never';
+  const github = new PostTornDown(
+    () => new DeployGitHub(githubSettings(), environment, report, false, state.deploymentId ?? null),
+  );
   await runWithReport({ report, upload }, async () => {
     const result = await report.time('teardown', () =>
       core.group(`Tear down ${state.environment}`, () =>
@@ -60,7 +46,7 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
             downTimeoutMs: state.downTimeoutMs,
             removeImages: state.removeImages === 'none' ? 'none' : 'local',
             log: (line) => core.info(line),
-            whileRemoving: preloadGitHub,
+            whileRemoving: github.whileRemoving,
           },
           new Docker(),
         ),
@@ -71,16 +57,9 @@ async function removeEnvironment(state: ComposeState): Promise<void> {
     for (const failure of result.failures) report.warn(failure);
     if (result.status === 'removed' || result.status === 'partial')
       core.info(`Teardown: ${describeRemoval(result)}.`);
-    // Only once the removal is proven: the deployments inactive, the comment "torn down".
-    if (removalSucceeded(result)) {
-      await new DeployGitHub(
-        githubSettings(),
-        environment,
-        report,
-        false,
-        state.deploymentId ?? null,
-      ).tornDown();
-    }
+    // Only once the removal is proven: the deployments inactive, the comment "torn down" (the writes: the
+    // reads went out while the engine removed).
+    if (removalSucceeded(result)) await github.tornDown();
     return removalSucceeded(result) ? 'success' : 'failure';
   });
 }

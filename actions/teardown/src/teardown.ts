@@ -4,7 +4,8 @@
  * is not this environment's: Compose mode removes the Compose project (shared/src/compose/teardown.ts),
  * namespace mode uninstalls the namespace's Helm releases and deletes the namespace
  * (shared/src/kube/namespace-teardown.ts). A refused or partial removal fails the step. Once removed, the
- * environment is marked torn down on GitHub (github.ts). The fingerprint of what was removed is read first
+ * environment is marked torn down on GitHub (github.ts: the reads went out during the removal, the writes
+ * follow it). The fingerprint of what was removed is read first
  * (fingerprint.ts) and reported. `mode: sweep` removes every orphaned or expired
  * environment of the repository instead (sweep.ts).
  */
@@ -28,7 +29,7 @@ import { setStatus } from '../../shared/src/report/status.js';
 import { errorMessage, UserInputError } from '../../shared/src/runtime/errors.js';
 import { OUTPUTS } from './contract.js';
 import { composeFingerprint, namespaceFingerprint } from './fingerprint.js';
-import { markTornDown } from './github.js';
+import { TeardownGitHub } from './github.js';
 import { getSettings, type TeardownSettings } from './settings.js';
 import { sweep } from './sweep.js';
 
@@ -42,6 +43,7 @@ async function removeComposeProject(
   settings: TeardownSettings,
   name: string,
   removed: RemovedSection,
+  whileRemoving: () => void,
 ): Promise<Removal> {
   removed.fingerprint = await composeFingerprint(name);
   return core.group(`Tear down ${name}`, () =>
@@ -51,6 +53,7 @@ async function removeComposeProject(
         downTimeoutMs: settings.downTimeoutMs,
         removeImages: settings.removeImages,
         log: (l) => core.info(l),
+        whileRemoving,
       },
       new Docker(),
     ),
@@ -62,6 +65,7 @@ async function removeNamespace(
   settings: TeardownSettings,
   environment: ResolvedEnvironment,
   removed: RemovedSection,
+  whileRemoving: () => void,
 ): Promise<Removal> {
   const namespace = settings.namespace || environment.name;
   core.setOutput(OUTPUTS.namespace, namespace);
@@ -71,6 +75,7 @@ async function removeNamespace(
       return teardownNamespace(kubectl, new Helm(target), namespace, environment.name, {
         timeoutMs: settings.downTimeoutMs,
         log: (l) => core.info(l),
+        whileRemoving,
       });
     }),
   );
@@ -135,11 +140,12 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
   );
   const removed = report.add(new RemovedSection());
   const onReportPath = (path: string) => core.setOutput(OUTPUTS.reportPath, path);
+  const github = new TeardownGitHub(settings, environment, report);
   await runWithReport({ report, upload: settings.uploadReport, main: true, onReportPath }, async () => {
     const removal = await report.time('teardown', () =>
       (settings.mode === 'namespace'
-        ? removeNamespace(settings, environment, removed)
-        : removeComposeProject(settings, name, removed)
+        ? removeNamespace(settings, environment, removed, github.whileRemoving)
+        : removeComposeProject(settings, name, removed, github.whileRemoving)
       ).catch((error: unknown) => {
         // The engine or the cluster could not be asked: nothing is known, so never "already gone".
         const kind = settings.mode === 'namespace' ? 'namespace' : 'compose';
@@ -156,7 +162,7 @@ export async function teardown(settings: TeardownSettings = getSettings()): Prom
     else if (removal.status !== 'refused') core.info(`Teardown: ${describeRemoval(removal)}.`);
     for (const failure of removal.failures) report.warn(failure);
     judge(removal, settings, name);
-    await markTornDown(settings, environment, report);
+    await github.markTornDown();
     return 'success';
   });
 }

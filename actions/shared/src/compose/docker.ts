@@ -161,8 +161,8 @@ export class Docker {
    * removed. Returns the error text of each command that failed.
    *
    * `whileRemoving` is called once, right after the first removal command has started (the `stop`, with
-   * containers): work the caller overlaps with the engine's (provision-compose's post loads Octokit then); it
-   * must not throw.
+   * containers): work the caller overlaps with the engine's (provision-compose's post sends its GitHub reads
+   * then); it must not throw.
    */
   async remove(
     inv: Inventory,

@@ -134,7 +134,8 @@ function checkOptions(options: GitHubOptions): { owner: string; repo: string } {
 
 /**
  * The client, made on first use: checks the options now (and registers the token as a secret), loads
- * Octokit and creates the client at the first call, and returns that one client on every later call.
+ * Octokit and creates the client at the first call, and returns that one client on every later call (a
+ * call after a failed load loads again).
  * @throws Error now, as `createGitHub` does, when `repository` is not `owner/repo` or the token is empty
  */
 export function connectGitHub(
@@ -144,7 +145,13 @@ export function connectGitHub(
   checkOptions(options);
   let client: Promise<GitHub> | null = null;
   return () => {
-    client ??= loadOctokit().then(() => createGitHub(options, env));
+    // A load that failed is not kept: the next call tries again (a post step's early reads, then its writes).
+    client ??= loadOctokit()
+      .then(() => createGitHub(options, env))
+      .catch((error: unknown) => {
+        client = null;
+        throw error;
+      });
     return client;
   };
 }

@@ -6,11 +6,12 @@
  * Every action that touches the environment updates the same comment: the comment carries its own state
  * as JSON in a second hidden marker, each action merges its part (deploy, readiness, seed, teardown) and
  * re-renders. REST only (https://docs.github.com/en/rest/issues/comments): list (paginated, ascending id),
- * POST, PATCH. The rendered text goes through `redact`, so no registered secret can reach the PR.
+ * POST, PATCH. The read (`readComment`) and the write (`writeComment`) are apart, so a caller can read
+ * early (a post step, while the engine removes) or not at all (a comment it wrote itself: PATCH by id). The rendered text goes through `redact`, so no registered secret can reach the PR.
  */
 import { redact, redactValue } from '../runtime/secrets.js';
 import type { GitHub } from './client.js';
-import { type ApiFailure, classifyApiError } from './errors.js';
+import { type ApiFailure, type Soft, soft } from './errors.js';
 
 /** The lifecycle states the comment shows. */
 export type CommentStatus = 'deploying' | 'ready' | 'failed' | 'superseded' | 'torn-down';
@@ -165,15 +166,113 @@ export function findComment(
   );
 }
 
-/** What `upsertComment` did. */
+/** What a comment write did; `body` is the text the comment has now (for a later write by id). */
 export type CommentOutcome =
-  | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string; state: CommentState }
+  | {
+      action: 'created' | 'updated' | 'unchanged';
+      id: number;
+      url: string;
+      state: CommentState;
+      body: string;
+    }
   | { action: 'failed'; failure: ApiFailure };
 
+/** The environment's comment as read: the comment (null when the PR has none) and the state stored in it. */
+export interface FoundComment {
+  comment: CommentLike | null;
+  /** The stored state (null without a comment, or when its state does not parse). */
+  state: CommentState | null;
+}
+
 /**
- * Finds the environment's comment on PR `pr`, merges `update` into its stored state, and creates or
- * updates it; no PATCH when the text is unchanged. Never throws. An update without `status` keeps the
- * stored one (a new comment without one says `deploying`).
+ * The read of `upsertComment`: lists PR `pr`'s comments (all pages, 100 a page) and finds the
+ * environment's (marker AND `author`). Sends no write. Never throws.
+ */
+export async function readComment(
+  github: GitHub,
+  pr: number,
+  environment: string,
+  author: string,
+): Promise<Soft<FoundComment>> {
+  const { octokit, owner, repo } = github;
+  return soft(async () => {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: pr,
+      per_page: 100,
+    });
+    const comment = findComment(comments as CommentLike[], environment, author);
+    return { comment, state: comment ? parseCommentState(comment.body ?? '') : null };
+  });
+}
+
+/** Options of a comment write. */
+export interface CommentWriteOptions {
+  /** false: only update an existing comment (teardown and sweep never start a new one). Default true. */
+  create?: boolean;
+  /** The clock, epoch seconds. */
+  now?: () => number;
+  /** Update only when this holds for the stored state (a superseded run leaves a newer run's comment alone). */
+  only?: (previous: CommentState | null) => boolean;
+}
+
+/**
+ * The write of `upsertComment`: merges `update` into `found`'s state and PATCHes `found.comment` by id, or
+ * POSTs a new comment when there is none (and `create`); no request when the text would not change. A
+ * PATCH of a comment deleted meanwhile fails with 404 (`failure.status`), which the caller may answer with
+ * a fresh read. Never throws. An update without `status` keeps the stored one (a new comment without one
+ * says `deploying`).
+ */
+export async function writeComment(
+  github: GitHub,
+  pr: number,
+  found: FoundComment,
+  update: Partial<CommentState> & Pick<CommentState, 'environment'>,
+  options: CommentWriteOptions = {},
+): Promise<CommentOutcome | { action: 'absent' }> {
+  const { octokit, owner, repo } = github;
+  const { create = true, now = () => Math.floor(Date.now() / 1000), only = () => true } = options;
+  const { comment: existing, state: previous } = found;
+  if (!existing && !create) return { action: 'absent' };
+  const kept = (state: CommentState, body: string) =>
+    ({ action: 'unchanged', id: existing?.id ?? 0, url: existing?.html_url ?? '', state, body }) as const;
+  if (existing && !only(previous)) return kept(previous ?? ({} as CommentState), existing.body ?? '');
+  const merged: CommentState = {
+    sha: '',
+    status: 'deploying',
+    ...previous,
+    ...update,
+    updatedAt: previous?.updatedAt ?? now(),
+  };
+  // The time changes only with the content, so a re-run with the same facts changes nothing.
+  const same =
+    previous !== null &&
+    renderComment(merged) === renderComment({ ...previous, updatedAt: merged.updatedAt });
+  if (!same) merged.updatedAt = now();
+  const body = renderComment(merged);
+  if (existing && (existing.body ?? '') === body) return kept(merged, body);
+  const written = await soft(async () => {
+    if (existing) {
+      const { data } = await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: existing.id,
+        body,
+      });
+      return { action: 'updated', id: data.id, url: data.html_url } as const;
+    }
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body });
+    return { action: 'created', id: data.id, url: data.html_url } as const;
+  });
+  return written.ok
+    ? { ...written.value, state: merged, body }
+    : { action: 'failed', failure: written.failure };
+}
+
+/**
+ * Finds the environment's comment on PR `pr` (`readComment`), merges `update` into its stored state, and
+ * creates or updates it (`writeComment`); no PATCH when the text is unchanged. Never throws.
  * @param author the login the comment must have been written by (`github-actions[bot]` for GITHUB_TOKEN)
  * @param create false: only update an existing comment (teardown and sweep never start a new one)
  * @param only update only when this holds for the stored state (a superseded run leaves a newer run's comment alone)
@@ -187,51 +286,7 @@ export async function upsertComment(
   now = () => Math.floor(Date.now() / 1000),
   only: (previous: CommentState | null) => boolean = () => true,
 ): Promise<CommentOutcome | { action: 'absent' }> {
-  const { octokit, owner, repo } = github;
-  try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: pr,
-      per_page: 100,
-    });
-    const existing = findComment(comments as CommentLike[], update.environment, author);
-    if (!existing && !create) return { action: 'absent' };
-    const previous = existing ? parseCommentState(existing.body ?? '') : null;
-    if (existing && !only(previous))
-      return {
-        action: 'unchanged',
-        id: existing.id,
-        url: existing.html_url ?? '',
-        state: previous ?? ({} as CommentState),
-      };
-    const merged: CommentState = {
-      sha: '',
-      status: 'deploying',
-      ...previous,
-      ...update,
-      updatedAt: previous?.updatedAt ?? now(),
-    };
-    // The time changes only with the content, so a re-run with the same facts changes nothing.
-    const same =
-      previous !== null &&
-      renderComment(merged) === renderComment({ ...previous, updatedAt: merged.updatedAt });
-    if (!same) merged.updatedAt = now();
-    const body = renderComment(merged);
-    if (existing && (existing.body ?? '') === body)
-      return { action: 'unchanged', id: existing.id, url: existing.html_url ?? '', state: merged };
-    if (existing) {
-      const { data } = await octokit.rest.issues.updateComment({
-        owner,
-        repo,
-        comment_id: existing.id,
-        body,
-      });
-      return { action: 'updated', id: data.id, url: data.html_url, state: merged };
-    }
-    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body });
-    return { action: 'created', id: data.id, url: data.html_url, state: merged };
-  } catch (error) {
-    return { action: 'failed', failure: classifyApiError(error) };
-  }
+  const found = await readComment(github, pr, update.environment, author);
+  if (!found.ok) return { action: 'failed', failure: found.failure };
+  return writeComment(github, pr, found.value, update, { create, now, only });
 }

@@ -6,7 +6,8 @@
  * deploy:  recheck('before …') → start() (in flight during up / helm upgrade) → started() → recheck('after
  *          ready') → ready(); a failure anywhere → failed() (through `run`). A re-check may be asked early
  *          (`ask`) and acted on later (`settle`): provision-compose starts `up` before the answer is in.
- * post:    tornDown() after the environment was removed
+ * post:    prepareTornDown() while the environment is removed (its reads), tornDown() once it is gone (the
+ *          writes); `PostTornDown` wires both to a removal's `whileRemoving` hook
  */
 import * as core from '@actions/core';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
@@ -16,7 +17,7 @@ import { setStatus } from '../report/status.js';
 import { errorMessage } from '../runtime/errors.js';
 import { ENV_DEPLOYMENT_ID } from '../runtime/handoff.js';
 import type { CommentState } from './comment.js';
-import { Lifecycle } from './lifecycle.js';
+import { Lifecycle, type PreparedTornDown } from './lifecycle.js';
 import { type GuardVerdict, isRefusal, type Refusal } from './pull-request.js';
 import { GitHubSection } from './report.js';
 import type { GitHubSettings } from './settings.js';
@@ -42,6 +43,7 @@ export class DeployGitHub {
   readonly lifecycle: Lifecycle;
   private deploying: Promise<void> = Promise.resolve();
   private begun = false;
+  private preparedTornDown: PreparedTornDown | null = null;
 
   /**
    * @param failOnSuperseded the `fail-on-superseded` input
@@ -54,7 +56,6 @@ export class DeployGitHub {
     private readonly failOnSuperseded = false,
     deploymentId: number | null = null,
   ) {
-    this.section = report.add(new GitHubSection());
     this.lifecycle = Lifecycle.create(
       settings,
       environment,
@@ -62,6 +63,7 @@ export class DeployGitHub {
       process.env,
       deploymentId,
     );
+    this.section = report.add(new GitHubSection());
   }
 
   private status(status: DeployStatus): void {
@@ -174,9 +176,54 @@ export class DeployGitHub {
     }
   }
 
-  /** A post step removed the environment: its Deployments inactive, its comment "torn down". */
+  /**
+   * A post step is removing the environment: "torn down"'s reads go out now (`Lifecycle.prepareTornDown`),
+   * so `tornDown` is left with the writes. Sends no write. Never throws.
+   */
+  prepareTornDown(): void {
+    this.preparedTornDown ??= this.lifecycle.prepareTornDown();
+  }
+
+  /**
+   * A post step removed the environment: its Deployments inactive, its comment "torn down" (the writes
+   * alone after `prepareTornDown`, else the reads first).
+   */
   async tornDown(): Promise<void> {
-    await this.report.time('github', () => this.lifecycle.tornDown('job finished'));
+    const prepared = this.preparedTornDown ?? this.lifecycle.prepareTornDown();
+    await this.report.time('github', () => prepared.write('job finished'));
     this.section.value = this.lifecycle.finishReport();
+  }
+}
+
+/**
+ * A post step's "torn down" beside its removal (provision-compose, deploy-namespace): `whileRemoving`, the
+ * removal's hook (called once the removal has begun: the ownership check passed), makes the GitHub side
+ * and sends its reads; `tornDown`, called only after a removal that succeeded, sends the writes (reads
+ * and writes when the hook never ran, as for an environment already gone). A removal that failed or was
+ * refused calls nothing more: no write, no warning.
+ */
+export class PostTornDown {
+  private github: DeployGitHub | null = null;
+
+  /** @param make the deploy's GitHub side (reads the settings: may throw UserInputError) */
+  constructor(private readonly make: () => DeployGitHub) {}
+
+  /** The removal's hook. Never throws: a GitHub side that cannot be made is left to `tornDown`, which reports why. */
+  readonly whileRemoving = (): void => {
+    try {
+      this.github ??= this.make();
+      this.github.prepareTornDown();
+    } catch {
+      // made again by tornDown, whose error the report shows
+    }
+  };
+
+  /**
+   * After a removal that succeeded: the deployments inactive, the comment "torn down".
+   * @throws UserInputError for a bad GitHub input (from `make`)
+   */
+  async tornDown(): Promise<void> {
+    this.github ??= this.make();
+    await this.github.tornDown();
   }
 }

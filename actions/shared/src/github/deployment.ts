@@ -14,7 +14,9 @@
  * for the environment itself to fail.
  */
 import type { GitHub } from './client.js';
-import { type ApiFailure, classifyApiError } from './errors.js';
+import { type Soft, soft } from './errors.js';
+
+export type { Soft } from './errors.js';
 
 /** A status state GitHub accepts (repos/create-deployment-status). */
 export type DeploymentState =
@@ -38,17 +40,6 @@ export interface NewDeployment {
   description: string;
   /** Stored with the deployment (`payload.ephemeral`). */
   payload: Record<string, unknown>;
-}
-
-/** The result of a call that may fail softly. */
-export type Soft<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
-
-async function soft<T>(fn: () => Promise<T>): Promise<Soft<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (error) {
-    return { ok: false, failure: classifyApiError(error) };
-  }
 }
 
 function shorten(text: string): string {
@@ -114,11 +105,12 @@ function listDeployments(github: GitHub, environment: string) {
 }
 
 /**
- * Sets every deployment of `environment` inactive whose latest status is not inactive already (one list,
- * paginated; one status read and at most one write per deployment), except `keep`.
- * @returns the ids set inactive
+ * The reads of `deactivateDeployments`: the deployments of `environment` whose latest status is not
+ * inactive, except `keep` (one list, paginated, then one status read per deployment, one at a time). Sends
+ * no write, so it can go out before the writes are due (a post step reads while the engine removes).
+ * @returns their ids, newest first
  */
-export async function deactivateDeployments(
+export async function activeDeployments(
   github: GitHub,
   environment: string,
   keep?: number,
@@ -126,7 +118,7 @@ export async function deactivateDeployments(
   return soft(async () => {
     const { octokit, owner, repo } = github;
     const deployments = await listDeployments(github, environment);
-    const done: number[] = [];
+    const active: number[] = [];
     for (const d of deployments) {
       if (d.id === keep) continue;
       const { data } = await octokit.rest.repos.listDeploymentStatuses({
@@ -135,18 +127,44 @@ export async function deactivateDeployments(
         deployment_id: d.id,
         per_page: 1,
       });
-      if (data[0]?.state === 'inactive') continue;
+      if (data[0]?.state !== 'inactive') active.push(d.id);
+    }
+    return active;
+  });
+}
+
+/**
+ * The writes of `deactivateDeployments`: an `inactive` status on each of `ids` (one at a time; none for an
+ * empty list). Stops at the first failure.
+ * @returns the ids set inactive
+ */
+export async function setInactive(github: GitHub, ids: readonly number[]): Promise<Soft<number[]>> {
+  return soft(async () => {
+    const { octokit, owner, repo } = github;
+    for (const id of ids)
       await octokit.rest.repos.createDeploymentStatus({
         owner,
         repo,
-        deployment_id: d.id,
+        deployment_id: id,
         state: 'inactive',
         auto_inactive: false,
       });
-      done.push(d.id);
-    }
-    return done;
+    return [...ids];
   });
+}
+
+/**
+ * Sets every deployment of `environment` inactive whose latest status is not inactive already, except
+ * `keep`: `activeDeployments` (the reads), then `setInactive` (at most one write per deployment).
+ * @returns the ids set inactive
+ */
+export async function deactivateDeployments(
+  github: GitHub,
+  environment: string,
+  keep?: number,
+): Promise<Soft<number[]>> {
+  const active = await activeDeployments(github, environment, keep);
+  return active.ok ? setInactive(github, active.value) : active;
 }
 
 /** Deletes the (inactive) deployments of `environment`. @returns the ids deleted */

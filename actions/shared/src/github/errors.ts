@@ -76,3 +76,15 @@ export function describeFailure(failure: ApiFailure): string {
     return `${failure.message} (the token needs one of: ${failure.acceptedPermissions})`;
   return failure.message;
 }
+
+/** The result of a call that may fail softly: its value, or the classified failure. */
+export type Soft<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
+
+/** Runs `fn`; a throw becomes `{ ok: false, failure }` (classified by `classifyApiError`). Never rejects. */
+export async function soft<T>(fn: () => Promise<T>): Promise<Soft<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, failure: classifyApiError(error) };
+  }
+}

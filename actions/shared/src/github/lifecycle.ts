@@ -7,17 +7,23 @@
  *           → … → guard again → success + comment "ready"  (or failure + "failed")
  * races:    PR closed → inactive + "torn down: closed during deploy"; head moved → inactive + "superseded"
  *           (the guard's verdict is acted on by github/deploy.ts `DeployGitHub.settle`)
- * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment)
+ * teardown: every deployment of the environment inactive + comment "torn down" (never a new comment);
+ *           its reads can go out while the environment is removed (`prepareTornDown`, torn-down.ts)
+ * The comment this run wrote is kept (github/sticky.ts): a later write of the run is a PATCH by id.
  */
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { type ApiBudget, connectGitHub, type GitHub, PER_PR_WRITE_PAUSE_MS } from './client.js';
-import { type CommentState, upsertComment } from './comment.js';
+import type { CommentState } from './comment.js';
 import { createDeployment, deactivateDeployments, type Soft, setDeploymentStatus } from './deployment.js';
 import { describeFailure } from './errors.js';
 import { decidePolicy, type EventFacts, type PolicyDecision, readEventFacts } from './policy.js';
 import { type GuardVerdict, guardPullRequest } from './pull-request.js';
 import type { GitHubReport } from './report.js';
 import type { GitHubSettings } from './settings.js';
+import { StickyComment, type StickyOutcome } from './sticky.js';
+import { type PreparedTornDown, prepareTornDown } from './torn-down.js';
+
+export type { PreparedTornDown } from './torn-down.js';
 
 /** The run's link: `<server>/<repo>/actions/runs/<id>/attempts/<n>`. */
 export function runUrl(env: NodeJS.ProcessEnv): string {
@@ -38,6 +44,8 @@ export class Lifecycle {
   readonly deploymentPolicy: PolicyDecision;
   private readonly runLink: string;
   private made: GitHub | null = null;
+  /** The sticky comment, when its policy allows one (a token, a PR, not `never`). */
+  private readonly sticky: StickyComment | null;
 
   /**
    * @param github the client; or a function making it on first use (`connectGitHub`: Octokit is loaded
@@ -62,6 +70,11 @@ export class Lifecycle {
     if (!this.commentPolicy.enabled && settings.comment !== 'never')
       this.report.comment = { action: 'skipped', reason: this.commentPolicy.reason };
     this.runLink = runUrl(env);
+    const pr = environment.prNumber;
+    this.sticky =
+      github !== null && this.commentPolicy.enabled && pr !== null
+        ? new StickyComment(pr, environment.name, settings.commentAuthor)
+        : null;
   }
 
   /** Builds it from the settings and the runner's environment (GITHUB_API_URL, GITHUB_EVENT_PATH). */
@@ -130,28 +143,34 @@ export class Lifecycle {
     return verdict;
   }
 
-  private async comment(
-    update: Omit<Partial<CommentState>, 'environment'>,
-    create = true,
-    only?: (previous: CommentState | null) => boolean,
-  ): Promise<void> {
-    if (!this.github || !this.commentPolicy.enabled || this.environment.prNumber === null) return;
-    const github = await this.client();
-    if (!github) return;
-    const outcome = await upsertComment(
-      github,
-      this.environment.prNumber,
-      this.settings.commentAuthor,
-      { environment: this.environment.name, runUrl: this.runLink, ...update },
-      create,
-      undefined,
-      only,
-    );
+  /** The comment's part of a write, as the report and the warnings show it. */
+  private noteComment(outcome: StickyOutcome): void {
     if (outcome.action === 'failed') {
       this.warn(`GitHub comment: ${describeFailure(outcome.failure)}`);
       this.report.comment = { action: 'failed', reason: outcome.failure.message };
     } else if (outcome.action === 'absent') this.report.comment ??= { action: 'absent' };
     else this.report.comment = { action: outcome.action, id: outcome.id, url: outcome.url };
+  }
+
+  /** The update as written: the environment and this run's link with it. */
+  private commentUpdate(update: Omit<Partial<CommentState>, 'environment'>) {
+    return { environment: this.environment.name, runUrl: this.runLink, ...update };
+  }
+
+  /**
+   * Writes the comment (when its policy allows): by id when this run wrote it before (`StickyComment`),
+   * else after a look-up. `create` false: update only; `only`: a guard on the stored state (always looked up).
+   */
+  private async comment(
+    update: Omit<Partial<CommentState>, 'environment'>,
+    create = true,
+    only?: (previous: CommentState | null) => boolean,
+  ): Promise<void> {
+    if (!this.sticky) return;
+    const github = await this.client();
+    if (!github) return;
+    const options = { create, ...(only ? { only } : {}) };
+    this.noteComment(await this.sticky.upsert(github, this.commentUpdate(update), options));
   }
 
   /** Deploy starts: deployment (earlier ones inactive) in_progress, comment "deploying". */
@@ -181,60 +200,51 @@ export class Lifecycle {
     await this.comment({ status: 'deploying', sha, reason: '', readiness: '', seed: '' });
   }
 
-  /** Deploy done: success with the environment URL, comment "ready". */
+  /** This run's deployment (when there is one and its policy allows) gets status `state`. */
+  private async deploymentStatus(
+    state: 'success' | 'failure' | 'inactive',
+    options: { environmentUrl?: string; description?: string } = {},
+  ): Promise<void> {
+    const id = this.report.deploymentId;
+    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
+    if (!github || id === null) return;
+    const result = await setDeploymentStatus(github, id, state, { logUrl: this.runLink, ...options });
+    this.soft('deployment status', result);
+  }
+
+  /**
+   * Deploy done: success with the environment URL, comment "ready". Independent, so both go out at once;
+   * the comment by id, with no look-up, when `deploying` wrote it: one round trip.
+   */
   async ready(
     details: Pick<CommentState, 'urls' | 'services' | 'expiresAt' | 'report'> & { environmentUrl?: string },
   ): Promise<void> {
     const id = this.report.deploymentId;
     const { environmentUrl: url, ...shown } = details;
-    // Independent, as in tornDown: the status and the comment's look-up go out at once.
-    const status = async () => {
-      const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
-      if (!github || id === null) return;
-      const logUrl = this.runLink;
-      this.soft(
-        'deployment status',
-        await setDeploymentStatus(github, id, 'success', { logUrl, ...(url ? { environmentUrl: url } : {}) }),
-      );
-    };
-    const { headSha: sha } = this.environment.context;
+    const sha = this.environment.context.headSha;
     const deployment = id !== null ? { deploymentId: id } : {};
     await Promise.all([
-      status(),
+      this.deploymentStatus('success', url ? { environmentUrl: url } : {}),
       this.comment({ status: 'ready', sha, reason: '', ...shown, ...deployment }),
     ]);
   }
 
-  /** Deploy failed: failure status, comment "failed" with the message. */
+  /** Deploy failed: failure status, comment "failed" with the message (at once, as in `ready`). */
   async failed(message: string, report?: string): Promise<void> {
-    const id = this.report.deploymentId;
-    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
-    if (github && id !== null)
-      this.soft(
-        'deployment status',
-        await setDeploymentStatus(github, id, 'failure', { logUrl: this.runLink, description: message }),
-      );
-    await this.comment({
-      status: 'failed',
-      sha: this.environment.context.headSha,
-      reason: message,
-      ...(report ? { report } : {}),
-    });
+    const sha = this.environment.context.headSha;
+    await Promise.all([
+      this.deploymentStatus('failure', { description: message }),
+      this.comment({ status: 'failed', sha, reason: message, ...(report ? { report } : {}) }),
+    ]);
   }
 
-  /** A newer commit took over: this run's deployment inactive, comment "superseded by <sha>". */
+  /** A newer commit took over: this run's deployment inactive, comment "superseded by <sha>" (at once). */
   async superseded(newSha: string): Promise<void> {
-    const id = this.report.deploymentId;
-    const github = this.deploymentPolicy.enabled && id !== null ? await this.client() : null;
-    if (github && id !== null)
-      this.soft(
-        'deployment status',
-        await setDeploymentStatus(github, id, 'inactive', { logUrl: this.runLink }),
-      );
-    await this.comment(
-      { status: 'superseded', sha: this.environment.context.headSha, reason: newSha.slice(0, 12) },
-      false,
-    );
+    const sha = this.environment.context.headSha;
+    await Promise.all([
+      this.deploymentStatus('inactive'),
+      this.comment({ status: 'superseded', sha, reason: newSha.slice(0, 12) }, false),
+    ]);
   }
 
   /**
@@ -257,14 +267,26 @@ export class Lifecycle {
 
   /**
    * The environment is gone: every deployment of it inactive, the comment "torn down" (updated, never
-   * created). `reason`: closed | closed during deploy | expired | swept | teardown.
+   * created). `reason`: closed | closed during deploy | expired | swept | teardown. `prepareTornDown`'s
+   * reads, then its writes.
    */
   async tornDown(reason: string): Promise<void> {
-    // Independent: the deployments' look-up and the comment's run at once (the client queues the writes).
-    const deployments = async () => {
-      const github = this.deploymentPolicy.enabled ? await this.client() : null;
-      if (github) this.soft('deployments', await deactivateDeployments(github, this.deploymentEnvironment));
-    };
-    await Promise.all([deployments(), this.comment({ status: 'torn-down', reason }, false)]);
+    await this.prepareTornDown().write(reason);
+  }
+
+  /**
+   * "Torn down" in two halves (github/torn-down.ts), for a caller that removes the environment meanwhile:
+   * the reads go out now, `write(reason)` sends only the writes once the removal is proven. Nothing is
+   * written or warned before `write`: a removal that failed or was refused never calls it.
+   */
+  prepareTornDown(): PreparedTornDown {
+    return prepareTornDown({
+      client: () => this.client(),
+      sticky: this.sticky,
+      deploymentEnvironment: this.deploymentPolicy.enabled ? this.deploymentEnvironment : null,
+      update: (reason) => this.commentUpdate({ status: 'torn-down', reason }),
+      noteComment: (outcome) => this.noteComment(outcome),
+      soft: (what, result) => this.soft(what, result),
+    });
   }
 }

@@ -24,6 +24,12 @@ export interface NamespaceTeardownOptions {
   controlPlane?: string[];
   /** The clock (tests pass a fake one). */
   clock?: Clock;
+  /**
+   * Called once the removal has begun (the namespace exists and the ownership check passed, right before the
+   * uninstalls and the delete), never for a refused or already-gone namespace: work to overlap with the
+   * removal (deploy-namespace's post sends its GitHub reads then). Must not throw.
+   */
+  whileRemoving?: () => void;
 }
 
 /** One object left in a Terminating namespace (fields used here). */
@@ -213,6 +219,7 @@ export async function teardownNamespace(
   const controlPlane = options.controlPlane ?? (await controlPlaneNamespaces(kubectl, name));
   const refusal = namespaceRefusal(name, ns, environment, controlPlane);
   if (refusal) return refused(name, refusal);
+  options.whileRemoving?.();
 
   const failures: string[] = [];
   const releases = await uninstallReleases(helm, kubectl, name, () => deadline - clock.now(), log, failures);

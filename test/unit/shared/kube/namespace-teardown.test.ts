@@ -150,6 +150,46 @@ describe('teardownNamespace flow', () => {
     expect(verbs.indexOf('helm uninstall')).toBeLessThan(verbs.indexOf('kubectl delete'));
   });
 
+  it('whileRemoving: once, after the ownership check and before any uninstall or delete; never when refused or gone', async () => {
+    let looks = 0;
+    const c = scripted((argv) => {
+      if (argv[0] === 'helm' && argv[1] === 'list') return { stdout: JSON.stringify([{ name: 'shop' }]) };
+      if (argv[1] === 'get' && argv[2] === 'namespace')
+        return ++looks <= 1
+          ? { stdout: JSON.stringify(ns(ENV, OURS)) }
+          : { exitCode: 1, stderr: 'Error from server (NotFound): namespaces "kwait-pr-7-abc123" not found' };
+      return {};
+    });
+    const seen: number[] = [];
+    const whileRemoving = () => seen.push(c.calls.length);
+    expect((await teardownNamespace(c.kubectl, c.helm, ENV, ENV, { ...fast, whileRemoving })).status).toBe(
+      'removed',
+    );
+    expect(seen).toHaveLength(1);
+    const before = c.calls.slice(0, seen[0]).map((a) => `${a[0]} ${a[1]}`);
+    expect(before).toContain('kubectl get');
+    expect(before.some((v) => v === 'helm uninstall' || v === 'kubectl delete')).toBe(false);
+
+    const never = () => {
+      throw new Error('whileRemoving called');
+    };
+    const unlabelled = scripted(() => ({ stdout: JSON.stringify(ns(ENV)) }));
+    const refused = await teardownNamespace(unlabelled.kubectl, unlabelled.helm, ENV, ENV, {
+      ...fast,
+      whileRemoving: never,
+    });
+    expect(refused.status).toBe('refused');
+    const gone = scripted(() => ({
+      exitCode: 1,
+      stderr: 'Error from server (NotFound): namespaces "x" not found',
+    }));
+    const absent = await teardownNamespace(gone.kubectl, gone.helm, ENV, ENV, {
+      ...fast,
+      whileRemoving: never,
+    });
+    expect(absent.status).toBe('already-gone');
+  });
+
   it.each([
     ['v3.22.0+g1234', ['--all']],
     ['v4.3.1+g5678', []],
