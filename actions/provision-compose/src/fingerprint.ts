@@ -3,6 +3,10 @@
  * fingerprint the project, run the lock phase and the digest policy, and write the fingerprint override
  * (the deploy record as labels, locked images pinned by digest) that joins the Compose files. After `up`
  * and the wait: check that every container runs the image that was fingerprinted.
+ *
+ * What needs no model starts earlier, beside `config` in prepare (`FingerprintHeadStart`): the engine's
+ * version and the last deploy's record. The build contexts, which come from the model, are hashed from the
+ * phase's first step on, in slices beside its docker calls (compose-fingerprint.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +25,7 @@ import {
 } from '../../shared/src/fingerprint/compose-phase.js';
 import { type Drift, formatDrift } from '../../shared/src/fingerprint/drift.js';
 import { publishFingerprint } from '../../shared/src/fingerprint/publish.js';
-import { fingerprintRecord, readRecord } from '../../shared/src/fingerprint/record.js';
+import { fingerprintRecord, type PreviousDeploy, readRecord } from '../../shared/src/fingerprint/record.js';
 import { SecretSeal } from '../../shared/src/fingerprint/secret-seal.js';
 import type { FingerprintSection } from '../../shared/src/fingerprint/summary.js';
 import type { ActionReport } from '../../shared/src/report/action-report.js';
@@ -85,39 +89,14 @@ export interface FingerprintTools {
 }
 
 /**
- * The fingerprint phase, before anything starts: fingerprint, lock, digest policy, the override file
- * (`compose.fingerprint.yaml`, appended to `run.project.files` and the hand-off). Fills `section` (also
- * when the lock refuses, so the report shows the diff) and the `fingerprint` output.
- * @returns the fingerprint (the drift check after `up` needs it)
- * @throws LockMismatchError (verify refused), UserInputError (lock, lock-files, require-digests), ToolError
+ * The last deploy's record, from the labels of the environment's existing containers (one `docker
+ * container inspect`; none for `[]`, a first deploy). A container removed since (a concurrent teardown)
+ * only loses the "changed since" line, not the deploy: any failure is logged and gives null.
+ * @param containers the IDs prepare's ownership look-up found
  */
-export async function fingerprintBeforeUp(
-  tools: FingerprintTools,
-  run: ProvisionRun,
-  settings: ProvisionSettings,
-  deployed: { model: ComposeModel; existing: readonly string[] },
-  section: FingerprintSection,
-  report: ActionReport,
-): Promise<ComposeFingerprint> {
-  return report.time('fingerprint', () =>
-    core.group('Fingerprint', () =>
-      fingerprintPhase(tools, run, settings, deployed.model, deployed.existing, section),
-    ),
-  );
-}
-
-async function fingerprintPhase(
-  tools: FingerprintTools,
-  run: ProvisionRun,
-  settings: ProvisionSettings,
-  model: ComposeModel,
-  existing: readonly string[],
-  section: FingerprintSection,
-): Promise<ComposeFingerprint> {
-  // The containers prepare's ownership look-up found: their labels are read while the phase hashes.
-  // A container removed since (a concurrent teardown) only loses the "changed since" line, not the deploy.
-  const previous = tools.docker
-    .labelsOf(existing)
+export function readPrevious(docker: Docker, containers: readonly string[]): Promise<PreviousDeploy | null> {
+  return docker
+    .labelsOf(containers)
     .then((labels) => labels.map((l) => readRecord(l)).find((r) => r !== null) ?? null)
     .catch((error: unknown) => {
       core.info(
@@ -125,6 +104,52 @@ async function fingerprintPhase(
       );
       return null;
     });
+}
+
+/** The fingerprint's work that needs no model, started by prepare beside `config` (prepare.ts `configPhase`). */
+export interface FingerprintHeadStart {
+  /** The engine's version (`engineVersion`). */
+  engine: Promise<string>;
+  /** The last deploy's record, read once the ownership look-up named the containers (`readPrevious`). */
+  previous: Promise<PreviousDeploy | null>;
+}
+
+/**
+ * The fingerprint phase, before anything starts: fingerprint, lock, digest policy, the override file
+ * (`compose.fingerprint.yaml`, appended to `run.project.files` and the hand-off). Fills `section` (also
+ * when the lock refuses, so the report shows the diff) and the `fingerprint` output. It takes over what
+ * prepare started (`deployed.head`).
+ *
+ * Why the phase itself stays before `up`, and is not run beside it: its outcome decides what `up` starts.
+ * `lock: verify` refuses the deploy on a difference, `require-digests` refuses unpinned images, and the
+ * override it writes joins the Compose files `up` reads: every container gets the deploy record as labels
+ * (teardown and the next deploy read them), and a locked image is pinned by digest. Compose reads its
+ * files once, at `up`'s start, so the override must exist by then.
+ * @returns the fingerprint (the drift check after `up` needs it)
+ * @throws LockMismatchError (verify refused), UserInputError (lock, lock-files, require-digests), ToolError
+ */
+export async function fingerprintBeforeUp(
+  tools: FingerprintTools,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  deployed: { model: ComposeModel; head: FingerprintHeadStart },
+  section: FingerprintSection,
+  report: ActionReport,
+): Promise<ComposeFingerprint> {
+  return report.time('fingerprint', () =>
+    core.group('Fingerprint', () => fingerprintPhase(tools, run, settings, deployed, section)),
+  );
+}
+
+async function fingerprintPhase(
+  tools: FingerprintTools,
+  run: ProvisionRun,
+  settings: ProvisionSettings,
+  deployed: { model: ComposeModel; head: FingerprintHeadStart },
+  section: FingerprintSection,
+): Promise<ComposeFingerprint> {
+  const { model, head } = deployed;
+  const previous = head.previous;
   const phase = runComposePhase({
     model: model as ResolvedModel,
     projectName: run.name,
@@ -146,6 +171,7 @@ async function fingerprintPhase(
       }),
     reportDir: run.dir,
     previous,
+    engineVersion: head.engine,
     sourceEnv: (names) => sourceEnvironment(tools.compose, run, names),
     // secret values (registered from the model: secret-named environment, URL passwords, argv secrets)
     seal: new SecretSeal(settings.fingerprintKey, registeredSecrets()),

@@ -3,7 +3,8 @@
  * register its secrets, refuse unknown services and a project these actions did not create (the Compose
  * refusal rule, from one container inventory that also tells when the environment was first created), and
  * write the isolation override (labels, ephemeral host ports, container names as aliases, per-environment
- * network and volume names, one-shots) that the `up` phase adds to the files.
+ * network and volume names, one-shots) that the `up` phase adds to the files. The fingerprint's work that
+ * needs no model starts beside `config` (`configPhase`).
  */
 import { writeFileSync } from 'node:fs';
 import {
@@ -29,8 +30,11 @@ import { foreignResources, projectResources } from '../../shared/src/compose/own
 import { findComposePlugin, type PluginLookup } from '../../shared/src/compose/plugin-path.js';
 import { deployLabels, LABELS, type LabelFacts, stableLabels } from '../../shared/src/environment/labels.js';
 import { run as execRun, type Runner } from '../../shared/src/exec/cli.js';
+import { engineVersion } from '../../shared/src/fingerprint/compose-phase.js';
+import type { PreviousDeploy } from '../../shared/src/fingerprint/record.js';
 import { SetupError, UserInputError } from '../../shared/src/runtime/errors.js';
 import { missingEnvFileError } from './env-file.js';
+import { readPrevious } from './fingerprint.js';
 import type { ProvisionSettings } from './settings.js';
 
 /**
@@ -147,6 +151,43 @@ export async function ownership(docker: Docker, name: string): Promise<Ownership
     containers: containers.map((c) => c.id),
     objects,
   };
+}
+
+/** What the config phase found, and the fingerprint's work it started. */
+export interface ConfigPhase {
+  compose: DockerCompose;
+  model: ComposeModel;
+  owned: Ownership;
+  /** The engine's version (`engineVersion`), asked beside `config`; awaited by the fingerprint phase. */
+  engine: Promise<string>;
+  /** The last deploy's record (`readPrevious`), read as soon as the ownership look-up named the
+   * containers; null on a first deploy, when that look-up failed, or when the labels cannot be read. */
+  previous: Promise<PreviousDeploy | null>;
+}
+
+/**
+ * The config phase: Compose detection and the model (`detectAndResolve`) beside the ownership look-up, and
+ * beside them the fingerprint's work that needs no model: `docker version` (asked last, so that `config`,
+ * which the rest waits for, starts first), and the last deploy's record from the labels of the containers
+ * the look-up found, as soon as it found them. Both were asked after `config` returned before (issue 12:
+ * `docker version` alone was ~44 ms there). Every call goes through `docker.runner`, the exec funnel.
+ * @throws as `detectAndResolve` and `ownership` (the version's failure surfaces in the fingerprint phase)
+ */
+export async function configPhase(
+  docker: Docker,
+  project: ProjectRef,
+  handOff: ComposeHandOff = jobComposeHandOff,
+): Promise<ConfigPhase> {
+  const resolved = detectAndResolve(project, docker.runner, handOff);
+  const owned = ownership(docker, project.name);
+  const engine = engineVersion(docker.runner);
+  engine.catch(() => {}); // awaited by the fingerprint phase (not at all when prepare fails)
+  const previous = owned.then(
+    (found) => readPrevious(docker, found.containers),
+    () => null, // the look-up's own error is thrown below
+  );
+  const [{ compose, model }, found] = await Promise.all([resolved, owned]);
+  return { compose, model, owned: found, engine, previous };
 }
 
 const ONE_SHOT_REASON = {

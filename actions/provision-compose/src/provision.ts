@@ -1,10 +1,12 @@
 /**
  * provision-compose main, in phases: resolve (the environment, the outputs and hand-off, the state post
- * needs) → prepare (Compose detection, the model and the ownership look-up at once, the guards, the override:
- * prepare.ts) → fingerprint (the lock verified or updated, the digest policy, the record and pins:
- * fingerprint.ts) → up (start.ts; the engine's event stream already following the project), beside the PR
- * re-check asked at the start (up-gate.ts: its answer is acted on once in, a refusal after `up` returned; on
- * "go on" the GitHub Deployment and the "deploying" comment go out meanwhile) → wait (every service ready or
+ * needs) → prepare (Compose detection, the model and the ownership look-up at once, and beside them the
+ * fingerprint's `docker version` and the last deploy's record; the guards, the override: prepare.ts) →
+ * fingerprint (the build contexts hashed beside the image inspect, the lock verified or updated, the digest
+ * policy, the record and pins: fingerprint.ts) → up (start.ts; the engine's event stream already following
+ * the project), beside the PR re-check asked at the start (up-gate.ts: its answer is acted on once in, a
+ * refusal after `up` returned; on "go on" the GitHub Deployment and the "deploying" comment go out
+ * meanwhile) → wait (every service ready or
  * one-shot done, woken by the events; a failure ends it at once), the drift check (fingerprint.ts) running
  * meanwhile → the PR re-check again → report (the `services` output, the Deployment success and the comment
  * "ready"; shared/src/github/deploy.ts).
@@ -46,8 +48,14 @@ import {
 } from '../../shared/src/runtime/handoff.js';
 import { saveState } from '../../shared/src/runtime/state.js';
 import { type ComposeState, OUTPUTS, STATE_KEY } from './contract.js';
-import { checkDriftAfterUp, deployedModel, fingerprintBeforeUp, startDriftCheck } from './fingerprint.js';
-import { checkServices, detectAndResolve, isolationLines, ownership, writeOverride } from './prepare.js';
+import {
+  checkDriftAfterUp,
+  deployedModel,
+  type FingerprintHeadStart,
+  fingerprintBeforeUp,
+  startDriftCheck,
+} from './fingerprint.js';
+import { checkServices, configPhase, isolationLines, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
 import { up, waitReady } from './start.js';
@@ -115,12 +123,15 @@ export interface Prepared {
   model: ComposeModel;
   /** The services the run starts (requested ones and their dependencies). */
   selected: string[];
-  /** IDs of the environment's containers before this deploy ([] on a first deploy). */
-  existing: string[];
+  /** The fingerprint's work already under way (fingerprint.ts). */
+  head: FingerprintHeadStart;
   tools: ProvisionTools; // the Compose CLI detection found, and docker
 }
 
-/** Prepare: Compose, the model, the guards and the override; hands the files on. */
+/**
+ * Prepare: Compose, the model, the guards and the override; hands the files on. The fingerprint's work that
+ * needs no model (the engine's version, the last deploy's record) starts beside `config` (`configPhase`).
+ */
 export async function prepare(
   docker: Docker,
   run: ProvisionRun,
@@ -128,11 +139,9 @@ export async function prepare(
   report: ActionReport,
   isolation: IsolationSection,
 ): Promise<Prepared> {
-  // Detection, the model and the ownership look-up (containers, networks, volumes): all at once.
-  const [{ compose, model }, owned] = await report.time('config', () =>
-    core.group('Resolve the Compose configuration', () =>
-      Promise.all([detectAndResolve(run.project), ownership(docker, run.name)]),
-    ),
+  // Detection, the model, the ownership look-up (containers, networks, volumes), `docker version`: at once.
+  const { compose, model, owned, engine, previous } = await report.time('config', () =>
+    core.group('Resolve the Compose configuration', () => configPhase(docker, run.project)),
   );
   const tools = { compose, docker };
   core.info(`Compose ${compose.binary.version} (${compose.binary.argv.join(' ')})`);
@@ -163,7 +172,7 @@ export async function prepare(
   run.project.files = [...settings.files, run.overridePath];
   core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
   core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
-  return { model, selected, existing: owned.containers, tools };
+  return { model, selected, head: { engine, previous }, tools };
 }
 
 /** Report: the services in the report, the `services` output and the hand-off. */
@@ -233,8 +242,7 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       prepared = await prepare(new Docker(), run, settings, report, isolation);
       tools = prepared.tools;
       const { compose, docker } = prepared.tools;
-      const model = deployedModel(prepared.model, prepared.selected);
-      const deployed = { model, existing: prepared.existing };
+      const deployed = { model: deployedModel(prepared.model, prepared.selected), head: prepared.head };
       const fingerprint = await fingerprintBeforeUp(tools, run, settings, deployed, fingerprints, report);
       // The event stream follows the project from before `up`, so no change is missed.
       const following = ComposeWatch.start(run.name, docker.runner);

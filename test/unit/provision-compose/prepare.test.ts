@@ -9,13 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { envFileOwners, missingEnvFileError } from '../../../actions/provision-compose/src/env-file.js';
 import {
   checkServices,
+  configPhase,
   detectAndResolve,
   isolationLines,
   ownership,
 } from '../../../actions/provision-compose/src/prepare.js';
 import { Docker } from '../../../actions/shared/src/compose/docker.js';
 import { planIsolation } from '../../../actions/shared/src/compose/isolation.js';
+import type { RunResult } from '../../../actions/shared/src/exec/cli.js';
 import { SetupError, UserInputError } from '../../../actions/shared/src/runtime/errors.js';
+import { runResult } from '../helpers.js';
 import { fakeDocker } from '../shared/compose/fake-docker.js';
 
 const ENV = 'app-pr-7-abc123';
@@ -230,5 +233,79 @@ describe('detectAndResolve', () => {
     expect(s.calls).toEqual([
       `docker-compose --project-name=${ENV} --file=compose.yaml config --format json`,
     ]);
+  });
+});
+
+describe('configPhase', () => {
+  const MODEL = { name: ENV, services: { db: { image: 'postgres:15' } } };
+  const CONFIG = `docker compose --project-name ${ENV} --file compose.yaml config --format json`;
+  const VERSION = 'docker version --format {{.Server.Version}}';
+  const RECORD = { 'ephemeral.dev/fingerprint': `sha256:${'0'.repeat(64)}` };
+
+  /**
+   * One runner for Compose and docker, recording each call as it starts: `config` answers only once
+   * `release()` is called; the inventory and `inspect` come from a fake engine holding one container of a
+   * previous deploy of the environment (its labels carry the deploy record).
+   */
+  function scripted() {
+    const engine = fakeDocker([
+      { kind: 'container', id: 'c1', name: `${ENV}-db-1`, labels: { ...OURS, ...RECORD } },
+    ]);
+    const calls: string[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const runner = async (argv: readonly string[]): Promise<RunResult> => {
+      const line = argv.join(' ');
+      calls.push(line);
+      if (line === 'docker compose version --short') return runResult('2.26.1\n');
+      if (argv.includes('config')) {
+        await gate;
+        return runResult(JSON.stringify(MODEL));
+      }
+      if (line === VERSION) return runResult('27.3.1\n');
+      return engine.runner(argv);
+    };
+    return { runner, calls, release: () => release() };
+  }
+
+  /** Turns of the event loop until `done` holds (bounded: the fakes answer within a few turns). */
+  async function turnsUntil(done: () => boolean): Promise<void> {
+    for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setImmediate(r));
+  }
+
+  it('asks docker version and reads the last deploy’s record before config returns, through one runner', async () => {
+    const s = scripted();
+    const handOff = { read: () => undefined, write: () => {} };
+    const pending = configPhase(new Docker(s.runner), { name: ENV, files: ['compose.yaml'] }, handOff);
+    await turnsUntil(() => s.calls.some((c) => c.startsWith('docker container inspect')));
+    // config has not answered yet: the fingerprint's model-free calls are already out
+    expect(s.calls).toContain(CONFIG);
+    expect(s.calls).toContain(VERSION);
+    expect(s.calls).toContain('docker container inspect -- c1');
+    // config goes out before the version, which nothing waits for before the fingerprint phase
+    expect(s.calls.indexOf(CONFIG)).toBeLessThan(s.calls.indexOf(VERSION));
+    s.release();
+    const found = await pending;
+    expect(found.model).toEqual(MODEL);
+    expect(found.owned.containers).toEqual(['c1']);
+    expect(await found.engine).toBe('27.3.1');
+    expect(await found.previous).toEqual({ fingerprint: RECORD['ephemeral.dev/fingerprint'], entries: null });
+  });
+
+  it('on a first deploy reads no record (no inspect); a failed look-up fails the phase, as before', async () => {
+    const s = scripted();
+    const handOff = { read: () => undefined, write: () => {} };
+    s.release();
+    const first = await configPhase(new Docker(s.runner), { name: 'other-env', files: [] }, handOff);
+    expect(await first.previous).toBeNull();
+    expect(s.calls.filter((c) => c.startsWith('docker container inspect'))).toEqual([]);
+    const failing = async (argv: readonly string[]) =>
+      argv[1] === 'container' ? runResult('', 1, 'Cannot connect to the Docker daemon') : s.runner(argv);
+    const error = await configPhase(new Docker(failing), { name: ENV, files: [] }, handOff).catch(
+      (e: unknown) => e,
+    );
+    expect(String(error)).toMatch(/Cannot connect to the Docker daemon/);
   });
 });

@@ -4,26 +4,29 @@
  * is reproducible (moby/moby#17670; BuildKit `SOURCE_DATE_EPOCH`, moby/buildkit#2918).
  *
  * Hashed: the Dockerfile (or `dockerfile_inline`), every file of the build context that `.dockerignore`
- * lets through (path, executable bit or symlink target, content), build args (secret values sealed:
- * secret-seal.ts), target, labels, platforms, additional contexts, and the ids of build secrets and SSH
- * agents (never their values).
+ * lets through (path, executable bit or symlink target, content: build-context.ts), build args (secret
+ * values sealed: secret-seal.ts), target, labels, platforms, additional contexts, and the ids of build
+ * secrets and SSH agents (never their values).
  *
- * `.dockerignore` matching is Docker's own (a pattern matches from the context root, `*` does not cross
- * `/`, a later `!pattern` re-includes), through `@balena/dockerignore`, a port of moby's matcher. A
- * Dockerfile-specific `<Dockerfile>.dockerignore` next to the Dockerfile wins over the context's, as
- * BuildKit does (https://docs.docker.com/build/concepts/context/#filename-and-location).
+ * Two forms, one result: `hashBuildInputs` reads the contexts at the call; `hashBuildInputsAsync` takes
+ * them from a `ContextHashing` that `hashBuildContexts` started at the fingerprint's first step (in the
+ * background, beside the phase's docker calls).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import dockerignore, { type Ignore } from '@balena/dockerignore';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { isSecretName } from '../runtime/secret-text.js';
+import { type ContextCache, type ContextDigest, ContextHashing, contextDigest } from './build-context.js';
 import { hashContent, hashJson, posixPath, sha256 } from './canonical.js';
-import { isRemoteContext, type ModelContext, rewrite } from './compose-model.js';
+import { isRemoteContext, type ModelContext, type ResolvedModel, rewrite } from './compose-model.js';
 import { SecretSeal } from './secret-seal.js';
 
-// The package is CommonJS (`module.exports = factory`) with ESM-style typings: take whichever is callable.
-const ignore = ((dockerignore as unknown as { default?: unknown }).default ??
-  dockerignore) as unknown as () => Ignore;
+export {
+  type ContextCache,
+  type ContextFile,
+  ContextHashing,
+  contextFiles,
+  dockerignoreText,
+} from './build-context.js';
 
 /** The `build` section of a resolved service (Compose spec build element; the fields read here). */
 export interface BuildSection {
@@ -39,15 +42,6 @@ export interface BuildSection {
   ssh?: Array<string | { id?: string }> | Record<string, string>;
 }
 
-/** One file of a build context: POSIX path relative to the context, kind, content hash. */
-export interface ContextFile {
-  path: string;
-  /** `f` plain file, `x` executable file, `l` symlink (hash of the link target). */
-  kind: 'f' | 'x' | 'l';
-  sha256: string;
-  bytes: number;
-}
-
 /** The hash of one build's inputs. */
 export interface BuildInputs {
   /** `sha256:<hex>` over everything below. */
@@ -58,65 +52,6 @@ export interface BuildInputs {
   bytes: number;
   /** Sentences about what could not be hashed by content (a remote context). */
   notes: string[];
-}
-
-/** The ignore patterns that apply to `context` for `dockerfilePath` ('' when there is no file). */
-export function dockerignoreText(context: string, dockerfilePath: string | null): string {
-  const specific = dockerfilePath ? `${dockerfilePath}.dockerignore` : '';
-  if (specific && existsSync(specific)) return readFileSync(specific, 'utf8');
-  const shared = join(context, '.dockerignore');
-  return existsSync(shared) ? readFileSync(shared, 'utf8') : '';
-}
-
-/**
- * The files of a local build context after `.dockerignore`, sorted by path (bytewise).
- * Directories that are ignored are not walked when no `!` pattern could bring something back, as Docker
- * itself does.
- * @param ignoreText the `.dockerignore` content
- */
-export function contextFiles(context: string, ignoreText: string): ContextFile[] {
-  const matcher = ignore().add(ignoreText);
-  const patterns = ignoreText
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const canReinclude = patterns.some((p) => p.startsWith('!'));
-  // Docker anchors patterns at the context root and `*` never crosses `/`: without `**` and `!`, a pattern
-  // of k segments can only match a path of k segments (deeper paths through their ignored parent, which
-  // is never walked). Files deeper than every pattern then need no matching at all.
-  const maxDepth =
-    canReinclude || patterns.some((p) => p.includes('**'))
-      ? Number.POSITIVE_INFINITY
-      : Math.max(0, ...patterns.map((p) => p.split('/').filter((s) => s !== '' && s !== '.').length));
-  const files: ContextFile[] = [];
-  const walk = (dir: string, prefix: string, depth: number) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      const full = join(dir, entry.name);
-      const check = depth <= maxDepth;
-      if (entry.isDirectory()) {
-        if (check && !canReinclude && matcher.ignores(rel)) continue;
-        walk(full, rel, depth + 1);
-        continue;
-      }
-      if (check && matcher.ignores(rel)) continue;
-      if (entry.isSymbolicLink()) {
-        const target = readlinkSync(full);
-        files.push({ path: rel, kind: 'l', sha256: sha256(posixPath(target)), bytes: 0 });
-      } else if (entry.isFile()) {
-        const bytes = readFileSync(full);
-        const executable = (lstatSync(full).mode & 0o111) !== 0;
-        files.push({
-          path: rel,
-          kind: executable ? 'x' : 'f',
-          sha256: hashContent(bytes),
-          bytes: bytes.length,
-        });
-      }
-    }
-  };
-  walk(context, '', 1);
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function secretIds(build: BuildSection): string[] {
@@ -131,81 +66,50 @@ function sshIds(build: BuildSection): string[] {
   return Object.keys(ssh).sort();
 }
 
-/** Context digests already computed in one fingerprint (services sharing a context are hashed once). */
-export type ContextCache = Map<string, { digest: string; files: number; bytes: number }>;
-
-/** A context (main or additional) by content, or by its text when it is remote or an image. */
-function contextDigest(
-  context: string,
-  dockerfilePath: string | null,
-  notes: string[],
-  what: string,
-  cache: ContextCache,
-): { digest: string; files: number; bytes: number } {
-  if (isRemoteContext(context) || context.startsWith('docker-image://') || context.startsWith('target:')) {
-    if (isRemoteContext(context))
-      notes.push(`${what} is remote (${context}): only its address is hashed, not its content.`);
-    return { digest: sha256(context), files: 0, bytes: 0 };
-  }
-  const ignoreText = dockerignoreText(context, dockerfilePath);
-  const key = `${context}\0${ignoreText}`;
-  const known = cache.get(key);
-  if (known) return { digest: known.digest, files: 0, bytes: 0 };
-  const files = contextFiles(context, ignoreText);
-  const result = {
-    digest: hashJson(files.map((f) => [f.path, f.kind, f.sha256])),
-    files: files.length,
-    bytes: files.reduce((n, f) => n + f.bytes, 0),
-  };
-  cache.set(key, result);
-  return result;
+/** Where one build's contexts and Dockerfile are (`config` prints the paths absolute). */
+interface BuildPlan {
+  context: string;
+  dockerfileName: string;
+  /** null for `dockerfile_inline` and a remote context (nothing to read). */
+  dockerfilePath: string | null;
+  additional: Array<[name: string, context: string]>;
 }
 
-/**
- * Hashes one service's build inputs.
- * @param service the service name, for notes and errors
- * @param build the resolved `build` section (paths absolute, as `config` prints them)
- * @param ctx the model context: args are rewritten like the model (`{{sha}}`), paths made relative
- * @param cache context digests computed so far in this fingerprint (a context two services share is read
- *   once; its files and bytes are counted once)
- * @throws Error (ENOENT) when the context directory or the Dockerfile does not exist
- */
-export function hashBuildInputs(
-  service: string,
-  build: BuildSection,
-  ctx: ModelContext,
-  cache: ContextCache = new Map(),
-): BuildInputs {
-  const notes: string[] = [];
-  // Secret values enter sealed (secret-seal.ts): secret-named args whole, known secrets and URL passwords.
-  const seal = ctx.seal ?? new SecretSeal('');
-  const context = build.context ?? ctx.projectDirectory;
-  const remote = isRemoteContext(context);
+function planBuild(build: BuildSection, projectDirectory: string): BuildPlan {
+  const context = build.context ?? projectDirectory;
   const dockerfileName = build.dockerfile ?? 'Dockerfile';
   const dockerfilePath =
-    build.dockerfile_inline !== undefined || remote
+    build.dockerfile_inline !== undefined || isRemoteContext(context)
       ? null
       : isAbsolute(dockerfileName)
         ? dockerfileName
         : resolve(context, dockerfileName);
-  const main = contextDigest(
+  return {
     context,
+    dockerfileName,
     dockerfilePath,
-    notes,
-    `The build context of service "${service}"`,
-    cache,
-  );
+    additional: Object.entries(build.additional_contexts ?? {}),
+  };
+}
+
+const mainWhat = (service: string) => `The build context of service "${service}"`;
+const extraWhat = (service: string, name: string) => `Additional context "${name}" of service "${service}"`;
+
+/** The build's document and its hash, once its contexts are known (reads the Dockerfile). */
+function assemble(
+  build: BuildSection,
+  ctx: ModelContext,
+  plan: BuildPlan,
+  main: ContextDigest,
+  extras: Array<[name: string, digest: ContextDigest]>,
+  notes: string[],
+): BuildInputs {
+  // Secret values enter sealed (secret-seal.ts): secret-named args whole, known secrets and URL passwords.
+  const seal = ctx.seal ?? new SecretSeal('');
   let files = main.files;
   let bytes = main.bytes;
   const additional: Record<string, string> = {};
-  for (const [name, value] of Object.entries(build.additional_contexts ?? {})) {
-    const extra = contextDigest(
-      value,
-      null,
-      notes,
-      `Additional context "${name}" of service "${service}"`,
-      cache,
-    );
+  for (const [name, extra] of extras) {
     additional[name] = extra.digest;
     files += extra.files;
     bytes += extra.bytes;
@@ -213,11 +117,11 @@ export function hashBuildInputs(
   let dockerfile: Record<string, string>;
   if (build.dockerfile_inline !== undefined)
     dockerfile = { inline: sha256(seal.sealText(build.dockerfile_inline)) };
-  else if (dockerfilePath) {
-    const content = readFileSync(dockerfilePath);
+  else if (plan.dockerfilePath) {
+    const content = readFileSync(plan.dockerfilePath);
     bytes += content.length;
-    dockerfile = { name: posixPath(dockerfileName), sha256: hashContent(content) };
-  } else dockerfile = { name: posixPath(dockerfileName) };
+    dockerfile = { name: posixPath(plan.dockerfileName), sha256: hashContent(content) };
+  } else dockerfile = { name: posixPath(plan.dockerfileName) };
   const args: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(build.args ?? {}))
     args[key] = value === null ? null : isSecretName(key) ? seal.seal(value) : seal.sealText(value);
@@ -233,4 +137,81 @@ export function hashBuildInputs(
     ssh: sshIds(build),
   };
   return { hash: hashJson(document), files, bytes, notes };
+}
+
+/**
+ * Hashes one service's build inputs, reading its contexts now.
+ * @param service the service name, for notes and errors
+ * @param build the resolved `build` section (paths absolute, as `config` prints them)
+ * @param ctx the model context: args are rewritten like the model (`{{sha}}`), paths made relative
+ * @param cache context digests computed so far in this fingerprint (a context two services share is read
+ *   once; its files and bytes are counted once)
+ * @throws Error (ENOENT) when the context directory or the Dockerfile does not exist
+ */
+export function hashBuildInputs(
+  service: string,
+  build: BuildSection,
+  ctx: ModelContext,
+  cache: ContextCache = new Map(),
+): BuildInputs {
+  const notes: string[] = [];
+  const plan = planBuild(build, ctx.projectDirectory);
+  const main = contextDigest(plan.context, plan.dockerfilePath, notes, mainWhat(service), cache);
+  const extras = plan.additional.map(
+    ([name, value]) =>
+      [name, contextDigest(value, null, notes, extraWhat(service, name), cache)] as [string, ContextDigest],
+  );
+  return assemble(build, ctx, plan, main, extras, notes);
+}
+
+/**
+ * `hashBuildInputs` with the contexts from `hashing` (started there if they were not): the same hash,
+ * notes and counts when called for the services in the same order.
+ * @throws Error (ENOENT) when the context directory or the Dockerfile does not exist (the main context's
+ *   error first, as `hashBuildInputs`)
+ */
+export async function hashBuildInputsAsync(
+  service: string,
+  build: BuildSection,
+  ctx: ModelContext,
+  hashing: ContextHashing,
+): Promise<BuildInputs> {
+  const notes: string[] = [];
+  const plan = planBuild(build, ctx.projectDirectory);
+  const main = hashing.digest(plan.context, plan.dockerfilePath, notes, mainWhat(service));
+  const pending = plan.additional.map(
+    ([name, value]) => [name, hashing.digest(value, null, notes, extraWhat(service, name))] as const,
+  );
+  // Awaited in order below (the main context's error first); none rejects unhandled meanwhile.
+  for (const p of [main, ...pending.map(([, p]) => p)]) p.catch(() => {});
+  const mainDigest = await main;
+  const extras: Array<[string, ContextDigest]> = [];
+  for (const [name, p] of pending) extras.push([name, await p]);
+  return assemble(build, ctx, plan, mainDigest, extras, notes);
+}
+
+/** A service's `build` as a section (`build: ./api` is `{ context: ./api }`). */
+export function buildSection(build: Record<string, unknown> | string): BuildSection {
+  return typeof build === 'string' ? { context: build } : (build as BuildSection);
+}
+
+/**
+ * Starts hashing the contexts (main and additional) of every service `model` builds, in the background:
+ * the fingerprint reads them with `hashBuildInputsAsync`. Nothing is thrown here; a context that cannot be
+ * read fails when it is read.
+ * @param projectDirectory the context of a `build` without one
+ * @param hashing where the digests go (default a new one); its owner `stop`s it when the phase ends
+ */
+export function hashBuildContexts(
+  model: ResolvedModel,
+  projectDirectory: string,
+  hashing: ContextHashing = new ContextHashing(),
+): ContextHashing {
+  for (const service of Object.values(model.services ?? {})) {
+    if (service.build === undefined) continue;
+    const plan = planBuild(buildSection(service.build), projectDirectory);
+    hashing.start(plan.context, plan.dockerfilePath);
+    for (const [, value] of plan.additional) hashing.start(value, null);
+  }
+  return hashing;
 }

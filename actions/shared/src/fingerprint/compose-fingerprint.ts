@@ -4,7 +4,7 @@
  * files, and the tool versions (shown; hashed only when `includeTools`).
  */
 
-import { type BuildSection, type ContextCache, hashBuildInputs } from './build-inputs.js';
+import { buildSection, ContextHashing, hashBuildContexts, hashBuildInputsAsync } from './build-inputs.js';
 import { FINGERPRINT_SCHEMA, type Fingerprint, fingerprintOf, sortEntries } from './canonical.js';
 import { composeEntries, type ModelContext, type ResolvedModel } from './compose-model.js';
 import { sourceEntries, sourceVariables } from './compose-sources.js';
@@ -37,6 +37,12 @@ export interface ComposeFingerprintInput {
    * (compose-sources.ts); called only when there are such sources. Default: this process's environment.
    */
   sourceEnv?: (names: readonly string[]) => Promise<Record<string, string>>;
+  /**
+   * The build contexts' hashing, when the caller started it before (`hashBuildContexts`); the caller owns
+   * it and stops it. Default: a new one, stopped when the fingerprint is done or has failed. Either way
+   * every context of the model is started first thing.
+   */
+  contexts?: ContextHashing;
 }
 
 /** One service's image as fingerprinted. */
@@ -71,12 +77,28 @@ async function processEnv(names: readonly string[]): Promise<Record<string, stri
 }
 
 /**
- * Computes the fingerprint.
+ * Computes the fingerprint. The build contexts are hashed in the background from the first step
+ * (build-context.ts: slices of this thread with turns of the event loop between them), beside the configs'
+ * variables (`sourceEnv`) and the image inspect, and read in service order: the same entries, notes and
+ * counts as reading them one after the other.
  * @throws UserInputError (lock-files) for a pattern matching nothing, (compose-files) for a config or secret
  *   whose file does not exist or whose variable is not set; Error when docker or a build context cannot be
  *   read
  */
 export async function composeFingerprint(input: ComposeFingerprintInput): Promise<ComposeFingerprint> {
+  const contexts = input.contexts ?? new ContextHashing();
+  try {
+    hashBuildContexts(input.model, input.ctx.projectDirectory, contexts);
+    return await assembleFingerprint(input, contexts);
+  } finally {
+    if (!input.contexts) contexts.stop(); // a failed fingerprint leaves no walk running
+  }
+}
+
+async function assembleFingerprint(
+  input: ComposeFingerprintInput,
+  hashing: ContextHashing,
+): Promise<ComposeFingerprint> {
   const { model } = input;
   // One seal for the whole fingerprint, so its note counts every secret value once (secret-seal.ts).
   const seal = input.ctx.seal ?? new SecretSeal('');
@@ -89,11 +111,10 @@ export async function composeFingerprint(input: ComposeFingerprintInput): Promis
   const notes: string[] = [];
   const services: ServiceImageFacts[] = [];
   const build = { files: 0, bytes: 0 };
-  const contexts: ContextCache = new Map();
   const pulled = Object.values(model.services ?? {})
     .filter((s) => s.build === undefined && typeof s.image === 'string')
     .map((s) => s.image as string);
-  // docker answers while the build contexts are hashed (synchronous work on this thread).
+  // docker answers while the build contexts are hashed.
   const inspected = input.images ? input.images(pulled) : inspectImages(pulled, input.runner);
   inspected.catch(() => {}); // awaited below; no unhandled rejection while hashing
   for (const [name, service] of Object.entries(model.services ?? {})) {
@@ -101,9 +122,7 @@ export async function composeFingerprint(input: ComposeFingerprintInput): Promis
     const image = service.image ?? `${ctx.projectName}-${name}`;
     services.push({ service: name, image, built, facts: null });
     if (!built) continue;
-    const section: BuildSection =
-      typeof service.build === 'string' ? { context: service.build } : (service.build as BuildSection);
-    const inputs = hashBuildInputs(name, section, ctx, contexts);
+    const inputs = await hashBuildInputsAsync(name, buildSection(service.build!), ctx, hashing);
     entries[`services.${name}.build`] = inputs.hash;
     notes.push(...inputs.notes);
     build.files += inputs.files;

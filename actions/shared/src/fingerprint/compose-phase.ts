@@ -49,6 +49,8 @@ export interface ComposePhaseOptions {
    * awaited after the hashing (the look-up runs meanwhile).
    */
   previous: PreviousDeploy | null | Promise<PreviousDeploy | null>;
+  /** The engine's version asked earlier (`engineVersion`); default: asked when the phase starts. */
+  engineVersion?: Promise<string>;
 }
 
 /** What the phase decided. */
@@ -60,8 +62,13 @@ export interface ComposePhaseResult {
   since: SinceLastDeploy;
 }
 
-/** The Docker engine's version, or 'unknown'. */
-async function dockerVersion(runner: ImageRunner): Promise<string> {
+/**
+ * The Docker engine's version (`docker version --format {{.Server.Version}}`), or 'unknown' when docker
+ * fails, cannot start or takes over 30 s. Needs no model: provision-compose asks it at the start of its
+ * prepare phase, beside `docker compose config` (`ComposePhaseOptions.engineVersion`).
+ * @throws only what `runner` throws (the exec funnel returns a failure as a result)
+ */
+export async function engineVersion(runner: ImageRunner): Promise<string> {
   const result = await runner(['docker', 'version', '--format', '{{.Server.Version}}'], {
     timeoutMs: 30_000,
   });
@@ -130,7 +137,7 @@ export async function runComposePhase(o: ComposePhaseOptions): Promise<ComposePh
     enforceDigests(early, false);
   }
   // docker answers (the version, the pre-pull and its inspect) while the build contexts are hashed.
-  const version = dockerVersion(o.runner);
+  const version = o.engineVersion ?? engineVersion(o.runner);
   version.catch(() => {}); // awaited by composeFingerprint
   const fingerprint = await composeFingerprint({
     model: o.model,

@@ -18,7 +18,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserInputError } from '../runtime/errors.js';
 import { registerSecret } from '../runtime/secrets.js';
-import { contextFiles } from './build-inputs.js';
+import { contextFiles } from './build-context.js';
 import { canonicalJson, hashContent, posixPath, sha256 } from './canonical.js';
 import type { ModelContext, ResolvedModel } from './compose-model.js';
 import { SecretSeal } from './secret-seal.js';

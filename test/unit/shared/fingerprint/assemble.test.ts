@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../../actions/shared/src/exec/cli.js';
+import { ContextHashing } from '../../../../actions/shared/src/fingerprint/build-context.js';
 import { composeFingerprint } from '../../../../actions/shared/src/fingerprint/compose-fingerprint.js';
 import type { ResolvedModel } from '../../../../actions/shared/src/fingerprint/compose-model.js';
 import { findDrift, formatDrift } from '../../../../actions/shared/src/fingerprint/drift.js';
@@ -268,5 +269,44 @@ describe('drift', () => {
       'api (p-api-1): runs 222222222222 (Compose label 111111111111), expected 111111111111',
       'web (p-web-1): runs 111111111111 (Compose label 222222222222), expected 111111111111',
     ]);
+  });
+});
+
+describe('composeFingerprint and the build contexts (issue 12)', () => {
+  it('starts hashing the contexts before it reads the configs’ variables; the fingerprint is the same', async () => {
+    const dir = join(root, 'c12');
+    const withSource = (i: ReturnType<typeof input>) => {
+      const model = structuredClone(i.model);
+      model.services!.api!.configs = ['mode'];
+      model.configs = { mode: { environment: 'APP_MODE' } };
+      return { ...i, model };
+    };
+    const contexts = new ContextHashing();
+    const startedWhenAsked: number[] = [];
+    const early = await composeFingerprint({
+      ...withSource(input(dir, 'pr-12')),
+      contexts,
+      sourceEnv: async () => {
+        startedWhenAsked.push(contexts.started.length);
+        return { APP_MODE: 'blue' };
+      },
+    });
+    expect(startedWhenAsked).toEqual([1]);
+    const plain = await composeFingerprint({
+      ...withSource(input(dir, 'pr-12')),
+      sourceEnv: async () => ({ APP_MODE: 'blue' }),
+    });
+    expect(early.value).toBe(plain.value);
+    expect(early.build).toEqual(plain.build);
+  });
+
+  it('fails on the first service whose context is missing, the others’ failures handled', async () => {
+    const dir = join(root, 'c13');
+    const i = input(dir, 'pr-13');
+    const model = structuredClone(i.model);
+    model.services!.api!.build = { context: join(dir, 'missing-a') };
+    model.services!.web = { build: { context: join(dir, 'missing-b') } };
+    const error = await composeFingerprint({ ...i, model }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/ENOENT.*missing-a/);
   });
 });

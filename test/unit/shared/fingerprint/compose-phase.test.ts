@@ -122,3 +122,33 @@ describe('runComposePhase', () => {
     expect(result.fingerprint.document.entries['services.db.digest']).toBe(D1);
   });
 });
+
+describe('runComposePhase with the engine’s version asked earlier (issue 12)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'phase-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('does not ask docker version again and shows the version it was given', async () => {
+    const engine = fakeEngine({ [images.db]: D1, [images.cache]: D1 });
+    const result = await runComposePhase({
+      model,
+      projectName: 'p',
+      projectDirectory: root,
+      workspace: root,
+      volatile: {},
+      lockFiles: [],
+      includeTools: true,
+      requireDigests: false,
+      lock: { mode: 'off', file: '' },
+      pull: 'missing',
+      composeVersion: '2.26.1',
+      runner: engine.runner,
+      pullImages: engine.pullImages,
+      reportDir: root,
+      previous: null,
+      engineVersion: Promise.resolve('27.3.1'),
+    });
+    expect(engine.calls).toEqual(['image inspect']);
+    expect(result.fingerprint.tools).toEqual({ compose: '2.26.1', docker: '27.3.1' });
+    expect(result.fingerprint.document.entries['tools.docker']).toBe('27.3.1');
+  });
+});
