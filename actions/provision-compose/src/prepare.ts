@@ -171,14 +171,16 @@ export interface ConfigPhase {
  * which the rest waits for, starts first), and the last deploy's record from the labels of the containers
  * the look-up found, as soon as it found them. Both were asked after `config` returned before (issue 12:
  * `docker version` alone was ~44 ms there). Every call goes through `docker.runner`, the exec funnel.
+ * `plugin`: where the docker CLI's Compose plugin is (compose/plugin-path.ts).
  * @throws as `detectAndResolve` and `ownership` (the version's failure surfaces in the fingerprint phase)
  */
 export async function configPhase(
   docker: Docker,
   project: ProjectRef,
   handOff: ComposeHandOff = jobComposeHandOff,
+  plugin: PluginLookup = findComposePlugin,
 ): Promise<ConfigPhase> {
-  const resolved = detectAndResolve(project, docker.runner, handOff);
+  const resolved = detectAndResolve(project, docker.runner, handOff, plugin);
   const owned = ownership(docker, project.name);
   const engine = engineVersion(docker.runner);
   engine.catch(() => {}); // awaited by the fingerprint phase (not at all when prepare fails)

@@ -238,7 +238,7 @@ describe('detectAndResolve', () => {
 
 describe('configPhase', () => {
   const MODEL = { name: ENV, services: { db: { image: 'postgres:15' } } };
-  const CONFIG = `docker compose --project-name ${ENV} --file compose.yaml config --format json`;
+  const CONFIG = `docker compose --project-name=${ENV} --file=compose.yaml config --format json`;
   const VERSION = 'docker version --format {{.Server.Version}}';
   const RECORD = { 'ephemeral.dev/fingerprint': `sha256:${'0'.repeat(64)}` };
 
@@ -278,7 +278,12 @@ describe('configPhase', () => {
   it('asks docker version and reads the last deploy’s record before config returns, through one runner', async () => {
     const s = scripted();
     const handOff = { read: () => undefined, write: () => {} };
-    const pending = configPhase(new Docker(s.runner), { name: ENV, files: ['compose.yaml'] }, handOff);
+    const pending = configPhase(
+      new Docker(s.runner),
+      { name: ENV, files: ['compose.yaml'] },
+      handOff,
+      () => null,
+    );
     await turnsUntil(() => s.calls.some((c) => c.startsWith('docker container inspect')));
     // config has not answered yet: the fingerprint's model-free calls are already out
     expect(s.calls).toContain(CONFIG);
@@ -298,12 +303,17 @@ describe('configPhase', () => {
     const s = scripted();
     const handOff = { read: () => undefined, write: () => {} };
     s.release();
-    const first = await configPhase(new Docker(s.runner), { name: 'other-env', files: [] }, handOff);
+    const first = await configPhase(
+      new Docker(s.runner),
+      { name: 'other-env', files: [] },
+      handOff,
+      () => null,
+    );
     expect(await first.previous).toBeNull();
     expect(s.calls.filter((c) => c.startsWith('docker container inspect'))).toEqual([]);
     const failing = async (argv: readonly string[]) =>
       argv[1] === 'container' ? runResult('', 1, 'Cannot connect to the Docker daemon') : s.runner(argv);
-    const error = await configPhase(new Docker(failing), { name: ENV, files: [] }, handOff).catch(
+    const error = await configPhase(new Docker(failing), { name: ENV, files: [] }, handOff, () => null).catch(
       (e: unknown) => e,
     );
     expect(String(error)).toMatch(/Cannot connect to the Docker daemon/);
