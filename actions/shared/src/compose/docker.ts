@@ -1,13 +1,17 @@
 /**
  * The label-filtered inventory of Docker resources, and their removal, through the exec funnel. One
  * `docker <kind> ls` per kind, all kinds in parallel, each printing the ID, the name and exactly the labels
- * the actions read (`{{.Label "…"}}`), so no `inspect` round trip is needed. Teardown finds an environment
+ * the actions read (`{{.Label "…"}}`), so no `inspect` round trip is needed; the same lists from the Engine
+ * API where the socket is the CLI's (compose/engine.ts: a few ms each instead of a process). Removal always
+ * goes through the CLI. Teardown finds an environment
  * with it (compose/teardown.ts); the sweep finds every environment with it (selector `managed-by`).
  * CLI reference: https://docs.docker.com/reference/cli/docker/.
  */
 import { LABELS } from '../environment/labels.js';
 import { mustSucceed, type Runner, type RunResult, run } from '../exec/cli.js';
 import { type ContainerState, inspectContainers, projectContainers } from './containers.js';
+import { viaEngine } from './engine.js';
+import { inspectContainersApi, listResources } from './engine-reads.js';
 import { PROJECT_LABEL } from './ownership.js';
 
 export type ResourceKind = 'container' | 'network' | 'volume' | 'image';
@@ -119,8 +123,15 @@ export class Docker {
     const lists = await Promise.all(
       kinds.map(async (kind) => {
         const labels = selector[kind]!;
-        const result = mustSucceed(await this.runner(listArgs(kind, labels), { timeoutMs: 60_000 }));
-        return [kind, parseList(kind, result.stdout, labels)] as const;
+        const list = await viaEngine(
+          this.runner,
+          (engine) => listResources(engine, kind, labels, INVENTORY_LABELS),
+          async () => {
+            const result = mustSucceed(await this.runner(listArgs(kind, labels), { timeoutMs: 60_000 }));
+            return parseList(kind, result.stdout, labels);
+          },
+        );
+        return [kind, list] as const;
       }),
     );
     const inv: Inventory = { container: [], network: [], volume: [], image: [] };
@@ -145,9 +156,15 @@ export class Docker {
    */
   async labelsOf(ids: readonly string[]): Promise<Record<string, string>[]> {
     if (ids.length === 0) return [];
-    const argv = ['docker', 'container', 'inspect', '--', ...ids];
-    const result = mustSucceed(await this.runner(argv, { timeoutMs: 60_000 }));
-    const items = JSON.parse(result.stdout) as Array<{ Config?: { Labels?: Record<string, string> | null } }>;
+    const items = await viaEngine(
+      this.runner,
+      (engine) => inspectContainersApi(engine, ids, 'fail'),
+      async () => {
+        const argv = ['docker', 'container', 'inspect', '--', ...ids];
+        const result = mustSucceed(await this.runner(argv, { timeoutMs: 60_000 }));
+        return JSON.parse(result.stdout) as Array<{ Config?: { Labels?: Record<string, string> | null } }>;
+      },
+    );
     return items.map((item) => item.Config?.Labels ?? {});
   }
 

@@ -10,6 +10,8 @@
 import { belongsTo, LABELS, MANAGED_BY } from '../environment/labels.js';
 import { mustSucceed, type Runner, run } from '../exec/cli.js';
 import { SetupError } from '../runtime/errors.js';
+import { viaEngine } from './engine.js';
+import { listNamed } from './engine-reads.js';
 import type { ComposeModel } from './model.js';
 
 /** A network or volume by the name Compose gives it. */
@@ -52,23 +54,37 @@ export function existingObjectsArgs(kind: NamedObject['kind'], project: string):
  */
 export async function existingObjects(project: string, runner: Runner = run): Promise<ExistingObjects> {
   const found = new Map<string, Record<string, string>>();
+  const keys = [LABELS.managedBy, LABELS.environment];
   const lists = await Promise.all(
     (['network', 'volume'] as const).map(async (kind) => {
-      const result = mustSucceed(await runner(existingObjectsArgs(kind, project), { timeoutMs: 60_000 }));
-      return [kind, result.stdout] as const;
+      const objects = await viaEngine(
+        runner,
+        (engine) => listNamed(engine, kind, `${project}_`, keys),
+        async () => {
+          const result = mustSucceed(await runner(existingObjectsArgs(kind, project), { timeoutMs: 60_000 }));
+          return parseExisting(result.stdout);
+        },
+      );
+      return [kind, objects] as const;
     }),
   );
-  for (const [kind, stdout] of lists) {
-    for (const line of stdout.split('\n')) {
-      if (!line.trim()) continue;
-      const [name = '', managedBy = '', environment = ''] = line.split('\t');
-      const labels: Record<string, string> = {};
-      if (managedBy) labels[LABELS.managedBy] = managedBy;
-      if (environment) labels[LABELS.environment] = environment;
-      found.set(`${kind}:${name}`, labels);
-    }
-  }
+  for (const [kind, objects] of lists)
+    for (const { name, labels } of objects) found.set(`${kind}:${name}`, labels);
   return found;
+}
+
+/** Parses `existingObjectsArgs` output: each object's name and the labels it carries (pure). */
+export function parseExisting(stdout: string): Array<{ name: string; labels: Record<string, string> }> {
+  const out: Array<{ name: string; labels: Record<string, string> }> = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const [name = '', managedBy = '', environment = ''] = line.split('\t');
+    const labels: Record<string, string> = {};
+    if (managedBy) labels[LABELS.managedBy] = managedBy;
+    if (environment) labels[LABELS.environment] = environment;
+    out.push({ name, labels });
+  }
+  return out;
 }
 
 /**

@@ -9,6 +9,8 @@
  */
 import { stringify } from 'yaml';
 import type { PullPolicy } from '../compose/compose.js';
+import { EngineUnavailableError, viaEngine } from '../compose/engine.js';
+import { engineVersionApi } from '../compose/engine-reads.js';
 import { type ComposeFingerprint, composeFingerprint } from './compose-fingerprint.js';
 import type { ResolvedModel } from './compose-model.js';
 import { enforceDigests, runtimePins, type ServiceImage } from './digest-policy.js';
@@ -63,16 +65,27 @@ export interface ComposePhaseResult {
 }
 
 /**
- * The Docker engine's version (`docker version --format {{.Server.Version}}`), or 'unknown' when docker
+ * The Docker engine's version (`docker version --format {{.Server.Version}}`, or the Engine API's
+ * `GET /version` where the socket is the CLI's), or 'unknown' when docker
  * fails, cannot start or takes over 30 s. Needs no model: provision-compose asks it at the start of its
  * prepare phase, beside `docker compose config` (`ComposePhaseOptions.engineVersion`).
  * @throws only what `runner` throws (the exec funnel returns a failure as a result)
  */
 export async function engineVersion(runner: ImageRunner): Promise<string> {
-  const result = await runner(['docker', 'version', '--format', '{{.Server.Version}}'], {
-    timeoutMs: 30_000,
-  });
-  return result.exitCode === 0 ? result.stdout.trim() : 'unknown';
+  return viaEngine(
+    runner,
+    (engine) =>
+      engineVersionApi(engine, 30_000).catch((error: unknown) => {
+        if (error instanceof EngineUnavailableError) throw error; // the CLI answers instead
+        return 'unknown';
+      }),
+    async () => {
+      const result = await runner(['docker', 'version', '--format', '{{.Server.Version}}'], {
+        timeoutMs: 30_000,
+      });
+      return result.exitCode === 0 ? result.stdout.trim() : 'unknown';
+    },
+  );
 }
 
 /** The services Compose pulls (an image and no build), with their images. */

@@ -6,7 +6,9 @@
  * (`.Image`). A tag moved by another job between the fingerprint and the container's creation (a pull, a
  * rebuild of a shared tag on a self-hosted runner) shows up as a difference.
  */
-import { projectContainersArgs } from '../compose/containers.js';
+import { projectContainerIds } from '../compose/containers.js';
+import { viaEngine } from '../compose/engine.js';
+import { inspectContainersApi } from '../compose/engine-reads.js';
 import type { ImageRunner } from './images.js';
 
 /** The Compose label holding the image a container was created from. */
@@ -67,32 +69,38 @@ export function findDrift(
  * @throws Error when docker fails
  */
 export async function readContainers(project: string, runner: ImageRunner): Promise<RunningContainer[]> {
-  const listed = await runner(projectContainersArgs(project), { timeoutMs: 60_000 });
-  if (listed.exitCode !== 0)
-    throw new Error(`docker container ls failed: ${listed.stderr.trim().slice(-500)}`);
-  const ids = listed.stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
+  const ids = await projectContainerIds(project, runner);
   if (ids.length === 0) return [];
-  const format = `{"name":{{json .Name}},"image":{{json .Image}},"labels":{{json .Config.Labels}}}`;
-  const inspected = await runner(['docker', 'container', 'inspect', '--format', format, '--', ...ids], {
-    timeoutMs: 60_000,
-  });
-  if (inspected.exitCode !== 0)
-    throw new Error(`docker container inspect failed: ${inspected.stderr.trim().slice(-500)}`);
-  return inspected.stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line) => {
-      const item = JSON.parse(line) as { name: string; image: string; labels: Record<string, string> | null };
-      return {
-        name: item.name.replace(/^\//, ''),
-        service: item.labels?.[SERVICE_LABEL] ?? '',
-        imageLabel: item.labels?.[COMPOSE_IMAGE_LABEL] ?? '',
-        image: item.image,
-      };
-    });
+  const items = await viaEngine(
+    runner,
+    async (engine) =>
+      (await inspectContainersApi(engine, ids, 'fail')).map((c) => ({
+        name: c.Name ?? c.Id,
+        image: c.Image ?? '',
+        labels: c.Config?.Labels ?? null,
+      })),
+    async () => {
+      const format = `{"name":{{json .Name}},"image":{{json .Image}},"labels":{{json .Config.Labels}}}`;
+      const inspected = await runner(['docker', 'container', 'inspect', '--format', format, '--', ...ids], {
+        timeoutMs: 60_000,
+      });
+      if (inspected.exitCode !== 0)
+        throw new Error(`docker container inspect failed: ${inspected.stderr.trim().slice(-500)}`);
+      return inspected.stdout
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map(
+          (line) =>
+            JSON.parse(line) as { name: string; image: string; labels: Record<string, string> | null },
+        );
+    },
+  );
+  return items.map((item) => ({
+    name: item.name.replace(/^\//, ''),
+    service: item.labels?.[SERVICE_LABEL] ?? '',
+    imageLabel: item.labels?.[COMPOSE_IMAGE_LABEL] ?? '',
+    image: item.image,
+  }));
 }
 
 /** One line per drifted container: `api (app-api-1): runs 1a2b3c4d5e6f, expected 9f8e7d6c5b4a`. */

@@ -8,6 +8,8 @@
  * store (moby/moby#17670); the containerd store gives every tag one (moby/moby#48747).
  */
 import { parseFamiliarName } from '@swimlane/docker-reference';
+import { viaEngine } from '../compose/engine.js';
+import { inspectImagesApi } from '../compose/engine-reads.js';
 import type { RunOptions, RunResult } from '../exec/cli.js';
 
 /** Runs an argv through the exec funnel (injected; `run` from cli.ts in production). */
@@ -91,8 +93,9 @@ interface Inspected {
 export const INSPECT_FORMAT = '{"Id":{{json .Id}},"RepoDigests":{{json .RepoDigests}}}';
 
 /**
- * Inspects every reference with one `docker image inspect` (a missing image is `present: false`, not an
- * error).
+ * Inspects every reference with one `docker image inspect` (or, where the socket is the CLI's, one Engine
+ * API read per reference, all at once: compose/engine.ts); a missing image is `present: false`, not an
+ * error.
  * @throws Error when docker fails for another reason than missing images
  */
 export async function inspectImages(
@@ -102,6 +105,29 @@ export async function inspectImages(
   const unique = [...new Set(refs)];
   const facts = new Map<string, ImageFacts>();
   if (unique.length === 0) return facts;
+  const inspected = await viaEngine(
+    runner,
+    (engine) => inspectImagesApi(engine, unique),
+    () => inspectImagesCli(unique, runner),
+  );
+  for (const raw of unique) {
+    const ref = parseImageRef(raw);
+    const item = inspected.get(raw) ?? undefined;
+    facts.set(raw, {
+      ref,
+      present: item !== undefined,
+      id: item ? item.Id : null,
+      repoDigest: item ? ref.digest || pickRepoDigest(ref, item.RepoDigests ?? []) : null,
+    });
+  }
+  return facts;
+}
+
+/** `docker image inspect` of `unique` references: each one's facts, or null when it is missing. */
+async function inspectImagesCli(
+  unique: readonly string[],
+  runner: ImageRunner,
+): Promise<Map<string, Inspected | null>> {
   const result = await runner(['docker', 'image', 'inspect', '--format', INSPECT_FORMAT, '--', ...unique], {
     timeoutMs: 60_000,
   });
@@ -121,16 +147,5 @@ export async function inspectImages(
   const found = unique.filter((ref) => !missing.has(ref));
   if (found.length !== items.length)
     throw new Error(`docker image inspect answered ${items.length} images for ${found.length} references`);
-  for (const raw of unique) {
-    const ref = parseImageRef(raw);
-    const index = found.indexOf(raw);
-    const item = index >= 0 ? items[index] : undefined;
-    facts.set(raw, {
-      ref,
-      present: item !== undefined,
-      id: item ? item.Id : null,
-      repoDigest: item ? ref.digest || pickRepoDigest(ref, item.RepoDigests ?? []) : null,
-    });
-  }
-  return facts;
+  return new Map(unique.map((ref) => [ref, missing.has(ref) ? null : items[found.indexOf(ref)]!]));
 }
