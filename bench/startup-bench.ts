@@ -132,7 +132,8 @@ export async function benchStartup(options: {
 /** The entry file's bytes and those of the chunks beside it. */
 function sizes(root: string, entry: string): { entryBytes: number; chunkBytes: number } {
   const dir = join(root, entry.split('/')[0] ?? '');
-  const chunks = readdirSync(dir).filter((f) => /^\d+\.\w+\.js$/.test(f));
+  // chunks (`<n>.<entry>.js`) and the modules only deferred packages need (`<entry>.deferred.cjs`, scripts/bundle.mjs)
+  const chunks = readdirSync(dir).filter((f) => /^\d+\.\w+\.js$/.test(f) || /^\w+\.deferred\.cjs$/.test(f));
   return {
     entryBytes: statSync(join(root, entry)).size,
     chunkBytes: chunks.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0),
