@@ -8,9 +8,11 @@
  * Each run is provision-compose + post on a stack of bench/stacks.ts with every docker call traced
  * (bench/trace.ts's wrapper logs each call's start and end in ns). After the run the engine's own
  * `health_status` events of the project are read back (`docker events --since/--until`, `TimeNano`); the
- * latency is the end of the first `container inspect` of the main step that ended after the last
- * `healthy` event, minus that event's time: the look that returned "ready". Both clocks are the host's.
- * The wrapper adds a bash start to each call, so the figure is an upper bound.
+ * latency is the end of the first look of the main step's wait that ended after the last `healthy` event,
+ * minus that event's time: the look that returned "ready". The looks come from the wait's own debug lines
+ * (`wait: look` / `wait: looked`, compose/wait.ts), since its inspects go through the Engine API's socket
+ * and start no process; a build without those lines falls back to the traced `container inspect` calls.
+ * Both clocks are the host's. The figure includes writing the debug lines, so it is an upper bound.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,19 +33,51 @@ export interface Detection {
   wakeMs: number;
 }
 
-/** The latency of one run, or null when the stack has no healthcheck event or no later inspect. */
-export function detection(traceTsv: string, healthyAtMs: readonly number[]): Detection | null {
-  if (healthyAtMs.length === 0) return null;
-  const last = Math.max(...healthyAtMs);
+/** One look of the wait: when it started and when its answer was in, epoch ms. */
+export interface Look {
+  start: number;
+  end: number;
+}
+
+/** The main step's `container inspect` calls in a docker call trace (bench/trace.ts): the CLI's looks. */
+export function looksFromTrace(traceTsv: string): Look[] {
   const ms = (ns: string | undefined) => Number(BigInt(ns ?? '0') / 1000n) / 1000;
-  const looks = traceTsv
+  return traceTsv
     .split('\n')
     .map((line) => line.split('\t'))
     .filter(([, , , phase, argv]) => phase === 'main' && argv?.startsWith('container inspect '))
-    .map(([start, end]) => ({ start: ms(start), end: ms(end) }))
-    .filter((look) => look.end >= last)
-    .sort((a, b) => a.end - b.end);
-  const look = looks[0];
+    .map(([start, end]) => ({ start: ms(start), end: ms(end) }));
+}
+
+/**
+ * The wait's looks from the main step's debug lines (compose/wait.ts marks each look's start and end,
+ * whichever way it reads the engine: `ephemeral at <ms>: wait: look` / `wait: looked`, ms since the process
+ * origin its start-up line gives).
+ */
+export function looksFromLines(lines: readonly string[]): Look[] {
+  let origin: number | null = null;
+  let start: number | null = null;
+  const looks: Look[] = [];
+  for (const line of lines) {
+    const startUp = /::debug::ephemeral start-up: [\d.]+ ms \(origin ([\d.]+)\)/.exec(line);
+    if (startUp) origin = Number(startUp[1]);
+    const mark = /::debug::ephemeral at ([\d.]+) ms: wait: (look|looked)$/.exec(line);
+    if (!mark || origin === null) continue;
+    const at = origin + Number(mark[1]);
+    if (mark[2] === 'look') start = at;
+    else if (start !== null) {
+      looks.push({ start, end: at });
+      start = null;
+    }
+  }
+  return looks;
+}
+
+/** The latency of one run, or null when the stack has no healthcheck event or no look ending after it. */
+export function detection(looks: readonly Look[], healthyAtMs: readonly number[]): Detection | null {
+  if (healthyAtMs.length === 0) return null;
+  const last = Math.max(...healthyAtMs);
+  const look = looks.filter((l) => l.end >= last).sort((a, b) => a.end - b.end)[0];
   return look ? { totalMs: look.end - last, wakeMs: look.start - last } : null;
 }
 
@@ -73,18 +107,10 @@ function healthyEvents(project: string, sinceMs: number, untilMs: number): numbe
     .map(([, nano]) => Number(BigInt(nano ?? '0') / 1000n) / 1000);
 }
 
-/** The main step's `container inspect` calls in a trace (the wait's looks, and the ownership check's). */
-function inspects(traceTsv: string): number {
-  return traceTsv.split('\n').filter((line) => {
-    const [, , , phase, argv] = line.split('\t');
-    return phase === 'main' && argv?.startsWith('container inspect ');
-  }).length;
-}
-
 /**
  * One latency series for `npm run bench`: `options.runs` runs of provision-compose + post on `stackDir`,
  * each traced, as wait-ready's series are shaped (`latencyMs` = detection latency, `requests` = the main
- * step's container inspects, `straddleGapMs` = the wake-up, `timeToReadyMs` = the main step's time).
+ * step's wait looks, `straddleGapMs` = the wake-up, `timeToReadyMs` = the main step's time).
  * @throws Error when a run sees no `healthy` event or no later look (the stack must have healthchecks)
  */
 export async function benchComposeLatency(
@@ -104,17 +130,30 @@ export async function benchComposeLatency(
     try {
       const tracer = installDockerTracer(dir);
       const since = Date.now();
+      const lines: string[] = [];
       const run = await provisionOnce(
-        { dir: stack.dir, pr: ++pr, node: options.node, actionsRoot: options.actionsRoot, env: tracer.env },
+        {
+          dir: stack.dir,
+          pr: ++pr,
+          node: options.node,
+          actionsRoot: options.actionsRoot,
+          env: { ...tracer.env, RUNNER_DEBUG: '1' },
+          onLine: (_step, phase, line) => {
+            if (phase === 'main') lines.push(line);
+          },
+        },
         new Set(),
       );
       const trace = readFileSync(join(dir, 'docker-calls.tsv'), 'utf8');
-      const d = detection(trace, healthyEvents(run.project, since - 1000, Date.now()));
+      // The marks give every look; a build without them (an older dist/) leaves the CLI's inspects.
+      const marked = looksFromLines(lines);
+      const looks = marked.length > 0 ? marked : looksFromTrace(trace);
+      const d = detection(looks, healthyEvents(run.project, since - 1000, Date.now()));
       if (!d) throw new Error(`compose latency run ${i}: no healthy event or no look after it (${stack.id})`);
       series.trials.push({
         latencyMs: d.totalMs,
         flipAfterMs: 0,
-        requests: inspects(trace),
+        requests: looks.length,
         straddleGapMs: d.wakeMs,
         timeToReadyMs: run.mainMs,
       });

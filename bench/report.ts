@@ -266,7 +266,7 @@ function findings(c: ComposeFigures): string[] {
   const sign = (ms: number) => `${ms >= 0 ? '+' : '−'}${millis(Math.abs(ms))}`;
   const out = [
     `provision-compose + post took ${sign(overhead)} (${((c.ratio - 1) * 100).toFixed(1)} %) over raw Compose, median against median.`,
-    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check, asked beside \`up\` since issue 12, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one container inspect per look, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
+    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check, asked beside \`up\` since issue 12, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one inspect of the containers per look over the Engine API's socket, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
   ];
   const listing = c.trace?.groups.filter(
     (g) => g.phase === 'post' && g.kind !== 'compose down' && g.kind !== 'compose version',
@@ -275,7 +275,7 @@ function findings(c: ComposeFigures): string[] {
     ? ` — in the traced run the post made ${listing.reduce((n, g) => n + g.calls, 0)} docker calls, ${millis(listing.reduce((n, g) => n + g.totalMs, 0))} summed (several run at once)`
     : '';
   out.push(
-    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images as soon as the containers are gone), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
+    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once through the Engine API's socket, no docker process, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images as soon as the containers are gone), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
   );
   const s = c.trace?.startup;
   if (s)
@@ -422,7 +422,7 @@ export function renderMarkdown(r: BenchReport): string {
         ? [
             '### docker calls of provision-compose',
             '',
-            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call):`,
+            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call). The read-only look-ups go through the Engine API's socket since issue 12 (compose/engine.ts: the inventory, every inspect, the version, the images), start no process and are not in this table; the writes (stop, rm) and Compose's own calls are:`,
             '',
             markdownTable(traceRows(c.trace)),
             '',

@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import * as core from '@actions/core';
 import { type Runner, run } from '../exec/cli.js';
 import { ToolError } from '../runtime/errors.js';
+import { markTime } from '../runtime/run.js';
 import { engineSocket } from './engine-endpoint.js';
 
 /** At most this many bytes of a response are read (the funnel's stdout cap). */
@@ -79,8 +80,8 @@ export class EngineApi {
             } catch {
               // an error page or an empty answer: kept as text
             }
-            core.debug(
-              `docker API GET ${path}${query.filters ? ` ${query.filters}` : ''}: ${res.statusCode} (${(performance.now() - started).toFixed(1)} ms)`,
+            markTime(
+              `docker API GET ${path}${query.filters ? ` ${query.filters}` : ''}: ${res.statusCode} in ${(performance.now() - started).toFixed(1)} ms`,
             );
             resolve({ status: res.statusCode ?? 0, body });
           });

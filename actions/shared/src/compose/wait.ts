@@ -5,8 +5,10 @@
  * health, with a short poll as the fallback. It returns when every expected service is ready or done, and
  * throws at once when one failed (the rules: status.ts).
  */
+
 import { type Clock, realClock } from '../runtime/clock.js';
 import { DeadlineError } from '../runtime/errors.js';
+import { markTime } from '../runtime/run.js';
 import type { ContainerState } from './containers.js';
 import type { Docker } from './docker.js';
 import { describe, failures, overall, type ServiceMap, summarise } from './status.js';
@@ -77,10 +79,12 @@ export async function waitForServices(
     // One inspect of the known containers; a full listing when one may have appeared (or without events).
     const appeared =
       watch?.live && known ? [...watch.seen].some((id) => !known!.some((c) => c.id === id)) : true;
+    markTime('wait: look'); // bench/compose-latency.ts reads the looks' debug lines
     const containers: ContainerState[] =
       known === null || appeared
         ? await docker.containers(project)
         : await docker.inspectContainers(known.map((c) => c.id));
+    markTime('wait: looked');
     known = containers;
     const map = summarise(containers, expected, watch?.watchFacts);
     const lines = describe(map);
