@@ -9,7 +9,7 @@
 import { ToolError } from '../runtime/errors.js';
 import type { InspectedContainer } from './containers.js';
 import type { DockerResource, ResourceKind } from './docker.js';
-import { type EngineApi, engineMessage, filtersQuery } from './engine.js';
+import { type EngineAnswer, type EngineApi, engineMessage, filtersQuery } from './engine.js';
 
 interface Listed {
   Id?: string;
@@ -25,6 +25,16 @@ const LIST_PATH: Record<ResourceKind, string> = {
   volume: '/volumes',
   image: '/images/json',
 };
+
+/** The error of an answer the read cannot take: the request, the status and the engine's message. */
+function answerError(path: string, answer: EngineAnswer): ToolError {
+  return new ToolError(
+    ['docker-engine-api', 'GET', path],
+    null,
+    engineMessage(answer.body),
+    `HTTP ${answer.status}`,
+  );
+}
 
 /**
  * The raw list of one kind matching every filter (`filters`: engine filter name → values, e.g.
@@ -123,13 +133,7 @@ export async function inspectContainersApi(
   const out: InspectedContainer[] = [];
   for (const [id, answer] of answers) {
     if (answer.status === 200) out.push(answer.body as InspectedContainer);
-    else if (answer.status !== 404 || missing === 'fail')
-      throw new ToolError(
-        ['docker-engine-api', 'GET', `/containers/${id}/json`],
-        null,
-        engineMessage(answer.body),
-        `HTTP ${answer.status}`,
-      );
+    else if (answer.status !== 404 || missing === 'fail') throw answerError(`/containers/${id}/json`, answer);
   }
   return out;
 }
@@ -152,13 +156,7 @@ export async function inspectImagesApi(
     else if (answer.status === 200) {
       const body = answer.body as { Id: string; RepoDigests?: string[] | null };
       out.set(ref, { Id: body.Id, RepoDigests: body.RepoDigests ?? null });
-    } else
-      throw new ToolError(
-        ['docker-engine-api', 'GET', `/images/${ref}/json`],
-        null,
-        engineMessage(answer.body),
-        `HTTP ${answer.status}`,
-      );
+    } else throw answerError(`/images/${ref}/json`, answer);
   }
   return out;
 }

@@ -18,18 +18,9 @@ import {
   viaEngine,
   withEngine,
 } from '../../../../actions/shared/src/compose/engine.js';
-import type { Runner, RunResult } from '../../../../actions/shared/src/exec/cli.js';
+import type { Runner } from '../../../../actions/shared/src/exec/cli.js';
 import { run } from '../../../../actions/shared/src/exec/cli.js';
-
-const ok = (stdout: string): RunResult => ({
-  argv: [],
-  exitCode: 0,
-  stdout,
-  stderr: '',
-  durationMs: 1,
-  timedOut: false,
-  truncated: false,
-});
+import { runResult } from '../../helpers.js';
 
 describe('the Engine API client', () => {
   let dir: string;
@@ -130,7 +121,7 @@ describe('the Engine API client', () => {
     const calls: string[][] = [];
     const runner = withEngine(async (argv) => {
       calls.push([...argv]);
-      return ok('v1\tn1\n');
+      return runResult('v1\tn1\n');
     }, engine);
     const inv = await new Docker(runner).inventory({ network: ['x=y'] });
     expect(inv.network.map((n) => n.id)).toEqual(['v1']);
@@ -146,7 +137,9 @@ describe('the Engine API client', () => {
 
   it('an engine error other than an unreachable socket is not hidden by the CLI', async () => {
     answer = () => ({ status: 500, body: 'boom' });
-    const runner = withEngine(async () => ok(''), new EngineApi(socketPath));
-    await expect(new Docker(runner).inventory({ volume: ['a'] })).rejects.toThrow(/GET \/volumes.*HTTP 500.*boom/);
+    const runner = withEngine(async () => runResult(''), new EngineApi(socketPath));
+    await expect(new Docker(runner).inventory({ volume: ['a'] })).rejects.toThrow(
+      /GET \/volumes.*HTTP 500.*boom/,
+    );
   });
 });
