@@ -273,9 +273,11 @@ function findings(c: ComposeFigures): string[] {
   );
   const listed = listing?.length
     ? ` — in the traced run the post made ${listing.reduce((n, g) => n + g.calls, 0)} docker calls, ${millis(listing.reduce((n, g) => n + g.totalMs, 0))} summed (several run at once)`
-    : '';
+    : c.trace
+      ? ' — in the traced run the post started no docker process (its removals are Engine API requests since issue 12, compose/engine-writes.ts)'
+      : '';
   out.push(
-    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once through the Engine API's socket, no docker process, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly (stop; containers and networks at once; volumes and images as soon as the containers are gone), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
+    `Stop (${sign(p.postMs - p.rawDownMs)}): the post step's teardown takes ${seconds(p.teardownMs)} against ${seconds(p.rawDownMs)} for \`down -v\`: one label-filtered inventory (containers, networks, volumes and built images, listed at once through the Engine API's socket, no docker process, no inspect) is both the ownership check and the list of what to remove, then the engine removes them directly over the same socket (stop; containers and networks at once; volumes and images as soon as the containers are gone), with no \`compose down\`${listed}; the remaining ${millis(p.postOtherMs)} are Node start-up and bundle load, GitHub's "torn down" and the report.`,
   );
   const s = c.trace?.startup;
   if (s)
@@ -422,7 +424,7 @@ export function renderMarkdown(r: BenchReport): string {
         ? [
             '### docker calls of provision-compose',
             '',
-            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call). The read-only look-ups go through the Engine API's socket since issue 12 (compose/engine.ts: the inventory, every inspect, the version, the images), start no process and are not in this table; the writes (stop, rm) and Compose's own calls are:`,
+            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call). The read-only look-ups and the teardown's removals go through the Engine API's socket since issue 12 (compose/engine.ts: the inventory, every inspect, the version, the images; engine-writes.ts: stop, rm), start no process and are not in this table; Compose's own calls and the event stream are:`,
             '',
             markdownTable(traceRows(c.trace)),
             '',

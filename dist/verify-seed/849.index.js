@@ -3730,7 +3730,7 @@ module.exports = Connection
 
 /***/ }),
 
-/***/ 32146:
+/***/ 9765:
 /***/ ((module) => {
 
 function x509Error(msg, cert) {
@@ -3864,7 +3864,7 @@ module.exports = { signatureAlgorithmHashFromCertificate }
 
 
 const crypto = __webpack_require__(84150)
-const { signatureAlgorithmHashFromCertificate } = __webpack_require__(32146)
+const { signatureAlgorithmHashFromCertificate } = __webpack_require__(9765)
 
 // SASLprep (RFC 4013) — minimal in-tree implementation.
 //

@@ -161,3 +161,80 @@ describe('Engine API reads against the CLI, on the real engine', () => {
     expect(engineFor(runner)).toBeNull();
   });
 });
+
+describe('a teardown removal through the socket against the CLI, on the real engine', () => {
+  /** A small project of its own: a running container with a named volume on a network of the project. */
+  function startProject(name: string): void {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        services: { app: { image: 'busybox:1.35', command: ['sleep', '300'], volumes: ['data:/data'] } },
+        volumes: { data: {} },
+      }),
+    );
+    execFileSync('docker', ['compose', '-p', name, '-f', file, 'up', '-d'], { stdio: 'pipe' });
+  }
+  const selector = (name: string): InventorySelector => ({
+    container: [`com.docker.compose.project=${name}`],
+    network: [`com.docker.compose.project=${name}`],
+    volume: [`com.docker.compose.project=${name}`],
+  });
+  const names = [`${project}-rm-api`, `${project}-rm-cli`];
+  afterAll(() => {
+    for (const name of names) forceRemove(name);
+    execFileSync('docker', ['rm', '-f', `${project}-holder`], { stdio: 'ignore' });
+  });
+
+  it('removes the same things both ways, and a second removal of the same inventory is done, not failed', async () => {
+    const [viaApi, viaCli] = names;
+    for (const name of names) startProject(name!);
+    for (const [name, runner] of [
+      [viaApi!, run],
+      [viaCli!, cli],
+    ] as const) {
+      const docker = new Docker(runner);
+      const before = await docker.inventory(selector(name));
+      expect([before.container.length, before.network.length, before.volume.length], name).toEqual([1, 1, 1]);
+      expect(await docker.remove(before, { stopTimeoutS: 1, timeoutMs: 60_000 }), name).toEqual([]);
+      const after = await docker.inventory(selector(name));
+      expect([...after.container, ...after.network, ...after.volume], name).toEqual([]);
+      // Already stopped and already gone count as done (304, 404 / "No such …"), both ways.
+      expect(await docker.remove(before, { stopTimeoutS: 1, timeoutMs: 60_000 }), name).toEqual([]);
+    }
+  }, 120_000);
+
+  it("a volume another container still uses is a failure line both ways, naming the step and the engine's reason", async () => {
+    const [viaApi, viaCli] = names;
+    const failures: string[][] = [];
+    for (const [name, runner] of [
+      [viaApi!, run],
+      [viaCli!, cli],
+    ] as const) {
+      startProject(name);
+      const docker = new Docker(runner);
+      const inv = await docker.inventory(selector(name));
+      const volume = inv.volume[0]!.id;
+      execFileSync(
+        'docker',
+        ['run', '-d', '--name', `${project}-holder`, '-v', `${volume}:/held`, 'busybox:1.35', 'sleep', '300'],
+        { stdio: 'pipe' },
+      );
+      try {
+        failures.push(await docker.remove(inv, { stopTimeoutS: 1, timeoutMs: 60_000 }));
+        const left = await docker.inventory(selector(name));
+        expect(left.container, name).toEqual([]);
+        expect(
+          left.volume.map((v) => v.id),
+          name,
+        ).toEqual([volume]);
+      } finally {
+        execFileSync('docker', ['rm', '-f', `${project}-holder`], { stdio: 'ignore' });
+      }
+    }
+    for (const lines of failures) {
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^docker volume rm: .*volume is in use/);
+    }
+  }, 120_000);
+});

@@ -179,6 +179,8 @@ export class FakeGitHub {
   readonly tokens = new Map<string, FakeIdentity>();
   readonly calls: FakeCall[] = [];
   readonly violations: string[] = [];
+  /** The `User-Agent` of every request, in arrival order. */
+  readonly userAgents: string[] = [];
   /** Primary rate limit per token per hour (GITHUB_TOKEN: 1,000 per repository). */
   rateLimit = 1000;
   private readonly used = new Map<string, number>();
@@ -323,6 +325,7 @@ export class FakeGitHub {
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
     const auth = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    this.userAgents.push(req.headers['user-agent'] ?? '');
     const route = this.contract.match(method, url.pathname);
     let body: unknown;
     let result: HandlerResult;

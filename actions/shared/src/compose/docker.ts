@@ -12,6 +12,7 @@ import { mustSucceed, type Runner, type RunResult, run } from '../exec/cli.js';
 import { type ContainerState, inspectContainers, projectContainers } from './containers.js';
 import { viaEngine } from './engine.js';
 import { inspectContainersApi, listResources } from './engine-reads.js';
+import { type RemovalStep, removeThroughEngine, STEP_NAME } from './engine-writes.js';
 import { PROJECT_LABEL } from './ownership.js';
 
 export type ResourceKind = 'container' | 'network' | 'volume' | 'image';
@@ -101,10 +102,16 @@ export function stopArgs(resources: readonly DockerResource[], stopTimeoutS: num
   return ['docker', 'container', 'stop', '--time', String(stopTimeoutS), ...resources.map((r) => r.id)];
 }
 
-/** The error lines of a removal command, "no such …" (already gone) left out; [] when it succeeded. */
-function removalErrors(what: string, result: RunResult): string[] {
+/**
+ * The error lines of a removal command, "no such …" / "… not found" (already gone) left out, and the
+ * `exit status 1` line the docker CLI adds after the errors of `network rm` (seen with docker 20.10: a
+ * network already gone was a failure before); [] when it succeeded.
+ */
+export function removalErrors(what: string, result: RunResult): string[] {
   if (result.exitCode === 0) return [];
-  const errors = result.stderr.split('\n').filter((l) => l.trim() && !/no such|not found/i.test(l));
+  const errors = result.stderr
+    .split('\n')
+    .filter((l) => l.trim() && !/no such|not found/i.test(l) && !/^exit status \d+$/.test(l.trim()));
   if (errors.length === 0 && !result.timedOut && !result.spawnError) return [];
   const why = errors.join('; ') || result.spawnError || `timed out after ${result.durationMs} ms`;
   return [`${what}: ${why.slice(-500)}`];
@@ -175,7 +182,9 @@ export class Docker {
    * a volume or an image while any container, even a stopped one, uses it; a network's removal, slow with
    * its firewall rules, has no bearing on them). A network refused while a container still held it (one
    * that did not stop) is tried once more after the containers' removal. A resource already gone counts as
-   * removed. Returns the error text of each command that failed.
+   * removed. Returns the error text of each step that failed. Each step goes through the Engine API when
+   * the CLI's engine is the local socket (engine-writes.ts: one request per resource, no `docker` process),
+   * else through the CLI (`stopArgs`, `removeArgs`); both count and name failures alike.
    *
    * `whileRemoving` is called once, right after the first removal command has started (the `stop`, with
    * containers): work the caller overlaps with the engine's (provision-compose's post sends its GitHub reads
@@ -192,22 +201,31 @@ export class Docker {
   ): Promise<string[]> {
     const failures: string[] = [];
     const limit = { timeoutMs: options.timeoutMs };
+    const through = { stopTimeoutS: options.stopTimeoutS, timeoutMs: options.timeoutMs };
+    // Each step through the Engine API when the CLI's engine is the local socket, else (or once it cannot
+    // be reached) through the CLI: the same steps, done and failed alike (engine-writes.ts).
+    const step = (name: RemovalStep, argv: string[]): Promise<string[]> =>
+      viaEngine(
+        this.runner,
+        (engine) => removeThroughEngine(engine, name, name === 'stop' ? inv.container : inv[name], through),
+        async () => removalErrors(STEP_NAME[name], await this.runner(argv, limit)),
+      );
     const removeKind = async (kind: ResourceKind): Promise<string[]> => {
       if (inv[kind].length === 0) return [];
       const names = inv[kind].map((r) => r.name || r.id.slice(0, 19)).join(', ');
       options.log?.(`Removing ${inv[kind].length} ${kind}(s): ${names}`);
-      return removalErrors(`docker ${kind} rm`, await this.runner(removeArgs(kind, inv[kind]), limit));
+      return step(kind, removeArgs(kind, inv[kind]));
     };
     if (inv.container.length > 0) {
       options.log?.(`Stopping and removing ${inv.container.length} container(s)`);
-      const stopping = this.runner(stopArgs(inv.container, options.stopTimeoutS), limit);
+      const stopping = step('stop', stopArgs(inv.container, options.stopTimeoutS));
       options.whileRemoving?.();
-      failures.push(...removalErrors('docker container stop', await stopping));
+      failures.push(...(await stopping));
     } else options.whileRemoving?.();
     const containers =
-      inv.container.length > 0 ? this.runner(removeArgs('container', inv.container), limit) : null;
+      inv.container.length > 0 ? step('container', removeArgs('container', inv.container)) : null;
     const networks = removeKind('network');
-    if (containers) failures.push(...removalErrors('docker container rm', await containers));
+    if (containers) failures.push(...(await containers));
     const rest = Promise.all((['volume', 'image'] as const).map(removeKind));
     const refused = await networks;
     failures.push(...(refused.length > 0 ? await removeKind('network') : []));

@@ -1,14 +1,15 @@
 /**
  * The Docker Engine API over its Unix socket, for the read-only look-ups the actions make many times per
- * run (lists, inspects, the version): one HTTP GET of a few ms instead of a `docker` process of ~20–30 ms
- * (issue 12). Only reads go this way; everything that creates, stops or removes goes through the CLI and the
- * exec funnel. Each read keeps its CLI path: it is taken when the socket is not the one the CLI would use
- * (engine-endpoint.ts), when a test passes a scripted runner, and, for the rest of the process, once the
- * socket cannot be reached (then the CLI reports the failure in its own words).
+ * run (lists, inspects, the version) and for a teardown's removals (stop, rm: engine-writes.ts): one HTTP
+ * request of a few ms instead of a `docker` process of ~20–30 ms (issue 12). Everything else that creates
+ * or changes something goes through Compose and the CLI, by the exec funnel. Each read and removal keeps
+ * its CLI path: it is taken when the socket is not the one the CLI would use (engine-endpoint.ts), when a
+ * test passes a scripted runner, and, for the rest of the process, once the socket cannot be reached (then
+ * the CLI reports the failure in its own words).
  * API reference: https://docs.docker.com/reference/api/engine/ (unversioned paths: the engine's current
  * version, https://docs.docker.com/reference/api/engine/#api-version-and-sdk).
  */
-import { request } from 'node:http';
+import { type RequestOptions, request } from 'node:http';
 import * as core from '@actions/core';
 import { type Runner, run } from '../exec/cli.js';
 import { ToolError } from '../runtime/errors.js';
@@ -44,9 +45,24 @@ export class EngineApi {
    * @throws ToolError after `timeoutMs` ms, or when the answer is over 32 MiB
    */
   get(path: string, query: Record<string, string> = {}, timeoutMs = 60_000): Promise<EngineAnswer> {
+    return this.send('GET', path, query, timeoutMs);
+  }
+
+  /**
+   * `method` (GET, or POST/DELETE without a body: the removals, engine-writes.ts) on `path` with `query`,
+   * and its parsed answer; every status is an answer, not an error.
+   * @throws EngineUnavailableError when the socket cannot be reached
+   * @throws ToolError after `timeoutMs` ms, or when the answer is over 32 MiB
+   */
+  send(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    query: Record<string, string> = {},
+    timeoutMs = 60_000,
+  ): Promise<EngineAnswer> {
     const search = new URLSearchParams(query).toString();
     const target = search ? `${path}?${search}` : path;
-    const shown = ['docker-engine-api', 'GET', target];
+    const shown = ['docker-engine-api', method, target];
     const started = performance.now();
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -58,7 +74,10 @@ export class EngineApi {
         reject(error);
       };
       const req = request(
-        { socketPath: this.socketPath, path: target, method: 'GET', agent: false },
+        // `servername: ''`: no TLS here, and without it Node's agent runs `net.isIP` on the host name to
+        // pick one, whose first call compiles a large IPv6 pattern (~13 ms of the main step before `up`,
+        // issue 12; lib/_http_agent.js `normalizeServerName`).
+        { socketPath: this.socketPath, path: target, method, agent: false, servername: '' } as RequestOptions,
         (res) => {
           const chunks: Buffer[] = [];
           let bytes = 0;
@@ -81,7 +100,7 @@ export class EngineApi {
               // an error page or an empty answer: kept as text
             }
             markTime(
-              `docker API GET ${path}${query.filters ? ` ${query.filters}` : ''}: ${res.statusCode} in ${(performance.now() - started).toFixed(1)} ms`,
+              `docker API ${method} ${path}${query.filters ? ` ${query.filters}` : ''}: ${res.statusCode} in ${(performance.now() - started).toFixed(1)} ms`,
             );
             resolve({ status: res.statusCode ?? 0, body });
           });
@@ -168,8 +187,8 @@ export function engineFor(runner: Runner): EngineApi | null {
 }
 
 /**
- * Runs a read through the engine when `runner` has one (`api`), else, or once the socket cannot be reached,
- * through the CLI (`cli`).
+ * Runs a read (or a removal, whose steps are idempotent) through the engine when `runner` has one (`api`),
+ * else, or once the socket cannot be reached, through the CLI (`cli`).
  * @throws what `api` throws other than EngineUnavailableError, and what `cli` throws
  */
 export async function viaEngine<T>(

@@ -1,50 +1,72 @@
 /**
- * The one GitHub REST client of the actions: `@actions/github`'s Octokit (REST endpoint methods and
- * pagination built in) plus `@octokit/plugin-retry` (5xx and network errors, with backoff) and
- * `@octokit/plugin-throttling` (GitHub's spacing of writes; one retry after a secondary rate limit when
- * its `retry-after` is short; never waits out the primary limit). Every attempt is counted and the last
- * `x-ratelimit-*` headers are kept, so reports can say how many API calls a run spent.
+ * The one GitHub REST client of the actions: Octokit with the REST endpoint methods and pagination (what
+ * `@actions/github`'s `getOctokit` builds) plus `@octokit/plugin-retry` (5xx and network errors, with
+ * backoff) and `@octokit/plugin-throttling` (GitHub's spacing of writes; one retry after a secondary rate
+ * limit when its `retry-after` is short; never waits out the primary limit). Every attempt is counted and
+ * the last `x-ratelimit-*` headers are kept, so reports can say how many API calls a run spent.
+ *
+ * Two ways to build it, one client: when the runner has a proxy configured (`HTTPS_PROXY`, `HTTP_PROXY`,
+ * either case), `@actions/github`'s `getOctokit`, whose fetch goes through `@actions/http-client`'s proxy
+ * dispatcher (npm undici; it also honours `NO_PROXY`). Without one, that dispatcher is a direct connection,
+ * so the same Octokit is built from `@octokit/core` with Node's own fetch: loading npm undici (~1 MB) cost
+ * the main step ~40 ms of its thread before `up` (issue 12; `@actions/github` loads it with its module,
+ * lib/internal/utils.js). The user agent carries the runner's orchestration ID either way, as
+ * `@actions/github` puts it (lib/internal/utils.js `getUserAgentWithOrchestrationId`).
  *
  * The base URL is read from `GITHUB_API_URL` when the client is created and passed explicitly:
  * `@actions/github` reads it only once, when the module loads (lib/internal/utils.js getApiBaseUrl).
  * Docs: https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api,
- * https://github.com/octokit/plugin-retry.js, https://github.com/octokit/plugin-throttling.js.
+ * https://github.com/octokit/plugin-retry.js, https://github.com/octokit/plugin-throttling.js,
+ * https://github.com/octokit/core.js#options.
  */
 
 import type { getOctokit } from '@actions/github';
 import type Bottleneck from 'bottleneck';
 import { markTime } from '../runtime/run.js';
 import { registerSecret } from '../runtime/secrets.js';
+import { directOctokit, type MakeOctokit, proxyConfigured } from './octokit-build.js';
 
 /** The Octokit instance type the actions use. */
 export type Octokit = ReturnType<typeof getOctokit>;
 
 /** Octokit and its plugins, once `loadOctokit` has run. */
 let octokitModules: {
-  getOctokit: typeof getOctokit;
+  makeOctokit: MakeOctokit;
+  /** Which way the client is built (see above). */
+  via: 'direct' | 'proxy';
   plugins: readonly unknown[];
   Bottleneck: typeof Bottleneck;
 } | null = null;
 
 /**
  * Loads Octokit and its plugins (a dynamic import: the bundle keeps them in a chunk of its own, so a run
- * that makes no API call never loads them; issue 12, start-up). Idempotent.
+ * that makes no API call never loads them; issue 12, start-up), `@actions/github` only when `env`
+ * configures a proxy (see above). Idempotent.
  * @throws Error when the chunk cannot be loaded (a broken bundle)
  */
-export async function loadOctokit(): Promise<void> {
+export async function loadOctokit(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (octokitModules) return;
-  const [github, retry, throttling, bottleneck] = await Promise.all([
-    import('@actions/github'),
+  const via = proxyConfigured(env) ? 'proxy' : 'direct';
+  const [makeOctokit, retry, throttling, bottleneck] = await Promise.all([
+    via === 'proxy'
+      ? import('@actions/github').then((github) => github.getOctokit as unknown as MakeOctokit)
+      : directOctokit(env),
     import('@octokit/plugin-retry'),
     import('@octokit/plugin-throttling'),
     import('bottleneck/light.js'),
   ]);
   markTime('octokit loaded');
   octokitModules = {
-    getOctokit: github.getOctokit,
+    makeOctokit,
+    via,
     plugins: [retry.retry, throttling.throttling],
     Bottleneck: bottleneck.default,
   };
+}
+
+/** Which way `loadOctokit` built the client, or null before it ran (tests, the debug log). */
+export function octokitVia(): 'direct' | 'proxy' | null {
+  return octokitModules?.via ?? null;
 }
 
 /** The last rate-limit facts GitHub sent (from `x-ratelimit-*`), or null before any response. */
@@ -163,7 +185,7 @@ export function connectGitHub(
 export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = process.env): GitHub {
   const { owner, repo } = checkOptions(options);
   if (!octokitModules) throw new Error('Octokit is not loaded: await loadOctokit() first');
-  const { getOctokit, plugins, Bottleneck: B } = octokitModules;
+  const { makeOctokit, plugins, Bottleneck: B } = octokitModules;
   const warn = options.warn ?? (() => {});
   const maxRetryAfterS = options.maxRetryAfterS ?? 60;
   let requests = 0;
@@ -192,7 +214,7 @@ export function createGitHub(options: GitHubOptions, env: NodeJS.ProcessEnv = pr
       }
     });
   };
-  const octokit = getOctokit(
+  const octokit = makeOctokit(
     options.token,
     {
       baseUrl: (options.apiUrl ?? env.GITHUB_API_URL ?? '').replace(/\/+$/, '') || 'https://api.github.com',
