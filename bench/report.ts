@@ -232,7 +232,12 @@ function partRows(c: ComposeFigures): string[][] {
     ['part (median of each)', 'raw', 'provision-compose', 'difference'],
     ['start: up -d --wait  vs  main step', seconds(p.rawUpMs), seconds(p.mainMs), delta(p.mainMs, p.rawUpMs)],
     ['└ main: Compose detection ∥ docker compose config ∥ ownership', '', millis(p.configMs), ''],
-    ['└ main: docker compose up -d (incl. cached build)', '', seconds(p.upMs), ''],
+    [
+      '└ main: docker compose up -d (incl. cached build), or `up --no-start` + the ordered start',
+      '',
+      seconds(p.upMs),
+      '',
+    ],
     ['└ main: wait (woken by Docker events)', '', millis(p.waitMs), ''],
     ['└ main: rest (Node start, fingerprint, GitHub, report)', '', millis(p.mainOtherMs), ''],
     ['stop: down -v  vs  post step', seconds(p.rawDownMs), seconds(p.postMs), delta(p.postMs, p.rawDownMs)],
@@ -266,7 +271,7 @@ function findings(c: ComposeFigures): string[] {
   const sign = (ms: number) => `${ms >= 0 ? '+' : '−'}${millis(Math.abs(ms))}`;
   const out = [
     `provision-compose + post took ${sign(overhead)} (${((c.ratio - 1) * 100).toFixed(1)} %) over raw Compose, median against median.`,
-    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check, asked beside \`up\` since issue 12, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)} + the wait, one inspect of the containers per look over the Engine API's socket, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
+    `Start (${sign(p.mainMs - p.rawUpMs)}): the main step spends ${millis(p.configMs)} resolving the model (\`docker compose config\`, which the isolation guard reads, beside Compose detection and the ownership look-up) and ${millis(p.mainOtherMs)} outside Compose's work (Node start-up and bundle load, the fingerprint, the GitHub re-check, asked beside \`up\` since issue 12, the deployment and comment, report and summary); getting to healthy (\`up -d\` ${seconds(p.upMs)}, on a stack whose services wait for healthy or completed dependencies \`up --no-start\` and the ordered start, each service started the moment its dependencies hold where Compose checks every 500 ms (compose/ordered-start.ts), + the wait, one inspect of the containers per look over the Engine API's socket, woken by the engine's events, ${millis(p.waitMs)}) is ${sign(p.upMs + p.waitMs - p.rawUpMs)} against Compose's own \`up --wait\` (${seconds(p.rawUpMs)}).`,
   ];
   const listing = c.trace?.groups.filter(
     (g) => g.phase === 'post' && g.kind !== 'compose down' && g.kind !== 'compose version',
@@ -424,7 +429,7 @@ export function renderMarkdown(r: BenchReport): string {
         ? [
             '### docker calls of provision-compose',
             '',
-            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call). The read-only look-ups and the teardown's removals go through the Engine API's socket since issue 12 (compose/engine.ts: the inventory, every inspect, the version, the images; engine-writes.ts: stop, rm), start no process and are not in this table; Compose's own calls and the event stream are:`,
+            `One extra run, not counted in the figures above, with a \`docker\` wrapper first on the step's PATH that logs every call (${c.trace.calls} calls; ${seconds(c.trace.totalMs)} in all; the wrapper itself adds a few ms per call). The read-only look-ups, the ordered start's starts and the teardown's removals go through the Engine API's socket since issue 12 (compose/engine.ts: the inventory, every inspect, the version, the images; engine-writes.ts: start, stop, rm), start no process and are not in this table; Compose's own calls and the event stream are:`,
             '',
             markdownTable(traceRows(c.trace)),
             '',

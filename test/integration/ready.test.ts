@@ -98,6 +98,9 @@ describe('ready means ready', () => {
     expect(main.outcome, dump(job.logText())).toBe('failure');
     expect(main.stdout).toMatch(/::error.*migrate.*exit(ed)? 2/);
     expect(main.stdout).not.toMatch(/did not happen within/);
+    // The ordered start (compose/ordered-start.ts) ran it, and left api, which needs it done, unstarted.
+    expect(main.stdout).toMatch(/Starting the services in dependency order/);
+    expect(main.stdout).toMatch(/completed successfully was required\); not started: api/);
     // The log tail is in the annotation and the summary, with the terminal escape sequences stripped.
     expect(main.stdout).toMatch(/ERROR: relation "users" already exists/);
     expect(job.summary).toMatch(/ERROR: relation "users" already exists/);

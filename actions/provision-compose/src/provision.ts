@@ -58,7 +58,7 @@ import {
 import { checkServices, configPhase, isolationLines, writeOverride } from './prepare.js';
 import { readyDetails } from './ready-details.js';
 import { getSettings, type ProvisionSettings } from './settings.js';
-import { up, waitReady } from './start.js';
+import { orderedStartFor, up, waitReady } from './start.js';
 import { upBesideRecheck } from './up-gate.js';
 
 const ACTION = 'provision-compose';
@@ -125,6 +125,8 @@ export interface Prepared {
   selected: string[];
   /** The fingerprint's work already under way (fingerprint.ts). */
   head: FingerprintHeadStart;
+  /** No container of the environment existed before this run (prepare's ownership look-up). */
+  firstDeploy: boolean;
   tools: ProvisionTools; // the Compose CLI detection found, and docker
 }
 
@@ -172,7 +174,7 @@ export async function prepare(
   run.project.files = [...settings.files, run.overridePath];
   core.exportVariable(ENV_COMPOSE_FILES, run.project.files.join('\n'));
   core.exportVariable(ENV_COMPOSE_DIRECTORY, settings.projectDirectory);
-  return { model, selected, head: { engine, previous }, tools };
+  return { model, selected, head: { engine, previous }, firstDeploy: owned.containers.length === 0, tools };
 }
 
 /** Report: the services in the report, the `services` output and the hand-off. */
@@ -247,9 +249,10 @@ export async function provision(settings: ProvisionSettings = getSettings()): Pr
       // The event stream follows the project from before `up`, so no change is missed.
       const following = ComposeWatch.start(run.name, docker.runner);
       watch = following;
+      const ordered = orderedStartFor(prepared.model, prepared.selected, prepared.firstDeploy);
       const gate = await upBesideRecheck({
         verdict: beforeUp,
-        up: () => up(compose, run, settings, report),
+        up: () => up(compose, run, settings, report, ordered && { plan: ordered, docker, watch: following }),
         proceed: () => github.start(),
         refuse: async (verdict, outcome) => {
           await following.stop();

@@ -173,10 +173,29 @@ export type BuildPolicy = 'auto' | 'always' | 'missing' | 'never';
 /** `pull` input, passed as `up --pull`: `missing` (default), `always`, `never`. */
 export type PullPolicy = 'missing' | 'always' | 'never';
 
-/** `up --detach` arguments. */
-export function upArgs(options: { build: BuildPolicy; pull: PullPolicy; services: string[] }): string[] {
+/**
+ * `up --detach` arguments; with `noStart`, `--no-start`: images built or pulled and every container
+ * created, none started (compose/ordered-start.ts starts them).
+ */
+export function upArgs(options: {
+  build: BuildPolicy;
+  pull: PullPolicy;
+  services: string[];
+  noStart?: boolean;
+}): string[] {
   const build = options.build === 'never' ? ['--no-build'] : options.build === 'missing' ? [] : ['--build'];
-  return ['up', '--detach', '--remove-orphans', '--pull', options.pull, ...build, '--', ...options.services];
+  const start = options.noStart ? ['--no-start'] : [];
+  return [
+    'up',
+    '--detach',
+    '--remove-orphans',
+    '--pull',
+    options.pull,
+    ...build,
+    ...start,
+    '--',
+    ...options.services,
+  ];
 }
 
 /** `config --format json`: the resolved model, interpolated, with profiles applied. */

@@ -12,7 +12,7 @@ import { mustSucceed, type Runner, type RunResult, run } from '../exec/cli.js';
 import { type ContainerState, inspectContainers, projectContainers } from './containers.js';
 import { viaEngine } from './engine.js';
 import { inspectContainersApi, listResources } from './engine-reads.js';
-import { type RemovalStep, removeThroughEngine, STEP_NAME } from './engine-writes.js';
+import { type RemovalStep, removeThroughEngine, STEP_NAME, startThroughEngine } from './engine-writes.js';
 import { PROJECT_LABEL } from './ownership.js';
 
 export type ResourceKind = 'container' | 'network' | 'volume' | 'image';
@@ -230,6 +230,26 @@ export class Docker {
     const refused = await networks;
     failures.push(...(refused.length > 0 ? await removeKind('network') : []));
     return [...failures, ...(await rest).flat()];
+  }
+
+  /**
+   * Starts created containers (`docker container start`): through the Engine API when the CLI's engine is
+   * the local socket (engine-writes.ts `startThroughEngine`, one request each, no `docker` process), else
+   * through the CLI. A container already running counts as started.
+   * @param timeoutMs the deadline of the start, in ms
+   * @throws ToolError naming the container and the engine's (or the CLI's) message when one cannot start
+   */
+  async start(containers: readonly DockerResource[], timeoutMs: number): Promise<void> {
+    if (containers.length === 0) return;
+    await viaEngine(
+      this.runner,
+      (engine) => startThroughEngine(engine, containers, timeoutMs),
+      async () => {
+        mustSucceed(
+          await this.runner(['docker', 'container', 'start', ...containers.map((c) => c.id)], { timeoutMs }),
+        );
+      },
+    );
   }
 
   /** Every container of Compose project `project` with its state (compose/containers.ts). */

@@ -1,5 +1,7 @@
 /**
- * The removals of a teardown (compose/docker.ts `Docker.remove`) through the Docker Engine API
+ * The engine writes the actions make through the Docker Engine API (compose/engine.ts): the ordered start's
+ * container starts (`startThroughEngine`, compose/ordered-start.ts), and the removals of a teardown
+ * (compose/docker.ts `Docker.remove`) through the Docker Engine API
  * (compose/engine.ts): the same steps as its CLI path, `docker container stop`, `docker container rm
  * --force --volumes`, `docker network|volume|image rm`, as one request per resource, all at once, with no
  * `docker` process of ~20 ms each on the post step's path (issue 12). What counts as done is what the CLI
@@ -9,7 +11,8 @@
  * Endpoints (https://docs.docker.com/reference/api/engine/version/v1.41/): `ContainerStop`
  * (POST /containers/{id}/stop?t=), `ContainerDelete` (DELETE /containers/{id}?force=true&v=true),
  * `NetworkDelete`, `VolumeDelete`, `ImageDelete` (DELETE /images/{name}: a tag is untagged, the image goes
- * with its last tag, as `docker image rm <tag>` does).
+ * with its last tag, as `docker image rm <tag>` does), `ContainerStart` (POST /containers/{id}/start: 204
+ * started, 304 already running).
  */
 import { ToolError } from '../runtime/errors.js';
 import type { DockerResource, ResourceKind } from './docker.js';
@@ -112,4 +115,39 @@ export async function removeThroughEngine(
   );
   const failed = lines.filter((line): line is string => line !== null);
   return failed.length === 0 ? [] : [`${STEP_NAME[step]}: ${failed.join('; ').slice(-500)}`];
+}
+
+/**
+ * Starts containers through the engine, every request at once, as `docker container start` does
+ * (`ContainerStart`: 204 started, 304 already running count as done).
+ * @param timeoutMs each request's deadline, in ms
+ * @throws ToolError naming `docker container start <name>` and the engine's message (`driver failed
+ *   programming external connectivity …: port is already allocated (HTTP 500)`) when one is refused
+ * @throws EngineUnavailableError when the socket cannot be reached (the caller takes the CLI path; a
+ *   container started meanwhile answers it as already running)
+ */
+export async function startThroughEngine(
+  engine: EngineApi,
+  containers: readonly DockerResource[],
+  timeoutMs: number,
+): Promise<void> {
+  const refused = await Promise.all(
+    containers.map(async (c) => {
+      const answer = await engine.send('POST', `/containers/${at(c.id)}/start`, {}, timeoutMs);
+      return answer.status === 304 || (answer.status >= 200 && answer.status < 300)
+        ? null
+        : {
+            name: c.name || c.id.slice(0, 19),
+            text: `${engineMessage(answer.body)} (HTTP ${answer.status})`,
+          };
+    }),
+  );
+  const first = refused.find((r) => r !== null);
+  if (first)
+    throw new ToolError(
+      ['docker', 'container', 'start', first.name],
+      null,
+      first.text,
+      'refused by the engine',
+    );
 }

@@ -64,7 +64,7 @@ export async function loadOctokit(env: NodeJS.ProcessEnv = process.env): Promise
   };
 }
 
-/** Which way `loadOctokit` built the client, or null before it ran (tests, the debug log). */
+/** Which way `loadOctokit` built the client, or null before it ran (read by the tests). */
 export function octokitVia(): 'direct' | 'proxy' | null {
   return octokitModules?.via ?? null;
 }

@@ -54,6 +54,10 @@ describe('compose argv builders', () => {
       { build: 'never', pull: 'always', services: ['a', 'b'] },
       ['up', '--detach', '--remove-orphans', '--pull', 'always', '--no-build', '--', 'a', 'b'],
     ],
+    [
+      { build: 'auto', pull: 'missing', services: [], noStart: true },
+      ['up', '--detach', '--remove-orphans', '--pull', 'missing', '--build', '--no-start', '--'],
+    ],
   ] as const)('upArgs(%j)', (options, expected) => {
     expect(upArgs({ ...options, services: [...options.services] })).toEqual(expected);
   });

@@ -24,6 +24,7 @@ import {
   removalCalls,
   removalDone,
   removeThroughEngine,
+  startThroughEngine,
 } from '../../../../actions/shared/src/compose/engine-writes.js';
 import type { Runner } from '../../../../actions/shared/src/exec/cli.js';
 
@@ -139,6 +140,27 @@ describe('removals on a socket', () => {
       }),
     ).toEqual([]);
     expect(seen.at(-1)).toBe('POST /containers/c1/stop?t=3');
+  });
+
+  it('starts containers with one POST each; already running is done, a refusal names the container and the message', async () => {
+    answer = (_m, url) =>
+      url.startsWith('/containers/c3/')
+        ? { status: 500, body: '{"message":"Bind for 0.0.0.0:5432 failed: port is already allocated"}' }
+        : url.startsWith('/containers/c2/')
+          ? { status: 304 }
+          : { status: 204 };
+    const engine = new EngineApi(socketPath);
+    await startThroughEngine(
+      engine,
+      [res('container', 'c1', 'p-db-1'), res('container', 'c2', 'p-cache-1')],
+      5000,
+    );
+    expect(seen.sort()).toEqual(['POST /containers/c1/start', 'POST /containers/c2/start']);
+    await expect(
+      startThroughEngine(engine, [res('container', 'c1', 'p-db-1'), res('container', 'c3', 'p-api-1')], 5000),
+    ).rejects.toThrow(
+      '`docker container start p-api-1` failed (refused by the engine): Bind for 0.0.0.0:5432 failed: port is already allocated (HTTP 500)',
+    );
   });
 
   it('a request past its deadline is a failure line; a socket nobody listens on is EngineUnavailableError', async () => {
