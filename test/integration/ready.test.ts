@@ -101,6 +101,7 @@ describe('ready means ready', () => {
     // The ordered start (compose/ordered-start.ts) ran it, and left api, which needs it done, unstarted.
     expect(main.stdout).toMatch(/Starting the services in dependency order/);
     expect(main.stdout).toMatch(/completed successfully was required\); not started: api/);
+    expect(main.stdout).not.toMatch(/during the wait/); // it failed during `up`, before any wait
     // The log tail is in the annotation and the summary, with the terminal escape sequences stripped.
     expect(main.stdout).toMatch(/ERROR: relation "users" already exists/);
     expect(job.summary).toMatch(/ERROR: relation "users" already exists/);

@@ -160,7 +160,10 @@ export async function startInOrder(o: OrderedStartOptions): Promise<void> {
       }));
       const failed = states.find((d) => d.state === 'failed');
       if (failed) {
-        const map = summarise(known, services, o.watch?.watchFacts);
+        // What the stream saw during `up` is forgotten, as after Compose's own `up` (provision.ts): the
+        // containers' state says what failed, and no death is reported as one "during the wait".
+        o.watch?.forget();
+        const map = summarise(known, services);
         const unstarted = services.filter((s) => !started.has(s));
         throw new ServiceFailedError(
           `Service(s) failed: ${failures(map, [failed.service]).join(', ') || failed.service} (${failed.condition.replace('service_', '').replace(/_/g, ' ')} was required); not started: ${unstarted.join(', ')}`,

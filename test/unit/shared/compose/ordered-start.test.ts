@@ -14,6 +14,7 @@ import {
   startInOrder,
 } from '../../../../actions/shared/src/compose/ordered-start.js';
 import { ServiceFailedError } from '../../../../actions/shared/src/compose/wait.js';
+import type { ComposeWatch } from '../../../../actions/shared/src/compose/watch.js';
 import type { Clock } from '../../../../actions/shared/src/runtime/clock.js';
 import { DeadlineError, ToolError } from '../../../../actions/shared/src/runtime/errors.js';
 
@@ -238,16 +239,25 @@ describe('startInOrder', () => {
       seed: [{}],
       api: [{}],
     });
+    // The stream saw migrate die during `up`: that is forgotten, as after Compose's own `up`.
+    const facts = new Map([['id-migrate', { died: [3], restarted: false }]]);
+    const watch = {
+      live: false,
+      watchFacts: facts,
+      forget: () => facts.clear(),
+    } as unknown as ComposeWatch;
     const error = await startInOrder({
       docker,
       project: 'p',
       plan,
-      watch: null,
+      watch,
       deadlineMs: 60_000,
       log: () => {},
       clock: fakeClock(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceFailedError);
+    expect(facts.size).toBe(0);
+    expect((error as Error).message).not.toMatch(/during the wait/);
     expect((error as Error).message).toMatch(/^Service\(s\) failed: migrate \(exited, exit 3: exit 3\)/);
     expect((error as Error).message).toMatch(
       /completed successfully was required\); not started: api, seed$/,
