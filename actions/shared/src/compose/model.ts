@@ -76,6 +76,16 @@ export function selectedServices(model: ComposeModel, requested: readonly string
 export type OneShotReason = 'completed-dependency' | 'input' | 'restart-no';
 
 /**
+ * Whether the files give `service` a healthcheck that runs: one that is neither `disable: true` nor
+ * `test: ["NONE"]` (https://docs.docker.com/reference/compose-file/services/#healthcheck). One that only
+ * the image's Dockerfile declares is known to the engine, not to the model.
+ */
+export function hasHealthcheck(service: ComposeService | undefined): boolean {
+  const check = service?.healthcheck;
+  return !!check && !check.disable && check.test?.[0] !== 'NONE';
+}
+
+/**
  * Which services are one-shots (run to completion; exit 0 = done), and why. The rule (provision-compose's
  * usage, "One-shots"):
  * 1. a service another service waits for with `condition: service_completed_successfully` (Compose's own
@@ -97,9 +107,8 @@ export function oneShots(model: ComposeModel, declared: readonly string[]): Map<
   for (const name of declared) if (!result.has(name) && services[name]) result.set(name, 'input');
   if (declared.length === 0) {
     for (const [name, service] of Object.entries(services)) {
-      const healthcheck = service.healthcheck && !service.healthcheck.disable;
       const ports = (service.ports ?? []).length > 0;
-      if (!result.has(name) && service.restart === 'no' && !healthcheck && !ports)
+      if (!result.has(name) && service.restart === 'no' && !hasHealthcheck(service) && !ports)
         result.set(name, 'restart-no');
     }
   }

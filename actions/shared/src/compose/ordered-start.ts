@@ -20,7 +20,7 @@ import { DeadlineError } from '../runtime/errors.js';
 import { isCancelled } from '../runtime/run.js';
 import type { ContainerState } from './containers.js';
 import type { Docker, DockerResource } from './docker.js';
-import type { ComposeModel } from './model.js';
+import { type ComposeModel, hasHealthcheck } from './model.js';
 import { failures, summarise } from './status.js';
 import { FALLBACK_POLL_MS, POLL_MS, ServiceFailedError } from './wait.js';
 import type { ComposeWatch } from './watch.js';
@@ -73,11 +73,8 @@ export function orderedStartPlan(
       if (spec?.required === false)
         return { reason: `service ${name} has an optional dependency (${dependency}, required: false)` };
       if (!selected.includes(dependency)) return { reason: `${dependency} is not started with ${name}` };
-      if (condition === 'service_healthy') {
-        const check = services[dependency]?.healthcheck;
-        if (!check || check.disable || check.test?.[0] === 'NONE')
-          return { reason: `${dependency} has no healthcheck in the compose files` };
-      }
+      if (condition === 'service_healthy' && !hasHealthcheck(services[dependency]))
+        return { reason: `${dependency} has no healthcheck in the compose files` };
       if (condition !== 'service_started') waits = true;
       plan[name]!.push({ service: dependency, condition: condition as StartCondition });
     }
